@@ -1,0 +1,199 @@
+package booking
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// CaseFile is a case with everything recorded about it: what the store
+// returns for one case, and what the domain rules judge.
+type CaseFile struct {
+	Case       Case
+	Travellers []Traveller
+	Documents  []Document
+	Bookings   []Booking
+	// Other keeps records of kinds this version does not know, by kind, so a
+	// newer desk's data survives an older reader.
+	Other map[string][]json.RawMessage
+}
+
+// Add decodes one stored record into the file, by the kind its key names.
+func (f *CaseFile) Add(key string, data []byte) error {
+	_, kind := SplitKey(key)
+	var err error
+	switch kind {
+	case KindCase:
+		err = json.Unmarshal(data, &f.Case)
+	case KindTraveller:
+		var t Traveller
+		if err = json.Unmarshal(data, &t); err == nil {
+			f.Travellers = append(f.Travellers, t)
+		}
+	case KindDocument:
+		var d Document
+		if err = json.Unmarshal(data, &d); err == nil {
+			f.Documents = append(f.Documents, d)
+		}
+	case KindBooking:
+		var b Booking
+		if err = json.Unmarshal(data, &b); err == nil {
+			f.Bookings = append(f.Bookings, b)
+		}
+	default:
+		if f.Other == nil {
+			f.Other = map[string][]json.RawMessage{}
+		}
+		f.Other[kind] = append(f.Other[kind], append(json.RawMessage(nil), data...))
+	}
+	if err != nil {
+		return fmt.Errorf("record %s: %w", key, err)
+	}
+	return nil
+}
+
+// Traveller returns member m, or nil.
+func (f *CaseFile) Traveller(m int) *Traveller {
+	for i := range f.Travellers {
+		if f.Travellers[i].Member == m {
+			return &f.Travellers[i]
+		}
+	}
+	return nil
+}
+
+// Principal returns the principal applicant, or the first traveller, or nil.
+func (f *CaseFile) Principal() *Traveller {
+	for i := range f.Travellers {
+		if f.Travellers[i].Principal {
+			return &f.Travellers[i]
+		}
+	}
+	if len(f.Travellers) > 0 {
+		return &f.Travellers[0]
+	}
+	return nil
+}
+
+// DocumentsOf returns the documents of member m.
+func (f *CaseFile) DocumentsOf(m int) []Document {
+	var out []Document
+	for _, d := range f.Documents {
+		if d.Member == m {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// ActiveBooking returns the case's active booking, or nil.
+func (f *CaseFile) ActiveBooking() *Booking {
+	for i := len(f.Bookings) - 1; i >= 0; i-- {
+		if f.Bookings[i].Status == BookingActive {
+			return &f.Bookings[i]
+		}
+	}
+	return nil
+}
+
+// GateItem is one open item that keeps a case from departing.
+type GateItem struct {
+	Code      string `json:"code"`
+	Traveller int    `json:"traveller,omitempty"`
+	Message   string `json:"message"`
+}
+
+// GateRule adds open items for a case file judged on the departure date.
+// Rules are registered in gateRules; each is named and tested on its own.
+type GateRule struct {
+	Name  string
+	Check func(f *CaseFile, departure Date) []GateItem
+}
+
+// gateRules are the ready-to-depart rules.
+var gateRules = []GateRule{
+	{"booking", gateBooking},
+	{"travel-document", gateTravelDocuments},
+	{"medical-clearance", gateMedical},
+}
+
+// Gate lists every open item that keeps the case from moving to
+// ready-to-depart. An empty list means the gate is open.
+func (f *CaseFile) Gate() []GateItem {
+	dep := f.Case.Departure
+	if b := f.ActiveBooking(); b != nil {
+		dep = b.Departure().Date()
+	}
+	var items []GateItem
+	for _, r := range gateRules {
+		items = append(items, r.Check(f, dep)...)
+	}
+	return items
+}
+
+func gateBooking(f *CaseFile, _ Date) []GateItem {
+	if f.ActiveBooking() == nil {
+		return []GateItem{{Code: "booking", Message: "no active booking"}}
+	}
+	return nil
+}
+
+func gateTravelDocuments(f *CaseFile, dep Date) []GateItem {
+	var items []GateItem
+	for _, t := range f.travellersOnBooking() {
+		has := false
+		for _, d := range f.DocumentsOf(t.Member) {
+			if d.Type.IsTravelDocument() && !d.ExpiresBefore(dep) {
+				has = true
+			}
+		}
+		if !has {
+			items = append(items, GateItem{Code: "travel-document", Traveller: t.Member,
+				Message: fmt.Sprintf("%s has no travel document valid on %s", t.FullName(), dep)})
+		}
+	}
+	return items
+}
+
+func gateMedical(f *CaseFile, dep Date) []GateItem {
+	var items []GateItem
+	for _, t := range f.travellersOnBooking() {
+		if t.MedicalValidUntil.IsZero() || t.MedicalValidUntil.Before(dep) {
+			items = append(items, GateItem{Code: "medical-clearance", Traveller: t.Member,
+				Message: fmt.Sprintf("%s has no medical clearance valid on %s", t.FullName(), dep)})
+		}
+	}
+	return items
+}
+
+// travellersOnBooking returns the travellers of the active booking, or all.
+func (f *CaseFile) travellersOnBooking() []Traveller {
+	b := f.ActiveBooking()
+	if b == nil {
+		return f.Travellers
+	}
+	var out []Traveller
+	for _, t := range f.Travellers {
+		if slices.Contains(b.Travellers, t.Member) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// MoveTo changes the case status, checking the state machine and, for
+// ready-to-depart, the gate. The error lists every open item.
+func (f *CaseFile) MoveTo(to Status, reason string) error {
+	if to == StatusReadyToDepart && slices.Contains(Allowed(f.Case.Status, f.Case.HeldFrom), to) {
+		if items := f.Gate(); len(items) > 0 {
+			msgs := make([]string, len(items))
+			for i, it := range items {
+				msgs[i] = "  - " + it.Message
+			}
+			return Errorf(ECONFLICT, "status", "case %s cannot be ready to depart; %d open item(s):\n%s",
+				f.Case.Number, len(items), strings.Join(msgs, "\n"))
+		}
+	}
+	return f.Case.Transition(to, reason)
+}

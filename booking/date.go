@@ -1,0 +1,115 @@
+package booking
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// DateLayout is the text form of a Date.
+const DateLayout = "2006-01-02"
+
+// Date is a calendar date without time of day or zone. The zero Date means
+// "not set" and encodes as an empty string.
+type Date struct{ t time.Time }
+
+// NewDate returns the date y-m-d.
+func NewDate(y int, m time.Month, d int) Date { return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
+
+// DateOf returns the calendar date of t in t's own location.
+func DateOf(t time.Time) Date { return NewDate(t.Date()) }
+
+// ParseDate parses YYYY-MM-DD; the empty string is the zero Date.
+func ParseDate(s string) (Date, error) {
+	if s == "" {
+		return Date{}, nil
+	}
+	t, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date (want YYYY-MM-DD)", s)
+	}
+	return Date{t}, nil
+}
+
+// MustDate parses s and panics on error; for tests and tables.
+func MustDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// IsZero reports whether d is unset.
+func (d Date) IsZero() bool { return d.t.IsZero() }
+
+// Time returns midnight UTC of d.
+func (d Date) Time() time.Time { return d.t }
+
+// String returns YYYY-MM-DD, or "" for the zero Date.
+func (d Date) String() string {
+	if d.t.IsZero() {
+		return ""
+	}
+	return d.t.Format(DateLayout)
+}
+
+// Before reports whether d is strictly before o.
+func (d Date) Before(o Date) bool { return d.t.Before(o.t) }
+
+// After reports whether d is strictly after o.
+func (d Date) After(o Date) bool { return d.t.After(o.t) }
+
+// Equal reports whether d and o are the same day.
+func (d Date) Equal(o Date) bool { return d.t.Equal(o.t) }
+
+// AddDays returns d plus n days.
+func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
+
+// DaysUntil returns the number of days from d to o (negative if o is earlier).
+func (d Date) DaysUntil(o Date) int { return int(o.t.Sub(d.t).Hours() / 24) }
+
+// Age returns the completed years of someone born on d, on day on. A person
+// born on 29 February completes a year on 1 March in common years.
+func (d Date) Age(on Date) int {
+	if d.IsZero() || on.IsZero() {
+		return 0
+	}
+	y1, m1, d1 := d.t.Date()
+	y2, m2, d2 := on.t.Date()
+	age := y2 - y1
+	if m2 < m1 || (m2 == m1 && d2 < d1) {
+		age--
+	}
+	return age
+}
+
+// MarshalJSON encodes d as "YYYY-MM-DD" (or "").
+func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// UnmarshalJSON decodes "YYYY-MM-DD" or "".
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// MarshalText encodes d as YYYY-MM-DD (or "").
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText decodes "YYYY-MM-DD" or "".
+func (d *Date) UnmarshalText(b []byte) error {
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
