@@ -52,3 +52,18 @@ func SplitKey(key string) (caseNo, kind string) {
 	k, _, _ := strings.Cut(rest, "/")
 	return c, k
 }
+
+// NewRecord returns an empty record of a kind this package knows, or nil.
+func NewRecord(kind string) Record {
+	switch kind {
+	case KindCase:
+		return &Case{}
+	case KindTraveller:
+		return &Traveller{}
+	case KindDocument:
+		return &Document{}
+	case KindBooking:
+		return &Booking{}
+	}
+	return nil
+}

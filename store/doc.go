@@ -1,0 +1,35 @@
+// Package store keeps one desk's records in a bbolt file and is the only
+// package that imports bbolt. Every write goes through Tx.Put (or the sync
+// apply path), which appends a field-level change-log entry in the same
+// transaction: nothing reaches the records without reaching the log.
+//
+// The bucket tree (schema 1):
+//
+//	meta/
+//	  magic    "movedesk-store"
+//	  schema   uint64 big-endian: the schema version (see migrations.go)
+//	  desk     this desk's id, the prefix of every op id it makes
+//	  hlc      uint64 big-endian: the highest clock value issued or seen
+//	records/
+//	  <case>                         the case            (codec(JSON object))
+//	  <case>/traveller/<NN>          a traveller
+//	  <case>/document/<NN>/<id>      a traveller's document
+//	  <case>/<kind>/<id>...          any other record of the case
+//	  ~<kind>/<id>                   shared records (tariff sets, templates)
+//	log/
+//	  <seq uint64 BE>                codec(JSON change.Op), local order
+//	hist/
+//	  <case> 0x00 <seq uint64 BE>    empty: the ops of one case, for history
+//	rows/
+//	  <case>                         codec(summary row): what a queue row shows
+//	idx/
+//	  status/    <status>    0x00 <case>
+//	  office/    <office>    0x00 <case>
+//	  assignee/  <assignee>  0x00 <case>
+//	  ready/     <YYYY-MM-DD> 0x00 <case>   travel-ready date
+//	  departure/ <YYYY-MM-DD> 0x00 <case>
+//	  abn/       <abn number> 0x00 <case>
+//
+// Values in records, log and rows pass through the Codec, the seam where
+// encryption at rest plugs in. Index keys carry no personal data.
+package store

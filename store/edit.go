@@ -1,0 +1,129 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"movedesk/booking"
+)
+
+// Assignment sets one field, named by a path: "notes" (a case field),
+// "traveller.2.family_name", or "traveller.2.document.d1.expiry_date".
+type Assignment struct {
+	Path  string
+	Value string
+}
+
+// ParseAssignment splits "path=value".
+func ParseAssignment(s string) (Assignment, error) {
+	p, v, ok := strings.Cut(s, "=")
+	if !ok || strings.TrimSpace(p) == "" {
+		return Assignment{}, booking.Errorf(booking.EINVALID, s, "want FIELD=VALUE, got %q", s)
+	}
+	return Assignment{Path: strings.TrimSpace(p), Value: v}, nil
+}
+
+// SetFields applies assignments to case no and its records in one
+// transaction, with the same validation as every other write. Setting a
+// field of a traveller or document that does not exist yet creates it.
+func (s *Store) SetFields(actor, no string, as []Assignment) error {
+	return s.Update(actor, func(tx *Tx) error {
+		f, err := tx.CaseFile(no)
+		if err != nil {
+			return err
+		}
+		recs := map[string]booking.Record{}
+		var order []string
+		for _, a := range as {
+			rec, field, err := resolve(f, a.Path, recs)
+			if err != nil {
+				return err
+			}
+			if _, seen := recs[rec.Key()]; !seen {
+				recs[rec.Key()] = rec
+				order = append(order, rec.Key())
+			}
+			if err := booking.SetField(rec, field, a.Value); err != nil {
+				if e, ok := err.(*booking.Error); ok && e.Field != "" && e.Field != a.Path {
+					prefix := strings.TrimSuffix(a.Path, field)
+					e.Field = prefix + e.Field
+				}
+				return err
+			}
+		}
+		for _, k := range order {
+			if err := tx.Put(recs[k]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// resolve finds the record a path names (a copy, reused across assignments
+// of one call) and the field within it.
+func resolve(f *booking.CaseFile, path string, recs map[string]booking.Record) (booking.Record, string, error) {
+	parts := strings.Split(path, ".")
+	cached := func(r booking.Record) booking.Record {
+		if c, ok := recs[r.Key()]; ok {
+			return c
+		}
+		return r
+	}
+	switch {
+	case len(parts) == 1:
+		c := f.Case
+		return cached(&c), parts[0], nil
+	case parts[0] == "traveller" && (len(parts) == 3 || len(parts) == 5 && parts[2] == "document"):
+		m, err := strconv.Atoi(parts[1])
+		if err != nil || m < 1 || m > 99 {
+			return nil, "", booking.Errorf(booking.EINVALID, path, "traveller member %q must be a number 1 to 99", parts[1])
+		}
+		if len(parts) == 3 {
+			t := booking.Traveller{Case: f.Case.Number, Member: m}
+			if cur := f.Traveller(m); cur != nil {
+				t = *cur
+			}
+			return cached(&t), parts[2], nil
+		}
+		d := booking.Document{Case: f.Case.Number, Member: m, ID: parts[3]}
+		if f.Traveller(m) == nil {
+			return nil, "", booking.Errorf(booking.ENOTFOUND, path, "case %s has no traveller %d", f.Case.Number, m)
+		}
+		for _, cur := range f.DocumentsOf(m) {
+			if cur.ID == parts[3] {
+				d = cur
+			}
+		}
+		return cached(&d), parts[4], nil
+	}
+	return nil, "", booking.Errorf(booking.EINVALID, path, "unknown field path %q (want FIELD, traveller.N.FIELD or traveller.N.document.ID.FIELD)", path)
+}
+
+// SetStatus moves case no to status to, through the state machine and, for
+// ready-to-depart, the gate.
+func (s *Store) SetStatus(actor, no string, to booking.Status, reason string) error {
+	return s.Update(actor, func(tx *Tx) error {
+		f, err := tx.CaseFile(no)
+		if err != nil {
+			return err
+		}
+		if err := f.MoveTo(to, reason); err != nil {
+			return err
+		}
+		return tx.Put(&f.Case)
+	})
+}
+
+// PutRecords writes records in one transaction.
+func (s *Store) PutRecords(actor string, recs ...booking.Record) error {
+	return s.Update(actor, func(tx *Tx) error {
+		for _, r := range recs {
+			if err := tx.Put(r); err != nil {
+				return fmt.Errorf("%s: %w", r.Key(), err)
+			}
+		}
+		return nil
+	})
+}

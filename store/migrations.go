@@ -1,0 +1,76 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// A migration moves the store from schema version-1 to version. They run in
+// order, all pending ones in the transaction that opens the store.
+type migration struct {
+	name string
+	fn   func(tx *bolt.Tx, desk string) error
+}
+
+// migrations[i] produces schema i+1. Append only; never edit a shipped one.
+var migrations = []migration{
+	{"create the meta, records, log, history, rows and index buckets", migrateCreate},
+}
+
+func migrate(tx *bolt.Tx, desk string) error {
+	m := tx.Bucket(bMeta)
+	var have uint64
+	if m != nil {
+		if !bytes.Equal(m.Get(kMagic), []byte(magic)) {
+			return fmt.Errorf("not a movedesk store")
+		}
+		have = binary.BigEndian.Uint64(m.Get(kSchema))
+	}
+	if have > uint64(len(migrations)) {
+		return fmt.Errorf("schema %d is newer than this movedesk (%d)", have, len(migrations))
+	}
+	for v := have; v < uint64(len(migrations)); v++ {
+		if err := migrations[v].fn(tx, desk); err != nil {
+			return fmt.Errorf("migration %d (%s): %w", v+1, migrations[v].name, err)
+		}
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], v+1)
+		if err := tx.Bucket(bMeta).Put(kSchema, b[:]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func migrateCreate(tx *bolt.Tx, desk string) error {
+	m, err := tx.CreateBucketIfNotExists(bMeta)
+	if err != nil {
+		return err
+	}
+	if desk == "" {
+		desk = randomDesk()
+	}
+	for k, v := range map[string]string{string(kMagic): magic, string(kDesk): desk} {
+		if err := m.Put([]byte(k), []byte(v)); err != nil {
+			return err
+		}
+	}
+	for _, b := range [][]byte{bRecords, bLog, bHist, bRows} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	idx, err := tx.CreateBucketIfNotExists(bIdx)
+	if err != nil {
+		return err
+	}
+	for _, k := range indexKeys {
+		if _, err := idx.CreateBucketIfNotExists([]byte(k)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"movedesk/booking"
+	"movedesk/change"
+)
+
+// Line is one record in the JSON Lines import and export format.
+type Line struct {
+	Key    string          `json:"key"`
+	Record json.RawMessage `json:"record"`
+}
+
+// Export writes every record as JSON Lines, in key order.
+func (s *Store) Export(w io.Writer) (int, error) {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	n := 0
+	err := s.View(func(tx *Tx) error {
+		return tx.Scan("", func(k string, d []byte) error {
+			b, err := json.Marshal(Line{Key: k, Record: d})
+			if err != nil {
+				return err
+			}
+			bw.Write(b)
+			n++
+			return bw.WriteByte('\n')
+		})
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
+}
+
+// ImportError names the line and field of a bad import line.
+type ImportError struct {
+	Line  int
+	Key   string
+	Field string
+	Err   error
+}
+
+func (e *ImportError) Error() string {
+	s := fmt.Sprintf("line %d", e.Line)
+	if e.Key != "" {
+		s += " (" + e.Key + ")"
+	}
+	if e.Field != "" {
+		s += ": field " + e.Field
+	}
+	return s + ": " + e.Err.Error()
+}
+
+func (e *ImportError) Unwrap() error { return e.Err }
+
+// Import reads JSON Lines and writes every record in one transaction: a bad
+// line aborts the whole import and nothing is written.
+func (s *Store) Import(actor string, r io.Reader) (int, error) {
+	n := 0
+	err := s.Update(actor, func(tx *Tx) error {
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
+		line := 0
+		for sc.Scan() {
+			line++
+			b := bytes.TrimSpace(sc.Bytes())
+			if len(b) == 0 {
+				continue
+			}
+			if err := tx.importLine(b); err != nil {
+				if ie, ok := err.(*ImportError); ok {
+					ie.Line = line
+					return ie
+				}
+				return &ImportError{Line: line, Err: err}
+			}
+			n++
+		}
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("line %d: %w", line+1, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+func (tx *Tx) importLine(b []byte) error {
+	var l Line
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		return fmt.Errorf("not a {\"key\":..., \"record\":{...}} line: %v", err)
+	}
+	if l.Key == "" {
+		return &ImportError{Field: "key", Err: fmt.Errorf("missing")}
+	}
+	caseNo, kind := booking.SplitKey(l.Key)
+	rec := booking.NewRecord(kind)
+	if rec == nil {
+		obj, err := change.ToObject(l.Record)
+		if err != nil {
+			return &ImportError{Key: l.Key, Field: "record", Err: err}
+		}
+		return tx.PutObject(l.Key, kind, obj)
+	}
+	dec = json.NewDecoder(bytes.NewReader(l.Record))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(rec); err != nil {
+		field := ""
+		if ute, ok := err.(*json.UnmarshalTypeError); ok {
+			field = ute.Field
+		}
+		return &ImportError{Key: l.Key, Field: field, Err: err}
+	}
+	if err := rec.Validate(); err != nil {
+		return &ImportError{Key: l.Key, Field: booking.ErrorField(err), Err: err}
+	}
+	if rec.Key() != l.Key || rec.CaseNumber() != caseNo {
+		return &ImportError{Key: l.Key, Field: "key", Err: fmt.Errorf("key does not match the record (record key %s)", rec.Key())}
+	}
+	return tx.Put(rec)
+}

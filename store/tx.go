@@ -1,0 +1,339 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"movedesk/booking"
+	"movedesk/change"
+)
+
+// Tx is one store transaction. Values it returns are copies, safe after the
+// transaction ends.
+type Tx struct {
+	s       *Store
+	btx     *bolt.Tx
+	actor   string
+	dirty   map[string]bool   // cases whose row and indexes need refreshing
+	offices map[string]string // case -> office, cached for op routing
+	wrote   bool
+	// Ops collects the ops appended in this transaction, in order.
+	Ops []change.Op
+}
+
+func newTx(s *Store, btx *bolt.Tx, actor string) *Tx {
+	return &Tx{s: s, btx: btx, actor: actor, dirty: map[string]bool{}, offices: map[string]string{}}
+}
+
+// Actor returns who is writing.
+func (tx *Tx) Actor() string { return tx.actor }
+
+// GetRaw returns a copy of the plain JSON of record key.
+func (tx *Tx) GetRaw(key string) ([]byte, bool, error) {
+	v := tx.btx.Bucket(bRecords).Get([]byte(key))
+	if v == nil {
+		return nil, false, nil
+	}
+	p, err := tx.s.codec.Open(v)
+	if err != nil {
+		return nil, false, fmt.Errorf("record %s: %w", key, err)
+	}
+	return bytes.Clone(p), true, nil
+}
+
+// Get decodes record key into into; false if there is no such record.
+func (tx *Tx) Get(key string, into any) (bool, error) {
+	v := tx.btx.Bucket(bRecords).Get([]byte(key))
+	if v == nil {
+		return false, nil
+	}
+	p, err := tx.s.codec.Open(v)
+	if err != nil {
+		return false, fmt.Errorf("record %s: %w", key, err)
+	}
+	if err := json.Unmarshal(p, into); err != nil {
+		return false, fmt.Errorf("record %s: %w", key, err)
+	}
+	return true, nil
+}
+
+// Scan calls fn with every record whose key starts with prefix, in key order.
+// data is valid only during the call.
+func (tx *Tx) Scan(prefix string, fn func(key string, data []byte) error) error {
+	c := tx.btx.Bucket(bRecords).Cursor()
+	p := []byte(prefix)
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		plain, err := tx.s.codec.Open(v)
+		if err != nil {
+			return fmt.Errorf("record %s: %w", k, err)
+		}
+		if err := fn(string(k), plain); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CaseFile reads case no with all its records.
+func (tx *Tx) CaseFile(no string) (*booking.CaseFile, error) {
+	f := &booking.CaseFile{}
+	v := tx.btx.Bucket(bRecords).Get([]byte(no))
+	if v == nil {
+		return nil, booking.Errorf(booking.ENOTFOUND, "case", "no case %s", no)
+	}
+	plain, err := tx.s.codec.Open(v)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Add(no, plain); err != nil {
+		return nil, err
+	}
+	if err := tx.Scan(no+"/", func(k string, d []byte) error { return f.Add(k, d) }); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Put validates rec, writes it, and appends one change-log op with the fields
+// that changed. Writing an unchanged record appends nothing.
+func (tx *Tx) Put(rec booking.Record) error {
+	if err := rec.Validate(); err != nil {
+		return err
+	}
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	obj, err := change.ToObject(data)
+	if err != nil {
+		return err
+	}
+	if c, ok := rec.(*booking.Case); ok {
+		tx.offices[c.Number] = c.Office
+	}
+	return tx.PutObject(rec.Key(), rec.Kind(), obj)
+}
+
+// PutObject writes a record given as fields, without domain validation (for
+// import of kinds this package does not know, and for tools). It logs the
+// changed fields like Put.
+func (tx *Tx) PutObject(key, kind string, obj change.Object) error {
+	old, _, err := tx.object(key)
+	if err != nil {
+		return err
+	}
+	fields := change.Diff(old, obj)
+	if len(fields) == 0 {
+		return nil
+	}
+	op := change.Op{Actor: tx.actor, Kind: kind, Key: key, Fields: fields}
+	return tx.commitOp(&op, obj, true)
+}
+
+// Delete removes record key, logging a tombstone op (field "_deleted").
+func (tx *Tx) Delete(key string) error {
+	_, ok, err := tx.object(key)
+	if err != nil || !ok {
+		return err
+	}
+	_, kind := booking.SplitKey(key)
+	op := change.Op{Actor: tx.actor, Kind: kind, Key: key, Fields: map[string]json.RawMessage{DeletedField: json.RawMessage("true")}}
+	return tx.commitOp(&op, nil, true)
+}
+
+// DeletedField marks a tombstone op.
+const DeletedField = "_deleted"
+
+// ApplyRemote applies an op made elsewhere (by sync): its fields are merged
+// into the record as they are, and the op is logged with its own desk, seq,
+// actor and clock. The local clock moves past the op's.
+func (tx *Tx) ApplyRemote(op change.Op) error {
+	tx.s.clock.Observe(op.HLC)
+	if _, del := op.Fields[DeletedField]; del {
+		return tx.commitOp(&op, nil, false)
+	}
+	obj, _, err := tx.object(op.Key)
+	if err != nil {
+		return err
+	}
+	obj.Apply(op.Fields)
+	return tx.commitOp(&op, obj, false)
+}
+
+// object reads a record as fields; a missing record is an empty object.
+func (tx *Tx) object(key string) (change.Object, bool, error) {
+	v := tx.btx.Bucket(bRecords).Get([]byte(key))
+	if v == nil {
+		return change.Object{}, false, nil
+	}
+	p, err := tx.s.codec.Open(v)
+	if err != nil {
+		return nil, false, fmt.Errorf("record %s: %w", key, err)
+	}
+	o, err := change.ToObject(p)
+	return o, true, err
+}
+
+// commitOp writes obj (nil deletes) and appends op to the log. local ops get
+// this desk's id, the next sequence number and a fresh clock value.
+func (tx *Tx) commitOp(op *change.Op, obj change.Object, local bool) error {
+	recs := tx.btx.Bucket(bRecords)
+	if obj == nil {
+		if err := recs.Delete([]byte(op.Key)); err != nil {
+			return err
+		}
+	} else {
+		sealed, err := tx.s.codec.Seal(obj.Encode())
+		if err != nil {
+			return err
+		}
+		if err := recs.Put([]byte(op.Key), sealed); err != nil {
+			return err
+		}
+	}
+	logb := tx.btx.Bucket(bLog)
+	seq, err := logb.NextSequence()
+	if err != nil {
+		return err
+	}
+	caseNo, _ := booking.SplitKey(op.Key)
+	if local {
+		op.Desk, op.Seq, op.HLC = tx.s.desk, seq, tx.s.clock.Now()
+	}
+	if op.Case == "" {
+		op.Case = caseNo
+	}
+	if op.Office == "" && caseNo != "" {
+		op.Office = tx.officeOf(caseNo, obj, op)
+	}
+	enc, err := json.Marshal(op)
+	if err != nil {
+		return err
+	}
+	sealed, err := tx.s.codec.Seal(enc)
+	if err != nil {
+		return err
+	}
+	if err := logb.Put(u64(seq), sealed); err != nil {
+		return err
+	}
+	if caseNo != "" {
+		if err := tx.btx.Bucket(bHist).Put(histKey(caseNo, seq), nil); err != nil {
+			return err
+		}
+		tx.dirty[caseNo] = true
+	}
+	tx.wrote = true
+	tx.Ops = append(tx.Ops, *op)
+	return nil
+}
+
+func (tx *Tx) officeOf(caseNo string, obj change.Object, op *change.Op) string {
+	if o, ok := tx.offices[caseNo]; ok {
+		return o
+	}
+	var c struct {
+		Office string `json:"office"`
+	}
+	if op.Key == caseNo && obj != nil {
+		_ = json.Unmarshal(obj["office"], &c.Office)
+	} else if _, err := tx.Get(caseNo, &c); err != nil {
+		return ""
+	}
+	tx.offices[caseNo] = c.Office
+	return c.Office
+}
+
+// refresh recomputes the row and index entries of every case changed in this
+// transaction, removing the old entries first.
+func (tx *Tx) refresh() error {
+	for no := range tx.dirty {
+		var old *booking.Summary
+		if v := tx.btx.Bucket(bRows).Get([]byte(no)); v != nil {
+			p, err := tx.s.codec.Open(v)
+			if err != nil {
+				return err
+			}
+			o, err := decodeRow(p)
+			if err != nil {
+				return fmt.Errorf("row %s: %w", no, err)
+			}
+			old = &o
+		}
+		var cur *booking.Summary
+		if f, err := tx.CaseFile(no); err == nil {
+			s := booking.Summarize(f)
+			cur = &s
+		} else if booking.ErrorCode(err) != booking.ENOTFOUND {
+			return err
+		}
+		if err := tx.reindex(no, old, cur); err != nil {
+			return err
+		}
+	}
+	clear(tx.dirty)
+	return nil
+}
+
+func (tx *Tx) reindex(no string, old, cur *booking.Summary) error {
+	idx := tx.btx.Bucket(bIdx)
+	oldKeys, curKeys := indexEntries(old), indexEntries(cur)
+	for name, v := range oldKeys {
+		if v != "" && curKeys[name] != v {
+			if err := idx.Bucket([]byte(name)).Delete(idxKey(v, no)); err != nil {
+				return err
+			}
+		}
+	}
+	for name, v := range curKeys {
+		if v != "" && oldKeys[name] != v {
+			if err := idx.Bucket([]byte(name)).Put(idxKey(v, no), nil); err != nil {
+				return err
+			}
+		}
+	}
+	rows := tx.btx.Bucket(bRows)
+	if cur == nil {
+		return rows.Delete([]byte(no))
+	}
+	sealed, err := tx.s.codec.Seal(encodeRow(cur))
+	if err != nil {
+		return err
+	}
+	return rows.Put([]byte(no), sealed)
+}
+
+func indexEntries(s *booking.Summary) map[string]string {
+	if s == nil {
+		return nil
+	}
+	return map[string]string{
+		"status": string(s.Status), "office": s.Office, "assignee": s.Assignee,
+		"ready": s.TravelReady.String(), "departure": s.Departure.String(), "abn": s.ABNNumber,
+	}
+}
+
+func idxKey(v, no string) []byte { return []byte(v + "\x00" + no) }
+
+func histKey(no string, seq uint64) []byte {
+	k := make([]byte, 0, len(no)+9)
+	k = append(k, no...)
+	k = append(k, 0)
+	return append(k, u64(seq)...)
+}
+
+func u64(v uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return b[:]
+}
+
+// caseOfIdxKey returns the case part of an index key.
+func caseOfIdxKey(k []byte) string {
+	i := bytes.IndexByte(k, 0)
+	return string(k[i+1:])
+}
