@@ -10,13 +10,13 @@ import (
 // CaseFile is a case with everything recorded about it: what the store
 // returns for one case, and what the domain rules judge.
 type CaseFile struct {
-	Case       Case
-	Travellers []Traveller
-	Documents  []Document
-	Bookings   []Booking
+	Case       Case        `json:"case"`
+	Travellers []Traveller `json:"travellers"`
+	Documents  []Document  `json:"documents"`
+	Bookings   []Booking   `json:"bookings"`
 	// Other keeps records of kinds this version does not know, by kind, so a
 	// newer desk's data survives an older reader.
-	Other map[string][]json.RawMessage
+	Other map[string][]json.RawMessage `json:"other,omitempty"`
 }
 
 // Add decodes one stored record into the file, by the kind its key names.

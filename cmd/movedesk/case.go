@@ -1,0 +1,232 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"movedesk/booking"
+	"movedesk/store"
+)
+
+func newCaseCmd(a *app) *cobra.Command {
+	c := &cobra.Command{Use: "case", Short: "List, show and change cases", Args: noArgs}
+	c.AddCommand(newCaseListCmd(a), newCaseShowCmd(a), newCaseSetCmd(a), newCaseStatusCmd(a), newCaseHistoryCmd(a))
+	return c
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func newCaseListCmd(a *app) *cobra.Command {
+	var status, office string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "List cases (from the indexes; fast on large stores)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f := store.Filter{Office: office}
+			if status != "" {
+				st, err := booking.ParseStatus(status)
+				if err != nil {
+					return usageError{err}
+				}
+				f.Status = st
+			}
+			s, err := a.openExisting(cmd)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			rows, err := s.List(f)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if rows == nil {
+					rows = []booking.Summary{}
+				}
+				return writeJSON(a.out, rows)
+			}
+			tw := tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
+			fmt.Fprintln(tw, "CASE\tSTATUS\tPRI\tPRINCIPAL\tPAX\tTO\tREADY\tDEPARTS")
+			for _, r := range rows {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.Number, r.Status, booking.PriorityName(r.Priority),
+					r.Principal, r.Size, r.DestAirport, r.TravelReady, r.Departure)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.err, "%d case(s)\n", len(rows))
+			return nil
+		},
+	}
+	c.Flags().StringVar(&status, "status", "", "only cases in this status")
+	c.Flags().StringVar(&office, "office", "", "only cases of this office")
+	c.Flags().BoolVar(&asJSON, "json", false, "JSON output (an array of rows)")
+	return c
+}
+
+func newCaseShowCmd(a *app) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "show CASE",
+		Short: "Show a case with its travellers, documents and bookings",
+		Args:  exactArgs(1, "CASE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.openExisting(cmd)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			f, err := s.CaseFile(args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(a.out, f)
+			}
+			printCaseFile(a.out, f, booking.DateOf(time.Now()))
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
+	return c
+}
+
+func printCaseFile(w io.Writer, f *booking.CaseFile, today booking.Date) {
+	c := f.Case
+	fmt.Fprintf(w, "%s  %s  %s  office %s  priority %s\n", c.Number, c.Programme, c.Status, c.Office, booking.PriorityName(c.Priority))
+	if c.StatusReason != "" {
+		fmt.Fprintf(w, "  reason: %s\n", c.StatusReason)
+	}
+	fmt.Fprintf(w, "  from %s (%s) to %s (%s)   sponsor: %s\n", c.OriginCity, c.OriginAirport, c.DestCity, c.DestAirport, c.Sponsor)
+	fmt.Fprintf(w, "  received %s  travel-ready %s  departure %s  assignee %s  ABN %s\n", c.Received, c.TravelReady, c.Departure, c.Assignee, c.ABNNumber)
+	if c.Notes != "" {
+		fmt.Fprintf(w, "  notes: %s\n", c.Notes)
+	}
+	fmt.Fprintln(w, "Travellers:")
+	for _, t := range f.Travellers {
+		pa := " "
+		if t.Principal {
+			pa = "*"
+		}
+		fmt.Fprintf(w, " %s%2d %-30s %s %s age %d %s %s  %s\n", pa, t.Member, t.FullName(), t.Sex, t.BirthDate,
+			t.BirthDate.Age(today), booking.PassengerType(t.BirthDate, today), t.Relationship, strings.Join(t.SSR, " "))
+		for _, d := range f.DocumentsOf(t.Member) {
+			flag := ""
+			switch {
+			case d.ExpiresBefore(today):
+				flag = "  EXPIRED"
+			case d.ExpiresBefore(today.AddDays(90)):
+				flag = "  expires soon"
+			}
+			fmt.Fprintf(w, "      %-4s %s expires %s%s\n", d.ID, d.Describe(), d.ExpiryDate, flag)
+		}
+	}
+	for _, b := range f.Bookings {
+		fmt.Fprintf(w, "Booking %s (%s), travellers %v, escort seats %d\n", b.ID, b.Status, b.Travellers, b.EscortSeats)
+		for _, s := range b.Segments {
+			fmt.Fprintf(w, "   %s%-4s %s-%s  %s  %s\n", s.Carrier, s.Flight, s.From, s.To, s.Depart, s.Arrive)
+		}
+	}
+	fmt.Fprintf(w, "Allowed next: %v\n", booking.Allowed(c.Status, c.HeldFrom))
+}
+
+func newCaseSetCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "set CASE FIELD=VALUE...",
+		Short: "Set case or traveller fields (traveller.2.family_name=..., traveller.2.document.d1.expiry_date=...)",
+		Args:  minArgs(2, "CASE FIELD=VALUE..."),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var as []store.Assignment
+			for _, arg := range args[1:] {
+				as1, err := store.ParseAssignment(arg)
+				if err != nil {
+					return usageError{err}
+				}
+				as = append(as, as1)
+			}
+			s, err := a.openExisting(cmd)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if err := s.SetFields(a.cfg.User, args[0], as); err != nil {
+				return fmt.Errorf("case %s: %w", args[0], err)
+			}
+			fmt.Fprintf(a.out, "%s: %d field(s) set\n", args[0], len(as))
+			return nil
+		},
+	}
+}
+
+func newCaseStatusCmd(a *app) *cobra.Command {
+	var reason string
+	c := &cobra.Command{
+		Use:   "status CASE STATUS",
+		Short: "Move a case to another status (through the state machine)",
+		Args:  exactArgs(2, "CASE STATUS"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			to, err := booking.ParseStatus(args[1])
+			if err != nil {
+				return err
+			}
+			s, err := a.openExisting(cmd)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if err := s.SetStatus(a.cfg.User, args[0], to, reason); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "%s: now %s\n", args[0], to)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&reason, "reason", "", "reason (required for on-hold and cancelled)")
+	return c
+}
+
+func newCaseHistoryCmd(a *app) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "history CASE",
+		Short: "Show who changed what and when, from the change log",
+		Args:  exactArgs(1, "CASE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.openExisting(cmd)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			ops, err := s.History(args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(a.out, ops)
+			}
+			for _, op := range ops {
+				_, rest, _ := strings.Cut(op.Key, "/")
+				if rest == "" {
+					rest = "case"
+				}
+				fmt.Fprintf(a.out, "%s  %-14s %-22s %s\n    %s\n", op.HLC.Time().Local().Format("2006-01-02 15:04:05"),
+					op.Actor, rest, op.ID(), op.Summary(60))
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
+	return c
+}

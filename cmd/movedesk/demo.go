@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"movedesk/booking"
+	"movedesk/demo"
+	"movedesk/store"
+)
+
+// demoBatch is how many cases go in one transaction: large enough to
+// amortise commits, small enough to bound memory.
+const demoBatch = 1000
+
+func newDemoCmd(a *app) *cobra.Command {
+	var cases int
+	var seed uint64
+	var office, today string
+	c := &cobra.Command{
+		Use:   "demo",
+		Short: "Create a store of seeded, realistic demo cases (refuses a non-empty store)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.load(cmd); err != nil {
+				return err
+			}
+			if cases < 1 {
+				return usageError{fmt.Errorf("--cases must be at least 1")}
+			}
+			day := booking.DateOf(time.Now())
+			if today != "" {
+				d, err := booking.ParseDate(today)
+				if err != nil {
+					return usageError{fmt.Errorf("--today: %w", err)}
+				}
+				day = d
+			}
+			if fi, err := os.Stat(filepath.Join(a.cfg.Data, store.FileName)); err == nil && fi.Size() > 0 {
+				return fmt.Errorf("%s already holds a store; demo only fills a new one (remove it or pick another --data)", a.cfg.Data)
+			}
+			start := time.Now()
+			s, err := store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk, NoSync: true})
+			if err != nil {
+				return err
+			}
+			routes, zone, err := demoRouting()
+			if err != nil {
+				s.Close()
+				return err
+			}
+			var batch []booking.Record
+			n := 0
+			flush := func() error {
+				if len(batch) == 0 {
+					return nil
+				}
+				err := s.Update("demo", func(tx *store.Tx) error {
+					for _, r := range batch {
+						if err := tx.Put(r); err != nil {
+							return fmt.Errorf("%s: %w", r.Key(), err)
+						}
+					}
+					return nil
+				})
+				batch = batch[:0]
+				return err
+			}
+			err = demo.Generate(demo.Options{Cases: cases, Seed: seed, Office: office, Today: day, Routes: routes, Zone: zone},
+				func(recs []booking.Record) error {
+					batch = append(batch, recs...)
+					n++
+					if n%demoBatch == 0 {
+						return flush()
+					}
+					return nil
+				})
+			if err == nil {
+				err = flush()
+			}
+			if cerr := s.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "created %d demo cases in %s (%s)\n", cases, a.cfg.Data, time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+	c.Flags().IntVar(&cases, "cases", 2000, "number of cases")
+	c.Flags().Uint64Var(&seed, "seed", 1, "random seed (same seed and day, same data)")
+	c.Flags().StringVar(&office, "office", "", "put every case in this office (RBA, KLT, SAL, WAS)")
+	c.Flags().StringVar(&today, "today", "", "date the demo is relative to (default today)")
+	return c
+}

@@ -1,0 +1,142 @@
+// Command movedesk is the movement-operations desk: a terminal app over a
+// local store that syncs with the central office, plus scriptable commands.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"movedesk/booking"
+	"movedesk/config"
+	"movedesk/store"
+)
+
+// Exit codes: a contract for desk scripts.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// usageError marks errors in how a command was called (exit 2).
+type usageError struct{ error }
+
+// app is what every command shares: flags, loaded config, output streams.
+type app struct {
+	configFile string
+	in         io.Reader
+	out, err   io.Writer
+	cfg        *config.Config
+}
+
+// run executes the command line and returns the exit code.
+func run(args []string, in io.Reader, out, errOut io.Writer) int {
+	a := &app{in: in, out: out, err: errOut}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(in)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(errOut, "movedesk:", err)
+	var ue usageError
+	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") {
+		return exitUsage
+	}
+	return exitError
+}
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "movedesk",
+		Short: "Book refugee and migrant travel: work queues, bookings, ABNs, offline with sync",
+		Long: `movedesk is the movement-operations desk. Without a subcommand it opens the
+terminal app on the store in --data. Subcommands script the same store.`,
+		Args:          noArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE:          func(cmd *cobra.Command, _ []string) error { return runTUI(a, cmd) },
+	}
+	root.PersistentFlags().StringVar(&a.configFile, "config", "", "config file (default $XDG_CONFIG_HOME/movedesk/config.yaml)")
+	root.PersistentFlags().String("data", "", "data directory holding the store (config key data)")
+	root.PersistentFlags().Bool("no-color", false, "disable colour (also NO_COLOR=1)")
+	root.PersistentFlags().String("user", "", "name recorded as the author of changes (config key user)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(
+		newCaseCmd(a),
+		newImportCmd(a),
+		newExportCmd(a),
+		newDemoCmd(a),
+	)
+	return root
+}
+
+// load reads the configuration for cmd (flags win).
+func (a *app) load(cmd *cobra.Command) error {
+	if a.cfg != nil {
+		return nil
+	}
+	c, err := config.Load(a.configFile, cmd.Flags())
+	if err != nil {
+		return err
+	}
+	a.cfg = c
+	return nil
+}
+
+// open loads config and opens the store.
+func (a *app) open(cmd *cobra.Command) (*store.Store, error) {
+	if err := a.load(cmd); err != nil {
+		return nil, err
+	}
+	booking.Programmes = a.cfg.Programmes
+	return store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk})
+}
+
+// openExisting opens a store that must already exist.
+func (a *app) openExisting(cmd *cobra.Command) (*store.Store, error) {
+	if err := a.load(cmd); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(a.cfg.Data + "/" + store.FileName); err != nil {
+		return nil, fmt.Errorf("no movedesk store in %s (create one with `movedesk demo --data %s`)", a.cfg.Data, a.cfg.Data)
+	}
+	return a.open(cmd)
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageError{fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])}
+	}
+	return nil
+}
+
+func exactArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError{fmt.Errorf("usage: %s %s", cmd.CommandPath(), names)}
+		}
+		return nil
+	}
+}
+
+func minArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageError{fmt.Errorf("usage: %s %s", cmd.CommandPath(), names)}
+		}
+		return nil
+	}
+}

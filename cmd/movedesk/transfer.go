@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func newImportCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import records from JSON Lines, all or nothing (- reads standard input)",
+		Args:  exactArgs(1, "FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r := a.in
+			if args[0] != "-" {
+				f, err := os.Open(args[0])
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				r = f
+			}
+			s, err := a.open(cmd)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			n, err := s.Import(a.cfg.User, r)
+			if err != nil {
+				return fmt.Errorf("%s: %w (nothing imported)", args[0], err)
+			}
+			fmt.Fprintf(a.out, "imported %d record(s)\n", n)
+			return nil
+		},
+	}
+}
+
+func newExportCmd(a *app) *cobra.Command {
+	var out string
+	c := &cobra.Command{
+		Use:   "export",
+		Short: "Export every record as JSON Lines",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := a.openExisting(cmd)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			w := a.out
+			if out != "" {
+				f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				w = f
+			}
+			n, err := s.Export(w)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.err, "exported %d record(s)\n", n)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&out, "out", "", "write to FILE (mode 0600) instead of standard output")
+	return c
+}

@@ -1,0 +1,186 @@
+// Package config loads movedesk's typed configuration with viper: flags, then
+// MOVEDESK_* environment variables, then the config file, then defaults.
+// Unknown keys and bad values are errors naming the file and key.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Config is movedesk's configuration.
+type Config struct {
+	// Data is the data directory holding the desk's store.
+	Data string `mapstructure:"data"`
+	// User is the name recorded as the actor of every change.
+	User string `mapstructure:"user"`
+	// Office is this desk's office code; empty shows all offices.
+	Office string `mapstructure:"office"`
+	// Desk is the id given to a new store (op ids start with it).
+	Desk string `mapstructure:"desk"`
+	// Theme is auto, dark, light or high-contrast.
+	Theme string `mapstructure:"theme"`
+	// NoColor disables colour (also NO_COLOR in the environment).
+	NoColor bool `mapstructure:"no_color"`
+	// Programmes lists the programmes cases may belong to.
+	Programmes []string `mapstructure:"programmes"`
+	// Keys overrides TUI key bindings: action name to keys.
+	Keys map[string][]string `mapstructure:"keys"`
+	// Sync configures the connection to the central office hub.
+	Sync Sync `mapstructure:"sync"`
+
+	// File is the config file that was read, if any.
+	File string `mapstructure:"-"`
+}
+
+// Sync configures the desk's sync with the hub.
+type Sync struct {
+	// Hub is the hub's base URL, e.g. https://hub.example.org:8443.
+	Hub string `mapstructure:"hub"`
+	// Token is this desk's token, printed once by `movedesk hub desk add`.
+	Token string `mapstructure:"token"`
+	// Interval is how often the TUI syncs in the background.
+	Interval time.Duration `mapstructure:"interval"`
+}
+
+// Themes accepted in Theme.
+var Themes = []string{"auto", "dark", "light", "high-contrast"}
+
+func defaults(v *viper.Viper) {
+	v.SetDefault("data", defaultDataDir())
+	v.SetDefault("user", defaultUser())
+	v.SetDefault("office", "")
+	v.SetDefault("desk", "")
+	v.SetDefault("theme", "auto")
+	v.SetDefault("no_color", false)
+	v.SetDefault("programmes", []string{"USRAP", "CA-GAR", "AU-HUM", "AVRR", "EU-REL"})
+	v.SetDefault("keys", map[string][]string{})
+	v.SetDefault("sync.hub", "")
+	v.SetDefault("sync.token", "")
+	v.SetDefault("sync.interval", "2m")
+}
+
+// Load reads the configuration. file is the --config flag ("" to look in the
+// default places); flags holds the command's flags, bound by their names
+// (--data to data, --no-color to no_color ...) when the user set them.
+func Load(file string, flags *pflag.FlagSet) (*Config, error) {
+	v := viper.New()
+	defaults(v)
+	v.SetEnvPrefix("MOVEDESK")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	if file == "" {
+		file = defaultFile()
+	} else if _, err := os.Stat(file); err != nil {
+		return nil, fmt.Errorf("config file %s: %w", file, err)
+	}
+	if file != "" {
+		v.SetConfigFile(file)
+		v.SetConfigType("yaml")
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config file %s: %w", file, err)
+		}
+	}
+	if flags != nil {
+		flags.VisitAll(func(f *pflag.Flag) {
+			key := strings.ReplaceAll(f.Name, "-", "_")
+			if v.IsSet(key) || isKnown(key) {
+				_ = v.BindPFlag(key, f)
+			}
+		})
+	}
+	var c Config
+	where := "configuration"
+	if file != "" {
+		where = "config file " + file
+	}
+	if err := v.UnmarshalExact(&c, viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
+		mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(",")))); err != nil {
+		return nil, fmt.Errorf("%s: %s", where, cleanDecodeError(err))
+	}
+	c.File = file
+	if os.Getenv("NO_COLOR") != "" {
+		c.NoColor = true
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	return &c, nil
+}
+
+// isKnown reports whether key is a top-level config key (for flag binding).
+func isKnown(key string) bool {
+	return slices.Contains([]string{"data", "user", "office", "desk", "theme", "no_color"}, key)
+}
+
+// Validate checks values; errors name the key.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Data == "" {
+		errs = append(errs, errors.New("key data: a data directory is required"))
+	}
+	if !slices.Contains(Themes, c.Theme) {
+		errs = append(errs, fmt.Errorf("key theme: %q is not one of %s", c.Theme, strings.Join(Themes, ", ")))
+	}
+	if c.Office != "" && (len(c.Office) != 3 || strings.ToUpper(c.Office) != c.Office) {
+		errs = append(errs, fmt.Errorf("key office: %q must be a 3-letter upper-case office code", c.Office))
+	}
+	if c.Sync.Interval < 0 || (c.Sync.Interval > 0 && c.Sync.Interval < time.Second) {
+		errs = append(errs, fmt.Errorf("key sync.interval: %s is too short (at least 1s)", c.Sync.Interval))
+	}
+	if len(c.Programmes) == 0 {
+		errs = append(errs, errors.New("key programmes: at least one programme is required"))
+	}
+	return errors.Join(errs...)
+}
+
+func cleanDecodeError(err error) string {
+	s := err.Error()
+	s = strings.ReplaceAll(s, "decoding failed due to the following error(s):\n\n", "")
+	s = strings.ReplaceAll(s, "has invalid keys:", "unknown key(s):")
+	return strings.TrimSpace(s)
+}
+
+func defaultFile() string {
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	f := filepath.Join(dir, "movedesk", "config.yaml")
+	if _, err := os.Stat(f); err != nil {
+		return ""
+	}
+	return f
+}
+
+func defaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "movedesk")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "movedesk")
+	}
+	return "movedesk-data"
+}
+
+func defaultUser() string {
+	for _, k := range []string{"MOVEDESK_USER", "USER", "LOGNAME"} {
+		if u := os.Getenv(k); u != "" {
+			return u
+		}
+	}
+	return "associate"
+}

@@ -1,0 +1,75 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+func TestExampleConfigLoads(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	c, err := Load("../config.example.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.User != "amina.benali" || c.Office != "RBA" || c.Sync.Interval != 2*time.Minute || len(c.Programmes) != 5 {
+		t.Fatalf("example config = %+v", c)
+	}
+}
+
+func write(t *testing.T, body string) string {
+	f := filepath.Join(t.TempDir(), "config.yaml")
+	os.WriteFile(f, []byte(body), 0o600)
+	return f
+}
+
+func TestUnknownKeyNamesFileAndKey(t *testing.T) {
+	f := write(t, "data: /tmp/x\ncolour: blue\n")
+	_, err := Load(f, nil)
+	if err == nil || !strings.Contains(err.Error(), f) || !strings.Contains(err.Error(), "colour") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestBadValueNamesKey(t *testing.T) {
+	for body, key := range map[string]string{
+		"theme: purple\n":           "theme",
+		"sync:\n  interval: soon\n": "interval",
+		"office: rabat\n":           "office",
+		"sync:\n  interval: 10ms\n": "sync.interval",
+		"programmes: []\n":          "programmes",
+	} {
+		_, err := Load(write(t, body), nil)
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%q: err = %v, want it to name %s", body, err, key)
+		}
+	}
+}
+
+func TestPrecedenceFlagsEnvFileDefaults(t *testing.T) {
+	f := write(t, "data: /from/file\nuser: file-user\ntheme: light\n")
+	t.Setenv("MOVEDESK_USER", "env-user")
+	t.Setenv("MOVEDESK_THEME", "")
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	fs.String("data", "", "")
+	fs.Parse([]string{"--data", "/from/flag"})
+	c, err := Load(f, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Data != "/from/flag" || c.User != "env-user" || c.Theme != "light" || c.Sync.Interval != 2*time.Minute {
+		t.Fatalf("got data=%s user=%s theme=%s interval=%s", c.Data, c.User, c.Theme, c.Sync.Interval)
+	}
+}
+
+func TestNoColorEnv(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	c, err := Load(write(t, "data: /x\n"), nil)
+	if err != nil || !c.NoColor {
+		t.Fatalf("NO_COLOR not honoured: %+v %v", c, err)
+	}
+}
