@@ -236,7 +236,9 @@ func (d *Document) Validate() error {
 }
 
 // ExpiresBefore reports whether d expires before day on (a zero expiry never does).
-func (d *Document) ExpiresBefore(on Date) bool { return !d.ExpiryDate.IsZero() && d.ExpiryDate.Before(on) }
+func (d *Document) ExpiresBefore(on Date) bool {
+	return !d.ExpiryDate.IsZero() && d.ExpiryDate.Before(on)
+}
 
 // Describe returns "passport P1234567 (SYR)".
 func (d *Document) Describe() string {

@@ -118,7 +118,7 @@ type gen struct {
 }
 
 func (g *gen) pick(xs []string) string { return xs[g.r.IntN(len(xs))] }
-func (g *gen) chance(p float64) bool  { return g.r.Float64() < p }
+func (g *gen) chance(p float64) bool   { return g.r.Float64() < p }
 
 func (g *gen) status() booking.Status {
 	n := g.r.IntN(100)
@@ -207,7 +207,7 @@ func (g *gen) caseOf(of Office) ([]booking.Record, error) {
 		dep = today.AddDays(3 + g.r.IntN(50))
 	}
 	if stage >= 4 {
-			c.ABNNumber = fmt.Sprintf("ABN-%s-%07d", of.Code, g.seq[of.Code])
+		c.ABNNumber = fmt.Sprintf("ABN-%s-%07d", of.Code, g.seq[of.Code])
 	}
 	travellers, docs := g.family(no, nat, prog, c, stage)
 	recs := []booking.Record{c}

@@ -256,4 +256,3 @@ func (s *Store) Statuses() (map[booking.Status]int, error) {
 	})
 	return out, err
 }
-
