@@ -24,6 +24,13 @@ func ParseDate(s string) (Date, error) {
 	if s == "" {
 		return Date{}, nil
 	}
+	// Fast path for the canonical form: stores and rows hold many dates.
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		y, m, d := digits(s[0:4]), digits(s[5:7]), digits(s[8:10])
+		if y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(time.Month(m), y) {
+			return NewDate(y, time.Month(m), d), nil
+		}
+	}
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("%q is not a date (want YYYY-MM-DD)", s)
@@ -112,4 +119,21 @@ func (d *Date) UnmarshalText(b []byte) error {
 	}
 	*d = v
 	return nil
+}
+
+// digits parses a run of ASCII digits, or returns -1.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+func daysIn(m time.Month, y int) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }

@@ -51,3 +51,21 @@ func TestHLCJSON(t *testing.T) {
 		t.Fatalf("parts %d %d", back.Millis(), back.Counter())
 	}
 }
+
+func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
+	op := Op{Desk: "d1", Seq: 42, Actor: "amina <a&b>\n\"q\"\x01 é \u2028 \xff", HLC: MakeHLC(1_790_000_000_000, 3),
+		Kind: "traveller", Key: "RBA-2026-000001/traveller/01", Case: "RBA-2026-000001", Office: "RBA",
+		Fields: map[string]json.RawMessage{"z": json.RawMessage(`1`), "a": json.RawMessage(`"x"`), "m": json.RawMessage(`["A","B"]`)}}
+	want, err := json.Marshal(op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := op.AppendJSON(nil); string(got) != string(want) {
+		t.Fatalf("AppendJSON\n got %s\nwant %s", got, want)
+	}
+	op.Case, op.Office = "", ""
+	var back Op
+	if err := json.Unmarshal(op.AppendJSON(nil), &back); err != nil || back.Key != op.Key || back.Case != "" {
+		t.Fatalf("shared-record op does not decode: %v %+v", err, back)
+	}
+}

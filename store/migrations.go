@@ -20,6 +20,21 @@ var migrations = []migration{
 	{"create the meta, records, log, history, rows and index buckets", migrateCreate},
 }
 
+// needsMigration reports whether the store is new or behind this version;
+// checked read-only so an up-to-date store opens without a write.
+func needsMigration(db *bolt.DB) bool {
+	need := true
+	_ = db.View(func(tx *bolt.Tx) error {
+		if m := tx.Bucket(bMeta); m != nil {
+			if v := m.Get(kSchema); len(v) == 8 {
+				need = binary.BigEndian.Uint64(v) < uint64(len(migrations))
+			}
+		}
+		return nil
+	})
+	return need
+}
+
 func migrate(tx *bolt.Tx, desk string) error {
 	m := tx.Bucket(bMeta)
 	var have uint64

@@ -94,12 +94,12 @@ func Open(dir string, opts Options) (*Store, error) {
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		return nil, openError(dir, err)
 	}
 	s := &Store{db: db, dir: dir, codec: opts.Codec}
-	if !opts.ReadOnly {
+	if !opts.ReadOnly && needsMigration(db) {
 		if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, opts.Desk) }); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store %s: %w", dir, err)

@@ -21,11 +21,17 @@ type Tx struct {
 	dirty   map[string]bool   // cases whose row and indexes need refreshing
 	offices map[string]string // case -> office, cached for op routing
 	wrote   bool
-	// Ops collects the ops appended in this transaction, in order.
-	Ops []change.Op
 }
 
 func newTx(s *Store, btx *bolt.Tx, actor string) *Tx {
+	if btx.Writable() {
+		// Keys mostly arrive in order (log, history) or in bulk; fuller pages
+		// keep the file small. Buckets are cached per transaction, so this
+		// setting holds for every write below.
+		for _, name := range [][]byte{bRecords, bLog, bHist, bRows} {
+			btx.Bucket(name).FillPercent = 0.9
+		}
+	}
 	return &Tx{s: s, btx: btx, actor: actor, dirty: map[string]bool{}, offices: map[string]string{}}
 }
 
@@ -79,7 +85,13 @@ func (tx *Tx) Scan(prefix string, fn func(key string, data []byte) error) error 
 }
 
 // CaseFile reads case no with all its records.
-func (tx *Tx) CaseFile(no string) (*booking.CaseFile, error) {
+func (tx *Tx) CaseFile(no string) (*booking.CaseFile, error) { return tx.caseFile(no, nil) }
+
+// summaryKinds are the record kinds booking.Summarize reads.
+var summaryKinds = map[string]bool{booking.KindCase: true, booking.KindTraveller: true, booking.KindBooking: true}
+
+// caseFile reads case no with its records of the given kinds (nil: all).
+func (tx *Tx) caseFile(no string, kinds map[string]bool) (*booking.CaseFile, error) {
 	f := &booking.CaseFile{}
 	v := tx.btx.Bucket(bRecords).Get([]byte(no))
 	if v == nil {
@@ -92,7 +104,14 @@ func (tx *Tx) CaseFile(no string) (*booking.CaseFile, error) {
 	if err := f.Add(no, plain); err != nil {
 		return nil, err
 	}
-	if err := tx.Scan(no+"/", func(k string, d []byte) error { return f.Add(k, d) }); err != nil {
+	if err := tx.Scan(no+"/", func(k string, d []byte) error {
+		if kinds != nil {
+			if _, kind := booking.SplitKey(k); !kinds[kind] {
+				return nil
+			}
+		}
+		return f.Add(k, d)
+	}); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -108,14 +127,27 @@ func (tx *Tx) Put(rec booking.Record) error {
 	if err != nil {
 		return err
 	}
+	if c, ok := rec.(*booking.Case); ok {
+		tx.offices[c.Number] = c.Office
+	}
+	key := rec.Key()
+	old, exists, err := tx.object(key)
+	if err != nil {
+		return err
+	}
+	op := change.Op{Actor: tx.actor, Kind: rec.Kind(), Key: key}
+	if !exists {
+		// A new record's op carries every field: the record itself.
+		return tx.commitOp(&op, data, nil, true)
+	}
 	obj, err := change.ToObject(data)
 	if err != nil {
 		return err
 	}
-	if c, ok := rec.(*booking.Case); ok {
-		tx.offices[c.Number] = c.Office
+	if op.Fields = change.Diff(old, obj); len(op.Fields) == 0 {
+		return nil
 	}
-	return tx.PutObject(rec.Key(), rec.Kind(), obj)
+	return tx.commitOp(&op, data, obj, true)
 }
 
 // PutObject writes a record given as fields, without domain validation (for
@@ -131,7 +163,7 @@ func (tx *Tx) PutObject(key, kind string, obj change.Object) error {
 		return nil
 	}
 	op := change.Op{Actor: tx.actor, Kind: kind, Key: key, Fields: fields}
-	return tx.commitOp(&op, obj, true)
+	return tx.commitOp(&op, obj.Encode(), obj, true)
 }
 
 // Delete removes record key, logging a tombstone op (field "_deleted").
@@ -142,7 +174,7 @@ func (tx *Tx) Delete(key string) error {
 	}
 	_, kind := booking.SplitKey(key)
 	op := change.Op{Actor: tx.actor, Kind: kind, Key: key, Fields: map[string]json.RawMessage{DeletedField: json.RawMessage("true")}}
-	return tx.commitOp(&op, nil, true)
+	return tx.commitOp(&op, nil, nil, true)
 }
 
 // DeletedField marks a tombstone op.
@@ -154,14 +186,14 @@ const DeletedField = "_deleted"
 func (tx *Tx) ApplyRemote(op change.Op) error {
 	tx.s.clock.Observe(op.HLC)
 	if _, del := op.Fields[DeletedField]; del {
-		return tx.commitOp(&op, nil, false)
+		return tx.commitOp(&op, nil, nil, false)
 	}
 	obj, _, err := tx.object(op.Key)
 	if err != nil {
 		return err
 	}
 	obj.Apply(op.Fields)
-	return tx.commitOp(&op, obj, false)
+	return tx.commitOp(&op, obj.Encode(), obj, false)
 }
 
 // object reads a record as fields; a missing record is an empty object.
@@ -178,16 +210,17 @@ func (tx *Tx) object(key string) (change.Object, bool, error) {
 	return o, true, err
 }
 
-// commitOp writes obj (nil deletes) and appends op to the log. local ops get
-// this desk's id, the next sequence number and a fresh clock value.
-func (tx *Tx) commitOp(op *change.Op, obj change.Object, local bool) error {
+// commitOp writes the record value data (nil deletes) and appends op to the
+// log; an op without Fields carries data as its fields (a new record). Local
+// ops get this desk's id, the next sequence number and a fresh clock value.
+func (tx *Tx) commitOp(op *change.Op, data []byte, obj change.Object, local bool) error {
 	recs := tx.btx.Bucket(bRecords)
-	if obj == nil {
+	if data == nil {
 		if err := recs.Delete([]byte(op.Key)); err != nil {
 			return err
 		}
 	} else {
-		sealed, err := tx.s.codec.Seal(obj.Encode())
+		sealed, err := tx.s.codec.Seal(data)
 		if err != nil {
 			return err
 		}
@@ -208,11 +241,13 @@ func (tx *Tx) commitOp(op *change.Op, obj change.Object, local bool) error {
 		op.Case = caseNo
 	}
 	if op.Office == "" && caseNo != "" {
-		op.Office = tx.officeOf(caseNo, obj, op)
+		op.Office = tx.officeOf(caseNo, data, op)
 	}
-	enc, err := json.Marshal(op)
-	if err != nil {
-		return err
+	var enc []byte
+	if op.Fields == nil {
+		enc = op.AppendJSONWithFields(nil, data)
+	} else {
+		enc = op.AppendJSON(nil)
 	}
 	sealed, err := tx.s.codec.Seal(enc)
 	if err != nil {
@@ -228,19 +263,18 @@ func (tx *Tx) commitOp(op *change.Op, obj change.Object, local bool) error {
 		tx.dirty[caseNo] = true
 	}
 	tx.wrote = true
-	tx.Ops = append(tx.Ops, *op)
 	return nil
 }
 
-func (tx *Tx) officeOf(caseNo string, obj change.Object, op *change.Op) string {
+func (tx *Tx) officeOf(caseNo string, data []byte, op *change.Op) string {
 	if o, ok := tx.offices[caseNo]; ok {
 		return o
 	}
 	var c struct {
 		Office string `json:"office"`
 	}
-	if op.Key == caseNo && obj != nil {
-		_ = json.Unmarshal(obj["office"], &c.Office)
+	if op.Key == caseNo && data != nil {
+		_ = json.Unmarshal(data, &c)
 	} else if _, err := tx.Get(caseNo, &c); err != nil {
 		return ""
 	}
@@ -265,7 +299,7 @@ func (tx *Tx) refresh() error {
 			old = &o
 		}
 		var cur *booking.Summary
-		if f, err := tx.CaseFile(no); err == nil {
+		if f, err := tx.caseFile(no, summaryKinds); err == nil {
 			s := booking.Summarize(f)
 			cur = &s
 		} else if booking.ErrorCode(err) != booking.ENOTFOUND {

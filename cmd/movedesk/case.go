@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,6 +27,26 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// writeJSONLines writes a JSON array with one compact element per line:
+// valid JSON for tools, greppable for people, and fast on 100k rows.
+func writeJSONLines[T any](w io.Writer, items []T) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.WriteString("[")
+	for i := range items {
+		b, err := json.Marshal(&items[i])
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n")
+		bw.Write(b)
+	}
+	bw.WriteString("\n]\n")
+	return bw.Flush()
+}
+
 func newCaseListCmd(a *app) *cobra.Command {
 	var status, office string
 	var asJSON bool
@@ -42,7 +63,7 @@ func newCaseListCmd(a *app) *cobra.Command {
 				}
 				f.Status = st
 			}
-			s, err := a.openExisting(cmd)
+			s, err := a.openRead(cmd)
 			if err != nil {
 				return err
 			}
@@ -52,10 +73,7 @@ func newCaseListCmd(a *app) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				if rows == nil {
-					rows = []booking.Summary{}
-				}
-				return writeJSON(a.out, rows)
+				return writeJSONLines(a.out, rows)
 			}
 			tw := tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
 			fmt.Fprintln(tw, "CASE\tSTATUS\tPRI\tPRINCIPAL\tPAX\tTO\tREADY\tDEPARTS")
@@ -83,7 +101,7 @@ func newCaseShowCmd(a *app) *cobra.Command {
 		Short: "Show a case with its travellers, documents and bookings",
 		Args:  exactArgs(1, "CASE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.openExisting(cmd)
+			s, err := a.openRead(cmd)
 			if err != nil {
 				return err
 			}
@@ -204,7 +222,7 @@ func newCaseHistoryCmd(a *app) *cobra.Command {
 		Short: "Show who changed what and when, from the change log",
 		Args:  exactArgs(1, "CASE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.openExisting(cmd)
+			s, err := a.openRead(cmd)
 			if err != nil {
 				return err
 			}

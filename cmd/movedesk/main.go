@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -107,13 +108,29 @@ func (a *app) open(cmd *cobra.Command) (*store.Store, error) {
 
 // openExisting opens a store that must already exist.
 func (a *app) openExisting(cmd *cobra.Command) (*store.Store, error) {
-	if err := a.load(cmd); err != nil {
+	if err := a.mustExist(cmd); err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(a.cfg.Data + "/" + store.FileName); err != nil {
-		return nil, fmt.Errorf("no movedesk store in %s (create one with `movedesk demo --data %s`)", a.cfg.Data, a.cfg.Data)
-	}
 	return a.open(cmd)
+}
+
+// openRead opens an existing store read-only (shared lock, no writes).
+func (a *app) openRead(cmd *cobra.Command) (*store.Store, error) {
+	if err := a.mustExist(cmd); err != nil {
+		return nil, err
+	}
+	return store.Open(a.cfg.Data, store.Options{ReadOnly: true})
+}
+
+func (a *app) mustExist(cmd *cobra.Command) error {
+	if err := a.load(cmd); err != nil {
+		return err
+	}
+	booking.Programmes = a.cfg.Programmes
+	if _, err := os.Stat(filepath.Join(a.cfg.Data, store.FileName)); err != nil {
+		return fmt.Errorf("no movedesk store in %s (create one with `movedesk demo --data %s`)", a.cfg.Data, a.cfg.Data)
+	}
+	return nil
 }
 
 func noArgs(cmd *cobra.Command, args []string) error {

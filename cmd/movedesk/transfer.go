@@ -44,7 +44,7 @@ func newExportCmd(a *app) *cobra.Command {
 		Short: "Export every record as JSON Lines",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := a.openExisting(cmd)
+			s, err := a.openRead(cmd)
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,79 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"movedesk/booking"
+	"movedesk/demo"
+)
+
+// fillDemo writes n demo cases to s in batches, as `movedesk demo` does.
+func fillDemo(tb testing.TB, s *Store, n int) {
+	tb.Helper()
+	var batch []booking.Record
+	flush := func() {
+		if err := s.Update("demo", func(tx *Tx) error {
+			for _, r := range batch {
+				if err := tx.Put(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			tb.Fatal(err)
+		}
+		batch = batch[:0]
+	}
+	i := 0
+	err := demo.Generate(demo.Options{Cases: n, Seed: 1, Today: booking.MustDate("2026-11-22")}, func(recs []booking.Record) error {
+		batch = append(batch, recs...)
+		if i++; i%1000 == 0 {
+			flush()
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	flush()
+}
+
+// BenchmarkDemoFill10k measures bulk generation: the demo must make 100k
+// cases in 30 s on the 2-core reference machine.
+func BenchmarkDemoFill10k(b *testing.B) {
+	for b.Loop() {
+		dir := b.TempDir()
+		s, err := Open(dir, Options{NoSync: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		fillDemo(b, s, 10000)
+		s.Close()
+		fi, _ := os.Stat(filepath.Join(dir, FileName))
+		b.ReportMetric(float64(fi.Size())/10000, "bytes/case")
+	}
+}
+
+
+// BenchmarkEdit measures one user edit: one fsynced transaction with its
+// change-log entry and index updates (target: 3 ms or less).
+func BenchmarkEdit(b *testing.B) {
+	s, err := Open(b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	fillDemo(b, s, 2000)
+	rows, _ := s.AllRows()
+	i := 0
+	for b.Loop() {
+		no := rows[i%len(rows)].Number
+		if err := s.SetFields("bench", no, []Assignment{{"notes", fmt.Sprintf("call sponsor, try %d", i)}}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
