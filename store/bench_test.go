@@ -57,7 +57,6 @@ func BenchmarkDemoFill10k(b *testing.B) {
 	}
 }
 
-
 // BenchmarkEdit measures one user edit: one fsynced transaction with its
 // change-log entry and index updates (target: 3 ms or less).
 func BenchmarkEdit(b *testing.B) {
