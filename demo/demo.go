@@ -376,7 +376,7 @@ func (g *gen) booking(c *booking.Case, ts []booking.Traveller, dep booking.Date)
 		arr := at.Add(dur)
 		segs = append(segs, booking.Segment{
 			Carrier: it.Carrier, Flight: fmt.Sprint(100 + g.r.IntN(899)), From: stops[i], To: stops[i+1],
-			Depart: localOf(at), Arrive: localOf(arr.In(zone(stops[i+1]))), Cabin: "Y",
+			Depart: localOf(at.In(zone(stops[i]))), Arrive: localOf(arr.In(zone(stops[i+1]))), Cabin: "Y",
 		})
 		at = arr.Add(time.Duration(150+g.r.IntN(180)) * time.Minute)
 	}

@@ -81,7 +81,32 @@ terminal app on the store in --data. Subcommands script the same store.`,
 		newExportCmd(a),
 		newDemoCmd(a),
 	)
+	requireSubcommand(root)
 	return root
+}
+
+// requireSubcommand makes every command group reject a missing or unknown
+// subcommand with a usage error (cobra would print help and exit 0, which
+// hides typos in desk scripts).
+func requireSubcommand(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		requireSubcommand(sub)
+	}
+	if c.HasSubCommands() && c.Run == nil && c.RunE == nil {
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			names := []string{}
+			for _, s := range cmd.Commands() {
+				if s.IsAvailableCommand() {
+					names = append(names, s.Name())
+				}
+			}
+			if len(args) > 0 {
+				return usageError{fmt.Errorf("unknown command %q for %s (try: %s)", args[0], cmd.CommandPath(), strings.Join(names, ", "))}
+			}
+			return usageError{fmt.Errorf("%s needs a subcommand: %s", cmd.CommandPath(), strings.Join(names, ", "))}
+		}
+	}
 }
 
 // load reads the configuration for cmd (flags win).

@@ -1,0 +1,99 @@
+package demo
+
+import (
+	"encoding/json"
+	"testing"
+
+	"movedesk/booking"
+)
+
+func generate(t *testing.T, o Options) []booking.Record {
+	t.Helper()
+	var all []booking.Record
+	if err := Generate(o, func(recs []booking.Record) error { all = append(all, recs...); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+func direct(from, to string) []Itinerary { return []Itinerary{{Carrier: "XX"}} }
+
+func TestSameSeedSameData(t *testing.T) {
+	o := Options{Cases: 200, Seed: 7, Today: booking.MustDate("2026-11-22"), Routes: direct}
+	a, _ := json.Marshal(generate(t, o))
+	b, _ := json.Marshal(generate(t, o))
+	if string(a) != string(b) {
+		t.Fatal("same seed gave different data")
+	}
+	o.Seed = 8
+	c, _ := json.Marshal(generate(t, o))
+	if string(a) == string(c) {
+		t.Fatal("different seeds gave the same data")
+	}
+}
+
+func TestDemoIsValidAndVaried(t *testing.T) {
+	recs := generate(t, Options{Cases: 2000, Seed: 1, Today: booking.MustDate("2026-11-22"), Routes: direct})
+	statuses := map[booking.Status]int{}
+	programmes := map[string]int{}
+	offices := map[string]int{}
+	ssr := map[string]int{}
+	sizes := map[int]int{}
+	var pregnant, infants, elderly, expiring int
+	members := map[string]int{}
+	for _, r := range recs {
+		if err := r.Validate(); err != nil {
+			t.Fatalf("%s: %v", r.Key(), err)
+		}
+		switch v := r.(type) {
+		case *booking.Case:
+			statuses[v.Status]++
+			programmes[v.Programme]++
+			offices[v.Office]++
+		case *booking.Traveller:
+			members[v.Case]++
+			for _, c := range v.SSR {
+				ssr[c]++
+			}
+			if v.PregnancyWeeks > 0 {
+				pregnant++
+			}
+			age := v.BirthDate.Age(booking.MustDate("2026-11-22"))
+			if age < 2 {
+				infants++
+			}
+			if age >= 70 {
+				elderly++
+			}
+		case *booking.Document:
+			if v.ExpiresBefore(booking.MustDate("2027-01-22")) && v.Type.IsTravelDocument() {
+				expiring++
+			}
+		}
+	}
+	for _, n := range members {
+		sizes[n]++
+	}
+	if len(statuses) != len(booking.Statuses) || len(programmes) != 5 || len(offices) != 4 {
+		t.Fatalf("statuses %v programmes %v offices %v", statuses, programmes, offices)
+	}
+	for _, code := range []string{"WCHR", "WCHC", "MEDA", "UMNR", "MOML", "BBML"} {
+		if ssr[code] == 0 {
+			t.Errorf("no traveller with %s in 2000 cases", code)
+		}
+	}
+	if sizes[1] == 0 || sizes[9] == 0 || pregnant == 0 || infants == 0 || elderly == 0 || expiring == 0 {
+		t.Errorf("sizes %v pregnant %d infants %d elderly %d expiring %d", sizes, pregnant, infants, elderly, expiring)
+	}
+}
+
+func TestOfficeOption(t *testing.T) {
+	for _, r := range generate(t, Options{Cases: 50, Seed: 1, Office: "SAL", Routes: direct}) {
+		if c, ok := r.(*booking.Case); ok && c.Office != "SAL" {
+			t.Fatalf("case %s in office %s", c.Number, c.Office)
+		}
+	}
+	if err := Generate(Options{Cases: 1, Office: "XYZ"}, func([]booking.Record) error { return nil }); err == nil {
+		t.Fatal("unknown office accepted")
+	}
+}
