@@ -20,7 +20,7 @@ IAD,Washington,US,America/New_York
 ORD,Chicago,US,America/Chicago
 FRA,Frankfurt,DE,Europe/Berlin
 `,
-		FileMCT: "airport,domestic,international\n*,60,90\nCDG,60,90\nJFK,60,90\nIAD,45,60\n",
+		FileMCT:   "airport,domestic,international\n*,60,90\nCDG,60,90\nJFK,60,90\nIAD,45,60\n",
 		FileRates: "currency,effective,usd\nEUR,2026-06-01,1.08\nEUR,2027-01-01,1.10\nMAD,2026-06-01,0.1\n",
 		FileFares: `id,carrier,origin,destination,via,cabin,fare_basis,pax,fare,taxes,currency,bag_pieces,bag_kg,valid_from,valid_to,programme,notes
 AF1A,AF,RBA,JFK,CDG,Y,RHIT26,ADT,800.00,100.00,EUR,2,23,2026-06-01,2026-12-31,,free rebooking

@@ -477,7 +477,7 @@ func TestQuoteEmbeddedDemo(t *testing.T) {
 			seg("AF", "RBA", "CDG", day+"T07:00", day+"T11:00"),
 			seg("AF", "CDG", "JFK", day+"T14:00", day+"T16:30"),
 		},
-		Travellers: []booking.Traveller{trav(1, "1980-01-01"), trav(2, "1982-01-01"), trav(3, "2018-01-01"), trav(4, "2026-02-01")},
+		Travellers:  []booking.Traveller{trav(1, "1980-01-01"), trav(2, "1982-01-01"), trav(3, "2018-01-01"), trav(4, "2026-02-01")},
 		EscortSeats: 1,
 		Programme:   "USRAP",
 	})
