@@ -27,6 +27,8 @@ type Config struct {
 	Office string `mapstructure:"office"`
 	// Desk is the id given to a new store (op ids start with it).
 	Desk string `mapstructure:"desk"`
+	// KeyFile holds the store's encryption key (hex); empty: not encrypted.
+	KeyFile string `mapstructure:"key_file"`
 	// Theme is auto, dark, light or high-contrast.
 	Theme string `mapstructure:"theme"`
 	// NoColor disables colour (also NO_COLOR in the environment).
@@ -60,6 +62,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("user", defaultUser())
 	v.SetDefault("office", "")
 	v.SetDefault("desk", "")
+	v.SetDefault("key_file", "")
 	v.SetDefault("theme", "auto")
 	v.SetDefault("no_color", false)
 	v.SetDefault("programmes", []string{"USRAP", "CA-GAR", "AU-HUM", "AVRR", "EU-REL"})
@@ -119,7 +122,7 @@ func Load(file string, flags *pflag.FlagSet) (*Config, error) {
 
 // isKnown reports whether key is a top-level config key (for flag binding).
 func isKnown(key string) bool {
-	return slices.Contains([]string{"data", "user", "office", "desk", "theme", "no_color"}, key)
+	return slices.Contains([]string{"data", "user", "office", "desk", "key_file", "theme", "no_color"}, key)
 }
 
 // Validate checks values; errors name the key.

@@ -86,7 +86,7 @@ func TestMigrationsEachProduceTheirSchema(t *testing.T) {
 		db, _ := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
 		err := db.Update(func(tx *bolt.Tx) error {
 			for i := 0; i <= v; i++ {
-				if err := migrations[i].fn(tx, "dmig"); err != nil {
+				if err := migrations[i].fn(tx, "dmig", PlainCodec{}); err != nil {
 					return err
 				}
 			}

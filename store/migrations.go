@@ -12,7 +12,7 @@ import (
 // order, all pending ones in the transaction that opens the store.
 type migration struct {
 	name string
-	fn   func(tx *bolt.Tx, desk string) error
+	fn   func(tx *bolt.Tx, desk string, codec Codec) error
 }
 
 // migrations[i] produces schema i+1. Append only; never edit a shipped one.
@@ -35,7 +35,7 @@ func needsMigration(db *bolt.DB) bool {
 	return need
 }
 
-func migrate(tx *bolt.Tx, desk string) error {
+func migrate(tx *bolt.Tx, desk string, codec Codec) error {
 	m := tx.Bucket(bMeta)
 	var have uint64
 	if m != nil {
@@ -48,7 +48,7 @@ func migrate(tx *bolt.Tx, desk string) error {
 		return fmt.Errorf("schema %d is newer than this movedesk (%d)", have, len(migrations))
 	}
 	for v := have; v < uint64(len(migrations)); v++ {
-		if err := migrations[v].fn(tx, desk); err != nil {
+		if err := migrations[v].fn(tx, desk, codec); err != nil {
 			return fmt.Errorf("migration %d (%s): %w", v+1, migrations[v].name, err)
 		}
 		var b [8]byte
@@ -60,9 +60,21 @@ func migrate(tx *bolt.Tx, desk string) error {
 	return nil
 }
 
-func migrateCreate(tx *bolt.Tx, desk string) error {
+func migrateCreate(tx *bolt.Tx, desk string, codec Codec) error {
 	m, err := tx.CreateBucketIfNotExists(bMeta)
 	if err != nil {
+		return err
+	}
+	if codec.Name() != (PlainCodec{}).Name() {
+		check, err := codec.Seal([]byte(magic))
+		if err != nil {
+			return err
+		}
+		if err := m.Put(kKeyCheck, check); err != nil {
+			return err
+		}
+	}
+	if err := m.Put(kCodec, []byte(codec.Name())); err != nil {
 		return err
 	}
 	if desk == "" {

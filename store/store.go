@@ -34,6 +34,8 @@ var (
 	kSchema   = []byte("schema")
 	kDesk     = []byte("desk")
 	kHLC      = []byte("hlc")
+	kCodec    = []byte("codec")
+	kKeyCheck = []byte("keycheck")
 	indexKeys = []string{"status", "office", "assignee", "ready", "departure", "abn"}
 )
 
@@ -88,7 +90,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("no movedesk store in %s (create one with `movedesk demo` or `movedesk import`)", dir)
 	}
 	if exists {
-		if err := check(path, dir, opts.LockTimeout); err != nil {
+		if err := check(path, dir, opts.LockTimeout, opts.Codec); err != nil {
 			return nil, err
 		}
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -100,7 +102,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	s := &Store{db: db, dir: dir, codec: opts.Codec}
 	if !opts.ReadOnly && needsMigration(db) {
-		if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, opts.Desk) }); err != nil {
+		if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, opts.Desk, opts.Codec) }); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store %s: %w", dir, err)
 		}
@@ -123,7 +125,7 @@ func Open(dir string, opts Options) (*Store, error) {
 
 // check opens an existing file read-only and confirms it is a movedesk store
 // this version can read.
-func check(path, dir string, timeout time.Duration) (err error) {
+func check(path, dir string, timeout time.Duration, codec Codec) (err error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true})
 	if err != nil {
 		return openError(dir, err)
@@ -147,8 +149,29 @@ func check(path, dir string, timeout time.Duration) (err error) {
 		if n := binary.BigEndian.Uint64(v); n > uint64(len(migrations)) {
 			return fmt.Errorf("store %s has schema %d, written by a newer movedesk; this version knows schema %d at most: upgrade movedesk", dir, n, len(migrations))
 		}
-		return nil
+		return checkCodec(m, dir, codec)
 	})
+}
+
+// checkCodec confirms the store was written with codec (and, for a cipher,
+// with the same key).
+func checkCodec(m *bolt.Bucket, dir string, codec Codec) error {
+	have := string(m.Get(kCodec))
+	if have == "" {
+		have = PlainCodec{}.Name()
+	}
+	switch {
+	case have != codec.Name() && have == "plain":
+		return fmt.Errorf("store %s is not encrypted, but a key was given; remove key_file or export and import into a new encrypted store", dir)
+	case have != codec.Name():
+		return fmt.Errorf("store %s is encrypted (%s): set key_file in the config (or MOVEDESK_KEY_FILE) to its key", dir, have)
+	case have != "plain":
+		p, err := codec.Open(m.Get(kKeyCheck))
+		if err != nil || string(p) != magic {
+			return fmt.Errorf("store %s: the key in key_file is not this store's key", dir)
+		}
+	}
+	return nil
 }
 
 func openError(dir string, err error) error {

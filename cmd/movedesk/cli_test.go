@@ -173,3 +173,26 @@ func TestDemoRefusesExistingStoreAndIsReproducible(t *testing.T) {
 		t.Fatal("same seed and day gave different demo stores")
 	}
 }
+
+func TestEncryptedStoreThroughConfig(t *testing.T) {
+	keyDir := t.TempDir()
+	key := filepath.Join(keyDir, "desk.key")
+	if code, _, e := cli(t, "key", "new", "--out", key); code != 0 {
+		t.Fatal(e)
+	}
+	if code, _, e := cli(t, "key", "new", "--out", key); code != 1 || !strings.Contains(e, "never overwritten") {
+		t.Fatalf("key overwrite: %d %s", code, e)
+	}
+	t.Setenv("MOVEDESK_KEY_FILE", key)
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, e := cli(t, "demo", "--data", dir, "--cases", "20"); code != 0 {
+		t.Fatal(e)
+	}
+	if code, out, e := cli(t, "case", "show", "RBA-2026-000001", "--data", dir); code != 0 || !strings.Contains(out, "Travellers:") {
+		t.Fatalf("show with key: %d %s", code, e)
+	}
+	t.Setenv("MOVEDESK_KEY_FILE", "")
+	if code, _, e := cli(t, "case", "show", "RBA-2026-000001", "--data", dir); code != 1 || !strings.Contains(e, "is encrypted") {
+		t.Fatalf("show without key: %d %s", code, e)
+	}
+}

@@ -44,7 +44,11 @@ func newDemoCmd(a *app) *cobra.Command {
 				return fmt.Errorf("%s already holds a store; demo only fills a new one (remove it or pick another --data)", a.cfg.Data)
 			}
 			start := time.Now()
-			s, err := store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk, NoSync: true})
+			codec, err := a.codec()
+			if err != nil {
+				return err
+			}
+			s, err := store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk, NoSync: true, Codec: codec})
 			if err != nil {
 				return err
 			}

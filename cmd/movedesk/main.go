@@ -80,6 +80,7 @@ terminal app on the store in --data. Subcommands script the same store.`,
 		newImportCmd(a),
 		newExportCmd(a),
 		newDemoCmd(a),
+		newKeyCmd(a),
 	)
 	requireSubcommand(root)
 	return root
@@ -128,7 +129,23 @@ func (a *app) open(cmd *cobra.Command) (*store.Store, error) {
 		return nil, err
 	}
 	booking.Programmes = a.cfg.Programmes
-	return store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk})
+	codec, err := a.codec()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk, Codec: codec})
+}
+
+// codec returns the store codec the configuration asks for.
+func (a *app) codec() (store.Codec, error) {
+	if a.cfg.KeyFile == "" {
+		return store.PlainCodec{}, nil
+	}
+	key, err := store.ReadKeyFile(a.cfg.KeyFile)
+	if err != nil {
+		return nil, err
+	}
+	return store.NewAESCodec(key)
 }
 
 // openExisting opens a store that must already exist.
@@ -144,7 +161,11 @@ func (a *app) openRead(cmd *cobra.Command) (*store.Store, error) {
 	if err := a.mustExist(cmd); err != nil {
 		return nil, err
 	}
-	return store.Open(a.cfg.Data, store.Options{ReadOnly: true})
+	codec, err := a.codec()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(a.cfg.Data, store.Options{ReadOnly: true, Codec: codec})
 }
 
 func (a *app) mustExist(cmd *cobra.Command) error {

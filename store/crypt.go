@@ -1,0 +1,91 @@
+package store
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// KeySize is the length of an encryption key: AES-256.
+const KeySize = 32
+
+// AESCodec seals values with AES-256-GCM: a random 12-byte nonce, then the
+// ciphertext and tag. Keys of records and indexes stay plain (they hold case
+// numbers, statuses and dates, no biodata); values hold the personal data.
+type AESCodec struct{ aead cipher.AEAD }
+
+// NewAESCodec returns a codec for a 32-byte key.
+func NewAESCodec(key []byte) (*AESCodec, error) {
+	if len(key) != KeySize {
+		return nil, fmt.Errorf("encryption key must be %d bytes, got %d", KeySize, len(key))
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &AESCodec{aead: aead}, nil
+}
+
+// Name implements Codec.
+func (c *AESCodec) Name() string { return "aes-256-gcm" }
+
+// Seal implements Codec.
+func (c *AESCodec) Seal(plain []byte) ([]byte, error) {
+	out := make([]byte, 12, 12+len(plain)+c.aead.Overhead())
+	if _, err := rand.Read(out); err != nil {
+		return nil, err
+	}
+	return c.aead.Seal(out, out[:12], plain, nil), nil
+}
+
+// ErrWrongKey means a value did not decrypt: the key is wrong or the data
+// was tampered with.
+var ErrWrongKey = errors.New("value does not decrypt with this key (wrong key or tampered data)")
+
+// Open implements Codec.
+func (c *AESCodec) Open(sealed []byte) ([]byte, error) {
+	if len(sealed) < 12+c.aead.Overhead() {
+		return nil, ErrWrongKey
+	}
+	p, err := c.aead.Open(nil, sealed[:12], sealed[12:], nil)
+	if err != nil {
+		return nil, ErrWrongKey
+	}
+	return p, nil
+}
+
+// NewKey returns a random key, hex-encoded for a key file.
+func NewKey() string {
+	var k [KeySize]byte
+	_, _ = rand.Read(k[:])
+	return hex.EncodeToString(k[:])
+}
+
+// ReadKeyFile reads a hex key file. It refuses a file others can read.
+func ReadKeyFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("key file %s is readable by others (mode %v); chmod 600 it", path, fi.Mode().Perm())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) != KeySize {
+		return nil, fmt.Errorf("key file %s must hold %d hex-encoded bytes (make one with `movedesk key new`)", path, KeySize)
+	}
+	return key, nil
+}
