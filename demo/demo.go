@@ -66,6 +66,8 @@ type Options struct {
 	Routes func(from, to string) []Itinerary
 	// Zone returns an airport's time zone (nil for UTC).
 	Zone func(airport string) *time.Location
+	// Price fills in a booking's total and tariff version (optional).
+	Price func(c *booking.Case, b *booking.Booking, ts []booking.Traveller)
 }
 
 // Assignees are the demo associates.
@@ -223,6 +225,9 @@ func (g *gen) caseOf(of Office) ([]booking.Record, error) {
 			return nil, err
 		}
 		if b != nil {
+			if g.o.Price != nil {
+				g.o.Price(c, b, travellers)
+			}
 			recs = append(recs, b)
 			c.Departure = dep
 		}

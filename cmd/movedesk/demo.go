@@ -52,8 +52,8 @@ func newDemoCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			routes, zone, err := demoRouting()
-			if err != nil {
+			opts := demo.Options{Cases: cases, Seed: seed, Office: office, Today: day}
+			if err := demoRouting(&opts); err != nil {
 				s.Close()
 				return err
 			}
@@ -74,7 +74,7 @@ func newDemoCmd(a *app) *cobra.Command {
 				batch = batch[:0]
 				return err
 			}
-			err = demo.Generate(demo.Options{Cases: cases, Seed: seed, Office: office, Today: day, Routes: routes, Zone: zone},
+			err = demo.Generate(opts,
 				func(recs []booking.Record) error {
 					batch = append(batch, recs...)
 					n++

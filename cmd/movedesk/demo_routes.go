@@ -3,16 +3,18 @@ package main
 import (
 	"time"
 
+	"movedesk/booking"
+
 	"movedesk/demo"
 	"movedesk/tariffs"
 )
 
-// demoRouting gives the demo the itineraries and time zones of the embedded
-// tariff tables, so every demo booking is one the tables can price.
-func demoRouting() (func(from, to string) []demo.Itinerary, func(string) *time.Location, error) {
+// demoRouting gives the demo the itineraries, time zones and prices of the
+// embedded tariff tables, so every demo booking is one the tables can price.
+func demoRouting(o *demo.Options) error {
 	set, err := tariffs.Embedded()
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	routes := func(from, to string) []demo.Itinerary {
 		var out []demo.Itinerary
@@ -27,5 +29,11 @@ func demoRouting() (func(from, to string) []demo.Itinerary, func(string) *time.L
 		}
 		return nil
 	}
-	return routes, zone, nil
+	o.Routes, o.Zone = routes, zone
+	o.Price = func(c *booking.Case, b *booking.Booking, ts []booking.Traveller) {
+		q := tariffs.Quote(set, tariffs.QuoteRequest{Segments: b.Segments, Travellers: ts, Programme: c.Programme,
+			BookingDate: b.BookedOn, EscortSeats: b.EscortSeats})
+		b.TotalUSDCents, b.TariffVersion = q.TotalUSD, q.Version
+	}
+	return nil
 }
