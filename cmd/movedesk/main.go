@@ -80,6 +80,7 @@ terminal app on the store in --data. Subcommands script the same store.`,
 		newImportCmd(a),
 		newExportCmd(a),
 		newDemoCmd(a),
+		newTariffsCmd(a),
 		newKeyCmd(a),
 	)
 	requireSubcommand(root)
