@@ -107,3 +107,5 @@ func only(fs []Finding, keep ...string) []Finding {
 	}
 	return out
 }
+
+func mustDate(s string) booking.Date { return booking.MustDate(s) }

@@ -90,7 +90,7 @@ func ParseFS(fsys fs.FS) (*Set, error) {
 // indexes. On any problem it returns nil and a TableErrors listing all of
 // them; it never panics on malformed input.
 func Parse(files map[string]string) (*Set, error) {
-	p := &parser{s: &Set{
+	p := &parser{broken: map[string]bool{}, s: &Set{
 		airports: map[string]*Airport{},
 		mct:      map[string]MCT{},
 		mctDef:   MCT{Airport: "*", Domestic: 60 * time.Minute, International: 90 * time.Minute},
@@ -130,6 +130,16 @@ func Parse(files map[string]string) (*Set, error) {
 type parser struct {
 	s    *Set
 	errs TableErrors
+	// broken marks files whose structure failed (missing, empty, bad header,
+	// CSV syntax): other tables then skip their checks against them rather
+	// than repeat the same problem on every row.
+	broken map[string]bool
+}
+
+// usable reports whether file was given and its structure is sound.
+func (p *parser) usable(files map[string]string, file string) bool {
+	_, ok := files[file]
+	return ok && !p.broken[file]
 }
 
 // table is one CSV file read into rows, with header positions.
@@ -153,6 +163,7 @@ type row struct {
 func (p *parser) read(file, text string, required, optional []string) *table {
 	t := &table{p: p, file: file, cols: map[string]int{}}
 	if text == "" {
+		p.broken[file] = true
 		if _, ok := p.s.texts[file]; ok {
 			p.errs = append(p.errs, &TableError{File: file, Line: 1, Message: "file is empty (want a header: " + strings.Join(required, ",") + ")"})
 		}
@@ -165,6 +176,7 @@ func (p *parser) read(file, text string, required, optional []string) *table {
 	header, err := r.Read()
 	if err != nil {
 		p.csvError(file, err)
+		p.broken[file] = true
 		return t
 	}
 	for i, h := range header {
@@ -185,7 +197,11 @@ func (p *parser) read(file, text string, required, optional []string) *table {
 	for _, h := range required {
 		if t.cols[h] == 0 {
 			p.errs = append(p.errs, &TableError{File: file, Line: 1, Field: h, Message: "required column is missing from the header"})
+			p.broken[file] = true
 		}
+	}
+	if p.broken[file] {
+		return t // rows would only repeat the header problem
 	}
 	for {
 		rec, err := r.Read()
@@ -194,6 +210,7 @@ func (p *parser) read(file, text string, required, optional []string) *table {
 		}
 		if err != nil {
 			p.csvError(file, err)
+			p.broken[file] = true
 			break
 		}
 		line, _ := r.FieldPos(0)
@@ -422,7 +439,7 @@ func (p *parser) parseAirports(text string, _ map[string]string) {
 func (p *parser) parseMCT(text string, files map[string]string) {
 	t := p.read(FileMCT, text, []string{"airport", "domestic", "international"}, nil)
 	lines := map[string]int{}
-	_, haveAirports := files[FileAirports]
+	haveAirports := p.usable(files, FileAirports)
 	for i := range t.rows {
 		r := &t.rows[i]
 		a := strings.ToUpper(r.get("airport"))
@@ -507,8 +524,8 @@ var (
 
 func (p *parser) parseFares(text string, files map[string]string) {
 	t := p.read(FileFares, text, fareRequired, fareOptional)
-	_, haveAirports := files[FileAirports]
-	_, haveRates := files[FileRates]
+	haveAirports := p.usable(files, FileAirports)
+	haveRates := p.usable(files, FileRates)
 	ids := make(map[string]int, len(t.rows))
 	fares := make([]Fare, 0, len(t.rows))
 	rowOf := make([]*row, 0, len(t.rows))
