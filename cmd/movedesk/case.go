@@ -101,20 +101,17 @@ func newCaseShowCmd(a *app) *cobra.Command {
 		Short: "Show a case with its travellers, documents and bookings",
 		Args:  exactArgs(1, "CASE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.openRead(cmd)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			f, err := s.CaseFile(args[0])
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(a.out, f)
-			}
-			printCaseFile(a.out, f, booking.DateOf(time.Now()))
-			return nil
+			return a.withRead(cmd, func(s *store.Store) error {
+				f, err := s.CaseFile(args[0])
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(a.out, f)
+				}
+				printCaseFile(a.out, f, booking.DateOf(time.Now()))
+				return nil
+			})
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
@@ -174,16 +171,13 @@ func newCaseSetCmd(a *app) *cobra.Command {
 				}
 				as = append(as, as1)
 			}
-			s, err := a.openExisting(cmd)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if err := s.SetFields(a.cfg.User, args[0], as); err != nil {
-				return fmt.Errorf("case %s: %w", args[0], err)
-			}
-			fmt.Fprintf(a.out, "%s: %d field(s) set\n", args[0], len(as))
-			return nil
+			return a.withWrite(cmd, func(s *store.Store) error {
+				if err := s.SetFields(a.cfg.User, args[0], as); err != nil {
+					return fmt.Errorf("case %s: %w", args[0], err)
+				}
+				fmt.Fprintf(a.out, "%s: %d field(s) set\n", args[0], len(as))
+				return nil
+			})
 		},
 	}
 }
@@ -199,16 +193,13 @@ func newCaseStatusCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, err := a.openExisting(cmd)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if err := s.SetStatus(a.cfg.User, args[0], to, reason); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.out, "%s: now %s\n", args[0], to)
-			return nil
+			return a.withWrite(cmd, func(s *store.Store) error {
+				if err := s.SetStatus(a.cfg.User, args[0], to, reason); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "%s: now %s\n", args[0], to)
+				return nil
+			})
 		},
 	}
 	c.Flags().StringVar(&reason, "reason", "", "reason (required for on-hold and cancelled)")

@@ -169,6 +169,26 @@ func (a *app) openRead(cmd *cobra.Command) (*store.Store, error) {
 	return store.Open(a.cfg.Data, store.Options{ReadOnly: true, Codec: codec})
 }
 
+// withRead runs fn on the existing store opened read-only, then closes it.
+func (a *app) withRead(cmd *cobra.Command, fn func(s *store.Store) error) error {
+	s, err := a.openRead(cmd)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(s)
+}
+
+// withWrite runs fn on the existing store opened for writing, then closes it.
+func (a *app) withWrite(cmd *cobra.Command, fn func(s *store.Store) error) error {
+	s, err := a.openExisting(cmd)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(s)
+}
+
 func (a *app) mustExist(cmd *cobra.Command) error {
 	if err := a.load(cmd); err != nil {
 		return err
