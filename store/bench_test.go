@@ -76,3 +76,27 @@ func BenchmarkEdit(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkAllRows100k reads every queue row of a 100k-case store: the work
+// behind the app's first frame (target: first frame in 300 ms or less).
+func BenchmarkAllRows100k(b *testing.B) {
+	dir := b.TempDir()
+	s, err := Open(dir, Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fillDemo(b, s, 100000)
+	s.Close()
+	s, err = Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.ResetTimer()
+	for b.Loop() {
+		rows, err := s.AllRows()
+		if err != nil || len(rows) != 100000 {
+			b.Fatal(len(rows), err)
+		}
+	}
+}

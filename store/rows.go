@@ -35,9 +35,20 @@ func encodeRow(s *booking.Summary) []byte {
 
 func decodeRow(b []byte) (booking.Summary, error) {
 	var s booking.Summary
-	parts := strings.Split(string(b), string(rowSep))
-	if len(parts) != rowFields+1 || parts[0] != "1" {
-		return s, fmt.Errorf("bad row format")
+	// One string for the whole row; fields are substrings of it, so a row
+	// costs one allocation besides the needs list.
+	rest := string(b)
+	var parts [rowFields + 1]string
+	for i := 0; i < rowFields; i++ {
+		j := strings.IndexByte(rest, rowSep)
+		if j < 0 {
+			return s, fmt.Errorf("bad row format")
+		}
+		parts[i], rest = rest[:j], rest[j+1:]
+	}
+	parts[rowFields] = rest
+	if parts[0] != "1" {
+		return s, fmt.Errorf("bad row format version %q", parts[0])
 	}
 	var err error
 	date := func(v string) booking.Date {

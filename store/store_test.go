@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,5 +142,23 @@ func TestForeignFileIsNotTouched(t *testing.T) {
 	got, _ := os.ReadFile(path)
 	if string(got) != string(junk) {
 		t.Fatal("foreign file was modified")
+	}
+}
+
+func TestRowRoundTrip(t *testing.T) {
+	in := booking.Summary{Number: "RBA-2026-000001", Office: "RBA", Programme: "USRAP", Status: booking.StatusBooked,
+		Priority: 1, Principal: "HADDAD, Omar\x1fX", Size: 4, DestAirport: "JFK", DestCity: "New York",
+		Received: booking.MustDate("2026-01-02"), Departure: booking.MustDate("2026-12-03"), Assignee: "amina",
+		ABNNumber: "ABN-RBA-0000001", Needs: []string{"MOML", "WCHR"}, Names: "haddad omar haddad layla"}
+	out, err := decodeRow(encodeRow(&in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Principal = "HADDAD, Omar X" // the separator never survives into a row
+	if fmt.Sprint(in) != fmt.Sprint(out) {
+		t.Fatalf("row round trip\n got %+v\nwant %+v", out, in)
+	}
+	if _, err := decodeRow([]byte("2\x1fshort")); err == nil {
+		t.Fatal("bad row accepted")
 	}
 }
