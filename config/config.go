@@ -15,6 +15,8 @@ import (
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"movedesk/tariffs"
 )
 
 // Config is movedesk's configuration.
@@ -39,6 +41,8 @@ type Config struct {
 	Keys map[string][]string `mapstructure:"keys"`
 	// Sync configures the connection to the central office hub.
 	Sync Sync `mapstructure:"sync"`
+	// Rules are the travel-rule thresholds of the quote engine.
+	Rules tariffs.Rules `mapstructure:"rules"`
 
 	// File is the config file that was read, if any.
 	File string `mapstructure:"-"`
@@ -70,6 +74,16 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("sync.hub", "")
 	v.SetDefault("sync.token", "")
 	v.SetDefault("sync.interval", "2m")
+	// Every rules key gets its default, so each is known to the environment
+	// (MOVEDESK_RULES_MEDIF_NOTICE) and a partial rules section keeps the rest.
+	var rules map[string]any
+	_ = mapstructure.Decode(tariffs.DefaultRules(), &rules)
+	for k, val := range rules {
+		if k == "severity" {
+			continue
+		}
+		v.SetDefault("rules."+k, val)
+	}
 }
 
 // Load reads the configuration. file is the --config flag ("" to look in the
@@ -101,7 +115,7 @@ func Load(file string, flags *pflag.FlagSet) (*Config, error) {
 			}
 		})
 	}
-	var c Config
+	c := Config{Rules: tariffs.DefaultRules()}
 	where := "configuration"
 	if file != "" {
 		where = "config file " + file
@@ -142,6 +156,9 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Programmes) == 0 {
 		errs = append(errs, errors.New("key programmes: at least one programme is required"))
+	}
+	if err := c.Rules.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("key rules: %w", err))
 	}
 	return errors.Join(errs...)
 }

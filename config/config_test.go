@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"movedesk/tariffs"
 )
 
 func TestExampleConfigLoads(t *testing.T) {
@@ -18,6 +21,12 @@ func TestExampleConfigLoads(t *testing.T) {
 	}
 	if c.User != "amina.benali" || c.Office != "RBA" || c.Sync.Interval != 2*time.Minute || len(c.Programmes) != 5 {
 		t.Fatalf("example config = %+v", c)
+	}
+	// The example documents the defaults: it must not drift from them.
+	want := tariffs.DefaultRules()
+	c.Rules.Severity, want.Severity = nil, nil
+	if fmt.Sprint(c.Rules) != fmt.Sprint(want) {
+		t.Fatalf("example rules %+v differ from the defaults %+v", c.Rules, want)
 	}
 }
 
@@ -71,5 +80,23 @@ func TestNoColorEnv(t *testing.T) {
 	c, err := Load(write(t, "data: /x\n"), nil)
 	if err != nil || !c.NoColor {
 		t.Fatalf("NO_COLOR not honoured: %+v %v", c, err)
+	}
+}
+
+func TestRulesDefaultsAndOverrides(t *testing.T) {
+	c, err := Load(write(t, "data: /x\nrules:\n  medif_notice: 72h\n  severity:\n    mct-assisted: warning\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Rules.MEDIFNotice != 72*time.Hour || c.Rules.PregnancyNoTravelWeek != 36 || c.Rules.Severity["mct-assisted"] != "warning" {
+		t.Fatalf("rules = %+v", c.Rules)
+	}
+	t.Setenv("MOVEDESK_RULES_PREGNANCY_NO_TRAVEL_WEEK", "34")
+	c, err = Load(write(t, "data: /x\n"), nil)
+	if err != nil || c.Rules.PregnancyNoTravelWeek != 34 || c.Rules.MEDIFNotice != 48*time.Hour {
+		t.Fatalf("env rule: %+v %v", c.Rules, err)
+	}
+	if _, err := Load(write(t, "data: /x\nrules:\n  medif_notise: 72h\n"), nil); err == nil || !strings.Contains(err.Error(), "medif_notise") {
+		t.Fatalf("misspelt rule key: %v", err)
 	}
 }

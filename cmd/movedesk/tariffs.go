@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -393,9 +394,13 @@ checked. Exit status 1 when the shown quote has a blocking finding.`,
 						from, to, viaText(hubs), set.Version)
 				}
 			}
-			rules := tariffs.DefaultRules()
+			rules := a.cfg.Rules
 			// Synthetic travellers have no medical record to judge.
-			rules.Severity = map[string]tariffs.Severity{tariffs.CodeMedicalMissing: tariffs.SeverityOff}
+			rules.Severity = maps.Clone(rules.Severity)
+			if rules.Severity == nil {
+				rules.Severity = map[string]tariffs.Severity{}
+			}
+			rules.Severity[tariffs.CodeMedicalMissing] = tariffs.SeverityOff
 			var opts []quoteOption
 			for _, r := range routings {
 				res := tariffs.Quote(set, tariffs.QuoteRequest{
