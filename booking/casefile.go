@@ -14,6 +14,7 @@ type CaseFile struct {
 	Travellers []Traveller `json:"travellers"`
 	Documents  []Document  `json:"documents"`
 	Bookings   []Booking   `json:"bookings"`
+	ABNs       []ABN       `json:"abns,omitempty"`
 	// Other keeps records of kinds this version does not know, by kind, so a
 	// newer desk's data survives an older reader.
 	Other map[string][]json.RawMessage `json:"other,omitempty"`
@@ -40,6 +41,11 @@ func (f *CaseFile) Add(key string, data []byte) error {
 		var b Booking
 		if err = json.Unmarshal(data, &b); err == nil {
 			f.Bookings = append(f.Bookings, b)
+		}
+	case KindABN:
+		var a ABN
+		if err = json.Unmarshal(data, &a); err == nil {
+			f.ABNs = append(f.ABNs, a)
 		}
 	default:
 		if f.Other == nil {

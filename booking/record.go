@@ -64,6 +64,8 @@ func NewRecord(kind string) Record {
 		return &Document{}
 	case KindBooking:
 		return &Booking{}
+	case KindABN:
+		return &ABN{}
 	}
 	return nil
 }

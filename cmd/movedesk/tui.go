@@ -2,10 +2,154 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
+
+	"movedesk/booking"
+	"movedesk/store"
+	"movedesk/tariffs"
+	"movedesk/tui"
 )
 
+// runTUI opens the terminal app on the store in --data. Only this file knows
+// the concrete store and tariff types; it adapts them to tui's interfaces.
 func runTUI(a *app, cmd *cobra.Command) error {
-	return fmt.Errorf("the terminal app is being wired; use the subcommands (movedesk --help)")
+	s, err := a.openExisting(cmd)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	opts, err := tuiOptions(a, s)
+	if err != nil {
+		return err
+	}
+	m, err := tui.New(opts)
+	if err != nil {
+		return err
+	}
+	progOpts := []tea.ProgramOption{tea.WithInput(a.in), tea.WithOutput(a.out)}
+	if noColor(a) {
+		progOpts = append(progOpts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	_, err = tea.NewProgram(m, progOpts...).Run()
+	return err
+}
+
+// noColor reports whether colour is off: --no-color, no_color in the config,
+// or NO_COLOR with any non-empty value.
+func noColor(a *app) bool { return a.cfg.NoColor || os.Getenv("NO_COLOR") != "" }
+
+// tuiOptions builds the app's options from the configuration and the store.
+func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
+	keys := tui.DefaultKeyMap()
+	if err := keys.Override(a.cfg.Keys); err != nil {
+		return tui.Options{}, fmt.Errorf("%s: %w", configName(a), err)
+	}
+	st, err := tui.DefaultStyles(a.cfg.Theme, noColor(a))
+	if err != nil {
+		return tui.Options{}, fmt.Errorf("%s: theme: %w", configName(a), err)
+	}
+	q, err := newQuoter(s, a.cfg.Rules)
+	if err != nil {
+		return tui.Options{}, err
+	}
+	return tui.Options{
+		Source: storeSource{s}, Quoter: q, User: a.cfg.User, Office: a.cfg.Office,
+		Keys: keys, Styles: st, Changes: s.Changes(),
+	}, nil
+}
+
+func configName(a *app) string {
+	if a.cfg.File != "" {
+		return a.cfg.File
+	}
+	return "config"
+}
+
+// storeSource adapts *store.Store to tui.Source.
+type storeSource struct{ s *store.Store }
+
+func (ss storeSource) Rows() ([]booking.Summary, error)           { return ss.s.AllRows() }
+func (ss storeSource) Summary(no string) (booking.Summary, error) { return ss.s.Summary(no) }
+func (ss storeSource) CaseFile(no string) (*booking.CaseFile, error) {
+	return ss.s.CaseFile(no)
+}
+func (ss storeSource) FindByABN(abn string) (string, error) { return ss.s.FindByABN(abn) }
+
+func (ss storeSource) History(no string) ([]tui.HistoryEntry, error) {
+	ops, err := ss.s.History(no)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tui.HistoryEntry, len(ops))
+	for i, op := range ops {
+		f := make(map[string]string, len(op.Fields))
+		for k, v := range op.Fields {
+			f[k] = string(v)
+		}
+		out[i] = tui.HistoryEntry{Actor: op.Actor, When: op.HLC.Time(), Kind: op.Kind, Key: op.Key, Fields: f}
+	}
+	return out, nil
+}
+
+func (ss storeSource) Update(actor string, fn func(tx tui.Tx) error) error {
+	return ss.s.Update(actor, func(tx *store.Tx) error { return fn(tx) })
+}
+
+// storeQuoter adapts the tariff engine to tui.Quoter.
+type storeQuoter struct {
+	set   *tariffs.Set
+	rules tariffs.Rules
+}
+
+// newQuoter loads the active tariff version from the open store (or the
+// embedded tables when none was activated).
+func newQuoter(s *store.Store, rules tariffs.Rules) (*storeQuoter, error) {
+	set, err := tariffs.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	err = s.View(func(tx *store.Tx) error {
+		st, err := readTariffState(tx)
+		if err != nil || st.active == "" || st.active == tariffs.EmbeddedVersion {
+			return err
+		}
+		rec := &tariffs.SetRecord{}
+		ok, err := tx.Get(tariffs.SetKey(st.active), rec)
+		if err != nil || !ok {
+			return err
+		}
+		active, err := rec.Set()
+		if err != nil {
+			return fmt.Errorf("active tariff version %s does not parse: %w", st.active, err)
+		}
+		set = active
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &storeQuoter{set: set, rules: rules}, nil
+}
+
+func (q *storeQuoter) Quote(req tui.QuoteRequest) tui.Quote {
+	res := tariffs.Quote(q.set, tariffs.QuoteRequest{
+		Segments: req.Segments, Travellers: req.Travellers, Documents: req.Documents,
+		Programme: req.Programme, BookingDate: req.BookingDate, BookedAt: time.Now(),
+		EscortSeats: req.EscortSeats, Rules: &q.rules,
+	})
+	out := tui.Quote{Version: res.Version, TotalUSD: res.TotalUSD, Priced: res.Priced()}
+	for _, p := range res.Passengers {
+		out.Lines = append(out.Lines, tui.FareLine{Traveller: p.Traveller, Escort: p.Escort, Name: p.Name,
+			PaxType: p.FarePax, USD: p.USD, Priced: p.Priced})
+	}
+	for _, f := range res.Findings {
+		out.Findings = append(out.Findings, tui.Finding{Code: f.Code, Blocking: f.Severity == tariffs.Blocking,
+			Traveller: f.Traveller, Segment: f.Segment, Escort: f.Escort, Message: f.Message})
+	}
+	return out
 }

@@ -1,0 +1,443 @@
+package booking
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// KindABN is the record kind of an Advance Booking Notification version.
+const KindABN = "abn"
+
+// ABNType says what an ABN version notifies.
+type ABNType string
+
+// ABN types: the first notice, a re-issue after a change, a cancellation
+// notice and the departure notification.
+const (
+	ABNIssue        ABNType = "issue"
+	ABNUpdate       ABNType = "update"
+	ABNCancellation ABNType = "cancellation"
+	ABNDeparture    ABNType = "departure"
+)
+
+// ABNTypes lists the ABN types.
+var ABNTypes = []ABNType{ABNIssue, ABNUpdate, ABNCancellation, ABNDeparture}
+
+// ABNTraveller is one traveller as the receiving side sees them: who, the
+// passenger type and the special needs, never diagnoses.
+type ABNTraveller struct {
+	Member      int      `json:"member"`
+	Name        string   `json:"name"`
+	Principal   bool     `json:"principal,omitempty"`
+	BirthDate   Date     `json:"birth_date,omitzero"`
+	Sex         string   `json:"sex,omitempty"`
+	Nationality string   `json:"nationality,omitempty"`
+	PaxType     PaxType  `json:"pax_type"`
+	SSR         []string `json:"ssr,omitempty"`
+	MEDIF       bool     `json:"medif,omitempty"`
+}
+
+// ABNFare is one traveller's (or escort seat's) fare in US cents.
+type ABNFare struct {
+	Traveller int     `json:"traveller,omitempty"`
+	Escort    int     `json:"escort,omitempty"`
+	Name      string  `json:"name"`
+	PaxType   PaxType `json:"pax_type"`
+	USDCents  int64   `json:"usd_cents"`
+}
+
+// ABN is one version of an Advance Booking Notification. All versions are
+// kept in the case's movement file under <case>/abn/<number>/<version>.
+type ABN struct {
+	Case          string         `json:"case"`
+	Number        string         `json:"number"`
+	Version       int            `json:"version"`
+	Type          ABNType        `json:"type"`
+	Booking       string         `json:"booking,omitempty"`
+	Programme     string         `json:"programme,omitempty"`
+	Office        string         `json:"office,omitempty"`
+	Travellers    []ABNTraveller `json:"travellers,omitempty"`
+	Itinerary     []Segment      `json:"itinerary,omitempty"`
+	EscortSeats   int            `json:"escort_seats,omitempty"`
+	Sponsor       string         `json:"sponsor,omitempty"`
+	FinalCity     string         `json:"final_city,omitempty"`
+	FinalAirport  string         `json:"final_airport,omitempty"`
+	Fares         []ABNFare      `json:"fares,omitempty"`
+	TotalUSDCents int64          `json:"total_usd_cents,omitempty"`
+	TariffVersion string         `json:"tariff_version,omitempty"`
+	Reason        string         `json:"reason,omitempty"`
+	// Changes lists, for an update, what differs from the previous version.
+	Changes  []string  `json:"changes,omitempty"`
+	IssuedBy string    `json:"issued_by,omitempty"`
+	IssuedAt time.Time `json:"issued_at,omitzero"`
+	Sent     bool      `json:"sent,omitempty"`
+	SentBy   string    `json:"sent_by,omitempty"`
+	SentAt   time.Time `json:"sent_at,omitzero"`
+}
+
+// ABNKey is the key of version v of ABN number n of case c; versions sort
+// numerically because they are zero-padded.
+func ABNKey(c, n string, v int) string { return fmt.Sprintf("%s/%s/%s/%03d", c, KindABN, n, v) }
+
+// Kind implements Record.
+func (a *ABN) Kind() string { return KindABN }
+
+// Key implements Record.
+func (a *ABN) Key() string { return ABNKey(a.Case, a.Number, a.Version) }
+
+// CaseNumber implements Record.
+func (a *ABN) CaseNumber() string { return a.Case }
+
+// Validate implements Record.
+func (a *ABN) Validate() error {
+	switch {
+	case !ValidCaseNumber(a.Case):
+		return Errorf(EINVALID, "case", "case number %q must look like RBA-2026-000123", a.Case)
+	case a.Number == "" || strings.ContainsAny(a.Number, "/ "):
+		return Errorf(EINVALID, "number", "ABN number %q must be non-empty without spaces or slashes", a.Number)
+	case a.Version < 1 || a.Version > 999:
+		return Errorf(EINVALID, "version", "ABN version %d must be 1 to 999", a.Version)
+	case !slices.Contains(ABNTypes, a.Type):
+		return Errorf(EINVALID, "type", "unknown ABN type %q (valid: issue, update, cancellation, departure)", a.Type)
+	case a.Type == ABNCancellation && strings.TrimSpace(a.Reason) == "":
+		return Errorf(EINVALID, "reason", "a cancellation notice needs a reason")
+	case (a.Type == ABNIssue || a.Type == ABNUpdate) && len(a.Travellers) == 0:
+		return Errorf(EINVALID, "travellers", "an ABN needs at least one traveller")
+	case (a.Type == ABNIssue || a.Type == ABNUpdate) && len(a.Itinerary) == 0:
+		return Errorf(EINVALID, "itinerary", "an ABN needs an itinerary")
+	}
+	for i := range a.Itinerary {
+		if err := a.Itinerary[i].Validate(i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ABNVersions returns the case's ABN versions in version order.
+func (f *CaseFile) ABNVersions() []ABN {
+	out := slices.Clone(f.ABNs)
+	slices.SortFunc(out, func(a, b ABN) int {
+		if c := strings.Compare(a.Number, b.Number); c != 0 {
+			return c
+		}
+		return a.Version - b.Version
+	})
+	return out
+}
+
+// LatestABN returns the newest version of the case's current ABN, or nil.
+func (f *CaseFile) LatestABN() *ABN {
+	var best *ABN
+	for i := range f.ABNs {
+		a := &f.ABNs[i]
+		if f.Case.ABNNumber != "" && a.Number != f.Case.ABNNumber {
+			continue
+		}
+		if best == nil || a.Version > best.Version {
+			best = a
+		}
+	}
+	return best
+}
+
+// ABNNumberFor returns the ABN number of a case: the one on file, or one
+// derived from the case number (unique because case numbers are).
+func ABNNumberFor(c *Case) string {
+	if c.ABNNumber != "" {
+		return c.ABNNumber
+	}
+	return "ABN-" + c.Number
+}
+
+// NextABNType is the type an "issue" action produces now: the first notice,
+// or an update when a notice already went out for the current number.
+func (f *CaseFile) NextABNType() ABNType {
+	if last := f.LatestABN(); last != nil && last.Type != ABNCancellation {
+		return ABNUpdate
+	}
+	return ABNIssue
+}
+
+// ABNRequest is what issuing an ABN version needs besides the case file.
+type ABNRequest struct {
+	Type ABNType
+	// Reason is required for a cancellation; optional otherwise.
+	Reason string
+	// Fares are the per-traveller fares of the active booking (from a quote).
+	Fares []ABNFare
+	By    string
+	At    time.Time
+}
+
+// DraftABN builds the next ABN version of type req.Type from the case file,
+// without changing it. Updates carry a readable diff against the previous
+// version and are refused when nothing changed.
+func (f *CaseFile) DraftABN(req ABNRequest) (*ABN, error) {
+	c := &f.Case
+	prev := f.LatestABN()
+	a := &ABN{Case: c.Number, Number: ABNNumberFor(c), Version: 1, Type: req.Type, Programme: c.Programme,
+		Office: c.Office, Sponsor: c.Sponsor, FinalCity: c.DestCity, FinalAirport: c.DestAirport,
+		Reason: strings.TrimSpace(req.Reason), IssuedBy: req.By, IssuedAt: req.At.UTC().Truncate(time.Second)}
+	if prev != nil {
+		a.Version = prev.Version + 1
+	}
+	b := f.ActiveBooking()
+	switch req.Type {
+	case ABNIssue, ABNUpdate:
+		if b == nil {
+			return nil, Errorf(ECONFLICT, "booking", "case %s has no active booking to notify", c.Number)
+		}
+		if req.Type == ABNIssue && prev != nil && prev.Type != ABNCancellation {
+			return nil, Errorf(ECONFLICT, "type", "ABN %s was already issued (version %d); issue an update", a.Number, prev.Version)
+		}
+		if req.Type == ABNUpdate && (prev == nil || prev.Type == ABNCancellation) {
+			return nil, Errorf(ECONFLICT, "type", "case %s has no ABN to update; issue one first", c.Number)
+		}
+		a.fromBooking(f, b, req.Fares)
+		if req.Type == ABNUpdate {
+			a.Changes = DiffABN(prev, a)
+			if len(a.Changes) == 0 {
+				return nil, Errorf(ECONFLICT, "type", "nothing changed since ABN %s version %d", a.Number, prev.Version)
+			}
+		}
+	case ABNCancellation:
+		if prev == nil || prev.Type == ABNCancellation {
+			return nil, Errorf(ECONFLICT, "type", "case %s has no ABN in force to cancel", c.Number)
+		}
+		if a.Reason == "" {
+			return nil, Errorf(EINVALID, "reason", "a cancellation notice needs a reason")
+		}
+		a.copyContent(prev)
+	case ABNDeparture:
+		if c.Status != StatusReadyToDepart && c.Status != StatusDeparted {
+			return nil, Errorf(ECONFLICT, "status", "case %s is %s; a departure notification needs ready-to-depart or departed", c.Number, c.Status)
+		}
+		if prev == nil || prev.Type == ABNCancellation {
+			return nil, Errorf(ECONFLICT, "type", "case %s has no ABN in force", c.Number)
+		}
+		if prev.Type == ABNDeparture {
+			return nil, Errorf(ECONFLICT, "type", "the departure of case %s was already notified (version %d)", c.Number, prev.Version)
+		}
+		a.copyContent(prev)
+		if b != nil {
+			a.fromBooking(f, b, req.Fares)
+			if len(req.Fares) == 0 {
+				a.Fares, a.TotalUSDCents = prev.Fares, prev.TotalUSDCents
+			}
+		}
+	default:
+		return nil, Errorf(EINVALID, "type", "unknown ABN type %q", req.Type)
+	}
+	return a, a.Validate()
+}
+
+func (a *ABN) copyContent(p *ABN) {
+	a.Booking, a.Travellers, a.Itinerary, a.EscortSeats = p.Booking, p.Travellers, p.Itinerary, p.EscortSeats
+	a.Fares, a.TotalUSDCents, a.TariffVersion = p.Fares, p.TotalUSDCents, p.TariffVersion
+}
+
+func (a *ABN) fromBooking(f *CaseFile, b *Booking, fares []ABNFare) {
+	a.Booking, a.Itinerary, a.EscortSeats, a.TariffVersion = b.ID, slices.Clone(b.Segments), b.EscortSeats, b.TariffVersion
+	var dates []Date
+	for _, s := range b.Segments {
+		dates = append(dates, s.Depart.Date())
+	}
+	a.Travellers = nil
+	for _, m := range b.Travellers {
+		t := f.Traveller(m)
+		if t == nil {
+			continue
+		}
+		a.Travellers = append(a.Travellers, ABNTraveller{Member: t.Member, Name: t.FullName(), Principal: t.Principal,
+			BirthDate: t.BirthDate, Sex: t.Sex, Nationality: t.Nationality, PaxType: TripPassengerType(t.BirthDate, dates...),
+			SSR: slices.Clone(t.SSR), MEDIF: t.MEDIFNeeded})
+	}
+	a.Fares = slices.Clone(fares)
+	a.TotalUSDCents = b.TotalUSDCents
+	if len(fares) > 0 {
+		var sum int64
+		for _, fa := range fares {
+			sum += fa.USDCents
+		}
+		a.TotalUSDCents = sum
+	}
+}
+
+// DiffABN lists, readably, what differs from version a to version b: the
+// lines a recipient needs to see in an update.
+func DiffABN(a, b *ABN) []string {
+	var out []string
+	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	n := max(len(a.Itinerary), len(b.Itinerary))
+	for i := 0; i < n; i++ {
+		switch {
+		case i >= len(a.Itinerary):
+			add("segment %d added: %s", i+1, SegmentLine(b.Itinerary[i]))
+		case i >= len(b.Itinerary):
+			add("segment %d removed: %s", i+1, SegmentLine(a.Itinerary[i]))
+		case SegmentLine(a.Itinerary[i]) != SegmentLine(b.Itinerary[i]):
+			add("segment %d changed: %s -> %s", i+1, SegmentLine(a.Itinerary[i]), SegmentLine(b.Itinerary[i]))
+		}
+	}
+	old := map[int]ABNTraveller{}
+	for _, t := range a.Travellers {
+		old[t.Member] = t
+	}
+	cur := map[int]bool{}
+	for _, t := range b.Travellers {
+		cur[t.Member] = true
+		o, ok := old[t.Member]
+		switch {
+		case !ok:
+			add("traveller %d added: %s (%s)", t.Member, t.Name, t.PaxType)
+		default:
+			if o.Name != t.Name {
+				add("traveller %d name: %s -> %s", t.Member, o.Name, t.Name)
+			}
+			if o.PaxType != t.PaxType {
+				add("traveller %d passenger type: %s -> %s", t.Member, o.PaxType, t.PaxType)
+			}
+			if strings.Join(o.SSR, ",") != strings.Join(t.SSR, ",") {
+				add("traveller %d special needs: %s -> %s", t.Member, orNone(o.SSR), orNone(t.SSR))
+			}
+		}
+	}
+	for _, t := range a.Travellers {
+		if !cur[t.Member] {
+			add("traveller %d removed: %s", t.Member, t.Name)
+		}
+	}
+	if a.EscortSeats != b.EscortSeats {
+		add("escort seats: %d -> %d", a.EscortSeats, b.EscortSeats)
+	}
+	if a.Sponsor != b.Sponsor {
+		add("sponsor: %s -> %s", orDash(a.Sponsor), orDash(b.Sponsor))
+	}
+	if a.FinalCity != b.FinalCity || a.FinalAirport != b.FinalAirport {
+		add("final destination: %s -> %s", place(a.FinalCity, a.FinalAirport), place(b.FinalCity, b.FinalAirport))
+	}
+	if a.TotalUSDCents != b.TotalUSDCents {
+		add("total: %s -> %s", USD(a.TotalUSDCents), USD(b.TotalUSDCents))
+	}
+	return out
+}
+
+// SegmentLine prints a segment as "QR 1234 CMN 2026-12-01T10:05 -> DOH 2026-12-01T18:30".
+func SegmentLine(s Segment) string {
+	return fmt.Sprintf("%s %s %s %s -> %s %s", s.Carrier, s.Flight, s.From, s.Depart, s.To, s.Arrive)
+}
+
+// USD formats US cents as "USD 1,234.56".
+func USD(cents int64) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	s := strconv.FormatInt(cents/100, 10)
+	var b strings.Builder
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(s[i])
+	}
+	return fmt.Sprintf("%sUSD %s.%02d", sign, b.String(), cents%100)
+}
+
+func orNone(ss []string) string {
+	if len(ss) == 0 {
+		return "none"
+	}
+	return strings.Join(ss, " ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func place(city, airport string) string {
+	switch {
+	case city == "":
+		return orDash(airport)
+	case airport == "":
+		return city
+	}
+	return city + " (" + airport + ")"
+}
+
+// Title returns "ABN ABN-RBA-2026-000123 v2 (update)".
+func (a *ABN) Title() string {
+	return fmt.Sprintf("ABN %s v%d (%s)", a.Number, a.Version, a.Type)
+}
+
+// Text renders the ABN as the plain document sent to the receiving side.
+func (a *ABN) Text() string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	heading := map[ABNType]string{ABNIssue: "ADVANCE BOOKING NOTIFICATION", ABNUpdate: "ADVANCE BOOKING NOTIFICATION - UPDATE",
+		ABNCancellation: "ADVANCE BOOKING NOTIFICATION - CANCELLATION", ABNDeparture: "DEPARTURE NOTIFICATION"}[a.Type]
+	p("%s", heading)
+	p("ABN %s  version %d  case %s", a.Number, a.Version, a.Case)
+	p("Programme %s  office %s", orDash(a.Programme), orDash(a.Office))
+	if !a.IssuedAt.IsZero() {
+		p("Issued %s by %s", a.IssuedAt.Format("2006-01-02 15:04 MST"), orDash(a.IssuedBy))
+	}
+	if a.Sent {
+		p("Sent %s by %s", a.SentAt.Format("2006-01-02 15:04 MST"), orDash(a.SentBy))
+	} else {
+		p("Not sent yet")
+	}
+	if a.Reason != "" {
+		p("Reason: %s", a.Reason)
+	}
+	if len(a.Changes) > 0 {
+		p("")
+		p("CHANGES SINCE VERSION %d", a.Version-1)
+		for _, c := range a.Changes {
+			p("  * %s", c)
+		}
+	}
+	p("")
+	p("FINAL DESTINATION %s", place(a.FinalCity, a.FinalAirport))
+	p("SPONSOR %s", orDash(a.Sponsor))
+	p("")
+	p("TRAVELLERS (%d)", len(a.Travellers))
+	for _, t := range a.Travellers {
+		pa := ""
+		if t.Principal {
+			pa = " PA"
+		}
+		medif := ""
+		if t.MEDIF {
+			medif = " MEDIF"
+		}
+		p("  %2d %-30s %s %s %s %s%s SSR: %s%s", t.Member, t.Name, t.PaxType, t.BirthDate, orDash(t.Sex), orDash(t.Nationality), pa, orNone(t.SSR), medif)
+	}
+	if a.EscortSeats > 0 {
+		p("  escorts: %d seat(s)", a.EscortSeats)
+	}
+	p("")
+	p("ITINERARY (local times)")
+	for i, s := range a.Itinerary {
+		p("  %d. %s", i+1, SegmentLine(s))
+	}
+	if len(a.Fares) > 0 || a.TotalUSDCents != 0 {
+		p("")
+		p("FARES")
+		for _, fa := range a.Fares {
+			p("  %-34s %s %14s", fa.Name, fa.PaxType, USD(fa.USDCents))
+		}
+		p("  %-38s %14s", "TOTAL", USD(a.TotalUSDCents))
+		if a.TariffVersion != "" {
+			p("  tariff version %s", a.TariffVersion)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,130 @@
+package tui
+
+import (
+	"time"
+
+	"movedesk/booking"
+)
+
+// Source is what the screens read and write. cmd/movedesk adapts the store to
+// it; tests use a real temporary store through the same adapter or a fake.
+type Source interface {
+	// Rows returns every case's queue row.
+	Rows() ([]booking.Summary, error)
+	// Summary returns one case's queue row.
+	Summary(no string) (booking.Summary, error)
+	// CaseFile reads one case with all its records.
+	CaseFile(no string) (*booking.CaseFile, error)
+	// History returns the changes of one case, oldest first.
+	History(no string) ([]HistoryEntry, error)
+	// FindByABN returns the case holding ABN number abn.
+	FindByABN(abn string) (string, error)
+	// Update runs fn in one write transaction as actor; nothing is written
+	// if fn fails.
+	Update(actor string, fn func(tx Tx) error) error
+}
+
+// Tx is the part of a store transaction the screens' saves use.
+type Tx interface {
+	// CaseFile reads one case inside the transaction.
+	CaseFile(no string) (*booking.CaseFile, error)
+	// Put validates and writes one record (and its change-log entry).
+	Put(rec booking.Record) error
+}
+
+// HistoryEntry is one change of a case, as the timeline shows it.
+type HistoryEntry struct {
+	Actor  string
+	When   time.Time
+	Kind   string
+	Key    string
+	Fields map[string]string
+}
+
+// Quoter prices a booking draft against the tariff tables and judges it
+// against the travel rules. It must be fast: the form calls it as the user
+// types.
+type Quoter interface {
+	Quote(req QuoteRequest) Quote
+}
+
+// QuoteRequest is what the booking form has typed so far.
+type QuoteRequest struct {
+	Segments    []booking.Segment
+	Travellers  []booking.Traveller
+	Documents   map[int][]booking.Document
+	Programme   string
+	BookingDate booking.Date
+	EscortSeats int
+}
+
+// Quote is the priced draft: one line per traveller or escort seat, the total
+// and the findings.
+type Quote struct {
+	Version  string
+	Lines    []FareLine
+	TotalUSD int64 // cents
+	Priced   bool
+	Findings []Finding
+}
+
+// FareLine is one traveller's (or escort seat's) whole-trip fare.
+type FareLine struct {
+	Traveller int // member id, 0 for an escort seat
+	Escort    int // 1-based escort seat, 0 for a traveller
+	Name      string
+	PaxType   booking.PaxType
+	USD       int64 // cents
+	Priced    bool
+}
+
+// Finding is one rule outcome of a quote.
+type Finding struct {
+	Code      string
+	Blocking  bool
+	Traveller int // member id or 0
+	Segment   int // 1-based segment or 0
+	Escort    int // 1-based escort seat or 0
+	Message   string
+}
+
+// Blocking reports whether any finding blocks saving.
+func (q Quote) Blocking() bool {
+	for _, f := range q.Findings {
+		if f.Blocking {
+			return true
+		}
+	}
+	return false
+}
+
+// Warnings returns the codes of the non-blocking findings, in order, without
+// duplicates.
+func (q Quote) Warnings() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range q.Findings {
+		if !f.Blocking && !seen[f.Code] {
+			seen[f.Code] = true
+			out = append(out, f.Code)
+		}
+	}
+	return out
+}
+
+// SyncStatus is the desk's sync state as the status bar shows it. The sync
+// engine sends one on the channel given in Options.Sync whenever it changes.
+type SyncStatus struct {
+	// Configured is false when no hub is set up ("not configured").
+	Configured bool
+	Online     bool
+	LastSync   time.Time
+	// Waiting is the number of local changes not yet sent.
+	Waiting int
+	// Conflicts is the number of conflicts that need a person.
+	Conflicts int
+	// Progress is 0 to 1 while a sync runs, or negative when idle.
+	Progress float64
+	// Err is the last sync error, if any.
+	Err string
+}

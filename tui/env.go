@@ -1,0 +1,42 @@
+package tui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"movedesk/booking"
+)
+
+// env is what every screen shares: keys, styles, the data source, the
+// quoter, the user and the clock.
+type env struct {
+	keys    *KeyMap
+	st      *Styles
+	src     Source
+	quoter  Quoter
+	user    string
+	now     func() time.Time
+	actions []CaseAction
+}
+
+func (e *env) today() booking.Date { return booking.DateOf(e.now()) }
+
+// CaseAction is an extra action of the case view, added by other packages
+// through Options.CaseActions (checklists, ...). Run returns the command to
+// run for the case file shown, typically one returning a PushMsg.
+type CaseAction struct {
+	Binding key.Binding
+	// Enabled decides whether the action applies to this case (nil: always).
+	Enabled func(f *booking.CaseFile) bool
+	Run     func(f *booking.CaseFile) tea.Cmd
+}
+
+// screenID numbers screens so that loads answer the screen that asked.
+var nextScreenID int
+
+func newScreenID() int {
+	nextScreenID++
+	return nextScreenID
+}

@@ -1,0 +1,114 @@
+package tui
+
+import (
+	"unicode/utf8"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// field is a one-line text input. It is deliberately small (no blinking
+// cursor, no timers) so views are deterministic and cheap to render.
+type field struct {
+	runes []rune
+	pos   int
+	max   int // maximum runes, 0 for no limit
+	upper bool
+}
+
+func newField(max int, upper bool) field { return field{max: max, upper: upper} }
+
+// Value returns the text.
+func (f *field) Value() string { return string(f.runes) }
+
+// SetValue replaces the text and puts the cursor at its end.
+func (f *field) SetValue(s string) {
+	f.runes = []rune(s)
+	f.pos = len(f.runes)
+}
+
+// update handles an editing key and reports whether the text changed and
+// whether the key was consumed.
+func (f *field) update(msg tea.KeyPressMsg) (changed, consumed bool) {
+	k := msg.Key()
+	switch {
+	case k.Code == tea.KeyBackspace && k.Mod == 0:
+		if f.pos > 0 {
+			f.runes = append(f.runes[:f.pos-1], f.runes[f.pos:]...)
+			f.pos--
+			return true, true
+		}
+		return false, true
+	case k.Code == tea.KeyDelete:
+		if f.pos < len(f.runes) {
+			f.runes = append(f.runes[:f.pos], f.runes[f.pos+1:]...)
+			return true, true
+		}
+		return false, true
+	case k.Code == tea.KeyLeft && k.Mod == 0:
+		if f.pos > 0 {
+			f.pos--
+		}
+		return false, true
+	case k.Code == tea.KeyRight && k.Mod == 0:
+		if f.pos < len(f.runes) {
+			f.pos++
+		}
+		return false, true
+	case k.Code == tea.KeyHome || (k.Code == 'a' && k.Mod == tea.ModCtrl):
+		f.pos = 0
+		return false, true
+	case k.Code == tea.KeyEnd || (k.Code == 'e' && k.Mod == tea.ModCtrl):
+		f.pos = len(f.runes)
+		return false, true
+	case k.Code == 'u' && k.Mod == tea.ModCtrl:
+		changed = len(f.runes) > 0
+		f.runes, f.pos = f.runes[:0], 0
+		return changed, true
+	case k.Text != "" && k.Mod&^tea.ModShift == 0:
+		text := k.Text
+		if f.upper {
+			text = upperASCII(text)
+		}
+		for _, r := range text {
+			if f.max > 0 && len(f.runes) >= f.max {
+				break
+			}
+			f.runes = append(f.runes, 0)
+			copy(f.runes[f.pos+1:], f.runes[f.pos:])
+			f.runes[f.pos] = r
+			f.pos++
+			changed = true
+		}
+		return changed, true
+	}
+	return false, false
+}
+
+// view renders the text with a cursor block when focused, padded or cut to
+// width cells.
+func (f *field) view(focused bool, width int) string {
+	s := string(f.runes)
+	if focused {
+		if f.pos >= len(f.runes) {
+			s += "█"
+		} else {
+			s = string(f.runes[:f.pos]) + "█" + string(f.runes[f.pos+1:])
+		}
+	}
+	n := utf8.RuneCountInString(s)
+	if width > 0 && n > width {
+		r := []rune(s)
+		s = "…" + string(r[n-width+1:])
+	}
+	return s
+}
+
+func upperASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 32
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,137 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// KeyMap holds every binding of the app, by action. Each screen shows the
+// subset it handles (see its keyMap method). Config overrides use the action
+// names returned by Actions.
+type KeyMap struct {
+	// Global
+	Help, Command, Back, Quit, ForceQuit key.Binding
+	// Lists and scrolling
+	Up, Down, Top, Bottom, HalfDown, HalfUp, PageDown, PageUp key.Binding
+	NextTab, PrevTab, Open, Filter, Sort, Reverse             key.Binding
+	// Case view
+	Book, ABN, Move, History key.Binding
+	// Forms and prompts
+	NextField, PrevField, Save, AddSegment, RemoveSegment, Toggle, Confirm, Deny key.Binding
+	// ABN screen
+	Issue, MarkSent, CancelNotice, Depart, PrevVersion, NextVersion key.Binding
+}
+
+// DefaultKeyMap returns the standard bindings.
+func DefaultKeyMap() KeyMap {
+	b := func(keys []string, help, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Help:      b([]string{"?"}, "?", "help"),
+		Command:   b([]string{":"}, ":", "command"),
+		Back:      b([]string{"esc"}, "esc", "back"),
+		Quit:      b([]string{"q"}, "q", "back/quit"),
+		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+
+		Up:       b([]string{"k", "up"}, "k/↑", "up"),
+		Down:     b([]string{"j", "down"}, "j/↓", "down"),
+		Top:      b([]string{"g", "home"}, "g", "top"),
+		Bottom:   b([]string{"G", "end"}, "G", "bottom"),
+		HalfDown: b([]string{"ctrl+d"}, "ctrl+d", "½ page down"),
+		HalfUp:   b([]string{"ctrl+u"}, "ctrl+u", "½ page up"),
+		PageDown: b([]string{"pgdown", "ctrl+f"}, "pgdn", "page down"),
+		PageUp:   b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
+		NextTab:  b([]string{"tab", "l", "right"}, "tab", "queue →"),
+		PrevTab:  b([]string{"shift+tab", "h", "left"}, "S-tab", "← queue"),
+		Open:     b([]string{"enter"}, "enter", "open"),
+		Filter:   b([]string{"/"}, "/", "filter"),
+		Sort:     b([]string{"s"}, "s", "sort"),
+		Reverse:  b([]string{"r"}, "r", "reverse"),
+
+		Book:    b([]string{"b"}, "b", "book"),
+		ABN:     b([]string{"a"}, "a", "ABN"),
+		Move:    b([]string{"m"}, "m", "move status"),
+		History: b([]string{"t"}, "t", "timeline"),
+
+		NextField:     b([]string{"tab", "down"}, "tab/↓", "next field"),
+		PrevField:     b([]string{"shift+tab", "up"}, "S-tab/↑", "prev field"),
+		Save:          b([]string{"ctrl+s"}, "ctrl+s", "save"),
+		AddSegment:    b([]string{"ctrl+n"}, "ctrl+n", "add segment"),
+		RemoveSegment: b([]string{"ctrl+x"}, "ctrl+x", "remove segment"),
+		Toggle:        b([]string{"space"}, "space", "toggle"),
+		Confirm:       b([]string{"y"}, "y", "yes"),
+		Deny:          b([]string{"n"}, "n", "no"),
+
+		Issue:        b([]string{"i"}, "i", "issue/update"),
+		MarkSent:     b([]string{"S"}, "S", "mark sent"),
+		CancelNotice: b([]string{"x"}, "x", "cancellation"),
+		Depart:       b([]string{"D"}, "D", "departure notice"),
+		PrevVersion:  b([]string{"[", "left"}, "[", "prev version"),
+		NextVersion:  b([]string{"]", "right"}, "]", "next version"),
+	}
+}
+
+// Actions returns every action name with a pointer to its binding; the names
+// are the keys of the config file's keys section.
+func (k *KeyMap) Actions() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"help": &k.Help, "command": &k.Command, "back": &k.Back, "quit": &k.Quit, "force_quit": &k.ForceQuit,
+		"up": &k.Up, "down": &k.Down, "top": &k.Top, "bottom": &k.Bottom,
+		"half_page_down": &k.HalfDown, "half_page_up": &k.HalfUp, "page_down": &k.PageDown, "page_up": &k.PageUp,
+		"next_tab": &k.NextTab, "prev_tab": &k.PrevTab, "open": &k.Open, "filter": &k.Filter,
+		"sort": &k.Sort, "reverse": &k.Reverse,
+		"book": &k.Book, "abn": &k.ABN, "move": &k.Move, "history": &k.History,
+		"next_field": &k.NextField, "prev_field": &k.PrevField, "save": &k.Save,
+		"add_segment": &k.AddSegment, "remove_segment": &k.RemoveSegment, "toggle": &k.Toggle,
+		"confirm": &k.Confirm, "deny": &k.Deny,
+		"issue": &k.Issue, "mark_sent": &k.MarkSent, "cancel_notice": &k.CancelNotice, "depart": &k.Depart,
+		"prev_version": &k.PrevVersion, "next_version": &k.NextVersion,
+	}
+}
+
+// Override replaces the keys of the named actions (from the config file).
+// An unknown action or an empty key list is an error naming it.
+func (k *KeyMap) Override(keys map[string][]string) error {
+	acts := k.Actions()
+	for _, name := range slices.Sorted(mapsKeys(keys)) {
+		b, ok := acts[name]
+		if !ok {
+			known := slices.Sorted(mapsKeys(acts))
+			return fmt.Errorf("keys.%s: unknown action (known: %s)", name, strings.Join(known, ", "))
+		}
+		ks := keys[name]
+		if len(ks) == 0 {
+			return fmt.Errorf("keys.%s: needs at least one key", name)
+		}
+		desc := b.Help().Desc
+		b.SetKeys(ks...)
+		b.SetHelp(strings.Join(ks, "/"), desc)
+	}
+	return nil
+}
+
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// bindings is a help.KeyMap made of a short line and full-help columns.
+type bindings struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (b bindings) ShortHelp() []key.Binding { return b.short }
+
+// FullHelp implements help.KeyMap.
+func (b bindings) FullHelp() [][]key.Binding { return b.full }

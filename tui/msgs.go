@@ -1,0 +1,100 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"movedesk/booking"
+)
+
+// Screen is one component the root routes to. Screens talk to the root and
+// to each other with messages (PushMsg, BackMsg, OpenCaseMsg ...), never by
+// pointers to each other.
+type Screen interface {
+	// Init returns the command that loads the screen's data.
+	Init() tea.Cmd
+	// Update handles a message while the screen is on top.
+	Update(msg tea.Msg) tea.Cmd
+	// View renders the body (between header and status bar) at the size
+	// last given to SetSize.
+	View() string
+	// SetSize sets the body size.
+	SetSize(width, height int)
+	// KeyMap returns the bindings the screen handles, for the help footer.
+	KeyMap() help.KeyMap
+	// Title is the screen's breadcrumb segment.
+	Title() string
+}
+
+// Capturer is implemented by screens that take text input: while Capturing
+// returns true, the root does not interpret q, :, ? or / itself.
+type Capturer interface{ Capturing() bool }
+
+// Dirtier is implemented by screens holding unsaved input; the root asks
+// before discarding it (ctrl+c, q, :q).
+type Dirtier interface{ Dirty() bool }
+
+// CaseContext is implemented by screens that concern one case (the one :book
+// and :abn use when no case is named).
+type CaseContext interface{ CurrentCase() string }
+
+// Counter is implemented by list screens to fill the status bar's
+// shown/total field.
+type Counter interface{ Counts() (shown, total int) }
+
+// PushMsg puts a screen on top of the stack (and calls its Init). Screens
+// added by other packages (checklists, ...) are opened this way.
+type PushMsg struct{ Screen Screen }
+
+// BackMsg pops the top screen.
+type BackMsg struct{}
+
+// OpenCaseMsg opens the case view of a case (a case or ABN number).
+type OpenCaseMsg struct{ Number string }
+
+// BookMsg opens the booking form of a case.
+type BookMsg struct{ Number string }
+
+// ABNMsg opens the ABN screen of a case.
+type ABNMsg struct{ Number string }
+
+// QueueMsg returns to the queue screen and selects a queue by name.
+type QueueMsg struct{ Name string }
+
+// SavedMsg reports a committed save; the root refreshes the case's row and
+// the last-save time, and screens reload what they show.
+type SavedMsg struct {
+	Case string
+	What string
+}
+
+// ErrMsg reports an error to show in the footer.
+type ErrMsg struct{ Err error }
+
+// InfoMsg is a notice to show in the footer.
+type InfoMsg struct{ Text string }
+
+// SyncMsg carries a new sync state to the status bar.
+type SyncMsg SyncStatus
+
+// rowsMsg delivers freshly loaded queue rows.
+type rowsMsg struct {
+	rows []booking.Summary
+	err  error
+}
+
+// rowMsg delivers one refreshed queue row after a save.
+type rowMsg struct {
+	no  string
+	row booking.Summary
+	err error
+}
+
+// changedMsg signals that the store changed (another process or sync).
+type changedMsg struct{}
+
+// errCmd returns a command reporting err.
+func errCmd(err error) tea.Cmd { return func() tea.Msg { return ErrMsg{err} } }
+
+// msgCmd returns a command delivering msg.
+func msgCmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

@@ -1,0 +1,128 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestQueueGolden(t *testing.T) {
+	m := newTestModel(t, fixture(60), nil)
+	golden(t, "queue_new", m)
+	keys(t, m, "tab")
+	golden(t, "queue_to_book", m)
+}
+
+func TestQueueMoveAndPage(t *testing.T) {
+	m := newTestModel(t, fixture(400), nil)
+	keys(t, m, "tab", "tab", "tab", "tab", "tab", "tab", "tab") // All
+	if got := m.queue.tabs[m.queue.tab].def.Slug; got != "all" {
+		t.Fatalf("tab = %s, want all", got)
+	}
+	q := m.queue
+	lh := q.listHeight()
+	steps := []struct {
+		key  string
+		want int
+	}{
+		{"j", 1}, {"down", 2}, {"k", 1}, {"G", 399}, {"g", 0}, {"ctrl+d", lh / 2}, {"ctrl+u", 0},
+		{"pgdown", lh}, {"pgup", 0}, {"end", 399}, {"home", 0}, {"up", 0},
+	}
+	for _, s := range steps {
+		keys(t, m, s.key)
+		if q.cursor != s.want {
+			t.Fatalf("after %s: cursor %d, want %d", s.key, q.cursor, s.want)
+		}
+		if q.cursor < q.offset || q.cursor >= q.offset+lh {
+			t.Fatalf("after %s: cursor %d outside window %d..%d", s.key, q.cursor, q.offset, q.offset+lh)
+		}
+	}
+	keys(t, m, "G")
+	if !strings.Contains(screen(m), "RBA-2026-000499") {
+		t.Fatalf("bottom row not rendered:\n%s", screen(m))
+	}
+}
+
+func TestQueueFilter(t *testing.T) {
+	m := newTestModel(t, fixture(60), nil)
+	keys(t, m, "shift+tab") // All (wraps)
+	keys(t, m, "/")
+	typeText(t, m, "popal")
+	if m.mode() != "FILTER" {
+		t.Fatalf("mode %s, want FILTER", m.mode())
+	}
+	shown, _ := m.queue.Counts()
+	if shown != 6 {
+		t.Fatalf("popal: %d shown, want 6", shown)
+	}
+	golden(t, "queue_filter", m)
+	// q is text while filtering, not quit.
+	if keys(t, m, "q") {
+		t.Fatal("q quit while typing a filter")
+	}
+	keys(t, m, "backspace", "enter")
+	if shown, _ := m.queue.Counts(); shown != 6 {
+		t.Fatalf("after enter: %d shown, want 6", shown)
+	}
+	keys(t, m, "esc")
+	if shown, _ := m.queue.Counts(); shown != 60 {
+		t.Fatalf("esc should clear the filter: %d shown", shown)
+	}
+	// Case number, ABN number and destination filter too.
+	for _, f := range []struct {
+		text string
+		want int
+	}{{"rba-2026-000105", 1}, {"abn-rba-2026-000106", 1}, {"sydney", 20}, {"syd haddad", 2}} {
+		keys(t, m, "/")
+		typeText(t, m, f.text)
+		if shown, _ := m.queue.Counts(); shown != f.want {
+			t.Errorf("filter %q: %d shown, want %d", f.text, shown, f.want)
+		}
+		keys(t, m, "esc")
+	}
+}
+
+func TestQueueSortAndCommand(t *testing.T) {
+	m := newTestModel(t, fixture(60), nil)
+	keys(t, m, ":")
+	typeText(t, m, "queue hold")
+	keys(t, m, "enter")
+	if got := m.queue.tabs[m.queue.tab].def.Slug; got != "hold" {
+		t.Fatalf(":queue hold selected %s", got)
+	}
+	keys(t, m, "s")
+	if got := m.queue.tabs[m.queue.tab].sort; got != sortNumber {
+		t.Fatalf("sort after s = %v", got)
+	}
+	keys(t, m, "r")
+	q := m.queue
+	if first := q.rows[q.shown[0]].Number; first != "RBA-2026-000158" {
+		t.Fatalf("reverse number sort starts at %s", first)
+	}
+	if q.CurrentCase() != "RBA-2026-000108" {
+		t.Fatalf("the cursor should stay on its case when the order changes, is on %s", q.CurrentCase())
+	}
+}
+
+func TestQuitAtTop(t *testing.T) {
+	m := newTestModel(t, fixture(3), nil)
+	if !keys(t, m, "q") {
+		t.Fatal("q at the top should quit")
+	}
+	m = newTestModel(t, fixture(3), nil)
+	if !keys(t, m, "ctrl+c") {
+		t.Fatal("ctrl+c without unsaved input should quit at once")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	m := newTestModel(t, fixture(3), nil)
+	send(t, m, teaSize(50, 10))
+	if !strings.Contains(screen(m), "Terminal too small") {
+		t.Fatalf("no too-small notice:\n%s", screen(m))
+	}
+	before := m.queue.cursor
+	keys(t, m, "j", "tab")
+	if m.queue.cursor != before || m.queue.tab != 0 {
+		t.Fatal("keys changed state while the terminal was too small")
+	}
+}
