@@ -1,0 +1,213 @@
+package booking
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func abnFixture(t *testing.T) *CaseFile {
+	t.Helper()
+	f := &CaseFile{Case: Case{Number: "RBA-2026-000123", Programme: "CA-GAR", Office: "RBA", DestCity: "Toronto",
+		DestAirport: "YYZ", Sponsor: "COSTI", Status: StatusTravelReady}}
+	f.Travellers = []Traveller{
+		{Case: f.Case.Number, Member: 1, Principal: true, FamilyName: "Haddad", GivenNames: "Omar", BirthDate: MustDate("1980-01-01")},
+		{Case: f.Case.Number, Member: 2, FamilyName: "Haddad", GivenNames: "Yusuf", BirthDate: MustDate("2024-12-15"), SSR: []string{"BBML"}},
+	}
+	return f
+}
+
+func seg(dep string) []Segment {
+	return []Segment{{Carrier: "AT", Flight: "200", From: "CMN", To: "YYZ", Depart: MustLocalTime(dep + "T10:00"), Arrive: MustLocalTime(dep + "T14:00")}}
+}
+
+// apply writes recs into f the way the store would.
+func apply(t *testing.T, f *CaseFile, recs []Record) {
+	t.Helper()
+	for _, r := range recs {
+		if err := r.Validate(); err != nil {
+			t.Fatalf("%s: %v", r.Key(), err)
+		}
+		switch r := r.(type) {
+		case *Case:
+			f.Case = *r
+		case *Booking:
+			replaced := false
+			for i := range f.Bookings {
+				if f.Bookings[i].ID == r.ID {
+					f.Bookings[i], replaced = *r, true
+				}
+			}
+			if !replaced {
+				f.Bookings = append(f.Bookings, *r)
+			}
+		case *ABN:
+			replaced := false
+			for i := range f.ABNs {
+				if f.ABNs[i].Key() == r.Key() {
+					f.ABNs[i], replaced = *r, true
+				}
+			}
+			if !replaced {
+				f.ABNs = append(f.ABNs, *r)
+			}
+		default:
+			t.Fatalf("unexpected record %T", r)
+		}
+	}
+}
+
+func TestABNLifecycle(t *testing.T) {
+	f := abnFixture(t)
+	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	if _, _, err := f.IssueABN(ABNRequest{Type: ABNIssue, By: "amina", At: at}); ErrorCode(err) != ECONFLICT {
+		t.Fatalf("issue without booking: %v", err)
+	}
+	recs, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1, 2}, TotalUSDCents: 150000, Confirmed: []string{"doc-expiring"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, f, recs)
+	if f.Case.Status != StatusBooked || f.Case.Departure.String() != "2026-12-10" {
+		t.Fatalf("after booking: %s %s", f.Case.Status, f.Case.Departure)
+	}
+	if f.NextABNType() != ABNIssue {
+		t.Fatalf("next type %s", f.NextABNType())
+	}
+	fares := []ABNFare{{Traveller: 1, Name: "HADDAD, Omar", PaxType: ADT, USDCents: 100000}, {Traveller: 2, Name: "HADDAD, Yusuf", PaxType: INF, USDCents: 50000}}
+	a, recs, err := f.IssueABN(ABNRequest{Type: ABNIssue, Fares: fares, By: "amina", At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, f, recs)
+	if a.Version != 1 || a.Number != "ABN-RBA-2026-000123" || a.Key() != "RBA-2026-000123/abn/ABN-RBA-2026-000123/001" {
+		t.Fatalf("first ABN: %+v key %s", a, a.Key())
+	}
+	if a.Travellers[1].PaxType != INF || a.TotalUSDCents != 150000 || a.FinalAirport != "YYZ" {
+		t.Fatalf("content: %+v", a)
+	}
+	if _, kind := SplitKey(a.Key()); kind != KindABN {
+		t.Fatalf("SplitKey kind %s", kind)
+	}
+	// Sending it moves the case on.
+	recs, err = f.MarkABNSent(1, "amina", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, f, recs)
+	if f.Case.Status != StatusABNSent || !f.LatestABN().Sent {
+		t.Fatalf("after send: %s sent=%v", f.Case.Status, f.LatestABN().Sent)
+	}
+	if _, err := f.MarkABNSent(1, "amina", at); ErrorCode(err) != ECONFLICT {
+		t.Fatalf("second send: %v", err)
+	}
+	// An update with nothing changed is refused.
+	if _, _, err := f.IssueABN(ABNRequest{Type: ABNUpdate, Fares: fares, By: "amina", At: at}); ErrorCode(err) != ECONFLICT {
+		t.Fatalf("empty update: %v", err)
+	}
+	// Rebooking steps the case back and the update carries a diff.
+	recs, err = f.Book(Booking{Segments: seg("2026-12-12"), Travellers: []int{1, 2}, TotalUSDCents: 160000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, f, recs)
+	if f.Case.Status != StatusBooked || f.Bookings[0].Status != BookingReplaced || f.ActiveBooking().ID != "b2" {
+		t.Fatalf("rebook: %s %+v", f.Case.Status, f.Bookings)
+	}
+	if f.NextABNType() != ABNUpdate {
+		t.Fatal("next type should be update")
+	}
+	a2, recs, err := f.IssueABN(ABNRequest{Type: ABNUpdate, By: "amina", At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, f, recs)
+	want := []string{
+		"segment 1 changed: AT 200 CMN 2026-12-10T10:00 -> YYZ 2026-12-10T14:00 -> AT 200 CMN 2026-12-12T10:00 -> YYZ 2026-12-12T14:00",
+		"total: USD 1,500.00 -> USD 1,600.00",
+	}
+	if a2.Version != 2 || strings.Join(a2.Changes, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("update v%d changes:\n%s", a2.Version, strings.Join(a2.Changes, "\n"))
+	}
+	if !strings.Contains(a2.Text(), "CHANGES SINCE VERSION 1") {
+		t.Fatalf("text lacks the changes:\n%s", a2.Text())
+	}
+	// Version 1 cannot be sent any more.
+	if _, err := f.MarkABNSent(1, "amina", at); err == nil {
+		t.Fatal("superseded version marked sent")
+	}
+	// Cancellation needs a reason, then steps back to travel-ready.
+	if _, _, err := f.IssueABN(ABNRequest{Type: ABNCancellation, By: "amina", At: at}); ErrorCode(err) != EINVALID {
+		t.Fatalf("cancellation without reason: %v", err)
+	}
+	a3, recs, err := f.IssueABN(ABNRequest{Type: ABNCancellation, Reason: "exit permit denied", By: "amina", At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, f, recs)
+	if a3.Version != 3 || f.Case.Status != StatusTravelReady || f.ActiveBooking() != nil || !f.Case.Departure.IsZero() {
+		t.Fatalf("after cancellation: v%d %s booking=%v dep=%s", a3.Version, f.Case.Status, f.ActiveBooking(), f.Case.Departure)
+	}
+	if f.NextABNType() != ABNIssue {
+		t.Fatal("after a cancellation the next notice is a fresh issue")
+	}
+	if len(f.ABNVersions()) != 3 {
+		t.Fatalf("versions kept: %d", len(f.ABNVersions()))
+	}
+}
+
+func TestABNDeparture(t *testing.T) {
+	f := abnFixture(t)
+	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	recs, _ := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1}})
+	apply(t, f, recs)
+	_, recs, _ = f.IssueABN(ABNRequest{Type: ABNIssue, By: "a", At: at})
+	apply(t, f, recs)
+	if _, _, err := f.IssueABN(ABNRequest{Type: ABNDeparture, By: "a", At: at}); ErrorCode(err) != ECONFLICT {
+		t.Fatalf("departure notice while booked: %v", err)
+	}
+	f.Case.Status = StatusReadyToDepart
+	a, recs, err := f.IssueABN(ABNRequest{Type: ABNDeparture, By: "a", At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, f, recs)
+	if a.Type != ABNDeparture || f.Case.Status != StatusDeparted || len(a.Itinerary) != 1 {
+		t.Fatalf("departure: %+v status %s", a, f.Case.Status)
+	}
+	if _, _, err := f.IssueABN(ABNRequest{Type: ABNDeparture, By: "a", At: at}); ErrorCode(err) != ECONFLICT {
+		t.Fatalf("second departure notice: %v", err)
+	}
+}
+
+func TestBookRules(t *testing.T) {
+	f := abnFixture(t)
+	f.Case.Status = StatusDataEntry
+	if _, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1}}); ErrorCode(err) != ECONFLICT {
+		t.Fatalf("booking a data-entry case: %v", err)
+	}
+	f.Case.Status = StatusTravelReady
+	if _, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{7}}); ErrorCode(err) != EINVALID {
+		t.Fatalf("unknown traveller: %v", err)
+	}
+	if _, err := f.Book(Booking{Travellers: []int{1}}); ErrorCode(err) != EINVALID {
+		t.Fatalf("no segments: %v", err)
+	}
+}
+
+func TestABNValidateAndRecord(t *testing.T) {
+	if r := NewRecord(KindABN); r == nil || r.Kind() != KindABN {
+		t.Fatal("NewRecord does not know abn")
+	}
+	a := &ABN{Case: "RBA-2026-000123", Number: "ABN 1", Version: 1, Type: ABNIssue}
+	if err := a.Validate(); ErrorCode(err) != EINVALID {
+		t.Fatalf("space in number: %v", err)
+	}
+	var f CaseFile
+	if err := f.Add("RBA-2026-000123/abn/ABN-X/001", []byte(`{"case":"RBA-2026-000123","number":"ABN-X","version":1,"type":"issue"}`)); err != nil || len(f.ABNs) != 1 {
+		t.Fatalf("CaseFile.Add abn: %v %d", err, len(f.ABNs))
+	}
+	if got := USD(123456789); got != "USD 1,234,567.89" {
+		t.Fatalf("USD: %s", got)
+	}
+}
