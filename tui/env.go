@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -33,10 +34,8 @@ type CaseAction struct {
 	Run     func(f *booking.CaseFile) tea.Cmd
 }
 
-// screenID numbers screens so that loads answer the screen that asked.
-var nextScreenID int
+// screenIDs numbers screens so that loads answer the screen that asked
+// (atomic: tests build models in parallel).
+var screenIDs atomic.Int64
 
-func newScreenID() int {
-	nextScreenID++
-	return nextScreenID
-}
+func newScreenID() int { return int(screenIDs.Add(1)) }

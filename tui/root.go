@@ -235,8 +235,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case BackMsg:
 		m.pop()
 		return m, nil
-	case OpenCaseMsg, BookMsg, ABNMsg:
-		return m, msgCmd(InfoMsg{Text: fmt.Sprintf("%v", msg)})
+	case OpenCaseMsg:
+		return m, m.push(newCaseScreen(m.env(), msg.Number))
+	case BookMsg:
+		return m, m.push(newFormScreen(m.env(), msg.Number))
+	case ABNMsg:
+		return m, m.push(newABNScreen(m.env(), msg.Number))
 	case QueueMsg:
 		m.stack = m.stack[:1]
 		if err := m.queue.selectQueue(msg.Name); err != nil {
@@ -515,7 +519,15 @@ func (m *Model) render() string {
 
 func (m *Model) header() string {
 	parts := []string{"movedesk"}
-	for _, s := range m.stack {
+	for i, s := range m.stack {
+		// A screen about a case opened straight from the queue names the
+		// case in the breadcrumb; under the case view it need not.
+		if cc, ok := s.(CaseContext); ok && i > 0 && s.Title() != cc.CurrentCase() {
+			prev, ok := m.stack[i-1].(CaseContext)
+			if i == 1 || !ok || prev.CurrentCase() != cc.CurrentCase() {
+				parts = append(parts, cc.CurrentCase())
+			}
+		}
 		parts = append(parts, s.Title())
 	}
 	h := strings.Join(parts, " › ")

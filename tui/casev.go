@@ -1,0 +1,513 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"movedesk/booking"
+)
+
+// expiringDays is how far ahead a document counts as expiring soon.
+const expiringDays = 90
+
+// caseLoadedMsg delivers a case file and its history to the screen id.
+type caseLoadedMsg struct {
+	id      int
+	file    *booking.CaseFile
+	history []HistoryEntry
+	err     error
+}
+
+// loadCaseCmd reads a case file and its history.
+func loadCaseCmd(src Source, id int, no string) tea.Cmd {
+	return func() tea.Msg {
+		f, err := src.CaseFile(no)
+		if err != nil {
+			return caseLoadedMsg{id: id, err: err}
+		}
+		h, err := src.History(no)
+		return caseLoadedMsg{id: id, file: f, history: h, err: err}
+	}
+}
+
+// moveStatusCmd moves a case through the state machine in one transaction.
+func moveStatusCmd(e *env, no string, to booking.Status, reason string) tea.Cmd {
+	return func() tea.Msg {
+		err := e.src.Update(e.user, func(tx Tx) error {
+			f, err := tx.CaseFile(no)
+			if err != nil {
+				return err
+			}
+			if err := f.MoveTo(to, reason); err != nil {
+				return err
+			}
+			return tx.Put(&f.Case)
+		})
+		if err != nil {
+			return ErrMsg{err}
+		}
+		return SavedMsg{Case: no, What: fmt.Sprintf("%s moved to %s", no, to)}
+	}
+}
+
+// caseScreen shows one case: travellers, documents, bookings, ABNs, the
+// status timeline and the actions the state machine allows.
+type caseScreen struct {
+	e       *env
+	id      int
+	no      string
+	file    *booking.CaseFile
+	history []HistoryEntry
+	err     error
+
+	offset   int
+	fullLog  bool
+	w, h     int
+	lines    []string
+	picking  bool // choosing a status to move to
+	pick     int
+	reasonOn bool // typing the reason for on-hold/cancelled
+	reason   field
+}
+
+func newCaseScreen(e *env, no string) *caseScreen {
+	return &caseScreen{e: e, id: newScreenID(), no: no, reason: newField(200, false)}
+}
+
+// Init implements Screen.
+func (c *caseScreen) Init() tea.Cmd { return loadCaseCmd(c.e.src, c.id, c.no) }
+
+// Title implements Screen.
+func (c *caseScreen) Title() string { return c.no }
+
+// SetSize implements Screen.
+func (c *caseScreen) SetSize(w, h int) {
+	c.w, c.h = w, h
+	c.layout()
+}
+
+// CurrentCase implements CaseContext.
+func (c *caseScreen) CurrentCase() string { return c.no }
+
+// Capturing implements Capturer.
+func (c *caseScreen) Capturing() bool { return c.reasonOn || c.picking }
+
+func (c *caseScreen) allowed() []booking.Status {
+	if c.file == nil {
+		return nil
+	}
+	return booking.Allowed(c.file.Case.Status, c.file.Case.HeldFrom)
+}
+
+func (c *caseScreen) canBook() bool {
+	if c.file == nil {
+		return false
+	}
+	switch c.file.Case.Status {
+	case booking.StatusTravelReady, booking.StatusBooked, booking.StatusABNSent, booking.StatusReadyToDepart:
+		return true
+	}
+	return false
+}
+
+func (c *caseScreen) canABN() bool {
+	return c.file != nil && (c.file.ActiveBooking() != nil || len(c.file.ABNs) > 0)
+}
+
+// KeyMap implements Screen.
+func (c *caseScreen) KeyMap() help.KeyMap {
+	k := c.e.keys
+	if c.reasonOn {
+		return bindings{short: []key.Binding{withHelp(k.Open, "save"), withHelp(k.Back, "cancel")},
+			full: [][]key.Binding{{withHelp(k.Open, "save"), withHelp(k.Back, "cancel")}}}
+	}
+	if c.picking {
+		b := []key.Binding{k.Up, k.Down, withHelp(k.Open, "move"), withHelp(k.Back, "cancel")}
+		return bindings{short: b, full: [][]key.Binding{b}}
+	}
+	book, abn, move := k.Book, k.ABN, k.Move
+	book.SetEnabled(c.canBook())
+	abn.SetEnabled(c.canABN())
+	move.SetEnabled(len(c.allowed()) > 0)
+	extra := []key.Binding{}
+	for _, a := range c.e.actions {
+		b := a.Binding
+		b.SetEnabled(c.file != nil && (a.Enabled == nil || a.Enabled(c.file)))
+		extra = append(extra, b)
+	}
+	short := append([]key.Binding{book, abn, move, k.History}, extra...)
+	short = append(short, k.Back, k.Help)
+	return bindings{short: short, full: [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp},
+		append([]key.Binding{book, abn, move, k.History}, extra...),
+		{k.Back, k.Quit, k.Command, k.Help, k.ForceQuit},
+	}}
+}
+
+// Update implements Screen.
+func (c *caseScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case caseLoadedMsg:
+		if msg.id != c.id {
+			return nil
+		}
+		c.file, c.history, c.err = msg.file, msg.history, msg.err
+		c.layout()
+		return nil
+	case SavedMsg:
+		if msg.Case == c.no {
+			return loadCaseCmd(c.e.src, c.id, c.no)
+		}
+		return nil
+	case tea.KeyPressMsg:
+		return c.key(msg)
+	}
+	return nil
+}
+
+func (c *caseScreen) key(kp tea.KeyPressMsg) tea.Cmd {
+	k := c.e.keys
+	if c.reasonOn {
+		switch {
+		case key.Matches(kp, k.Back):
+			c.reasonOn = false
+		case key.Matches(kp, k.Open):
+			to := c.allowed()[c.pick]
+			if strings.TrimSpace(c.reason.Value()) == "" {
+				return errCmd(fmt.Errorf("moving to %s needs a reason", to))
+			}
+			c.reasonOn = false
+			return moveStatusCmd(c.e, c.no, to, c.reason.Value())
+		default:
+			c.reason.update(kp)
+		}
+		c.layout()
+		return nil
+	}
+	if c.picking {
+		opts := c.allowed()
+		switch {
+		case key.Matches(kp, k.Back):
+			c.picking = false
+		case key.Matches(kp, k.Down):
+			c.pick = min(c.pick+1, len(opts)-1)
+		case key.Matches(kp, k.Up):
+			c.pick = max(c.pick-1, 0)
+		case key.Matches(kp, k.Open):
+			c.picking = false
+			to := opts[c.pick]
+			if to == booking.StatusOnHold || to == booking.StatusCancelled {
+				c.reasonOn = true
+				c.reason.SetValue("")
+			} else {
+				c.layout()
+				return moveStatusCmd(c.e, c.no, to, "")
+			}
+		}
+		c.layout()
+		return nil
+	}
+	for _, a := range c.e.actions {
+		if key.Matches(kp, a.Binding) && c.file != nil && (a.Enabled == nil || a.Enabled(c.file)) {
+			return a.Run(c.file)
+		}
+	}
+	page := max(c.h-1, 1)
+	switch {
+	case key.Matches(kp, k.Back):
+		return msgCmd(BackMsg{})
+	case key.Matches(kp, k.Book):
+		if c.canBook() {
+			return msgCmd(BookMsg{Number: c.no})
+		}
+		if c.file != nil {
+			return errCmd(fmt.Errorf("case %s is %s; only travel-ready or booked cases can be booked", c.no, c.file.Case.Status))
+		}
+	case key.Matches(kp, k.ABN):
+		if c.canABN() {
+			return msgCmd(ABNMsg{Number: c.no})
+		}
+		return errCmd(fmt.Errorf("case %s has no booking and no ABN yet; book it first", c.no))
+	case key.Matches(kp, k.Move):
+		if len(c.allowed()) > 0 {
+			c.picking, c.pick, c.offset = true, 0, 0
+			c.layout()
+		}
+	case key.Matches(kp, k.History):
+		c.fullLog = !c.fullLog
+		c.layout()
+	case key.Matches(kp, k.Down):
+		c.offset++
+	case key.Matches(kp, k.Up):
+		c.offset--
+	case key.Matches(kp, k.Top):
+		c.offset = 0
+	case key.Matches(kp, k.Bottom):
+		c.offset = len(c.lines)
+	case key.Matches(kp, k.HalfDown):
+		c.offset += page / 2
+	case key.Matches(kp, k.HalfUp):
+		c.offset -= page / 2
+	case key.Matches(kp, k.PageDown):
+		c.offset += page
+	case key.Matches(kp, k.PageUp):
+		c.offset -= page
+	}
+	c.clamp()
+	return nil
+}
+
+func (c *caseScreen) clamp() {
+	c.offset = max(0, min(c.offset, len(c.lines)-c.h))
+}
+
+// View implements Screen.
+func (c *caseScreen) View() string {
+	if c.lines == nil {
+		c.layout()
+	}
+	end := min(len(c.lines), c.offset+c.h)
+	return clip(strings.Join(c.lines[c.offset:end], "\n"), c.w, c.h)
+}
+
+// layout renders the whole case into lines; View shows a window of them.
+func (c *caseScreen) layout() {
+	st := c.e.st
+	var l []string
+	add := func(s string) { l = append(l, s) }
+	section := func(title string) { add(st.Title.Render(title)) }
+	switch {
+	case c.err != nil:
+		add(st.Error.Render(st.ErrGlyph + " " + c.err.Error()))
+		c.lines = l
+		return
+	case c.file == nil:
+		c.lines = []string{st.Muted.Render("Loading " + c.no + "…")}
+		return
+	}
+	f := c.file
+	cs := &f.Case
+	today := c.e.today()
+	on := today
+	if b := f.ActiveBooking(); b != nil && !b.Departure().IsZero() {
+		on = b.Departure().Date()
+	}
+	add(st.Bold.Render(fmt.Sprintf("%s · %s · %s · %s", cs.Number, cs.Programme, strings.ToUpper(string(cs.Status)), booking.PriorityName(cs.Priority))) +
+		st.Muted.Render(fmt.Sprintf("  office %s · %s", cs.Office, orDash(cs.Assignee))))
+	add(fmt.Sprintf("%s → %s · sponsor %s", place(cs.OriginCity, cs.OriginAirport), place(cs.DestCity, cs.DestAirport), orDash(cs.Sponsor)))
+	add(st.Muted.Render(fmt.Sprintf("received %s · travel-ready %s · departure %s", orDash(cs.Received.String()), orDash(cs.TravelReady.String()), orDash(cs.Departure.String()))))
+	if cs.StatusReason != "" {
+		add(st.Warning.Render(fmt.Sprintf("%s %s: %s", st.WarnGlyph, cs.Status, cs.StatusReason)))
+	}
+	// Actions first: they are what the associate came for.
+	var acts []string
+	for _, s := range c.allowed() {
+		acts = append(acts, "→ "+string(s))
+	}
+	if len(acts) == 0 {
+		add(st.Muted.Render("No status change possible (" + string(cs.Status) + ")."))
+	} else {
+		add(st.Accent.Render(c.e.keys.Move.Help().Key) + " move: " + strings.Join(acts, "  "))
+	}
+	if c.picking {
+		for i, s := range c.allowed() {
+			if i == c.pick {
+				add(st.Selected.Render(fit(st.Cursor+" "+string(s), 30)))
+			} else {
+				add("  " + string(s))
+			}
+		}
+	}
+	if c.reasonOn {
+		add(st.Accent.Render(fmt.Sprintf("Reason for %s: ", c.allowed()[c.pick])) + c.reason.view(true, c.w-30))
+	}
+
+	section(fmt.Sprintf("Travellers (%d)", len(f.Travellers)))
+	for _, t := range f.Travellers {
+		pa := "  "
+		if t.Principal {
+			pa = "PA"
+		}
+		pax := booking.PassengerType(t.BirthDate, on)
+		ssr := strings.Join(t.SSR, " ")
+		if t.PregnancyWeeks > 0 {
+			ssr = strings.TrimSpace(ssr + fmt.Sprintf(" preg %dw", t.PregnancyWeeks))
+		}
+		if t.MEDIFNeeded {
+			ssr = strings.TrimSpace(ssr + " MEDIF")
+		}
+		add(fmt.Sprintf("%2d %s %s %s %3d %s %s %s", t.Member, fit(t.FullName(), 24), pa, pax, t.BirthDate.Age(today),
+			fit(orDash(t.Sex), 1), fit(orDash(t.Nationality), 3), orDash(ssr)))
+		for _, d := range f.DocumentsOf(t.Member) {
+			add("     " + c.docLine(&d, today, on))
+		}
+		if len(f.DocumentsOf(t.Member)) == 0 {
+			add("     " + st.Error.Render(st.ErrGlyph+" no documents on file"))
+		}
+	}
+
+	section("Bookings")
+	if len(f.Bookings) == 0 {
+		add(st.Muted.Render("none"))
+	}
+	for i := len(f.Bookings) - 1; i >= 0; i-- {
+		b := f.Bookings[i]
+		head := fmt.Sprintf("%s %s · %d traveller(s)", b.ID, b.Status, len(b.Travellers))
+		if b.EscortSeats > 0 {
+			head += fmt.Sprintf(" + %d escort seat(s)", b.EscortSeats)
+		}
+		if b.TotalUSDCents > 0 {
+			head += " · " + usd(b.TotalUSDCents)
+		}
+		if b.BookedBy != "" {
+			head += " · by " + b.BookedBy + " " + b.BookedOn.String()
+		}
+		if b.Status == booking.BookingActive {
+			add(st.Bold.Render(head))
+		} else {
+			add(st.Muted.Render(head))
+		}
+		for _, s := range b.Segments {
+			add("   " + segmentText(s))
+		}
+		if len(b.Confirmed) > 0 {
+			add(st.Warning.Render("   " + st.WarnGlyph + " warnings confirmed: " + strings.Join(b.Confirmed, ", ")))
+		}
+	}
+
+	section("ABN")
+	vs := f.ABNVersions()
+	switch {
+	case len(vs) == 0 && cs.ABNNumber != "":
+		add(st.Muted.Render(cs.ABNNumber + " (issued elsewhere; no version on this desk)"))
+	case len(vs) == 0:
+		add(st.Muted.Render("none issued"))
+	}
+	for i := len(vs) - 1; i >= 0; i-- {
+		add(abnLine(st, &vs[i]))
+	}
+	if cs.Status == booking.StatusABNSent {
+		if items := f.Gate(); len(items) > 0 {
+			section(fmt.Sprintf("Open before ready-to-depart (%d)", len(items)))
+			for _, it := range items {
+				add(st.Warning.Render(st.WarnGlyph + " " + it.Message))
+			}
+		}
+	}
+
+	section("Timeline")
+	events := timeline(c.history)
+	shown := events
+	if !c.fullLog && len(events) > 5 {
+		shown = events[len(events)-5:]
+		add(st.Muted.Render(fmt.Sprintf("… %d earlier (t shows all)", len(events)-5)))
+	}
+	for _, ev := range shown {
+		add(ev)
+	}
+	if len(events) == 0 {
+		add(st.Muted.Render("no changes recorded"))
+	}
+	c.lines = l
+	c.clamp()
+}
+
+// docLine describes a document with its expiry flagged: ✗ expired (today),
+// ! expiring before the departure or within 90 days.
+func (c *caseScreen) docLine(d *booking.Document, today, on booking.Date) string {
+	st := c.e.st
+	s := d.Describe()
+	switch {
+	case d.ExpiryDate.IsZero():
+		return st.Muted.Render(s)
+	case d.ExpiresBefore(today):
+		return st.Error.Render(fmt.Sprintf("%s %s EXPIRED %s", st.ErrGlyph, s, d.ExpiryDate))
+	case d.ExpiresBefore(on) || d.ExpiresBefore(today.AddDays(expiringDays)):
+		return st.Warning.Render(fmt.Sprintf("%s %s expires %s (%d days)", st.WarnGlyph, s, d.ExpiryDate, today.DaysUntil(d.ExpiryDate)))
+	}
+	return st.Muted.Render(fmt.Sprintf("%s valid to %s", s, d.ExpiryDate))
+}
+
+func abnLine(st *Styles, a *booking.ABN) string {
+	s := fmt.Sprintf("%s v%d %s · issued %s by %s", a.Number, a.Version, a.Type, a.IssuedAt.Format("2006-01-02 15:04"), orDash(a.IssuedBy))
+	if a.Sent {
+		return st.OK.Render(st.OKGlyph+" "+s) + st.Muted.Render(" · sent "+a.SentAt.Format("2006-01-02 15:04"))
+	}
+	return st.Warning.Render(st.WarnGlyph + " " + s + " · NOT SENT")
+}
+
+func segmentText(s booking.Segment) string {
+	arr := s.Arrive.String()
+	if s.Arrive.Date().Equal(s.Depart.Date()) && len(arr) > 11 {
+		arr = arr[11:]
+	}
+	return fmt.Sprintf("%s %-4s %s %s → %s %s", s.Carrier, s.Flight, s.From, strings.Replace(s.Depart.String(), "T", " ", 1), s.To, strings.Replace(arr, "T", " ", 1))
+}
+
+// timeline turns the change log into one line per event: status moves are
+// spelled out, other changes list their fields.
+func timeline(h []HistoryEntry) []string {
+	var out []string
+	for _, e := range h {
+		when := e.When.UTC().Format("2006-01-02 15:04")
+		var what string
+		switch {
+		case e.Kind == booking.KindCase && e.Fields["status"] != "":
+			what = "status → " + strings.Trim(e.Fields["status"], `"`)
+			if r := strings.Trim(e.Fields["status_reason"], `"`); r != "" && r != "null" {
+				what += " (" + r + ")"
+			}
+			others := fieldNames(e.Fields, "status", "status_reason", "held_from")
+			if len(others) > 0 {
+				what += "; " + strings.Join(others, ", ")
+			}
+		default:
+			_, rest, _ := strings.Cut(e.Key, "/")
+			if rest == "" {
+				rest = e.Kind
+			}
+			what = rest + ": " + strings.Join(fieldNames(e.Fields), ", ")
+		}
+		out = append(out, fmt.Sprintf("%s %s %s", when, fit(e.Actor, 14), what))
+	}
+	return out
+}
+
+func fieldNames(m map[string]string, skip ...string) []string {
+	var out []string
+	for k := range m {
+		if !slices.Contains(skip, k) {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	if len(out) > 6 {
+		out = append(out[:6], fmt.Sprintf("+%d", len(out)-6))
+	}
+	return out
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func place(city, airport string) string {
+	switch {
+	case city == "" && airport == "":
+		return "—"
+	case city == "":
+		return airport
+	case airport == "":
+		return city
+	}
+	return city + " (" + airport + ")"
+}
