@@ -97,6 +97,13 @@ func New(opt Options) (*Model, error) {
 			return nil, err
 		}
 		m.queue.setRows(rows)
+		// Open on the first queue with work in it.
+		for i, t := range m.queue.tabs {
+			if len(t.members) > 0 {
+				m.queue.setTab(i)
+				break
+			}
+		}
 	}
 	return m, nil
 }

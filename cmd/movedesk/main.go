@@ -82,6 +82,7 @@ terminal app on the store in --data. Subcommands script the same store.`,
 		newDemoCmd(a),
 		newTariffsCmd(a),
 		newKeyCmd(a),
+		newABNCmd(a),
 	)
 	requireSubcommand(root)
 	return root
