@@ -42,6 +42,10 @@ var avrr = map[string][][3]string{
 	"IAD": {{"SAL", "San Salvador", "SLV"}},
 }
 
+// euSponsors receive EU relocation cases at each destination.
+var euSponsors = map[string]string{"LHR": "Refugee Council UK", "CDG": "France terre d'asile", "AMS": "COA Netherlands",
+	"ARN": "Migrationsverket", "OSL": "IMDi Norway", "HEL": "Finnish Immigration Service"}
+
 var sponsors = map[string][]string{
 	"USRAP":  {"IRC New York", "HIAS", "USCCB Chicago", "Church World Service", "Lutheran Immigration and Refugee Service", "World Relief Seattle", "YMCA International Services Houston"},
 	"CA-GAR": {"COSTI Immigrant Services", "CSAI Montréal", "ISSofBC Vancouver"},
@@ -169,11 +173,14 @@ func (g *gen) caseOf(of Office) ([]booking.Record, error) {
 		dest, destCity = d[0], d[1]
 	}
 	st := g.status()
-	received := today.AddDays(-g.r.IntN(300) - 20)
+	sponsor := g.pick(sponsors[prog])
+	if s, ok := euSponsors[dest]; ok && prog == "EU-REL" {
+		sponsor = s
+	}
 	c := &booking.Case{
 		Number: no, Programme: prog, Office: of.Code, OriginCity: of.City, OriginAirport: origin,
-		DestCity: destCity, DestAirport: dest, Sponsor: g.pick(sponsors[prog]),
-		Priority: []int{1, 2, 2, 3, 3, 3, 3, 3, 3, 3}[g.r.IntN(10)], Received: received,
+		DestCity: destCity, DestAirport: dest, Sponsor: sponsor,
+		Priority: []int{1, 2, 2, 3, 3, 3, 3, 3, 3, 3}[g.r.IntN(10)],
 		Assignee: g.pick(Assignees), Status: st,
 	}
 	if origin == "CMN" {
@@ -189,24 +196,24 @@ func (g *gen) caseOf(of Office) ([]booking.Record, error) {
 	}
 	stage := map[booking.Status]int{booking.StatusReceived: 0, booking.StatusDataEntry: 1, booking.StatusTravelReady: 2,
 		booking.StatusBooked: 3, booking.StatusABNSent: 4, booking.StatusReadyToDepart: 5, booking.StatusDeparted: 6}[reached]
-	if stage >= 2 {
-		c.TravelReady = received.AddDays(10 + g.r.IntN(60))
-		if c.TravelReady.After(today) {
-			c.TravelReady = today.AddDays(-g.r.IntN(10))
-		}
-		if c.TravelReady.Before(received) {
-			c.TravelReady = received
-		}
-	}
+	// Dates run backwards from where the case stands today: a departed case
+	// left in the last four months, a booked one leaves within seven weeks,
+	// and nothing sits travel-ready for long.
 	var dep booking.Date
 	switch {
 	case stage == 6:
 		dep = today.AddDays(-1 - g.r.IntN(120))
-		if !c.TravelReady.IsZero() && dep.Before(c.TravelReady) {
-			dep = c.TravelReady.AddDays(7)
-		}
+		c.TravelReady = dep.AddDays(-14 - g.r.IntN(46))
 	case stage >= 3:
 		dep = today.AddDays(3 + g.r.IntN(50))
+		c.TravelReady = today.AddDays(-3 - g.r.IntN(38))
+	case stage == 2:
+		c.TravelReady = today.AddDays(-g.r.IntN(31))
+	}
+	if stage >= 2 {
+		c.Received = c.TravelReady.AddDays(-30 - g.r.IntN(120))
+	} else {
+		c.Received = today.AddDays(-g.r.IntN(61))
 	}
 	if stage >= 4 {
 		c.ABNNumber = fmt.Sprintf("ABN-%s-%07d", of.Code, g.seq[of.Code])
