@@ -66,14 +66,16 @@ type caseScreen struct {
 	history []HistoryEntry
 	err     error
 
-	offset   int
-	fullLog  bool
-	w, h     int
-	lines    []string
-	picking  bool // choosing a status to move to
-	pick     int
-	reasonOn bool // typing the reason for on-hold/cancelled
-	reason   field
+	offset  int
+	fullLog bool
+	w, h    int
+	lines   []string
+	// timelineAt is the line where the timeline starts.
+	timelineAt int
+	picking    bool // choosing a status to move to
+	pick       int
+	reasonOn   bool // typing the reason for on-hold/cancelled
+	reason     field
 }
 
 func newCaseScreen(e *env, no string) *caseScreen {
@@ -240,8 +242,12 @@ func (c *caseScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 			c.layout()
 		}
 	case key.Matches(kp, k.History):
+		// Show the whole timeline and scroll to it, or fold it again.
 		c.fullLog = !c.fullLog
 		c.layout()
+		if c.fullLog {
+			c.offset = c.timelineAt
+		}
 	case key.Matches(kp, k.Down):
 		c.offset++
 	case key.Matches(kp, k.Up):
@@ -401,6 +407,7 @@ func (c *caseScreen) layout() {
 		}
 	}
 
+	c.timelineAt = len(l)
 	section("Timeline")
 	events := timeline(c.history)
 	shown := events
