@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -212,5 +213,34 @@ func TestTUIEndToEnd(t *testing.T) {
 	}
 	if code := run([]string{"abn", "show", "ABN-NOPE", "--data", dir}, nil, &out, &errb); code != exitError {
 		t.Fatalf("unknown ABN exit %d", code)
+	}
+}
+
+// BenchmarkTUIFirstFrame measures what an associate waits for at start on a
+// real store: open, load every queue row, build the app, render the first
+// frame. Set MOVEDESK_BENCH_DATA to a store made by `movedesk demo --cases
+// 100000` (it is skipped otherwise).
+func BenchmarkTUIFirstFrame(b *testing.B) {
+	dir := os.Getenv("MOVEDESK_BENCH_DATA")
+	if dir == "" {
+		b.Skip("MOVEDESK_BENCH_DATA not set")
+	}
+	cfg := &config.Config{User: "bench", Theme: "dark", Rules: tariffs.DefaultRules()}
+	for b.Loop() {
+		s, err := store.Open(dir, store.Options{ReadOnly: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts, err := tuiOptions(&app{cfg: cfg}, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := tui.New(opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+		_ = m.View()
+		s.Close()
 	}
 }
