@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -18,6 +19,11 @@ import (
 // runTUI opens the terminal app on the store in --data. Only this file knows
 // the concrete store and tariff types; it adapts them to tui's interfaces.
 func runTUI(a *app, cmd *cobra.Command) error {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// The queue holds every row in memory; a soft limit keeps the
+		// garbage of loading them from doubling the resident size.
+		debug.SetMemoryLimit(tuiMemoryLimit)
+	}
 	s, err := a.openExisting(cmd)
 	if err != nil {
 		return err
@@ -38,6 +44,9 @@ func runTUI(a *app, cmd *cobra.Command) error {
 	_, err = tea.NewProgram(m, progOpts...).Run()
 	return err
 }
+
+// tuiMemoryLimit is the soft heap limit of the app (GOMEMLIMIT overrides).
+const tuiMemoryLimit = 96 << 20
 
 // noColor reports whether colour is off: --no-color, no_color in the config,
 // or NO_COLOR with any non-empty value.
