@@ -119,11 +119,12 @@ func TestGateBlocksWithoutBookingDocumentsOrMedical(t *testing.T) {
 		Segments: []Segment{{Carrier: "AT", Flight: "200", From: "RBA", To: "JFK", Depart: MustLocalTime("2026-12-03T10:00"), Arrive: MustLocalTime("2026-12-03T14:00")}}}}
 	f.Documents = []Document{{Case: f.Case.Number, Member: 1, ID: "d1", Type: DocPassport, ExpiryDate: MustDate("2026-12-02")}}
 	f.Travellers[0].MedicalValidUntil = MustDate("2027-01-01")
-	if items := f.Gate(); len(items) != 1 || items[0].Code != "travel-document" {
+	in := completeDuties(f) // the duties before departure; see gate_rules_test.go
+	if items := f.GateWith(in); len(items) != 1 || items[0].Code != "travel-document" {
 		t.Fatalf("passport expiring the day before departure: items %v", items)
 	}
 	f.Documents[0].ExpiryDate = MustDate("2027-06-01")
-	if err := f.MoveTo(StatusReadyToDepart, ""); err != nil {
+	if err := f.MoveToWith(StatusReadyToDepart, "", in); err != nil {
 		t.Fatalf("gate should be open: %v", err)
 	}
 }

@@ -14,7 +14,14 @@ type CaseFile struct {
 	Travellers []Traveller `json:"travellers"`
 	Documents  []Document  `json:"documents"`
 	Bookings   []Booking   `json:"bookings"`
-	ABNs       []ABN       `json:"abns,omitempty"`
+	// Duties before departure (see gate_rules.go).
+	EscortTrips   []EscortTrip   `json:"escort_trips,omitempty"`
+	Verifications []Verification `json:"verifications,omitempty"`
+	Custody       []Custody      `json:"custody,omitempty"`
+	Permits       []ExitPermit   `json:"permits,omitempty"`
+	Counselling   *Counselling   `json:"counselling,omitempty"`
+	TravelBag     *TravelBag     `json:"travel_bag,omitempty"`
+	ABNs          []ABN          `json:"abns,omitempty"`
 	// Other keeps records of kinds this version does not know, by kind, so a
 	// newer desk's data survives an older reader.
 	Other map[string][]json.RawMessage `json:"other,omitempty"`
@@ -47,6 +54,8 @@ func (f *CaseFile) Add(key string, data []byte) error {
 		if err = json.Unmarshal(data, &a); err == nil {
 			f.ABNs = append(f.ABNs, a)
 		}
+	case KindEscortTrip, KindVerification, KindCustody, KindPermit, KindCounselling, KindTravelBag:
+		err = f.addDuty(kind, data)
 	default:
 		if f.Other == nil {
 			f.Other = map[string][]json.RawMessage{}
@@ -114,26 +123,36 @@ type GateItem struct {
 // Rules are registered in gateRules; each is named and tested on its own.
 type GateRule struct {
 	Name  string
-	Check func(f *CaseFile, departure Date) []GateItem
+	Check func(f *CaseFile, g *GateContext) []GateItem
 }
 
 // gateRules are the ready-to-depart rules.
 var gateRules = []GateRule{
-	{"booking", gateBooking},
-	{"travel-document", gateTravelDocuments},
-	{"medical-clearance", gateMedical},
+	{"booking", func(f *CaseFile, g *GateContext) []GateItem { return gateBooking(f, g.Departure) }},
+	{"travel-document", func(f *CaseFile, g *GateContext) []GateItem { return gateTravelDocuments(f, g.Departure) }},
+	{"medical-clearance", func(f *CaseFile, g *GateContext) []GateItem { return gateMedical(f, g.Departure) }},
+	{"verification", gateVerification},
+	{"custody", gateCustody},
+	{"exit-permit", gateExitPermits},
+	{"counselling", gateCounselling},
+	{"escort", gateEscorts},
+	{"travel-bag", gateTravelBag},
+	{"booking-findings", gateBookingFindings},
 }
 
 // Gate lists every open item that keeps the case from moving to
-// ready-to-depart. An empty list means the gate is open.
-func (f *CaseFile) Gate() []GateItem {
-	dep := f.Case.Departure
-	if b := f.ActiveBooking(); b != nil {
-		dep = b.Departure().Date()
-	}
+// ready-to-depart, with the default templates and no quote-engine findings
+// (so the booking-findings rule reports the booking as unchecked). An empty
+// list means the gate is open. Callers that know the configuration and can
+// quote use GateWith.
+func (f *CaseFile) Gate() []GateItem { return f.GateWith(GateInput{}) }
+
+// GateWith lists every open item under the templates and findings in in.
+func (f *CaseFile) GateWith(in GateInput) []GateItem {
+	g := f.gateContext(in)
 	var items []GateItem
 	for _, r := range gateRules {
-		items = append(items, r.Check(f, dep)...)
+		items = append(items, r.Check(f, g)...)
 	}
 	return items
 }
@@ -191,8 +210,14 @@ func (f *CaseFile) travellersOnBooking() []Traveller {
 // MoveTo changes the case status, checking the state machine and, for
 // ready-to-depart, the gate. The error lists every open item.
 func (f *CaseFile) MoveTo(to Status, reason string) error {
+	return f.MoveToWith(to, reason, GateInput{})
+}
+
+// MoveToWith is MoveTo judging the gate with the templates and quote-engine
+// findings in in.
+func (f *CaseFile) MoveToWith(to Status, reason string, in GateInput) error {
 	if to == StatusReadyToDepart && slices.Contains(Allowed(f.Case.Status, f.Case.HeldFrom), to) {
-		if items := f.Gate(); len(items) > 0 {
+		if items := f.GateWith(in); len(items) > 0 {
 			msgs := make([]string, len(items))
 			for i, it := range items {
 				msgs[i] = "  - " + it.Message

@@ -66,6 +66,20 @@ func NewRecord(kind string) Record {
 		return &Booking{}
 	case KindABN:
 		return &ABN{}
+	case KindEscort:
+		return &Escort{}
+	case KindEscortTrip:
+		return &EscortTrip{}
+	case KindVerification:
+		return &Verification{}
+	case KindCustody:
+		return &Custody{}
+	case KindPermit:
+		return &ExitPermit{}
+	case KindCounselling:
+		return &Counselling{}
+	case KindTravelBag:
+		return &TravelBag{}
 	}
 	return nil
 }
