@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
+	"movedesk/booking"
 	"movedesk/tariffs"
 )
 
@@ -43,6 +44,10 @@ type Config struct {
 	Sync Sync `mapstructure:"sync"`
 	// Rules are the travel-rule thresholds of the quote engine.
 	Rules tariffs.Rules `mapstructure:"rules"`
+	// Templates are the duty templates (counselling topics, escort rules,
+	// escort checklist, travel bag) by programme, as written; parsed and
+	// checked by booking.ParseTemplates over the embedded defaults.
+	Templates map[string]any `mapstructure:"templates"`
 
 	// File is the config file that was read, if any.
 	File string `mapstructure:"-"`
@@ -159,6 +164,9 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Rules.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("key rules: %w", err))
+	}
+	if _, err := booking.ParseTemplates(c.Templates, c.Programmes); err != nil {
+		errs = append(errs, fmt.Errorf("key %w", err))
 	}
 	return errors.Join(errs...)
 }
