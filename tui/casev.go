@@ -401,8 +401,12 @@ func (c *caseScreen) layout() {
 	if cs.Status == booking.StatusABNSent {
 		if items := f.Gate(); len(items) > 0 {
 			section(fmt.Sprintf("Open before ready-to-depart (%d)", len(items)))
-			for _, it := range items {
+			// The first few; the checklists show them all.
+			for _, it := range items[:min(len(items), 3)] {
 				add(st.Warning.Render(st.WarnGlyph + " " + it.Message))
+			}
+			if len(items) > 3 {
+				add(st.Muted.Render(fmt.Sprintf("… %d more", len(items)-3)))
 			}
 		}
 	}
