@@ -82,7 +82,8 @@ func (tx *Tx) Rows(fn func(booking.Summary) error) error {
 	})
 }
 
-// AllRows returns every case summary, in case-number order.
+// AllRows returns every case summary, in case-number order. The rows are
+// copies, so the file pages read for them are released afterwards.
 func (s *Store) AllRows() ([]booking.Summary, error) {
 	var out []booking.Summary
 	err := s.View(func(tx *Tx) error {
@@ -92,6 +93,9 @@ func (s *Store) AllRows() ([]booking.Summary, error) {
 			return nil
 		})
 	})
+	if err == nil {
+		err = s.ReleaseMemory()
+	}
 	return out, err
 }
 
