@@ -251,6 +251,10 @@ func itemFrom(ts map[string]Tick, tickKey string, it ChecklistItem) ChecklistIte
 	return it
 }
 
+// travellerGroup heads a traveller's items: "2 HADDAD, Layla" (families
+// reuse names, so the member id tells them apart).
+func travellerGroup(t *Traveller) string { return strconv.Itoa(t.Member) + " " + t.FullName() }
+
 func memberKey(m int, item string) string { return fmt.Sprintf("%02d/%s", m, item) }
 
 // splitMemberKey parses "02/photo".
@@ -333,7 +337,7 @@ func (f *CaseFile) verificationList() Checklist {
 				doc += ": " + v.DocumentNumber
 			}
 		}
-		g := t.FullName()
+		g := travellerGroup(&t)
 		c.Items = append(c.Items,
 			itemFrom(ts, VerifyBiodata, ChecklistItem{Key: memberKey(t.Member, VerifyBiodata), Label: "Biodata matches", Group: g, Traveller: t.Member, Gate: true}),
 			itemFrom(ts, VerifyPhoto, ChecklistItem{Key: memberKey(t.Member, VerifyPhoto), Label: "Photo matches", Group: g, Traveller: t.Member, Gate: true}),
@@ -438,7 +442,7 @@ func (f *CaseFile) bagList(pt ProgrammeTemplate, dep Date) Checklist {
 				}
 			}
 			k := memberKey(t.Member, it.Key)
-			c.Items = append(c.Items, itemFrom(ts, k, ChecklistItem{Key: k, Label: it.Label, Group: t.FullName(), Traveller: t.Member, Gate: true}))
+			c.Items = append(c.Items, itemFrom(ts, k, ChecklistItem{Key: k, Label: it.Label, Group: travellerGroup(&t), Traveller: t.Member, Gate: true}))
 		}
 	}
 	return c

@@ -228,7 +228,7 @@ func TestGateRules(t *testing.T) {
 		{"travel-bag", "a visa recorded must be in the bag", func(f *CaseFile) GateInput {
 			f.Documents = append(f.Documents, Document{Case: f.Case.Number, Member: 1, ID: "v1", Type: DocVisa})
 			return clean
-		}, "travel bag lacks visa (HADDAD, Omar)"},
+		}, "travel bag lacks visa (1 HADDAD, Omar)"},
 
 		{"booking-findings", "checked and clean", nil, ""},
 		{"booking-findings", "not checked", func(f *CaseFile) GateInput { return GateInput{} },

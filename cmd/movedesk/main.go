@@ -82,6 +82,11 @@ terminal app on the store in --data. Subcommands script the same store.`,
 		newDemoCmd(a),
 		newTariffsCmd(a),
 		newKeyCmd(a),
+		newChecklistCmd(a),
+		newEscortCmd(a),
+		newPermitCmd(a),
+		newCustodyCmd(a),
+		newCounsellingCmd(a),
 		newABNCmd(a),
 	)
 	requireSubcommand(root)

@@ -1,0 +1,742 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"movedesk/booking"
+	"movedesk/store"
+	"movedesk/tariffs"
+)
+
+// Duties before departure: checklists, escorts, exit permits, custody,
+// counselling, and the gated move to ready-to-depart.
+
+// templates parses the configured duty templates (already checked at load).
+func (a *app) templates() (*booking.Templates, error) {
+	return booking.ParseTemplates(a.cfg.Templates, a.cfg.Programmes)
+}
+
+// gateFunc returns what the gate needs for a case: the configured templates
+// and the quote engine's blocking findings for its active booking, computed
+// now with the active tariff version and the configured rules.
+func (a *app) gateFunc(s *store.Store) (func(f *booking.CaseFile) booking.GateInput, error) {
+	tpl, err := a.templates()
+	if err != nil {
+		return nil, err
+	}
+	q, err := newQuoter(s, a.cfg.Rules)
+	if err != nil {
+		return nil, err
+	}
+	return func(f *booking.CaseFile) booking.GateInput {
+		return booking.GateInput{Templates: tpl, Findings: q.blockingFindings(f), FindingsChecked: true}
+	}, nil
+}
+
+// quoteBooking quotes booking b of case file f.
+func (q *storeQuoter) quoteBooking(f *booking.CaseFile, b *booking.Booking) tariffs.QuoteResult {
+	var ts []booking.Traveller
+	docs := map[int][]booking.Document{}
+	for _, t := range f.Travellers {
+		for _, m := range b.Travellers {
+			if t.Member == m {
+				ts = append(ts, t)
+				docs[m] = f.DocumentsOf(m)
+			}
+		}
+	}
+	return tariffs.Quote(q.set, tariffs.QuoteRequest{Segments: b.Segments, Travellers: ts, Documents: docs,
+		Programme: f.Case.Programme, BookingDate: b.BookedOn, EscortSeats: b.EscortSeats, Rules: &q.rules})
+}
+
+// blockingFindings returns the quote engine's blocking findings for f's
+// active booking (none without one).
+func (q *storeQuoter) blockingFindings(f *booking.CaseFile) []booking.BookingFinding {
+	b := f.ActiveBooking()
+	if b == nil {
+		return nil
+	}
+	res := q.quoteBooking(f, b)
+	var out []booking.BookingFinding
+	for _, fd := range res.Findings {
+		if fd.Severity == tariffs.Blocking {
+			out = append(out, booking.BookingFinding{Code: fd.Code, Traveller: fd.Traveller, Message: fd.Message})
+		}
+	}
+	return out
+}
+
+// moveCase changes a case's status with the full ready-to-depart gate
+// (templates and quote-engine findings). `case status` may call it too.
+func (a *app) moveCase(s *store.Store, no string, to booking.Status, reason string) error {
+	gate, err := a.gateFunc(s)
+	if err != nil {
+		return err
+	}
+	return s.MoveCase(a.cfg.User, no, to, reason, gate)
+}
+
+// checklistReport is `checklist show --json`: every checklist and the gate.
+type checklistReport struct {
+	Case       string               `json:"case"`
+	Status     booking.Status       `json:"status"`
+	Programme  string               `json:"programme"`
+	Departure  booking.Date         `json:"departure,omitzero"`
+	Checklists []booking.Checklist  `json:"checklists"`
+	EscortNeed []booking.EscortNeed `json:"escort_needs"`
+	Permits    []booking.ExitPermit `json:"permits"`
+	Custody    []booking.Custody    `json:"custody"`
+	Gate       []booking.GateItem   `json:"gate"`
+	GateOpen   bool                 `json:"gate_open"`
+}
+
+func newChecklistCmd(a *app) *cobra.Command {
+	c := &cobra.Command{Use: "checklist", Short: "Duties before departure: checklists and the ready-to-depart gate", Args: noArgs}
+	c.AddCommand(newChecklistShowCmd(a), newChecklistToggleCmd(a), newChecklistReadyCmd(a))
+	return c
+}
+
+func newChecklistShowCmd(a *app) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "show CASE",
+		Short: "Show every checklist of a case and the gate with its open items",
+		Args:  exactArgs(1, "CASE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withRead(cmd, func(s *store.Store) error {
+				f, err := s.CaseFile(args[0])
+				if err != nil {
+					return err
+				}
+				gate, err := a.gateFunc(s)
+				if err != nil {
+					return err
+				}
+				in := gate(f)
+				pt, dep := in.Templates.For(f.Case.Programme), f.DepartureDate()
+				r := checklistReport{Case: f.Case.Number, Status: f.Case.Status, Programme: f.Case.Programme, Departure: dep,
+					Checklists: f.Checklists(pt, dep), EscortNeed: f.EscortNeeds(pt, dep), Permits: f.Permits, Custody: f.Custody,
+					Gate: f.GateWith(in)}
+				r.GateOpen = len(r.Gate) == 0
+				if r.Gate == nil {
+					r.Gate = []booking.GateItem{}
+				}
+				if asJSON {
+					return writeJSON(a.out, r)
+				}
+				printChecklists(a.out, &r)
+				return nil
+			})
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
+	return c
+}
+
+func printChecklists(w io.Writer, r *checklistReport) {
+	fmt.Fprintf(w, "%s  %s  %s  departs %s\n", r.Case, r.Status, r.Programme, r.Departure)
+	for _, cl := range r.Checklists {
+		open := len(cl.Open())
+		fmt.Fprintf(w, "\n%s (%s): %d item(s), %d open\n", cl.Title, cl.Name, len(cl.Items), open)
+		group := ""
+		for _, it := range cl.Items {
+			if it.Group != group {
+				group = it.Group
+				fmt.Fprintf(w, "  %s\n", group)
+			}
+			mark, who := "[ ]", ""
+			if it.Done {
+				mark, who = "[x]", fmt.Sprintf("  %s %s", it.By, it.At.Local().Format("2006-01-02 15:04"))
+			}
+			opt := ""
+			if !it.Gate {
+				opt = " (optional)"
+			}
+			fmt.Fprintf(w, "    %s %-22s %s%s%s\n", mark, it.Key, it.Label, opt, who)
+		}
+	}
+	if len(r.EscortNeed) > 0 {
+		fmt.Fprintln(w, "\nEscort needed:")
+		for _, n := range r.EscortNeed {
+			fmt.Fprintf(w, "  traveller %d: %s escort (rule %s)\n", n.Traveller, n.Type, n.Rule)
+		}
+	}
+	if len(r.Permits) > 0 {
+		fmt.Fprintln(w, "\nExit permits:")
+		for _, p := range r.Permits {
+			who := "whole case"
+			if p.Member > 0 {
+				who = fmt.Sprintf("traveller %d", p.Member)
+			}
+			fmt.Fprintf(w, "  %s %s (%s): %s\n", p.ID, who, p.Authority, p.Describe())
+		}
+	}
+	if r.GateOpen {
+		fmt.Fprintln(w, "\nGate: open; the case may move to ready-to-depart")
+		return
+	}
+	fmt.Fprintf(w, "\nGate: %d open item(s)\n", len(r.Gate))
+	for _, it := range r.Gate {
+		fmt.Fprintf(w, "  - [%s] %s\n", it.Code, it.Message)
+	}
+}
+
+func newChecklistToggleCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "toggle CASE CHECKLIST ITEM",
+		Short: "Tick or untick one item (verification, counselling, escort, travel-bag)",
+		Long: `Tick or untick one checklist item; the item keys are those printed by
+checklist show (e.g. 01/biodata, transit, E0001/briefed, 02/medical-records).
+Each toggle is one change recorded with who and when.`,
+		Args: exactArgs(3, "CASE CHECKLIST ITEM"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withWrite(cmd, func(s *store.Store) error {
+				tpl, err := a.templates()
+				if err != nil {
+					return err
+				}
+				it, err := s.ToggleItem(a.cfg.User, args[0], args[1], args[2], tpl, time.Now())
+				if err != nil {
+					return err
+				}
+				state := "unticked"
+				if it.Done {
+					state = "ticked by " + it.By
+				}
+				fmt.Fprintf(a.out, "%s %s: %s %s\n", args[0], it.Key, it.Label, state)
+				return nil
+			})
+		},
+	}
+}
+
+func newChecklistReadyCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "ready CASE",
+		Short: "Move a case to ready-to-depart through the full gate (lists the open items if refused)",
+		Args:  exactArgs(1, "CASE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withWrite(cmd, func(s *store.Store) error {
+				if err := a.moveCase(s, args[0], booking.StatusReadyToDepart, ""); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "%s is ready to depart\n", args[0])
+				return nil
+			})
+		},
+	}
+}
+
+func newEscortCmd(a *app) *cobra.Command {
+	c := &cobra.Command{Use: "escort", Short: "The escort pool and escort assignments", Args: noArgs}
+	c.AddCommand(newEscortListCmd(a), newEscortAddCmd(a), newEscortAssignCmd(a))
+	return c
+}
+
+func newEscortListCmd(a *app) *cobra.Command {
+	var asJSON bool
+	var caseNo string
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "List the escort pool; with --case, ranked for that case's booking (best match first)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withRead(cmd, func(s *store.Store) error {
+				pool, err := s.Escorts()
+				if err != nil {
+					return err
+				}
+				if caseNo == "" {
+					if asJSON {
+						return writeJSON(a.out, pool)
+					}
+					tw := tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
+					fmt.Fprintln(tw, "ID\tNAME\tTYPE\tLANGUAGES\tPASSPORT EXPIRY\tAVAILABLE")
+					for _, e := range pool {
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Name, e.Type, strings.Join(e.Languages, ","), e.PassportExpiry, windows(e.Available))
+					}
+					return tw.Flush()
+				}
+				ranked, err := a.rankEscorts(s, caseNo, pool)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(a.out, ranked)
+				}
+				tw := tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tNAME\tTYPE\tSHARED LANGUAGES\tPROBLEMS")
+				for _, c := range ranked {
+					var ps []string
+					for _, p := range c.Problems {
+						ps = append(ps, p.Message)
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Escort.ID, c.Escort.Name, c.Escort.Type, strings.Join(c.Shared, ","), strings.Join(ps, "; "))
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
+	c.Flags().StringVar(&caseNo, "case", "", "rank the pool for this case's active booking")
+	return c
+}
+
+// rankEscorts ranks the pool for the active booking of case no.
+func (a *app) rankEscorts(s *store.Store, no string, pool []booking.Escort) ([]booking.EscortCandidate, error) {
+	tpl, err := a.templates()
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.CaseFile(no)
+	if err != nil {
+		return nil, err
+	}
+	b := f.ActiveBooking()
+	if b == nil {
+		return nil, booking.Errorf(booking.ECONFLICT, "booking", "case %s has no active booking", no)
+	}
+	probe := booking.Escort{ID: "PROBE", Name: "probe", Type: booking.EscortOperational}
+	trip, err := booking.NewEscortTrip(no, &probe, b, nil, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	trips, err := s.EscortTrips(trip.Start.Wall())
+	if err != nil {
+		return nil, err
+	}
+	var need booking.EscortType
+	for _, n := range f.EscortNeeds(tpl.For(f.Case.Programme), f.DepartureDate()) {
+		if need == "" || n.Type == booking.EscortMedical {
+			need = n.Type
+		}
+	}
+	// A return is planned at assignment; rank on the outbound only.
+	ranked := booking.RankEscorts(pool, *trip, trips, need, f.Languages())
+	for i := range ranked {
+		ps := ranked[i].Problems[:0]
+		for _, p := range ranked[i].Problems {
+			if p.Code != booking.EscortNoReturn {
+				ps = append(ps, p)
+			}
+		}
+		ranked[i].Problems = ps
+	}
+	return ranked, nil
+}
+
+func windows(ws []booking.Window) string {
+	if len(ws) == 0 {
+		return "any time"
+	}
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		parts[i] = w.From.String() + ".." + w.To.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+func newEscortAddCmd(a *app) *cobra.Command {
+	var e booking.Escort
+	var typ, expiry string
+	var avail []string
+	c := &cobra.Command{
+		Use:   "add ID",
+		Short: "Add or update an escort in the pool",
+		Args:  exactArgs(1, "ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			e.ID = strings.ToUpper(args[0])
+			t, err := booking.ParseEscortType(typ)
+			if err != nil {
+				return usageError{err}
+			}
+			e.Type = t
+			if e.PassportExpiry, err = booking.ParseDate(expiry); err != nil {
+				return usageError{fmt.Errorf("--passport-expiry: %w", err)}
+			}
+			for _, w := range avail {
+				from, to, ok := strings.Cut(w, "..")
+				fd, err1 := booking.ParseDate(from)
+				td, err2 := booking.ParseDate(to)
+				if !ok || err1 != nil || err2 != nil {
+					return usageError{fmt.Errorf("--available %q: want FROM..TO dates (2026-12-01..2026-12-20)", w)}
+				}
+				e.Available = append(e.Available, booking.Window{From: fd, To: td})
+			}
+			return a.withWrite(cmd, func(s *store.Store) error {
+				if err := s.PutRecords(a.cfg.User, &e); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "escort %s %s (%s)\n", e.ID, e.Name, e.Type)
+				return nil
+			})
+		},
+	}
+	c.Flags().StringVar(&e.Name, "name", "", "full name (required)")
+	c.Flags().StringVar(&typ, "type", "operational", "medical or operational")
+	c.Flags().StringSliceVar(&e.Languages, "languages", nil, "languages spoken (comma-separated)")
+	c.Flags().StringVar(&e.Sex, "sex", "", "F, M or X")
+	c.Flags().StringVar(&e.PassportNumber, "passport", "", "passport number")
+	c.Flags().StringVar(&expiry, "passport-expiry", "", "passport expiry (YYYY-MM-DD)")
+	c.Flags().StringSliceVar(&e.Qualifications, "qualifications", nil, "qualifications (comma-separated)")
+	c.Flags().StringArrayVar(&avail, "available", nil, "availability window FROM..TO (repeatable; none: any time)")
+	return c
+}
+
+// parseSegment reads "CARRIER,FLIGHT,FROM,TO,DEPART,ARRIVE".
+func parseSegment(s string) (booking.Segment, error) {
+	p := strings.Split(s, ",")
+	if len(p) != 6 {
+		return booking.Segment{}, fmt.Errorf("%q: want CARRIER,FLIGHT,FROM,TO,DEPART,ARRIVE (AT,201,JFK,RBA,2026-12-05T18:00,2026-12-06T08:00)", s)
+	}
+	dep, err := booking.ParseLocalTime(p[4])
+	if err != nil {
+		return booking.Segment{}, err
+	}
+	arr, err := booking.ParseLocalTime(p[5])
+	if err != nil {
+		return booking.Segment{}, err
+	}
+	return booking.Segment{Carrier: strings.ToUpper(p[0]), Flight: p[1], From: strings.ToUpper(p[2]), To: strings.ToUpper(p[3]), Depart: dep, Arrive: arr}, nil
+}
+
+func newEscortAssignCmd(a *app) *cobra.Command {
+	var segs, travellers []int
+	var ret []string
+	c := &cobra.Command{
+		Use:   "assign CASE ESCORT",
+		Short: "Assign an escort to a case's active booking (adds the escort seat and re-prices)",
+		Long: `Assign an escort to the case's active booking. Refused when the escort is on
+another trip at the same time, their passport expires before the trip ends,
+they are unavailable, or the case needs a medical escort and they are not one.
+A missing return trip or no shared language is a warning (the gate still
+requires the return). The booking's escort seats are raised and re-priced.`,
+		Args: exactArgs(2, "CASE ESCORT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			as := store.EscortAssignment{Case: args[0], Escort: strings.ToUpper(args[1]), Segments: segs, Travellers: travellers}
+			for _, r := range ret {
+				sg, err := parseSegment(r)
+				if err != nil {
+					return usageError{fmt.Errorf("--return %w", err)}
+				}
+				as.Return = append(as.Return, sg)
+			}
+			return a.withWrite(cmd, func(s *store.Store) error {
+				tpl, err := a.templates()
+				if err != nil {
+					return err
+				}
+				q, err := newQuoter(s, a.cfg.Rules)
+				if err != nil {
+					return err
+				}
+				as.Price = func(f *booking.CaseFile, b *booking.Booking) error {
+					res := q.quoteBooking(f, b)
+					b.TotalUSDCents, b.TariffVersion = res.TotalUSD, res.Version
+					return nil
+				}
+				trip, warns, err := s.AssignEscort(a.cfg.User, as, tpl)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "%s escorts case %s on booking %s, %s to %s\n", trip.Escort, trip.Case, trip.Booking, trip.Start, trip.End)
+				for _, w := range warns {
+					fmt.Fprintf(a.err, "warning: %s\n", w.Message)
+				}
+				return nil
+			})
+		},
+	}
+	c.Flags().IntSliceVar(&segs, "segments", nil, "booking segments the escort flies (1-based; default all)")
+	c.Flags().IntSliceVar(&travellers, "travellers", nil, "members escorted (default the whole case)")
+	c.Flags().StringArrayVar(&ret, "return", nil, "return segment CARRIER,FLIGHT,FROM,TO,DEPART,ARRIVE (repeatable, in order)")
+	return c
+}
+
+func newPermitCmd(a *app) *cobra.Command {
+	c := &cobra.Command{Use: "permit", Short: "Exit permits", Args: noArgs}
+	c.AddCommand(newPermitSetCmd(a))
+	return c
+}
+
+func newPermitSetCmd(a *app) *cobra.Command {
+	var member int
+	var id string
+	str := map[string]*string{}
+	fields := []string{"country", "authority", "status", "submitted", "decided", "valid-from", "valid-until", "reason-code", "reason-text"}
+	c := &cobra.Command{
+		Use:   "set CASE",
+		Short: "Record or update an exit permit (of a traveller with --member, else of the whole case)",
+		Args:  exactArgs(1, "CASE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withWrite(cmd, func(s *store.Store) error {
+				return s.Update(a.cfg.User, func(tx *store.Tx) error {
+					f, err := tx.CaseFile(args[0])
+					if err != nil {
+						return err
+					}
+					if member > 0 && f.Traveller(member) == nil {
+						return booking.Errorf(booking.ENOTFOUND, "member", "case %s has no traveller %d", args[0], member)
+					}
+					p := booking.ExitPermit{Case: args[0], Member: member, ID: id, Status: booking.PermitPending}
+					if _, err := tx.Get(booking.PermitKey(args[0], member, id), &p); err != nil {
+						return err
+					}
+					for _, name := range fields {
+						if !cmd.Flags().Changed(name) {
+							continue
+						}
+						if err := setPermitField(&p, name, *str[name]); err != nil {
+							return err
+						}
+					}
+					if p.Status != booking.PermitDenied {
+						p.ReasonCode, p.ReasonText = "", ""
+					}
+					if err := tx.Put(&p); err != nil {
+						return err
+					}
+					fmt.Fprintf(a.out, "permit %s of %s: %s\n", p.ID, args[0], p.Describe())
+					return nil
+				})
+			})
+		},
+	}
+	c.Flags().IntVar(&member, "member", 0, "traveller member id (0: the whole case)")
+	c.Flags().StringVar(&id, "id", "P1", "permit id (a new id records a new application)")
+	for _, n := range fields {
+		str[n] = new(string)
+		c.Flags().StringVar(str[n], n, "", permitHelp[n])
+	}
+	return c
+}
+
+var permitHelp = map[string]string{
+	"country":     "issuing country (2- or 3-letter code)",
+	"authority":   "issuing authority",
+	"status":      "pending, approved, denied or expired",
+	"submitted":   "date submitted (YYYY-MM-DD)",
+	"decided":     "date decided",
+	"valid-from":  "valid from",
+	"valid-until": "valid until (required when approved)",
+	"reason-code": "denial reason: " + strings.Join(booking.PermitDenialReasons, ", "),
+	"reason-text": "denial reason in words",
+}
+
+func setPermitField(p *booking.ExitPermit, name, v string) error {
+	date := func(d *booking.Date) error {
+		x, err := booking.ParseDate(v)
+		if err != nil {
+			return booking.Errorf(booking.EINVALID, strings.ReplaceAll(name, "-", "_"), "%v", err)
+		}
+		*d = x
+		return nil
+	}
+	switch name {
+	case "country":
+		p.Country = strings.ToUpper(v)
+	case "authority":
+		p.Authority = v
+	case "status":
+		p.Status = strings.ToLower(v)
+	case "reason-code":
+		p.ReasonCode = strings.ToLower(v)
+	case "reason-text":
+		p.ReasonText = v
+	case "submitted":
+		return date(&p.Submitted)
+	case "decided":
+		return date(&p.Decided)
+	case "valid-from":
+		return date(&p.ValidFrom)
+	case "valid-until":
+		return date(&p.ValidUntil)
+	}
+	return nil
+}
+
+func newCustodyCmd(a *app) *cobra.Command {
+	c := &cobra.Command{Use: "custody", Short: "Document custody trails", Args: noArgs}
+	c.AddCommand(newCustodyLogCmd(a), newCustodyAddCmd(a))
+	return c
+}
+
+func newCustodyLogCmd(a *app) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "log CASE",
+		Short: "Show the custody trail of every document of a case",
+		Args:  exactArgs(1, "CASE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withRead(cmd, func(s *store.Store) error {
+				f, err := s.CaseFile(args[0])
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					out := f.Custody
+					if out == nil {
+						out = []booking.Custody{}
+					}
+					return writeJSON(a.out, out)
+				}
+				if len(f.Custody) == 0 {
+					fmt.Fprintf(a.out, "%s: no custody records\n", args[0])
+					return nil
+				}
+				tw := tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
+				fmt.Fprintln(tw, "TRAVELLER\tDOCUMENT\tWHEN\tACTION\tFROM\tTO / WHERE\tBY")
+				for _, c := range f.Custody {
+					for _, e := range c.Events {
+						where := e.To
+						if e.Action == booking.CustodyStored {
+							where = e.Location
+						}
+						fmt.Fprintf(tw, "%02d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Member, c.Document, e.At.Local().Format("2006-01-02 15:04"), e.Action, e.From, where, e.By)
+					}
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
+	return c
+}
+
+func newCustodyAddCmd(a *app) *cobra.Command {
+	var e booking.CustodyEvent
+	c := &cobra.Command{
+		Use:   "add CASE MEMBER DOCUMENT",
+		Short: "Record a custody step: received, stored, handed-over (needs verification) or returned",
+		Args:  exactArgs(3, "CASE MEMBER DOCUMENT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := strconv.Atoi(args[1])
+			if err != nil {
+				return usageError{fmt.Errorf("member %q must be a number", args[1])}
+			}
+			return a.withWrite(cmd, func(s *store.Store) error {
+				return s.Update(a.cfg.User, func(tx *store.Tx) error {
+					f, err := tx.CaseFile(args[0])
+					if err != nil {
+						return err
+					}
+					e.By, e.At = a.cfg.User, time.Now()
+					rec, err := f.LogCustody(m, args[2], e)
+					if err != nil {
+						return err
+					}
+					if err := tx.Put(rec); err != nil {
+						return err
+					}
+					fmt.Fprintf(a.out, "%s document %s of traveller %d: %s; held by %s\n", args[0], args[2], m, e.Action, rec.Holder())
+					return nil
+				})
+			})
+		},
+	}
+	c.Flags().StringVar(&e.Action, "action", "", "received, stored, handed-over or returned")
+	c.Flags().StringVar(&e.From, "from", "", "received from")
+	c.Flags().StringVar(&e.To, "to", "", "handed or returned to")
+	c.Flags().StringVar(&e.Location, "location", "", "stored where")
+	c.Flags().StringVar(&e.Note, "note", "", "note")
+	return c
+}
+
+func newCounsellingCmd(a *app) *cobra.Command {
+	c := &cobra.Command{Use: "counselling", Short: "Pre-departure counselling sessions", Args: noArgs}
+	c.AddCommand(newCounsellingSetCmd(a), newCounsellingActionCmd(a))
+	return c
+}
+
+func newCounsellingSetCmd(a *app) *cobra.Command {
+	var date, counsellor, language, interpreter string
+	c := &cobra.Command{
+		Use:   "set CASE",
+		Short: "Record the counselling session: date, counsellor, language, interpreter",
+		Args:  exactArgs(1, "CASE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, err := booking.ParseDate(date)
+			if err != nil {
+				return usageError{fmt.Errorf("--date: %w", err)}
+			}
+			return a.withWrite(cmd, func(s *store.Store) error {
+				return s.Update(a.cfg.User, func(tx *store.Tx) error {
+					if _, err := tx.CaseFile(args[0]); err != nil {
+						return err
+					}
+					c := booking.Counselling{Case: args[0]}
+					if _, err := tx.Get(booking.CounsellingKey(args[0]), &c); err != nil {
+						return err
+					}
+					if !d.IsZero() {
+						c.Date = d
+					} else if c.Date.IsZero() {
+						c.Date = booking.DateOf(time.Now())
+					}
+					if counsellor != "" {
+						c.Counsellor = counsellor
+					} else if c.Counsellor == "" {
+						c.Counsellor = a.cfg.User
+					}
+					if cmd.Flags().Changed("language") {
+						c.Language = language
+					}
+					if cmd.Flags().Changed("interpreter") {
+						c.Interpreter = interpreter
+					}
+					if err := tx.Put(&c); err != nil {
+						return err
+					}
+					fmt.Fprintf(a.out, "counselling of %s on %s by %s\n", args[0], c.Date, c.Counsellor)
+					return nil
+				})
+			})
+		},
+	}
+	c.Flags().StringVar(&date, "date", "", "session date (default today)")
+	c.Flags().StringVar(&counsellor, "counsellor", "", "counsellor (default you)")
+	c.Flags().StringVar(&language, "language", "", "language of the session")
+	c.Flags().StringVar(&interpreter, "interpreter", "", "interpreter used (name), empty if none")
+	return c
+}
+
+func newCounsellingActionCmd(a *app) *cobra.Command {
+	var traveller int
+	c := &cobra.Command{
+		Use:   "action CASE NOTE",
+		Short: "Note a vulnerability as an action item (it blocks the gate until ticked)",
+		Args:  exactArgs(2, "CASE NOTE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withWrite(cmd, func(s *store.Store) error {
+				return s.Update(a.cfg.User, func(tx *store.Tx) error {
+					f, err := tx.CaseFile(args[0])
+					if err != nil {
+						return err
+					}
+					if traveller > 0 && f.Traveller(traveller) == nil {
+						return booking.Errorf(booking.ENOTFOUND, "traveller", "case %s has no traveller %d", args[0], traveller)
+					}
+					c := booking.Counselling{Case: args[0]}
+					if f.Counselling != nil {
+						c = *f.Counselling
+					}
+					id := c.AddAction(traveller, args[1], a.cfg.User)
+					if err := tx.Put(&c); err != nil {
+						return err
+					}
+					fmt.Fprintf(a.out, "action/%d noted on %s (tick it with: movedesk checklist toggle %s counselling action/%d)\n", id, args[0], args[0], id)
+					return nil
+				})
+			})
+		},
+	}
+	c.Flags().IntVar(&traveller, "traveller", 0, "traveller concerned (0: the whole case)")
+	return c
+}
