@@ -13,6 +13,7 @@ import (
 	"movedesk/booking"
 	"movedesk/store"
 	"movedesk/tariffs"
+	"movedesk/tui"
 )
 
 // Duties before departure: checklists, escorts, exit permits, custody,
@@ -739,4 +740,14 @@ func newCounsellingActionCmd(a *app) *cobra.Command {
 	}
 	c.Flags().IntVar(&traveller, "traveller", 0, "traveller concerned (0: the whole case)")
 	return c
+}
+
+// checklistActions are the case-view actions opening the checklist screens,
+// wired with the configured templates and the quote engine's findings.
+func checklistActions(a *app, s *store.Store, keys tui.KeyMap, st tui.Styles) ([]tui.CaseAction, error) {
+	gate, err := a.gateFunc(s)
+	if err != nil {
+		return nil, err
+	}
+	return tui.ChecklistActions(tui.ChecklistDeps{Source: storeSource{s}, User: a.cfg.User, Keys: keys, Styles: st, Gate: gate}), nil
 }

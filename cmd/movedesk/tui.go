@@ -66,9 +66,13 @@ func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
 	if err != nil {
 		return tui.Options{}, err
 	}
+	actions, err := checklistActions(a, s, keys, st)
+	if err != nil {
+		return tui.Options{}, err
+	}
 	return tui.Options{
 		Source: storeSource{s}, Quoter: q, User: a.cfg.User, Office: a.cfg.Office,
-		Keys: keys, Styles: st, Changes: s.Changes(),
+		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: actions,
 	}, nil
 }
 
