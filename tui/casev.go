@@ -44,7 +44,7 @@ func moveStatusCmd(e *env, no string, to booking.Status, reason string) tea.Cmd 
 			if err != nil {
 				return err
 			}
-			if err := f.MoveTo(to, reason); err != nil {
+			if err := f.MoveToWith(to, reason, e.gateInput(f)); err != nil {
 				return err
 			}
 			return tx.Put(&f.Case)
@@ -399,7 +399,7 @@ func (c *caseScreen) layout() {
 		add(abnLine(st, &vs[i]))
 	}
 	if cs.Status == booking.StatusABNSent {
-		if items := f.Gate(); len(items) > 0 {
+		if items := f.GateWith(c.e.gateInput(f)); len(items) > 0 {
 			section(fmt.Sprintf("Open before ready-to-depart (%d)", len(items)))
 			// The first few; the checklists show them all.
 			for _, it := range items[:min(len(items), 3)] {

@@ -20,6 +20,15 @@ type env struct {
 	user    string
 	now     func() time.Time
 	actions []CaseAction
+	gate    func(f *booking.CaseFile) booking.GateInput
+}
+
+// gateInput returns the gate's extra input for f (empty without Options.Gate).
+func (e *env) gateInput(f *booking.CaseFile) booking.GateInput {
+	if e.gate == nil {
+		return booking.GateInput{}
+	}
+	return e.gate(f)
 }
 
 func (e *env) today() booking.Date { return booking.DateOf(e.now()) }

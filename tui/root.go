@@ -39,6 +39,10 @@ type Options struct {
 	Queues []QueueDef
 	// CaseActions are extra case-view actions (see doc.go).
 	CaseActions []CaseAction
+	// Gate supplies what the ready-to-depart gate needs beyond the case file
+	// (templates, the quote engine's findings); nil judges without them, so
+	// the booking-findings item stays open.
+	Gate func(f *booking.CaseFile) booking.GateInput
 }
 
 // Model is the root model: it routes messages to the screen on top of a
@@ -271,7 +275,7 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 // env is what screens share.
 func (m *Model) env() *env {
 	return &env{keys: m.keys, st: m.st, src: m.opt.Source, quoter: m.opt.Quoter, user: m.opt.User,
-		now: m.opt.Now, actions: m.opt.CaseActions}
+		now: m.opt.Now, actions: m.opt.CaseActions, gate: m.opt.Gate}
 }
 
 func (m *Model) key(kp tea.KeyPressMsg) tea.Cmd {

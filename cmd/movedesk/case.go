@@ -194,7 +194,7 @@ func newCaseStatusCmd(a *app) *cobra.Command {
 				return err
 			}
 			return a.withWrite(cmd, func(s *store.Store) error {
-				if err := s.SetStatus(a.cfg.User, args[0], to, reason); err != nil {
+				if err := a.moveCase(s, args[0], to, reason); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.out, "%s: now %s\n", args[0], to)

@@ -202,3 +202,22 @@ func TestEncryptedStoreThroughConfig(t *testing.T) {
 		t.Fatalf("show without key: %d %s", code, e)
 	}
 }
+
+func TestCaseStatusJudgesTheGateWithTheQuoteEngine(t *testing.T) {
+	dir := demoStore(t, "120")
+	_, out, _ := cli(t, "case", "list", "--status", "abn-sent", "--json", "--data", dir)
+	var rows []booking.Summary
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) == 0 {
+		t.Fatalf("no abn-sent case: %v", err)
+	}
+	for _, r := range rows {
+		code, _, e := cli(t, "case", "status", r.Number, "ready-to-depart", "--data", dir)
+		if code == 0 {
+			continue // this one's duties are all done
+		}
+		if !strings.Contains(e, "cannot be ready to depart") || strings.Contains(e, "has not been checked against the tariff tables") {
+			t.Fatalf("%s: gate error without the quote engine's verdict: %s", r.Number, e)
+		}
+		return
+	}
+}

@@ -70,9 +70,13 @@ func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
 	if err != nil {
 		return tui.Options{}, err
 	}
+	gate, err := a.gateFunc(s)
+	if err != nil {
+		return tui.Options{}, err
+	}
 	return tui.Options{
 		Source: storeSource{s}, Quoter: q, User: a.cfg.User, Office: a.cfg.Office,
-		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: actions,
+		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: actions, Gate: gate,
 	}, nil
 }
 
