@@ -70,6 +70,9 @@ type Options struct {
 	Routes func(from, to string) []Itinerary
 	// Zone returns an airport's time zone (nil for UTC).
 	Zone func(airport string) *time.Location
+	// NoDuties leaves out escorts, checklists, permits and custody: a clean
+	// slate for training or tests.
+	NoDuties bool
 	// Price fills in a booking's total and tariff version (optional).
 	Price func(c *booking.Case, b *booking.Booking, ts []booking.Traveller)
 }
@@ -104,17 +107,58 @@ func Generate(o Options, emit func(recs []booking.Record) error) error {
 		}
 	}
 	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), seq: map[string]int{}}
+	var duties *Duties
+	if !o.NoDuties {
+		duties = NewDuties(o.Seed)
+		if err := emit(duties.Pool()); err != nil {
+			return err
+		}
+	}
 	for i := range o.Cases {
 		of := offices[i%len(offices)]
 		recs, err := g.caseOf(of)
 		if err != nil {
 			return err
 		}
-		if err := emit(recs); err != nil {
+		if err := emit(g.withDuties(duties, recs)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// withDuties adds the case's duty records. A record the duties change (the
+// booking, when an escort seat is added) replaces the original, re-priced.
+func (g *gen) withDuties(d *Duties, recs []booking.Record) []booking.Record {
+	if d == nil {
+		return recs
+	}
+	at := map[string]int{}
+	for i, r := range recs {
+		at[r.Key()] = i
+	}
+	var c *booking.Case
+	var ts []booking.Traveller
+	for _, r := range recs {
+		switch v := r.(type) {
+		case *booking.Case:
+			c = v
+		case *booking.Traveller:
+			ts = append(ts, *v)
+		}
+	}
+	for _, r := range d.For(recs) {
+		i, ok := at[r.Key()]
+		if !ok {
+			recs = append(recs, r)
+			continue
+		}
+		recs[i] = r
+		if b, isBooking := r.(*booking.Booking); isBooking && g.o.Price != nil && c != nil {
+			g.o.Price(c, b, ts)
+		}
+	}
+	return recs
 }
 
 type gen struct {
@@ -219,6 +263,19 @@ func (g *gen) caseOf(of Office) ([]booking.Record, error) {
 		c.ABNNumber = fmt.Sprintf("ABN-%s-%07d", of.Code, g.seq[of.Code])
 	}
 	travellers, docs := g.family(no, nat, prog, c, stage)
+	if stage >= 5 {
+		// Cases cleared to travel hold documents and clearances valid on the day.
+		for i := range docs {
+			if docs[i].ExpiresBefore(dep.AddDays(30)) {
+				docs[i].ExpiryDate = dep.AddDays(365 + g.r.IntN(1000))
+			}
+		}
+		for i := range travellers {
+			if travellers[i].MedicalValidUntil.Before(dep.AddDays(1)) {
+				travellers[i].MedicalValidUntil = dep.AddDays(30 + g.r.IntN(60))
+			}
+		}
+	}
 	recs := []booking.Record{c}
 	for i := range travellers {
 		recs = append(recs, &travellers[i])

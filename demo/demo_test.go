@@ -97,3 +97,32 @@ func TestOfficeOption(t *testing.T) {
 		t.Fatal("unknown office accepted")
 	}
 }
+
+func TestClearedCasesPassTheGate(t *testing.T) {
+	var files []*booking.CaseFile
+	err := Generate(Options{Cases: 600, Seed: 3, Today: booking.MustDate("2026-11-22"), Routes: direct}, func(recs []booking.Record) error {
+		f := &booking.CaseFile{}
+		for _, r := range recs {
+			b, _ := json.Marshal(r)
+			if err := f.Add(r.Key(), b); err != nil {
+				return err
+			}
+		}
+		if f.Case.Status == booking.StatusReadyToDepart {
+			files = append(files, f)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no ready-to-depart case in 600")
+	}
+	in := booking.GateInput{Templates: booking.DefaultTemplates(), FindingsChecked: true}
+	for _, f := range files {
+		if items := f.GateWith(in); len(items) > 0 {
+			t.Errorf("%s is ready to depart with open items: %+v", f.Case.Number, items)
+		}
+	}
+}

@@ -10,6 +10,16 @@ import (
 	"movedesk/booking"
 )
 
+// bareDemoStore makes a demo store without duties, so tests start clean.
+func bareDemoStore(t *testing.T, n string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, e := cli(t, "demo", "--data", dir, "--cases", n, "--today", "2026-11-22", "--no-duties"); code != 0 {
+		t.Fatalf("demo: %d %s", code, e)
+	}
+	return dir
+}
+
 // firstCase returns a case of the demo store in status st.
 func firstCase(t *testing.T, dir string, st booking.Status) string {
 	t.Helper()
@@ -22,7 +32,7 @@ func firstCase(t *testing.T, dir string, st booking.Status) string {
 }
 
 func TestChecklistCLIClosesTheGate(t *testing.T) {
-	dir := demoStore(t, "60")
+	dir := bareDemoStore(t, "60")
 	no := firstCase(t, dir, booking.StatusABNSent)
 	show := func() checklistReport {
 		t.Helper()
@@ -97,7 +107,7 @@ func TestChecklistCLIClosesTheGate(t *testing.T) {
 }
 
 func TestEscortAndPermitCLI(t *testing.T) {
-	dir := demoStore(t, "60")
+	dir := bareDemoStore(t, "60")
 	no := firstCase(t, dir, booking.StatusABNSent)
 	if code, _, e := cli(t, "escort", "add", "e0001", "--name", "Karim Tazi", "--type", "medical", "--languages", "ar,fr",
 		"--passport", "X1", "--passport-expiry", "2031-01-01", "--data", dir); code != 0 {

@@ -21,6 +21,7 @@ func newDemoCmd(a *app) *cobra.Command {
 	var cases int
 	var seed uint64
 	var office, today string
+	var noDuties bool
 	c := &cobra.Command{
 		Use:   "demo",
 		Short: "Create a store of seeded, realistic demo cases (refuses a non-empty store)",
@@ -52,7 +53,7 @@ func newDemoCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opts := demo.Options{Cases: cases, Seed: seed, Office: office, Today: day}
+			opts := demo.Options{Cases: cases, Seed: seed, Office: office, Today: day, NoDuties: noDuties}
 			if err := demoRouting(&opts); err != nil {
 				s.Close()
 				return err
@@ -100,5 +101,6 @@ func newDemoCmd(a *app) *cobra.Command {
 	c.Flags().Uint64Var(&seed, "seed", 1, "random seed (same seed and day, same data)")
 	c.Flags().StringVar(&office, "office", "", "put every case in this office (RBA, KLT, SAL, WAS)")
 	c.Flags().StringVar(&today, "today", "", "date the demo is relative to (default today)")
+	c.Flags().BoolVar(&noDuties, "no-duties", false, "leave out escorts, checklists, exit permits and custody (a clean slate)")
 	return c
 }
