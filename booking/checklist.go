@@ -465,6 +465,13 @@ func (f *CaseFile) Toggle(name, key string, pt ProgrammeTemplate, dep Date, by s
 	if err != nil {
 		return nil, err
 	}
+	return f.ToggleIn(cl, key, dep, by, at)
+}
+
+// ToggleIn is Toggle on checklist cl, already built with f.Checklist (whose
+// items ticking does not change): bulk ticks build the list once.
+func (f *CaseFile) ToggleIn(cl Checklist, key string, dep Date, by string, at time.Time) (Record, error) {
+	name := cl.Name
 	if !slices.ContainsFunc(cl.Items, func(it ChecklistItem) bool { return it.Key == key }) {
 		keys := make([]string, len(cl.Items))
 		for i, it := range cl.Items {

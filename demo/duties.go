@@ -99,16 +99,21 @@ type dutyGen struct {
 	pt  booking.ProgrammeTemplate
 	dep booking.Date
 	out []booking.Record
+	// index maps a key to its place in out.
+	index map[string]int
 }
 
 func (g *dutyGen) put(rec booking.Record) {
 	g.f.Apply(rec)
-	for i, r := range g.out {
-		if r.Key() == rec.Key() {
-			g.out[i] = rec
-			return
-		}
+	k := rec.Key()
+	if i, ok := g.index[k]; ok {
+		g.out[i] = rec
+		return
 	}
+	if g.index == nil {
+		g.index = map[string]int{}
+	}
+	g.index[k] = len(g.out)
 	g.out = append(g.out, rec)
 }
 
@@ -179,7 +184,7 @@ func (g *dutyGen) run() []booking.Record {
 			if name == booking.ChecklistCounselling {
 				who = counsellor
 			}
-			rec, err := g.f.Toggle(name, it.Key, g.pt, g.dep, who, g.at(10-len(g.out)%7))
+			rec, err := g.f.ToggleIn(cl, it.Key, g.dep, who, g.at(10-len(g.out)%7))
 			if err == nil {
 				g.put(rec)
 			}
