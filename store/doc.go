@@ -29,6 +29,10 @@
 //	  ready/     <YYYY-MM-DD> 0x00 <case>   travel-ready date
 //	  departure/ <YYYY-MM-DD> 0x00 <case>
 //	  abn/       <abn number> 0x00 <case>
+//	replica/                         (schema 2, sync; see replica.go)
+//	  meta/      pushed, cursor      uint64 BE: own ops acked up to, hub log pulled up to
+//	  applied/   <desk:seq>          empty: remote ops merged here (idempotency)
+//	  conflicts/ <id>                codec(JSON Conflict): both values of a same-field clash
 //
 // Values in records, log and rows pass through the Codec, the seam where
 // encryption at rest plugs in. Index keys carry no personal data.

@@ -18,6 +18,7 @@ type migration struct {
 // migrations[i] produces schema i+1. Append only; never edit a shipped one.
 var migrations = []migration{
 	{"create the meta, records, log, history, rows and index buckets", migrateCreate},
+	{"create the replica bucket (sync cursor, applied op ids, conflicts)", migrateReplica},
 }
 
 // needsMigration reports whether the store is new or behind this version;

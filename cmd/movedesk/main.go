@@ -88,6 +88,10 @@ terminal app on the store in --data. Subcommands script the same store.`,
 		newCustodyCmd(a),
 		newCounsellingCmd(a),
 		newABNCmd(a),
+		newCentralServeCmd(a),
+		newCentralHubCmd(a),
+		newCentralSyncCmd(a),
+		newCentralConflictsCmd(a),
 	)
 	requireSubcommand(root)
 	return root

@@ -1,0 +1,280 @@
+// Package central is the hub: an HTTP(S) server over its own store that
+// desks sync with. A desk pushes its unacknowledged ops and pulls the hub's
+// ops for its office (and shared records) in one POST /v1/sync; the hub
+// commits what it applied before it answers, so an acknowledged op is never
+// lost, and it remembers applied op ids, so a batch sent twice is applied
+// once.
+package central
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"strings"
+
+	"movedesk/booking"
+	"movedesk/change"
+	"movedesk/store"
+	"movedesk/wire"
+)
+
+// DefaultLimit is the most ops pulled per answer by default.
+const DefaultLimit = 2000
+
+// Server is the hub's HTTP handler.
+type Server struct {
+	store *store.Store
+	reg   *registry
+	// Limit caps pulled ops per answer.
+	Limit int
+	// Log receives one line per request error (nil: log.Printf).
+	Log func(format string, args ...any)
+}
+
+// New returns a hub over s whose desk registry lives in dir.
+func New(s *store.Store, dir string) *Server {
+	return &Server{store: s, reg: &registry{dir: dir}, Limit: DefaultLimit}
+}
+
+// Handler returns the hub's routes.
+func (h *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+wire.Path, h.sync)
+	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	return mux
+}
+
+type httpError struct {
+	code int
+	msg  string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func fail(code int, format string, args ...any) error {
+	return &httpError{code, fmt.Sprintf(format, args...)}
+}
+
+func (h *Server) logf(format string, args ...any) {
+	if h.Log != nil {
+		h.Log(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
+
+func (h *Server) sync(w http.ResponseWriter, r *http.Request) {
+	resp, err := h.serve(r)
+	if err != nil {
+		code := http.StatusInternalServerError
+		var he *httpError
+		if errors.As(err, &he) {
+			code = he.code
+		}
+		h.logf("sync %s: %d %v", r.RemoteAddr, code, err)
+		wire.WriteJSON(w, code, wire.ErrorBody{Error: err.Error()})
+		return
+	}
+	wire.WriteJSON(w, http.StatusOK, resp)
+}
+
+func (h *Server) serve(r *http.Request) (*wire.SyncResponse, error) {
+	auth := r.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || tok == "" {
+		return nil, fail(http.StatusUnauthorized, "missing bearer token")
+	}
+	desk, ok, err := h.reg.lookup(tok)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fail(http.StatusUnauthorized, "unknown or revoked token")
+	}
+	if r.ContentLength > wire.MaxBody {
+		return nil, fail(http.StatusRequestEntityTooLarge, "request body over %d bytes", wire.MaxBody)
+	}
+	var req wire.SyncRequest
+	if err := wire.Decode(r.Body, wire.MaxBody, &req); err != nil {
+		if errors.Is(err, wire.ErrTooLarge) {
+			return nil, fail(http.StatusRequestEntityTooLarge, "request body too large")
+		}
+		return nil, fail(http.StatusBadRequest, "%v", err)
+	}
+	if req.Desk == "" || req.Desk == h.store.Desk() {
+		return nil, fail(http.StatusBadRequest, "bad desk id %q", req.Desk)
+	}
+	ops := make([]change.Op, len(req.Ops))
+	for i := range req.Ops {
+		ops[i] = req.Ops[i].ToOp(req.Desk)
+		if ops[i].Key == "" || ops[i].Seq == 0 || len(ops[i].Fields) == 0 {
+			return nil, fail(http.StatusBadRequest, "op %d: key, seq and fields are required", i)
+		}
+	}
+	var acked uint64
+	err = h.store.Update("desk:"+desk.Name, func(tx *store.Tx) error {
+		if err := h.bind(tx, desk, req.Desk); err != nil {
+			return err
+		}
+		ackKey := "acked/" + req.Desk
+		acked = tx.ReplicaUint(ackKey)
+		fresh := ops[:0:0]
+		batch := map[string]bool{} // cases created earlier in this batch
+		for i := range ops {
+			op := &ops[i]
+			if op.Desk != req.Desk {
+				return fail(http.StatusForbidden, "op %s is not this desk's (%s)", op.ID(), req.Desk)
+			}
+			if op.Seq <= acked {
+				continue // sent before, answer lost
+			}
+			if err := h.authorize(tx, desk, op, batch); err != nil {
+				return err
+			}
+			fresh = append(fresh, *op)
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		if _, err := tx.Merge(fresh, store.MergeOptions{
+			// The desk had seen every hub op up to its cursor, and its own.
+			Seen:  func(pos uint64, local *change.Op) bool { return pos <= req.Cursor || local.Desk == req.Desk },
+			Union: true,
+			Actor: "hub",
+		}); err != nil {
+			return err
+		}
+		for _, op := range fresh {
+			acked = max(acked, op.Seq)
+		}
+		return tx.SetReplicaUint(ackKey, acked)
+	})
+	if err != nil {
+		return nil, err
+	}
+	resp := &wire.SyncResponse{Acked: acked}
+	limit := h.Limit
+	if req.Limit > 0 && req.Limit < limit {
+		limit = req.Limit
+	}
+	err = h.store.View(func(tx *store.Tx) error {
+		resp.Head = h.store.LogLenTx(tx)
+		resp.Cursor = req.Cursor
+		if req.Cursor > resp.Head {
+			// A cursor from another hub (or a restored one): start over.
+			resp.Cursor = 0
+		}
+		for len(resp.Ops) < limit && resp.Cursor < resp.Head {
+			ents, err := tx.Log(resp.Cursor, 4*limit)
+			if err != nil {
+				return err
+			}
+			if len(ents) == 0 {
+				break
+			}
+			for _, e := range ents {
+				resp.Cursor = e.Pos
+				op := e.Op
+				if op.Desk == req.Desk || !(strings.HasPrefix(op.Key, "~") || op.Office == desk.Office) {
+					continue
+				}
+				resp.Ops = append(resp.Ops, wire.FromOp(&op, false))
+				if len(resp.Ops) >= limit {
+					break
+				}
+			}
+		}
+		resp.More = resp.Cursor < resp.Head
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// bind ties a token to the first desk id that uses it: a token copied to a
+// second store is refused rather than mixing two desks' op ids.
+func (h *Server) bind(tx *store.Tx, desk Desk, id string) error {
+	key := "bind/" + desk.Name
+	switch have := tx.ReplicaString(key); have {
+	case id:
+		return nil
+	case "":
+		if other := tx.ReplicaString("desk/" + id); other != "" && other != desk.Name {
+			return fail(http.StatusForbidden, "desk id %s belongs to desk %s", id, other)
+		}
+		if err := tx.SetReplicaString("desk/"+id, desk.Name); err != nil {
+			return err
+		}
+		return tx.SetReplicaString(key, id)
+	default:
+		return fail(http.StatusForbidden, "token of desk %s is bound to store %s, not %s", desk.Name, have, id)
+	}
+}
+
+// authorize checks that a desk may write op: only its own office's cases,
+// never shared records. It fills op.Office.
+func (h *Server) authorize(tx *store.Tx, desk Desk, op *change.Op, batch map[string]bool) error {
+	caseNo, _ := booking.SplitKey(op.Key)
+	if caseNo == "" {
+		return fail(http.StatusForbidden, "op %s: desks cannot write shared record %s", op.ID(), op.Key)
+	}
+	var c struct {
+		Office string `json:"office"`
+	}
+	found, err := tx.Get(caseNo, &c)
+	if err != nil {
+		return err
+	}
+	if !found && batch[caseNo] {
+		found, c.Office = true, desk.Office
+	}
+	if found && c.Office != desk.Office {
+		return fail(http.StatusForbidden, "op %s: case %s belongs to office %s, not %s", op.ID(), caseNo, c.Office, desk.Office)
+	}
+	if !found && op.Key != caseNo {
+		// The case record comes first in every desk's log; a record of an
+		// unknown case cannot be placed in an office.
+		return fail(http.StatusForbidden, "op %s: case %s is unknown here", op.ID(), caseNo)
+	}
+	if v, ok := op.Fields["office"]; ok && op.Key == caseNo && string(v) != `"`+desk.Office+`"` {
+		return fail(http.StatusForbidden, "op %s: desk of office %s cannot place case %s in office %s", op.ID(), desk.Office, caseNo, v)
+	}
+	if op.Key == caseNo {
+		batch[caseNo] = true
+	}
+	op.Office = desk.Office
+	return nil
+}
+
+// Shutdown helper: Serve runs srv until ctx is done, then shuts it down
+// gracefully (in-flight syncs finish and commit before their answers).
+func Serve(ctx context.Context, srv *http.Server, certFile, keyFile string) error {
+	errc := make(chan error, 1)
+	go func() {
+		if certFile != "" {
+			errc <- srv.ListenAndServeTLS(certFile, keyFile)
+		} else {
+			errc <- srv.ListenAndServe()
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 30e9)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

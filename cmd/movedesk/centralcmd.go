@@ -1,0 +1,294 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"movedesk/central"
+	"movedesk/desksync"
+	"movedesk/store"
+)
+
+// newCentralServeCmd: `movedesk serve`, the hub.
+func newCentralServeCmd(a *app) *cobra.Command {
+	var addr, cert, key string
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the central hub that desks sync with",
+		Long: `serve runs the central office hub over the store in --data. Desks sync with
+POST /v1/sync using tokens from ` + "`movedesk hub desk add`" + `. SIGTERM or SIGINT stops it
+gracefully: syncs in flight finish, and every acknowledged change is committed.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if (cert == "") != (key == "") {
+				return usageError{errors.New("--tls-cert and --tls-key go together")}
+			}
+			if err := a.load(cmd); err != nil {
+				return err
+			}
+			codec, err := a.codec()
+			if err != nil {
+				return err
+			}
+			s, err := store.Open(a.cfg.Data, store.Options{Desk: "hub", Codec: codec})
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			h := central.New(s, a.cfg.Data)
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
+			ln.Close()
+			srv := &http.Server{Addr: addr, Handler: h.Handler(), ReadHeaderTimeout: 30 * time.Second,
+				ReadTimeout: 10 * time.Minute, WriteTimeout: 10 * time.Minute}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			scheme := "http"
+			if cert != "" {
+				scheme = "https"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "movedesk hub on %s://%s (data %s, store desk %s)\n", scheme, addr, a.cfg.Data, s.Desk())
+			err = central.Serve(ctx, srv, cert, key)
+			fmt.Fprintln(cmd.OutOrStdout(), "hub stopped")
+			return err
+		},
+	}
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8470", "listen address")
+	c.Flags().StringVar(&cert, "tls-cert", "", "TLS certificate file (with --tls-key: serve HTTPS)")
+	c.Flags().StringVar(&key, "tls-key", "", "TLS key file")
+	return c
+}
+
+// newCentralHubCmd: `movedesk hub desk add|list|revoke`.
+func newCentralHubCmd(a *app) *cobra.Command {
+	hub := &cobra.Command{Use: "hub", Short: "Administer the central hub (desk registry)"}
+	desk := &cobra.Command{Use: "desk", Short: "Register, list and revoke desks"}
+	dataDir := func(cmd *cobra.Command) (string, error) {
+		if err := a.load(cmd); err != nil {
+			return "", err
+		}
+		return a.cfg.Data, nil
+	}
+	var officeCode, name string
+	add := &cobra.Command{
+		Use:   "add",
+		Short: "Register a desk and print its token (shown once)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if officeCode == "" || name == "" {
+				return usageError{errors.New("usage: movedesk hub desk add --office CODE --name NAME")}
+			}
+			dir, err := dataDir(cmd)
+			if err != nil {
+				return err
+			}
+			tok, err := central.AddDesk(dir, officeCode, name)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "desk %s (office %s) registered; its token, shown only now:\n%s\n", name, officeCode, tok)
+			return nil
+		},
+	}
+	add.Flags().StringVar(&officeCode, "office", "", "office code of the desk (e.g. RBA)")
+	add.Flags().StringVar(&name, "name", "", "desk name")
+	var asJSON bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List registered desks",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := dataDir(cmd)
+			if err != nil {
+				return err
+			}
+			ds, err := central.ListDesks(dir)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if ds == nil {
+					ds = []central.Desk{}
+				}
+				return writeJSON(cmd.OutOrStdout(), ds)
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tOFFICE\tCREATED\tSTATE")
+			for _, d := range ds {
+				state := "active"
+				if d.Revoked != nil {
+					state = "revoked " + d.Revoked.Format(time.RFC3339)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Name, d.Office, d.Created.Format(time.RFC3339), state)
+			}
+			return tw.Flush()
+		},
+	}
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	revoke := &cobra.Command{
+		Use:   "revoke NAME",
+		Short: "Revoke a desk's token (takes effect on its next request)",
+		Args:  exactArgs(1, "NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, err := dataDir(cmd)
+			if err != nil {
+				return err
+			}
+			if err := central.RevokeDesk(dir, args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "desk %s revoked\n", args[0])
+			return nil
+		},
+	}
+	desk.AddCommand(add, list, revoke)
+	hub.AddCommand(desk)
+	return hub
+}
+
+// newCentralSyncCmd: `movedesk sync`, one sync with the hub.
+func newCentralSyncCmd(a *app) *cobra.Command {
+	var hubURL, token string
+	var quiet bool
+	c := &cobra.Command{
+		Use:   "sync",
+		Short: "Sync this desk with the central hub once",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withWrite(cmd, func(s *store.Store) error {
+				if hubURL == "" {
+					hubURL = a.cfg.Sync.Hub
+				}
+				if token == "" {
+					token = a.cfg.Sync.Token
+				}
+				if hubURL == "" || token == "" {
+					return usageError{errors.New("no hub: set sync.hub and sync.token in the config, or pass --hub and --token")}
+				}
+				errOut := cmd.ErrOrStderr()
+				progress := func(done, total int) {
+					if quiet || total <= 0 {
+						return
+					}
+					fmt.Fprintf(errOut, "\rsync %s %d/%d", bar(done, total, 30), done, total)
+				}
+				r, err := (&desksync.Client{Actor: a.cfg.User}).Sync(cmd.Context(), s, hubURL, token, progress)
+				if !quiet {
+					fmt.Fprintln(errOut)
+				}
+				if err != nil {
+					return fmt.Errorf("sync: %w (nothing is lost: run sync again)", err)
+				}
+				w, _ := s.Waiting()
+				fmt.Fprintf(cmd.OutOrStdout(), "pushed %d, pulled %d (%d applied), %d new conflicts, %d open; %d waiting; %d requests, %s\n",
+					r.Pushed, r.Pulled, r.Applied, r.Conflicts, s.OpenConflicts(), w, r.Requests, humanBytes(r.Bytes))
+				return nil
+			})
+		},
+	}
+	c.Flags().StringVar(&hubURL, "hub", "", "hub URL (config sync.hub)")
+	c.Flags().StringVar(&token, "token", "", "desk token (config sync.token)")
+	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress line")
+	return c
+}
+
+func bar(done, total, width int) string {
+	n := min(width, done*width/max(total, 1))
+	return "[" + strings.Repeat("#", n) + strings.Repeat(".", width-n) + "]"
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// newCentralConflictsCmd: `movedesk conflicts list|resolve`.
+func newCentralConflictsCmd(a *app) *cobra.Command {
+	c := &cobra.Command{Use: "conflicts", Short: "List and resolve sync conflicts"}
+	var all, asJSON bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List open conflicts (--all: resolved too)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withRead(cmd, func(s *store.Store) error {
+				cs, err := s.Conflicts(all)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					if cs == nil {
+						cs = []store.Conflict{}
+					}
+					return writeJSON(cmd.OutOrStdout(), cs)
+				}
+				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tRECORD\tFIELD\tWINNER (kept)\tLOSER\tSTATE")
+				for _, k := range cs {
+					state := "open"
+					if k.ResolvedAt != nil {
+						state = "resolved by " + k.ResolvedBy + ": " + k.Resolution
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s by %s@%s %s\t%s by %s@%s %s\t%s\n", k.ID, k.Key, k.Field,
+						clip(k.Winner.Value), k.Winner.Actor, k.Winner.Desk, k.Winner.HLC.Time().UTC().Format("2006-01-02 15:04"),
+						clip(k.Loser.Value), k.Loser.Actor, k.Loser.Desk, k.Loser.HLC.Time().UTC().Format("2006-01-02 15:04"), state)
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	list.Flags().BoolVar(&all, "all", false, "include resolved conflicts")
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	var take string
+	resolve := &cobra.Command{
+		Use:   "resolve ID --take winner|loser|VALUE",
+		Short: "Resolve a conflict by writing the chosen value as a new change",
+		Args:  exactArgs(1, "ID --take winner|loser|VALUE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if take == "" {
+				return usageError{errors.New("usage: movedesk conflicts resolve ID --take winner|loser|VALUE")}
+			}
+			return a.withWrite(cmd, func(s *store.Store) error {
+				var k store.Conflict
+				err := s.Update(a.cfg.User, func(tx *store.Tx) error {
+					var err error
+					k, err = tx.ResolveConflict(args[0], take)
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "conflict %s resolved: %s.%s = %s (syncs as a new change)\n", k.ID, k.Key, k.Field, take)
+				return nil
+			})
+		},
+	}
+	resolve.Flags().StringVar(&take, "take", "", "winner, loser, or a JSON value (a bare word is a string)")
+	c.AddCommand(list, resolve)
+	return c
+}
+
+func clip(v []byte) string {
+	s := string(v)
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return s
+}

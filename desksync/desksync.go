@@ -1,0 +1,220 @@
+// Package desksync is the desk side of sync: one Sync pushes the desk's
+// unacknowledged ops to the hub and pulls the hub's new ops in one request
+// per chunk, and Loop runs it in the background.
+package desksync
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"movedesk/change"
+	"movedesk/store"
+	"movedesk/wire"
+)
+
+// DefaultChunk is the most ops sent or received per request.
+const DefaultChunk = 2000
+
+// Client syncs a desk store with a hub.
+type Client struct {
+	// HTTP is the client used (nil: a client with a 60 s timeout).
+	HTTP *http.Client
+	// Chunk caps ops per request each way (0: DefaultChunk).
+	Chunk int
+	// Actor is recorded on the desk's sync writes (default "sync").
+	Actor string
+}
+
+// Result says what one Sync moved.
+type Result struct {
+	Pushed    int   // own ops the hub acknowledged
+	Pulled    int   // hub ops received
+	Applied   int   // of those, ops that changed something here
+	Conflicts int   // conflict records written here
+	Requests  int   // HTTP requests made
+	Bytes     int64 // request and response body bytes on the wire
+}
+
+// HTTPError is a non-2xx answer from the hub.
+type HTTPError struct {
+	Status int
+	Msg    string
+}
+
+func (e *HTTPError) Error() string { return fmt.Sprintf("hub: %d %s", e.Status, e.Msg) }
+
+// Permanent reports whether retrying cannot help (auth, forbidden, bad
+// request): the loop then waits for the next tick instead of backing off fast.
+func (e *HTTPError) Permanent() bool { return e.Status >= 400 && e.Status < 500 }
+
+// Sync runs one sync with the default client.
+func Sync(ctx context.Context, s *store.Store, hubURL, token string, progress func(done, total int)) (Result, error) {
+	return (&Client{}).Sync(ctx, s, hubURL, token, progress)
+}
+
+// Sync pushes and pulls until nothing is left, one committed chunk at a time:
+// a dropped link loses at most the chunk in flight, and a resent chunk is
+// applied once (the hub and the desk skip op ids they have).
+func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string, progress func(done, total int)) (Result, error) {
+	var res Result
+	if hubURL == "" {
+		return res, errors.New("no hub configured (sync.hub in the config, or --hub)")
+	}
+	chunk := c.Chunk
+	if chunk <= 0 {
+		chunk = DefaultChunk
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: 60 * time.Second}
+	}
+	actor := c.Actor
+	if actor == "" {
+		actor = "sync"
+	}
+	url := strings.TrimRight(hubURL, "/") + wire.Path
+	st, err := s.ReplicaState()
+	if err != nil {
+		return res, err
+	}
+	waiting, err := s.Waiting()
+	if err != nil {
+		return res, err
+	}
+	startCursor := st.Cursor
+	var head uint64
+	report := func() {
+		if progress == nil {
+			return
+		}
+		pulled := int(st.Cursor - min(st.Cursor, startCursor))
+		total := waiting + int(max(head, st.Cursor)-min(startCursor, max(head, st.Cursor)))
+		progress(res.Pushed+pulled, total)
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		var ents []store.LogEntry
+		if err := s.View(func(tx *store.Tx) error {
+			var err error
+			ents, err = tx.OwnOps(st.Pushed, chunk)
+			return err
+		}); err != nil {
+			return res, err
+		}
+		req := wire.SyncRequest{Desk: s.Desk(), Cursor: st.Cursor, Limit: chunk}
+		for i := range ents {
+			req.Ops = append(req.Ops, wire.FromOp(&ents[i].Op, true))
+		}
+		resp, n, err := c.post(ctx, hc, url, token, &req)
+		res.Bytes += n
+		res.Requests++
+		if err != nil {
+			return res, err
+		}
+		ops := make([]change.Op, len(resp.Ops))
+		for i := range resp.Ops {
+			ops[i] = resp.Ops[i].ToOp("")
+		}
+		pushed := 0
+		for _, e := range ents {
+			if e.Op.Seq <= resp.Acked {
+				pushed++
+			}
+		}
+		if len(ents) > 0 && pushed == 0 && resp.Acked < ents[0].Op.Seq {
+			return res, fmt.Errorf("hub acknowledged none of %d ops (acked %d)", len(ents), resp.Acked)
+		}
+		var mr store.MergeResult
+		pushedBefore := st.Pushed
+		if err := s.Update(actor, func(tx *store.Tx) error {
+			var err error
+			mr, err = tx.Merge(ops, store.MergeOptions{
+				// A remote writer had seen our op once the hub acknowledged
+				// it; an unacknowledged own op is concurrent with anything
+				// pulled now.
+				Seen: func(pos uint64, local *change.Op) bool {
+					return local.Desk != s.Desk() || pos <= pushedBefore
+				},
+			})
+			if err != nil {
+				return err
+			}
+			if resp.Acked > st.Pushed {
+				// Seq of an own op is its local log position.
+				if err := tx.SetReplicaUint(store.MetaPushed, resp.Acked); err != nil {
+					return err
+				}
+			}
+			return tx.SetReplicaUint(store.MetaCursor, resp.Cursor)
+		}); err != nil {
+			return res, err
+		}
+		st.Pushed = max(st.Pushed, resp.Acked)
+		st.Cursor = resp.Cursor
+		head = resp.Head
+		res.Pushed += pushed
+		res.Pulled += len(ops)
+		res.Applied += mr.Applied
+		res.Conflicts += mr.Conflicts
+		report()
+		if !resp.More && len(ents) < chunk {
+			// Ops written while this ran go next time.
+			return res, nil
+		}
+	}
+}
+
+func (c *Client) post(ctx context.Context, hc *http.Client, url, token string, req *wire.SyncRequest) (*wire.SyncResponse, int64, error) {
+	body, err := wire.Encode(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, 0, err
+	}
+	hr.Header.Set("Authorization", "Bearer "+token)
+	hr.Header.Set("Content-Type", "application/json")
+	hr.Header.Set("Content-Encoding", "gzip")
+	// Set explicitly so the transport leaves the body compressed for us.
+	hr.Header.Set("Accept-Encoding", "gzip")
+	r, err := hc.Do(hr)
+	if err != nil {
+		return nil, int64(len(body)), err
+	}
+	defer r.Body.Close()
+	cr := &countReader{r: r.Body}
+	n := int64(len(body))
+	if r.StatusCode != http.StatusOK {
+		var eb wire.ErrorBody
+		if err := wire.Decode(cr, wire.MaxBody, &eb); err != nil {
+			eb.Error = r.Status
+		}
+		return nil, n + cr.n, &HTTPError{Status: r.StatusCode, Msg: eb.Error}
+	}
+	var resp wire.SyncResponse
+	if err := wire.Decode(cr, 1<<40, &resp); err != nil {
+		return nil, n + cr.n, fmt.Errorf("hub answer: %w", err)
+	}
+	_, _ = io.Copy(io.Discard, cr)
+	return &resp, n + cr.n, nil
+}
+
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,551 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"movedesk/booking"
+	"movedesk/change"
+)
+
+// Sync-side state (schema 2): the replica bucket.
+//
+//	replica/
+//	  meta/       pushed, cursor (uint64 BE) and other small sync values
+//	  applied/    <desk:seq>  empty: remote ops already merged here
+//	  conflicts/  <id>        JSON Conflict: both values of a same-field clash
+var (
+	bReplica   = []byte("replica")
+	bRMeta     = []byte("meta")
+	bApplied   = []byte("applied")
+	bConflicts = []byte("conflicts")
+)
+
+// Replica meta keys.
+const (
+	MetaPushed = "pushed"
+	MetaCursor = "cursor"
+)
+
+func migrateReplica(tx *bolt.Tx, _ string, _ Codec) error {
+	r, err := tx.CreateBucketIfNotExists(bReplica)
+	if err != nil {
+		return err
+	}
+	for _, b := range [][]byte{bRMeta, bApplied, bConflicts} {
+		if _, err := r.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) replica(name []byte) *bolt.Bucket { return tx.btx.Bucket(bReplica).Bucket(name) }
+
+// ReplicaUint reads a uint64 from replica/meta (0 if unset).
+func (tx *Tx) ReplicaUint(key string) uint64 {
+	v := tx.replica(bRMeta).Get([]byte(key))
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+// SetReplicaUint writes a uint64 to replica/meta.
+func (tx *Tx) SetReplicaUint(key string, v uint64) error {
+	return tx.replica(bRMeta).Put([]byte(key), u64(v))
+}
+
+// ReplicaString reads a string from replica/meta ("" if unset).
+func (tx *Tx) ReplicaString(key string) string {
+	return string(tx.replica(bRMeta).Get([]byte(key)))
+}
+
+// SetReplicaString writes a string to replica/meta.
+func (tx *Tx) SetReplicaString(key, v string) error {
+	return tx.replica(bRMeta).Put([]byte(key), []byte(v))
+}
+
+// Applied reports whether the op with this id was already merged here (or
+// is this desk's own).
+func (tx *Tx) Applied(op *change.Op) bool {
+	if op.Desk == tx.s.desk {
+		return true
+	}
+	return tx.replica(bApplied).Get([]byte(op.ID())) != nil
+}
+
+// ReplicaState is where this desk stands with the hub.
+type ReplicaState struct {
+	// Pushed is the highest local log position whose own ops the hub has
+	// acknowledged durably.
+	Pushed uint64
+	// Cursor is the hub log position pulled up to.
+	Cursor uint64
+}
+
+// ReplicaState reads the desk's sync position.
+func (tx *Tx) ReplicaState() ReplicaState {
+	return ReplicaState{Pushed: tx.ReplicaUint(MetaPushed), Cursor: tx.ReplicaUint(MetaCursor)}
+}
+
+// ReplicaState reads the desk's sync position.
+func (s *Store) ReplicaState() (st ReplicaState, err error) {
+	err = s.View(func(tx *Tx) error { st = tx.ReplicaState(); return nil })
+	return st, err
+}
+
+// OwnOps returns up to limit of this desk's own ops after log position
+// after (the ops still to push), in log order. Writes to shared records
+// ("~" keys) are left out: shared records are published at the hub, and a
+// desk's own edits of them stay on the desk.
+func (tx *Tx) OwnOps(after uint64, limit int) ([]LogEntry, error) {
+	var out []LogEntry
+	c := tx.btx.Bucket(bLog).Cursor()
+	for k, v := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+		op, err := tx.decodeOp(v)
+		if err != nil {
+			return nil, err
+		}
+		if op.Desk == tx.s.desk && !strings.HasPrefix(op.Key, "~") {
+			out = append(out, LogEntry{Pos: be64(k), Op: op})
+		}
+	}
+	return out, nil
+}
+
+// Waiting counts this desk's own ops after the pushed position.
+func (s *Store) Waiting() (int, error) {
+	n := 0
+	err := s.View(func(tx *Tx) error {
+		desk := []byte(`{"desk":` + strconvQuote(tx.s.desk))
+		c := tx.btx.Bucket(bLog).Cursor()
+		for k, v := c.Seek(u64(tx.ReplicaUint(MetaPushed) + 1)); k != nil; k, v = c.Next() {
+			p, err := tx.s.codec.Open(v)
+			if err != nil {
+				return err
+			}
+			if bytes.HasPrefix(p, desk) {
+				if i := bytes.Index(p, []byte(`,"key":"`)); i < 0 || p[i+8] != '~' {
+					n++
+				}
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// Conflict is a same-field clash between two writes that had not seen each
+// other: the winner is in the record, the loser is kept here.
+type Conflict struct {
+	ID         string     `json:"id"`
+	Key        string     `json:"key"`
+	Field      string     `json:"field"`
+	Winner     Side       `json:"winner"`
+	Loser      Side       `json:"loser"`
+	At         time.Time  `json:"at"`
+	ResolvedBy string     `json:"resolved_by,omitempty"`
+	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
+	Resolution string     `json:"resolution,omitempty"`
+}
+
+// Side is one of the two writes of a conflict.
+type Side struct {
+	Value json.RawMessage `json:"value"`
+	Op    string          `json:"op"`
+	Desk  string          `json:"desk"`
+	Actor string          `json:"actor"`
+	HLC   change.HLC      `json:"hlc"`
+}
+
+func conflictID(key, field, a, b string) string {
+	if a > b {
+		a, b = b, a
+	}
+	h := sha256.Sum256([]byte(key + "\x00" + field + "\x00" + a + "\x00" + b))
+	return "c" + hex.EncodeToString(h[:5])
+}
+
+// Conflicts returns the recorded conflicts (open only unless all).
+func (s *Store) Conflicts(all bool) ([]Conflict, error) {
+	var out []Conflict
+	err := s.View(func(tx *Tx) error {
+		return tx.replica(bConflicts).ForEach(func(k, v []byte) error {
+			var c Conflict
+			p, err := tx.s.codec.Open(v)
+			if err != nil {
+				return err
+			}
+			if err := json.Unmarshal(p, &c); err != nil {
+				return fmt.Errorf("conflict %s: %w", k, err)
+			}
+			if all || c.ResolvedAt == nil {
+				out = append(out, c)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// OpenConflicts counts unresolved conflicts.
+func (s *Store) OpenConflicts() int {
+	cs, _ := s.Conflicts(false)
+	return len(cs)
+}
+
+func (tx *Tx) putConflict(c Conflict) error {
+	b := tx.replica(bConflicts)
+	if b.Get([]byte(c.ID)) != nil {
+		return nil
+	}
+	enc, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	sealed, err := tx.s.codec.Seal(enc)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(c.ID), sealed)
+}
+
+// ResolveConflict writes the chosen value ("winner", "loser" or a JSON
+// value) as a new local op on the record and marks the conflict resolved.
+func (tx *Tx) ResolveConflict(id, take string) (Conflict, error) {
+	var c Conflict
+	b := tx.replica(bConflicts)
+	v := b.Get([]byte(id))
+	if v == nil {
+		return c, booking.Errorf(booking.ENOTFOUND, "conflict", "no conflict %s", id)
+	}
+	p, err := tx.s.codec.Open(v)
+	if err != nil {
+		return c, err
+	}
+	if err := json.Unmarshal(p, &c); err != nil {
+		return c, err
+	}
+	var val json.RawMessage
+	switch take {
+	case "winner":
+		val = c.Winner.Value
+	case "loser":
+		val = c.Loser.Value
+	default:
+		if !json.Valid([]byte(take)) {
+			// A bare word is taken as a string.
+			q, _ := json.Marshal(take)
+			take = string(q)
+		}
+		val = json.RawMessage(take)
+	}
+	obj, exists, err := tx.object(c.Key)
+	if err != nil {
+		return c, err
+	}
+	if !exists {
+		return c, fmt.Errorf("conflict %s: record %s no longer exists", id, c.Key)
+	}
+	nobj := make(change.Object, len(obj))
+	for k, v := range obj {
+		nobj[k] = v
+	}
+	nobj.Apply(map[string]json.RawMessage{c.Field: val})
+	_, kind := booking.SplitKey(c.Key)
+	if err := tx.PutObject(c.Key, kind, nobj); err != nil {
+		return c, err
+	}
+	now := time.Now().UTC()
+	c.ResolvedAt, c.ResolvedBy, c.Resolution = &now, tx.actor, take
+	enc, _ := json.Marshal(c)
+	sealed, err := tx.s.codec.Seal(enc)
+	if err != nil {
+		return c, err
+	}
+	return c, b.Put([]byte(id), sealed)
+}
+
+// MergeOptions say how a replica judges concurrency.
+type MergeOptions struct {
+	// Seen reports whether the writer of an incoming op had already seen
+	// the local winning op at log position pos. A same-field clash with an
+	// op the writer had not seen is recorded as a conflict.
+	Seen func(pos uint64, local *change.Op) bool
+	// Union makes this replica (the hub) write the union of two concurrent
+	// values of a set field as a new op of its own, which then wins
+	// everywhere. Desks leave it off and take the hub's union when it comes.
+	Union bool
+	// Actor authors union ops.
+	Actor string
+}
+
+// MergeResult counts what a merge did.
+type MergeResult struct {
+	Applied   int // ops applied with at least one field
+	Skipped   int // ops already applied here
+	Dropped   int // fields that lost to a newer local write
+	Conflicts int // conflict records written
+}
+
+// fieldClock is the current winning write of one field of one record.
+type fieldClock struct {
+	pos   uint64
+	op    *change.Op
+	value json.RawMessage
+}
+
+// caseClocks maps record key -> field -> winning write, for one case.
+type caseClocks map[string]map[string]fieldClock
+
+// Merge applies remote ops field by field: a field is taken only if the op's
+// write beats the current local winner of that field (see beats), so every
+// replica that has seen the same ops holds the same values whatever the
+// order. Losing values of concurrent same-field writes are kept as
+// conflicts. Ops already applied are skipped; every op merged is logged
+// (with only the fields it won) and its id remembered.
+func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
+	var res MergeResult
+	cache := map[string]caseClocks{}
+	applied := tx.replica(bApplied)
+	for i := range ops {
+		op := ops[i]
+		if tx.Applied(&op) {
+			res.Skipped++
+			continue
+		}
+		if err := applied.Put([]byte(op.ID()), nil); err != nil {
+			return res, err
+		}
+		caseNo, _ := booking.SplitKey(op.Key)
+		if caseNo == "" {
+			// Shared records are written only at the hub: one writer, in
+			// order; take them as they come.
+			if err := tx.ApplyRemote(op); err != nil {
+				return res, err
+			}
+			res.Applied++
+			continue
+		}
+		cc, ok := cache[caseNo]
+		if !ok {
+			var err error
+			if cc, err = tx.clocksOf(caseNo); err != nil {
+				return res, err
+			}
+			cache[caseNo] = cc
+		}
+		fc := cc[op.Key]
+		if fc == nil {
+			fc = map[string]fieldClock{}
+			cc[op.Key] = fc
+		}
+		if _, del := fc[DeletedField]; del {
+			// A deleted record stays deleted (tombstones are permanent).
+			res.Dropped += len(op.Fields)
+			continue
+		}
+		keep := make(map[string]json.RawMessage, len(op.Fields))
+		var unions map[string]json.RawMessage
+		for f, v := range op.Fields {
+			cur, has := fc[f]
+			if !has || beats(&op, f, v, cur.op, cur.value) {
+				keep[f] = v
+			} else {
+				res.Dropped++
+			}
+			if !has || bytes.Equal(cur.value, v) || mo.Seen == nil || mo.Seen(cur.pos, cur.op) {
+				continue
+			}
+			// Concurrent writes of different values.
+			if isSetField(op.Key, f, v, cur.value) {
+				if mo.Union {
+					if u := union(cur.value, v); !bytes.Equal(u, keepOr(keep, f, cur.value)) {
+						if unions == nil {
+							unions = map[string]json.RawMessage{}
+						}
+						unions[f] = u
+					}
+				}
+				continue
+			}
+			win, lose := Side{Value: v, Op: op.ID(), Desk: op.Desk, Actor: op.Actor, HLC: op.HLC},
+				Side{Value: cur.value, Op: cur.op.ID(), Desk: cur.op.Desk, Actor: cur.op.Actor, HLC: cur.op.HLC}
+			if _, took := keep[f]; !took {
+				win, lose = lose, win
+			}
+			if err := tx.putConflict(Conflict{ID: conflictID(op.Key, f, win.Op, lose.Op), Key: op.Key, Field: f,
+				Winner: win, Loser: lose, At: time.Now().UTC()}); err != nil {
+				return res, err
+			}
+			res.Conflicts++
+		}
+		if _, del := op.Fields[DeletedField]; del {
+			keep = map[string]json.RawMessage{DeletedField: op.Fields[DeletedField]}
+		}
+		if len(keep) == 0 {
+			continue
+		}
+		op.Fields = keep
+		if err := tx.ApplyRemote(op); err != nil {
+			return res, err
+		}
+		res.Applied++
+		pos := tx.btx.Bucket(bLog).Sequence()
+		stored := op
+		for f, v := range keep {
+			fc[f] = fieldClock{pos: pos, op: &stored, value: v}
+		}
+		if len(unions) > 0 {
+			if err := tx.writeUnion(op.Key, unions, mo.Actor, fc); err != nil {
+				return res, err
+			}
+		}
+	}
+	return res, nil
+}
+
+func keepOr(keep map[string]json.RawMessage, f string, def json.RawMessage) json.RawMessage {
+	if v, ok := keep[f]; ok {
+		return v
+	}
+	return def
+}
+
+// writeUnion writes set-field unions as a new local op on key.
+func (tx *Tx) writeUnion(key string, unions map[string]json.RawMessage, actor string, fc map[string]fieldClock) error {
+	obj, exists, err := tx.object(key)
+	if err != nil || !exists {
+		return err
+	}
+	nobj := make(change.Object, len(obj))
+	for k, v := range obj {
+		nobj[k] = v
+	}
+	nobj.Apply(unions)
+	_, kind := booking.SplitKey(key)
+	saved := tx.actor
+	if actor != "" {
+		tx.actor = actor
+	}
+	err = tx.PutObject(key, kind, nobj)
+	tx.actor = saved
+	if err != nil {
+		return err
+	}
+	pos := tx.btx.Bucket(bLog).Sequence()
+	op := &change.Op{Desk: tx.s.desk, Seq: pos, Actor: actor, HLC: tx.s.clock.Last(), Key: key}
+	for f, v := range unions {
+		fc[f] = fieldClock{pos: pos, op: op, value: v}
+	}
+	return nil
+}
+
+// clocksOf finds, for every record of a case, the winning write of each
+// field among the case's logged ops (the hist bucket lists them).
+func (tx *Tx) clocksOf(caseNo string) (caseClocks, error) {
+	cc := caseClocks{}
+	logb := tx.btx.Bucket(bLog)
+	p := append([]byte(caseNo), 0)
+	c := tx.btx.Bucket(bHist).Cursor()
+	for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+		op, err := tx.decodeOp(logb.Get(k[len(p):]))
+		if err != nil {
+			return nil, err
+		}
+		pos := be64(k[len(p):])
+		fc := cc[op.Key]
+		if fc == nil {
+			fc = map[string]fieldClock{}
+			cc[op.Key] = fc
+		}
+		o := op
+		for f, v := range op.Fields {
+			if cur, has := fc[f]; !has || beats(&o, f, v, cur.op, cur.value) {
+				fc[f] = fieldClock{pos: pos, op: &o, value: v}
+			}
+		}
+	}
+	return cc, nil
+}
+
+// beats reports whether write a (op a setting field f to av) wins over
+// write b. The order is total and the same on every replica: a case status
+// of departed or cancelled beats any other status (a cancellation is not
+// undone by a late edit); otherwise the higher (HLC, desk) wins.
+func beats(a *change.Op, f string, av json.RawMessage, b *change.Op, bv json.RawMessage) bool {
+	if f == "status" && !strings.Contains(a.Key, "/") {
+		ta, tb := terminal(av), terminal(bv)
+		if ta != tb {
+			return ta
+		}
+	}
+	if a.HLC != b.HLC {
+		return a.HLC > b.HLC
+	}
+	if a.Desk != b.Desk {
+		return a.Desk > b.Desk
+	}
+	return a.Seq > b.Seq
+}
+
+func terminal(v json.RawMessage) bool {
+	var s booking.Status
+	_ = json.Unmarshal(v, &s)
+	return s.Terminal()
+}
+
+// setFields merge as sets on any record.
+var setFields = map[string]bool{"ssr": true, "languages": true, "vulnerabilities": true}
+
+func isSetField(key, f string, a, b json.RawMessage) bool {
+	if setFields[f] {
+		return true
+	}
+	if _, kind := booking.SplitKey(key); kind != booking.KindTraveller {
+		return false
+	}
+	return stringArray(a) != nil && stringArray(b) != nil
+}
+
+func stringArray(v json.RawMessage) []string {
+	if len(v) == 0 || v[0] != '[' {
+		return nil
+	}
+	var out []string
+	if json.Unmarshal(v, &out) != nil {
+		return nil
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+// union returns the sorted union of two JSON string arrays (null or a
+// non-array counts as empty).
+func union(a, b json.RawMessage) json.RawMessage {
+	set := append(stringArray(a), stringArray(b)...)
+	slices.Sort(set)
+	set = slices.Compact(set)
+	if set == nil {
+		set = []string{}
+	}
+	enc, _ := json.Marshal(set)
+	return enc
+}
+
+// LogLenTx returns the highest log position inside a transaction.
+func (s *Store) LogLenTx(tx *Tx) uint64 { return tx.btx.Bucket(bLog).Sequence() }

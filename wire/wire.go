@@ -1,0 +1,154 @@
+// Package wire holds the sync protocol between a desk and the hub: one
+// POST /v1/sync carries the desk's unacknowledged ops up and the hub's new
+// ops down, as gzip-compressed compact JSON.
+package wire
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"movedesk/booking"
+	"movedesk/change"
+)
+
+// Path is the sync endpoint.
+const Path = "/v1/sync"
+
+// MaxBody is the largest compressed request body the hub accepts; MaxPlain
+// bounds it decompressed.
+const (
+	MaxBody  = 8 << 20
+	MaxPlain = 64 << 20
+)
+
+// Op is change.Op on the wire: short names, and nothing the receiver can
+// derive (kind from the key unless it differs, case from the key, office
+// from the case; the desk of pushed ops from the request).
+type Op struct {
+	Desk   string                     `json:"d,omitempty"`
+	Seq    uint64                     `json:"s"`
+	Actor  string                     `json:"a,omitempty"`
+	HLC    uint64                     `json:"h"`
+	Kind   string                     `json:"t,omitempty"`
+	Key    string                     `json:"k"`
+	Fields map[string]json.RawMessage `json:"f"`
+}
+
+// SyncRequest is what a desk sends.
+type SyncRequest struct {
+	// Desk is the desk's store id (its ops' desk).
+	Desk string `json:"desk"`
+	// Cursor is the hub log position the desk has pulled up to.
+	Cursor uint64 `json:"cur"`
+	// Ops are the desk's own unacknowledged ops, oldest first (a chunk).
+	Ops []Op `json:"ops,omitempty"`
+	// Limit caps the ops pulled in the answer (0: the hub's default).
+	Limit int `json:"lim,omitempty"`
+}
+
+// SyncResponse is the hub's answer, sent only after the pushed ops are
+// durably committed.
+type SyncResponse struct {
+	// Acked is the highest seq of this desk the hub has durably applied.
+	Acked uint64 `json:"ack"`
+	// Ops are hub ops after the request's cursor for this desk's office
+	// and shared records, except the desk's own.
+	Ops []Op `json:"ops,omitempty"`
+	// Cursor is the hub log position this answer covers.
+	Cursor uint64 `json:"cur"`
+	// Head is the hub log length (for progress).
+	Head uint64 `json:"head,omitempty"`
+	// More says the desk should ask again.
+	More bool `json:"more,omitempty"`
+}
+
+// ErrorBody is a 4xx/5xx answer.
+type ErrorBody struct {
+	Error string `json:"error"`
+}
+
+// FromOp converts for the wire; omitDesk drops the desk (pushes).
+func FromOp(o *change.Op, omitDesk bool) Op {
+	w := Op{Seq: o.Seq, Actor: o.Actor, HLC: uint64(o.HLC), Key: o.Key, Fields: o.Fields}
+	if !omitDesk {
+		w.Desk = o.Desk
+	}
+	if _, kind := booking.SplitKey(o.Key); kind != o.Kind {
+		w.Kind = o.Kind
+	}
+	return w
+}
+
+// ToOp converts back; desk fills an empty Desk. Case and Office are left to
+// the store, which derives them.
+func (w *Op) ToOp(desk string) change.Op {
+	o := change.Op{Desk: w.Desk, Seq: w.Seq, Actor: w.Actor, HLC: change.HLC(w.HLC), Kind: w.Kind, Key: w.Key, Fields: w.Fields}
+	if o.Desk == "" {
+		o.Desk = desk
+	}
+	if o.Kind == "" {
+		_, o.Kind = booking.SplitKey(w.Key)
+	}
+	if o.Fields == nil {
+		o.Fields = map[string]json.RawMessage{}
+	}
+	return o
+}
+
+// Encode writes v as gzip JSON and returns the compressed bytes.
+func Encode(v any) ([]byte, error) {
+	var b strings.Builder
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if err := json.NewEncoder(zw).Encode(v); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return []byte(b.String()), nil
+}
+
+// ErrTooLarge is returned by Decode for bodies over the limits.
+var ErrTooLarge = errors.New("body too large")
+
+// Decode reads a gzip JSON body of at most max compressed bytes (and
+// MaxPlain decompressed) into v.
+func Decode(r io.Reader, max int64, v any) error {
+	lr := &io.LimitedReader{R: r, N: max + 1}
+	zr, err := gzip.NewReader(lr)
+	if err != nil {
+		if lr.N <= 0 {
+			return ErrTooLarge
+		}
+		return fmt.Errorf("not gzip: %w", err)
+	}
+	pr := &io.LimitedReader{R: zr, N: MaxPlain + 1}
+	dec := json.NewDecoder(pr)
+	dec.DisallowUnknownFields()
+	err = dec.Decode(v)
+	if lr.N <= 0 || pr.N <= 0 {
+		return ErrTooLarge
+	}
+	if err != nil {
+		return fmt.Errorf("bad JSON: %w", err)
+	}
+	return nil
+}
+
+// WriteJSON answers with status and v, gzip JSON.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := Encode(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Encoding", "gzip")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
