@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"movedesk/wire"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -220,3 +222,71 @@ func (b *countBody) Read(p []byte) (int, error) {
 }
 
 var _ = httptest.NewServer
+
+// restart stops the hub and starts a new one on the same data directory.
+func (h *hub) restart(t testing.TB) {
+	t.Helper()
+	h.srv.Close()
+	if err := h.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(h.dir, store.Options{Desk: "hub"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.store = s
+	h.h = central.New(s, h.dir)
+	h.h.Log = func(string, ...any) {}
+	srv := httptest.NewUnstartedServer(h.h.Handler())
+	// Same address, so desks keep their URL.
+	srv.Listener.Close()
+	ln, err := net.Listen("tcp", strings.TrimPrefix(h.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Listener = ln
+	srv.Start()
+	h.srv = srv
+	t.Cleanup(func() { srv.Close(); s.Close() })
+}
+
+type posted struct {
+	status int
+	body   wire.SyncResponse
+	err    string
+}
+
+// post sends a raw sync request.
+func post(t testing.TB, h *hub, token string, req *wire.SyncRequest) posted {
+	t.Helper()
+	body, err := wire.Encode(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return postRaw(t, h, token, body)
+}
+
+func postRaw(t testing.TB, h *hub, token string, body []byte) posted {
+	t.Helper()
+	hr, _ := http.NewRequest(http.MethodPost, h.srv.URL+wire.Path, bytes.NewReader(body))
+	if token != "" {
+		hr.Header.Set("Authorization", "Bearer "+token)
+	}
+	hr.Header.Set("Accept-Encoding", "gzip")
+	r, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	p := posted{status: r.StatusCode}
+	if r.StatusCode == 200 {
+		if err := wire.Decode(r.Body, 1<<30, &p.body); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		var eb wire.ErrorBody
+		_ = wire.Decode(r.Body, 1<<20, &eb)
+		p.err = eb.Error
+	}
+	return p
+}

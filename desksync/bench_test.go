@@ -1,0 +1,43 @@
+package desksync_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+)
+
+// BenchmarkSyncBytes measures HTTP body bytes (both ways) and requests for
+// the three cases over a real hub: the initial sync of 1,000 demo
+// cases (a desk pushing them to an empty hub, and a new desk pulling them),
+// one edited field, and nothing to sync.
+func BenchmarkSyncBytes(b *testing.B) {
+	h := newHub(b)
+	a := newDesk(b, h, "RBA", "rba-1")
+	nd := newDesk(b, h, "RBA", "rba-2")
+	cases := fill(b, a.s, 1000, "RBA", 1)
+	measure := func(d *desk) (int64, int64) {
+		c := &counting{rt: http.DefaultTransport}
+		if _, err := d.client(c).Sync(context.Background(), d.s, h.srv.URL, d.token, nil); err != nil {
+			b.Fatal(err)
+		}
+		return c.up.Load() + c.down.Load(), c.requests.Load()
+	}
+	push, pushReq := measure(a)
+	pull, pullReq := measure(nd)
+	var edit1, editReq, idle, idleReq int64
+	i := 0
+	for b.Loop() {
+		edit(b, a.s, cases[i%len(cases)], "assignee", []string{"grace.kim", "samuel.osei"}[i%2])
+		i++
+		edit1, editReq = measure(a)
+		idle, idleReq = measure(a)
+	}
+	b.ReportMetric(float64(push), "initial-push-B")
+	b.ReportMetric(float64(pushReq), "initial-push-req")
+	b.ReportMetric(float64(pull), "initial-pull-B")
+	b.ReportMetric(float64(pullReq), "initial-pull-req")
+	b.ReportMetric(float64(edit1), "edit-B")
+	b.ReportMetric(float64(editReq), "edit-req")
+	b.ReportMetric(float64(idle), "idle-B")
+	b.ReportMetric(float64(idleReq), "idle-req")
+}
