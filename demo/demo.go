@@ -4,6 +4,7 @@
 package demo
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -120,11 +121,61 @@ func Generate(o Options, emit func(recs []booking.Record) error) error {
 		if err != nil {
 			return err
 		}
-		if err := emit(g.withDuties(duties, recs)); err != nil {
+		if err := emit(g.withABNs(g.withDuties(duties, recs))); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// withABNs adds the ABN versions a case at its stage has: issued and sent
+// once the ABN went out, a departure notice once it left. Some booked cases
+// were rebooked after their ABN went out (an update is due) and some
+// cancelled ones still await their cancellation notice: the "changes to
+// notify" queue.
+func (g *gen) withABNs(recs []booking.Record) []booking.Record {
+	f := &booking.CaseFile{}
+	var c *booking.Case
+	var b *booking.Booking
+	for _, r := range recs {
+		switch v := r.(type) {
+		case *booking.Case:
+			c = v
+		case *booking.Booking:
+			b = v
+		}
+		data, _ := json.Marshal(r)
+		_ = f.Add(r.Key(), data)
+	}
+	if c == nil || b == nil || c.ABNNumber == "" && (c.Status != booking.StatusBooked || !g.chance(0.15)) {
+		return recs
+	}
+	at := b.BookedOn.Time().Add(time.Duration(9+g.r.IntN(8)) * time.Hour)
+	a, err := f.DraftABN(booking.ABNRequest{Type: booking.ABNIssue, By: b.BookedBy, At: at})
+	if err != nil {
+		return recs
+	}
+	a.Sent, a.SentBy, a.SentAt = true, b.BookedBy, at.Add(time.Duration(10+g.r.IntN(120))*time.Minute)
+	recs = append(recs, a)
+	c.ABNNumber = a.Number
+	switch {
+	case c.Status == booking.StatusBooked:
+		// Rebooked two days later after the ABN went out.
+		for i := range b.Segments {
+			s := &b.Segments[i]
+			s.Depart = localOf(s.Depart.Wall().AddDate(0, 0, 2))
+			s.Arrive = localOf(s.Arrive.Wall().AddDate(0, 0, 2))
+		}
+		c.Departure = c.Departure.AddDays(2)
+	case c.Status == booking.StatusDeparted:
+		f.ABNs = append(f.ABNs, *a)
+		d, err := f.DraftABN(booking.ABNRequest{Type: booking.ABNDeparture, By: b.BookedBy, At: c.Departure.Time().Add(20 * time.Hour)})
+		if err == nil {
+			d.Sent, d.SentBy, d.SentAt = true, b.BookedBy, d.IssuedAt.Add(time.Hour)
+			recs = append(recs, d)
+		}
+	}
+	return recs
 }
 
 // withDuties adds the case's duty records. A record the duties change (the
@@ -232,7 +283,7 @@ func (g *gen) caseOf(of Office) ([]booking.Record, error) {
 	}
 	reached := st
 	if st == booking.StatusOnHold || st == booking.StatusCancelled {
-		reached = []booking.Status{booking.StatusDataEntry, booking.StatusTravelReady, booking.StatusBooked}[g.r.IntN(3)]
+		reached = []booking.Status{booking.StatusDataEntry, booking.StatusTravelReady, booking.StatusBooked, booking.StatusABNSent}[g.r.IntN(4)]
 		c.StatusReason = g.pick([]string{"exit permit pending", "medical re-examination", "family member added", "security check re-opened", "sponsor withdrew", "case closed by processing centre"})
 		if st == booking.StatusOnHold {
 			c.HeldFrom = reached
