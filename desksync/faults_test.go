@@ -181,11 +181,14 @@ func (s *stopAfter) RoundTrip(r *http.Request) (*http.Response, error) {
 	return s.rt.RoundTrip(r)
 }
 
-func assertConverged(t testing.TB, h *hub, ds ...*desk) {
+func assertConverged(t tbi, h *hub, ds ...*desk) {
 	t.Helper()
 	want := hashOf(t, h.store, office(h.store, "RBA"))
 	for _, d := range ds {
 		if got := hashOf(t, d.s, caseKeys); got != want {
+			if tt, ok := t.(interface{ Logf(string, ...any) }); ok {
+				diffLines(tt.Logf, d.s, h.store)
+			}
 			t.Fatalf("desk %s hash %s, hub %s", d.s.Desk(), got, want)
 		}
 	}

@@ -71,7 +71,7 @@ func newDesk(t testing.TB, h *hub, office, name string) *desk {
 	return &desk{s: s, token: h.token(t, office, name), hub: h}
 }
 
-func (d *desk) sync(t testing.TB) desksync.Result {
+func (d *desk) sync(t tbi) desksync.Result {
 	t.Helper()
 	r, err := d.client(nil).Sync(context.Background(), d.s, d.hub.srv.URL, d.token, nil)
 	if err != nil {
@@ -125,7 +125,7 @@ func fill(t testing.TB, s *store.Store, n int, office string, seed uint64) []str
 }
 
 // edit sets one top-level field of a record as a local write.
-func edit(t testing.TB, s *store.Store, key, field string, value any) {
+func edit(t tbi, s *store.Store, key, field string, value any) {
 	t.Helper()
 	v, _ := json.Marshal(value)
 	if err := s.Update("tester", func(tx *store.Tx) error {
@@ -146,7 +146,7 @@ func edit(t testing.TB, s *store.Store, key, field string, value any) {
 }
 
 // hashOf hashes the Export lines whose key passes keep.
-func hashOf(t testing.TB, s *store.Store, keep func(key string) bool) string {
+func hashOf(t tbi, s *store.Store, keep func(key string) bool) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if _, err := s.Export(&buf); err != nil {
@@ -289,4 +289,11 @@ func postRaw(t testing.TB, h *hub, token string, body []byte) posted {
 		p.err = eb.Error
 	}
 	return p
+}
+
+// tbi is what the helpers need of a test: *testing.T or *rapid.T.
+type tbi interface {
+	Helper()
+	Fatal(...any)
+	Fatalf(string, ...any)
 }

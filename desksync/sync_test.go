@@ -41,7 +41,9 @@ func TestSliceTwoDesksOneOffice(t *testing.T) {
 	}
 }
 
-func dumpDiff(t *testing.T, a, b *store.Store) {
+func dumpDiff(t *testing.T, a, b *store.Store) { diffLines(t.Logf, a, b) }
+
+func diffLines(logf func(string, ...any), a, b *store.Store) {
 	var x, y bytes.Buffer
 	a.Export(&x)
 	b.Export(&y)
@@ -53,9 +55,19 @@ func dumpDiff(t *testing.T, a, b *store.Store) {
 	n := 0
 	for _, l := range xl {
 		if !ym[l] && !strings.HasPrefix(l, `{"key":"~`) && n < 3 {
-			t.Logf("only in %s: %.300s", a.Desk(), l)
+			logf("only in %s: %.300s", a.Desk(), l)
 			n++
 		}
 	}
-	t.Logf("lines %d vs %d", len(xl), len(yl))
+	xm := map[string]bool{}
+	for _, l := range xl {
+		xm[l] = true
+	}
+	for _, l := range yl {
+		if !xm[l] && !strings.HasPrefix(l, `{"key":"~`) && n < 6 {
+			logf("only in %s: %.300s", b.Desk(), l)
+			n++
+		}
+	}
+	logf("lines %d vs %d", len(xl), len(yl))
 }
