@@ -134,7 +134,6 @@ func Generate(o Options, emit func(recs []booking.Record) error) error {
 // cancelled ones still await their cancellation notice: the "changes to
 // notify" queue.
 func (g *gen) withABNs(recs []booking.Record) []booking.Record {
-	f := &booking.CaseFile{}
 	var c *booking.Case
 	var b *booking.Booking
 	for _, r := range recs {
@@ -144,11 +143,14 @@ func (g *gen) withABNs(recs []booking.Record) []booking.Record {
 		case *booking.Booking:
 			b = v
 		}
-		data, _ := json.Marshal(r)
-		_ = f.Add(r.Key(), data)
 	}
 	if c == nil || b == nil || c.ABNNumber == "" && (c.Status != booking.StatusBooked || !g.chance(0.15)) {
 		return recs
+	}
+	f := &booking.CaseFile{}
+	for _, r := range recs {
+		data, _ := json.Marshal(r)
+		_ = f.Add(r.Key(), data)
 	}
 	at := b.BookedOn.Time().Add(time.Duration(9+g.r.IntN(8)) * time.Hour)
 	a, err := f.DraftABN(booking.ABNRequest{Type: booking.ABNIssue, By: b.BookedBy, At: at})
