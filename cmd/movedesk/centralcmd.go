@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -17,6 +18,7 @@ import (
 	"movedesk/central"
 	"movedesk/desksync"
 	"movedesk/store"
+	"movedesk/tui"
 )
 
 // newCentralServeCmd: `movedesk serve`, the hub.
@@ -291,4 +293,39 @@ func clip(v []byte) string {
 		s = s[:40] + "…"
 	}
 	return s
+}
+
+// startSyncLoop runs the background sync loop for the TUI when a hub is
+// configured; it returns the status channel (nil: not configured) and a
+// stop function that waits for the loop to end.
+func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func()) {
+	if a.cfg.Sync.Hub == "" || a.cfg.Sync.Token == "" {
+		return nil, func() {}
+	}
+	in := make(chan desksync.Status, 8)
+	out := make(chan tui.SyncStatus, 8)
+	ctx, cancel := context.WithCancel(context.Background())
+	l := &desksync.Loop{Client: &desksync.Client{Actor: a.cfg.User}, Store: s, Hub: a.cfg.Sync.Hub, Token: a.cfg.Sync.Token,
+		Interval: a.cfg.Sync.Interval, Status: in}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = l.Run(ctx)
+	}()
+	go func() {
+		for {
+			select {
+			case st := <-in:
+				ts := tui.SyncStatus{Configured: true, Online: st.Online, LastSync: st.LastSync, Waiting: st.Waiting,
+					Conflicts: st.Conflicts, Progress: st.Progress, Err: st.Err}
+				select {
+				case out <- ts:
+				default: // the app reads the latest soon enough
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return out, func() { cancel(); <-done }
 }

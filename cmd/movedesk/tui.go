@@ -33,6 +33,9 @@ func runTUI(a *app, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	var stopSync func()
+	opts.Sync, stopSync = startSyncLoop(a, s)
+	defer stopSync()
 	m, err := tui.New(opts)
 	if err != nil {
 		return err

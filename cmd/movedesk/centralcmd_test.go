@@ -1,0 +1,59 @@
+package main
+
+import (
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"movedesk/central"
+	"movedesk/store"
+)
+
+// TestCentralCLI: register a desk, sync it against a real hub, list
+// conflicts, revoke the desk (its next sync gets 401).
+func TestCentralCLI(t *testing.T) {
+	hubDir := filepath.Join(t.TempDir(), "hub")
+	code, out, e := cli(t, "hub", "desk", "add", "--data", hubDir, "--office", "RBA", "--name", "rba-1")
+	if code != 0 {
+		t.Fatalf("desk add: %d %s", code, e)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	tok := lines[len(lines)-1]
+	if !strings.HasPrefix(tok, "mdt_") {
+		t.Fatalf("token line %q", tok)
+	}
+	if code, out, _ := cli(t, "hub", "desk", "list", "--data", hubDir); code != 0 || !strings.Contains(out, "rba-1") || strings.Contains(out, tok) {
+		t.Fatalf("desk list: %d %s", code, out)
+	}
+	hs, err := store.Open(hubDir, store.Options{Desk: "hub"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hs.Close()
+	h := central.New(hs, hubDir)
+	h.Log = func(string, ...any) {}
+	srv := httptest.NewServer(h.Handler())
+	defer srv.Close()
+
+	deskDir := filepath.Join(t.TempDir(), "desk")
+	if code, _, e := cli(t, "demo", "--data", deskDir, "--cases", "5", "--office", "RBA", "--today", "2026-11-22"); code != 0 {
+		t.Fatalf("demo: %s", e)
+	}
+	code, out, e = cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok)
+	if code != 0 || !strings.Contains(out, "pushed ") || !strings.Contains(e, "sync [") {
+		t.Fatalf("sync: %d %q %q", code, out, e)
+	}
+	if code, out, _ := cli(t, "conflicts", "list", "--data", deskDir); code != 0 || !strings.Contains(out, "ID") {
+		t.Fatalf("conflicts list: %d %s", code, out)
+	}
+	if code, _, e := cli(t, "conflicts", "resolve", "cnope", "--take", "winner", "--data", deskDir); code == 0 || !strings.Contains(e, "no conflict") {
+		t.Fatalf("resolve unknown: %d %s", code, e)
+	}
+	if code, _, _ := cli(t, "hub", "desk", "revoke", "rba-1", "--data", hubDir); code != 0 {
+		t.Fatal("revoke failed")
+	}
+	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok); code == 0 || !strings.Contains(e, "401") {
+		t.Fatalf("sync after revoke: %d %s", code, e)
+	}
+}

@@ -1,0 +1,116 @@
+package desksync
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"movedesk/store"
+)
+
+// Status is the desk's sync state for a status bar.
+type Status struct {
+	Online    bool
+	LastSync  time.Time
+	Waiting   int     // own ops not yet acknowledged by the hub
+	Conflicts int     // open conflicts
+	Progress  float64 // 0..1 while a sync runs, -1 when idle
+	Err       string
+}
+
+// Loop syncs in the background, shaped like litestream's replica monitor: a
+// ticker plus the store's change notifications, capped exponential backoff
+// after errors, and context cancellation.
+type Loop struct {
+	Client   *Client
+	Store    *store.Store
+	Hub      string
+	Token    string
+	Interval time.Duration // between syncs when idle (default 2m)
+	// MaxBackoff caps the wait after errors (default Interval).
+	MaxBackoff time.Duration
+	// Debounce delays a sync after a local change so bursts go together.
+	Debounce time.Duration
+	// Status receives the state after every change; sends never block.
+	Status chan<- Status
+}
+
+// Run syncs until ctx is done.
+func (l *Loop) Run(ctx context.Context) error {
+	interval := l.Interval
+	if interval <= 0 {
+		interval = 2 * time.Minute
+	}
+	maxBackoff := l.MaxBackoff
+	if maxBackoff <= 0 {
+		maxBackoff = interval
+	}
+	debounce := l.Debounce
+	if debounce <= 0 {
+		debounce = time.Second
+	}
+	c := l.Client
+	if c == nil {
+		c = &Client{}
+	}
+	changes := l.Store.Changes()
+	st := Status{Progress: -1}
+	publish := func() {
+		st.Waiting, _ = l.Store.Waiting()
+		st.Conflicts = l.Store.OpenConflicts()
+		if l.Status != nil {
+			select {
+			case l.Status <- st:
+			default:
+			}
+		}
+	}
+	publish()
+	backoff := time.Duration(0)
+	timer := time.NewTimer(0) // sync at once on start
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changes:
+			if backoff == 0 {
+				resetTimer(timer, debounce)
+			}
+			publish()
+			continue
+		case <-timer.C:
+		}
+		_, err := c.Sync(ctx, l.Store, l.Hub, l.Token, func(done, total int) {
+			if total > 0 {
+				st.Progress = float64(done) / float64(total)
+				publish()
+			}
+		})
+		st.Progress = -1
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			var he *HTTPError
+			st.Online = errors.As(err, &he) // the hub answered
+			st.Err = err.Error()
+			backoff = min(max(2*backoff, time.Second), maxBackoff)
+			resetTimer(timer, backoff)
+		} else {
+			st.Online, st.Err, st.LastSync = true, "", time.Now()
+			backoff = 0
+			resetTimer(timer, interval)
+		}
+		publish()
+	}
+}
+
+func resetTimer(t *time.Timer, d time.Duration) {
+	t.Stop()
+	select {
+	case <-t.C:
+	default:
+	}
+	t.Reset(d)
+}
