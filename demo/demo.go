@@ -4,7 +4,6 @@
 package demo
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -147,10 +146,12 @@ func (g *gen) withABNs(recs []booking.Record) []booking.Record {
 	if c == nil || b == nil || c.ABNNumber == "" && (c.Status != booking.StatusBooked || !g.chance(0.15)) {
 		return recs
 	}
-	f := &booking.CaseFile{}
+	// What an ABN draws on: the case, its travellers and the booking.
+	f := &booking.CaseFile{Case: *c, Bookings: []booking.Booking{*b}}
 	for _, r := range recs {
-		data, _ := json.Marshal(r)
-		_ = f.Add(r.Key(), data)
+		if t, ok := r.(*booking.Traveller); ok {
+			f.Travellers = append(f.Travellers, *t)
+		}
 	}
 	at := b.BookedOn.Time().Add(time.Duration(9+g.r.IntN(8)) * time.Hour)
 	a, err := f.DraftABN(booking.ABNRequest{Type: booking.ABNIssue, By: b.BookedBy, At: at})
