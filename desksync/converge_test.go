@@ -2,6 +2,7 @@ package desksync_test
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"slices"
 	"testing"
@@ -117,6 +118,13 @@ func TestSetsMerge(t *testing.T) {
 // hub hold the same records, and every clash of different values written
 // at two desks that had not seen each other left a conflict record.
 func TestConvergenceProperty(t *testing.T) {
+	// 40 random histories keep the suite quick under -race; pass
+	// -rapid.checks=N for a longer search.
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "rapid.checks" })
+	if !explicit {
+		flag.Set("rapid.checks", "40")
+	}
 	rapid.Check(t, func(rt *rapid.T) {
 		h := newHub(t)
 		n := rapid.IntRange(2, 3).Draw(rt, "desks")
