@@ -242,7 +242,7 @@ func (h *Server) authorize(tx *store.Tx, desk Desk, op *change.Op, batch map[str
 		// unknown case cannot be placed in an office.
 		return fail(http.StatusForbidden, "op %s: case %s is unknown here", op.ID(), caseNo)
 	}
-	if v, ok := op.Fields["office"]; ok && op.Key == caseNo && string(v) != `"`+desk.Office+`"` {
+	if v, ok := op.Fields["office"]; (ok || !found) && op.Key == caseNo && string(v) != `"`+desk.Office+`"` {
 		return fail(http.StatusForbidden, "op %s: desk of office %s cannot place case %s in office %s", op.ID(), desk.Office, caseNo, v)
 	}
 	if op.Key == caseNo {
