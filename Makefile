@@ -33,6 +33,11 @@ test: fmt-check vet
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $(PKGS)
 
+# Sync bytes on the wire (initial sync of 1,000 cases, one edited field,
+# nothing to sync), counted at the HTTP body level.
+bench-sync:
+	$(GO) test -run '^$$' -bench SyncBytes -benchtime 20x ./desksync
+
 lint: fmt-check vet
 	@command -v staticcheck >/dev/null && staticcheck $(PKGS) || echo "staticcheck not installed; ran gofmt and go vet"
 
