@@ -166,10 +166,10 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 	var quiet bool
 	c := &cobra.Command{
 		Use:   "sync",
-		Short: "Sync this desk with the central hub once",
+		Short: "Sync this desk with the central hub once (a new desk's store is created)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withWrite(cmd, func(s *store.Store) error {
+			return a.withCreate(cmd, func(s *store.Store) error {
 				if hubURL == "" {
 					hubURL = a.cfg.Sync.Hub
 				}

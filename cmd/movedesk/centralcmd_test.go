@@ -44,6 +44,17 @@ func TestCentralCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "pushed ") || !strings.Contains(e, "sync [") {
 		t.Fatalf("sync: %d %q %q", code, out, e)
 	}
+	// A new desk of the same office starts from nothing: its first sync
+	// creates the store and brings the office's cases.
+	code, out, _ = cli(t, "hub", "desk", "add", "--data", hubDir, "--office", "RBA", "--name", "rba-2")
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	newDir := filepath.Join(t.TempDir(), "new-desk")
+	if code, out, e := cli(t, "sync", "--data", newDir, "--hub", srv.URL, "--token", lines[len(lines)-1]); code != 0 || !strings.Contains(out, "pulled ") {
+		t.Fatalf("first sync of a new desk: %d %q %q", code, out, e)
+	}
+	if code, out, _ := cli(t, "case", "list", "--json", "--data", newDir); code != 0 || strings.Count(out, `"number"`) != 5 {
+		t.Fatalf("new desk has %d cases after its first sync: %s", strings.Count(out, `"number"`), out)
+	}
 	if code, out, _ := cli(t, "conflicts", "list", "--data", deskDir); code != 0 || !strings.Contains(out, "ID") {
 		t.Fatalf("conflicts list: %d %s", code, out)
 	}

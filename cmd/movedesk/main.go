@@ -189,6 +189,17 @@ func (a *app) withRead(cmd *cobra.Command, fn func(s *store.Store) error) error 
 	return fn(s)
 }
 
+// withCreate runs fn on the store, creating it if there is none yet (a new
+// desk's first sync starts from an empty store), then closes it.
+func (a *app) withCreate(cmd *cobra.Command, fn func(s *store.Store) error) error {
+	s, err := a.open(cmd)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(s)
+}
+
 // withWrite runs fn on the existing store opened for writing, then closes it.
 func (a *app) withWrite(cmd *cobra.Command, fn func(s *store.Store) error) error {
 	s, err := a.openExisting(cmd)
