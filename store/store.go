@@ -53,6 +53,9 @@ type Options struct {
 	Now func() time.Time
 	// NoSync skips fsync: only for bulk generation of throwaway demo stores.
 	NoSync bool
+	// Bulk maps the file generously up front and grows it in large steps, so
+	// a bulk load does not remap (and copy every open page) as the file grows.
+	Bulk bool
 	// LockTimeout is how long to wait for another process; 0 means 1 s.
 	LockTimeout time.Duration
 	// ReadOnly opens without writing anything (a shared lock).
@@ -96,9 +99,16 @@ func Open(dir string, opts Options) (*Store, error) {
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync, FreelistType: bolt.FreelistMapType})
+	bopts := &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync, FreelistType: bolt.FreelistMapType}
+	if opts.Bulk {
+		bopts.InitialMmapSize = 4 << 30
+	}
+	db, err := bolt.Open(path, 0o600, bopts)
 	if err != nil {
 		return nil, openError(dir, err)
+	}
+	if opts.Bulk {
+		db.AllocSize = 256 << 20
 	}
 	s := &Store{db: db, dir: dir, codec: opts.Codec}
 	if !opts.ReadOnly && needsMigration(db) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +18,62 @@ import (
 // demoBatch is how many cases go in one transaction: large enough to
 // amortise commits, small enough to bound memory.
 const demoBatch = 1000
+
+// fillDemo generates the demo on one core and writes it on the other:
+// batches of demoBatch cases flow through a small channel, each written in
+// one transaction. A write error stops the generator.
+func fillDemo(s *store.Store, opts demo.Options) error {
+	batches := make(chan []booking.Record, 2)
+	stop := make(chan struct{})
+	genErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		var batch []booking.Record
+		n := 0
+		err := demo.Generate(opts, func(recs []booking.Record) error {
+			batch = append(batch, recs...)
+			if n++; n%demoBatch == 0 {
+				select {
+				case batches <- batch:
+				case <-stop:
+					return errStopped
+				}
+				batch = nil
+			}
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			select {
+			case batches <- batch:
+			case <-stop:
+			}
+		}
+		genErr <- err
+	}()
+	var werr error
+	for batch := range batches {
+		if werr != nil {
+			continue
+		}
+		werr = s.Update("demo", func(tx *store.Tx) error {
+			for _, r := range batch {
+				if err := tx.Put(r); err != nil {
+					return fmt.Errorf("%s: %w", r.Key(), err)
+				}
+			}
+			return nil
+		})
+		if werr != nil {
+			close(stop)
+		}
+	}
+	if err := <-genErr; err != nil && !errors.Is(err, errStopped) {
+		return err
+	}
+	return werr
+}
+
+var errStopped = errors.New("stopped")
 
 func newDemoCmd(a *app) *cobra.Command {
 	var cases int
@@ -52,7 +109,7 @@ func newDemoCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, err := store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk, NoSync: true, Codec: codec})
+			s, err := store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk, NoSync: true, Bulk: true, Codec: codec})
 			if err != nil {
 				return err
 			}
@@ -61,35 +118,7 @@ func newDemoCmd(a *app) *cobra.Command {
 				s.Close()
 				return err
 			}
-			var batch []booking.Record
-			n := 0
-			flush := func() error {
-				if len(batch) == 0 {
-					return nil
-				}
-				err := s.Update("demo", func(tx *store.Tx) error {
-					for _, r := range batch {
-						if err := tx.Put(r); err != nil {
-							return fmt.Errorf("%s: %w", r.Key(), err)
-						}
-					}
-					return nil
-				})
-				batch = batch[:0]
-				return err
-			}
-			err = demo.Generate(opts,
-				func(recs []booking.Record) error {
-					batch = append(batch, recs...)
-					n++
-					if n%demoBatch == 0 {
-						return flush()
-					}
-					return nil
-				})
-			if err == nil {
-				err = flush()
-			}
+			err = fillDemo(s, opts)
 			if cerr := s.Close(); err == nil {
 				err = cerr
 			}
