@@ -145,6 +145,8 @@ func (h *Server) serve(r *http.Request) (*wire.SyncResponse, error) {
 			Seen:  func(pos uint64, local *change.Op) bool { return pos <= req.Cursor || local.Desk == req.Desk },
 			Union: true,
 			Actor: "hub",
+			// Every clash the hub finds is published to the office's desks.
+			Publish: true,
 		}); err != nil {
 			return err
 		}

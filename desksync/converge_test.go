@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
 
 	"movedesk/booking"
+	"movedesk/change"
 
 	"movedesk/store"
 )
@@ -116,7 +118,8 @@ func TestSetsMerge(t *testing.T) {
 // TestConvergenceProperty: two or three desks edit the same cases offline,
 // syncing in random orders; after everyone syncs twice all stores and the
 // hub hold the same records, and every clash of different values written
-// at two desks that had not seen each other left a conflict record.
+// at two desks that had not seen each other left a conflict record, listed
+// alike at the hub and at every desk.
 func TestConvergenceProperty(t *testing.T) {
 	// 40 random histories keep the suite quick under -race; pass
 	// -rapid.checks=N for a longer search.
@@ -142,18 +145,32 @@ func TestConvergenceProperty(t *testing.T) {
 			"status": {"booked", "cancelled", "on-hold", "departed"}, "priority": {1, 2, 3},
 		}
 		// A model of the clashes, per op in push order: an op pushed while
-		// the hub's latest value of its field came from another desk after
+		// the hub's winning value of its field came from another desk after
 		// the pusher last synced, with a different value, must leave a
-		// conflict record somewhere.
+		// conflict record. The winner is the model of store.beats: a
+		// terminal case status first, then the higher clock, then the desk.
 		type kf [2]string
 		type hubVal struct {
 			desk int
 			val  string
 			seq  int
+			hlc  change.HLC
 		}
 		type pend struct {
 			kf  kf
 			val string
+			hlc change.HLC
+		}
+		wins := func(k kf, a, b hubVal) bool {
+			if k[1] == "status" && !strings.Contains(k[0], "/") {
+				if ta, tb := terminalValue(a.val), terminalValue(b.val); ta != tb {
+					return ta
+				}
+			}
+			if a.hlc != b.hlc {
+				return a.hlc > b.hlc
+			}
+			return ds[a.desk].s.Desk() > ds[b.desk].s.Desk()
 		}
 		hubSeq, seen := 0, make([]int, n)
 		latest := map[kf]hubVal{}
@@ -162,11 +179,14 @@ func TestConvergenceProperty(t *testing.T) {
 		syncDesk := func(i int) {
 			ds[i].sync(rt)
 			for _, p := range pending[i] {
-				if cur, ok := latest[p.kf]; ok && cur.desk != i && cur.seq > seen[i] && cur.val != p.val {
+				cur, ok := latest[p.kf]
+				if ok && cur.desk != i && cur.seq > seen[i] && cur.val != p.val {
 					expected[p.kf] = true
 				}
 				hubSeq++
-				latest[p.kf] = hubVal{i, p.val, hubSeq}
+				if nv := (hubVal{i, p.val, hubSeq, p.hlc}); !ok || wins(p.kf, nv, cur) {
+					latest[p.kf] = nv
+				}
 			}
 			pending[i], seen[i] = nil, hubSeq
 		}
@@ -197,7 +217,7 @@ func TestConvergenceProperty(t *testing.T) {
 			}
 			edit(rt, ds[i].s, key, f, v)
 			if f != "languages" {
-				pending[i] = append(pending[i], pend{kf{key, f}, string(enc)})
+				pending[i] = append(pending[i], pend{kf{key, f}, string(enc), lastHLC(rt, ds[i].s)})
 			}
 		}
 		for range 2 {
@@ -212,16 +232,27 @@ func TestConvergenceProperty(t *testing.T) {
 				rt.Fatalf("desk %s has %d waiting", d.s.Desk(), wn)
 			}
 		}
-		got := map[kf]bool{}
-		for _, st := range append([]*store.Store{h.store}, stores(ds)...) {
+		// Conflicts are published: every desk and the hub list the same
+		// ones, and each expected clash is among them.
+		var first []string
+		for i, st := range append([]*store.Store{h.store}, stores(ds)...) {
 			cs, _ := st.Conflicts(true)
+			got := map[kf]bool{}
+			var ids []string
 			for _, c := range cs {
 				got[kf{c.Key, c.Field}] = true
+				ids = append(ids, c.ID)
 			}
-		}
-		for k := range expected {
-			if !got[k] {
-				rt.Fatalf("concurrent writes of %s.%s left no conflict record", k[0], k[1])
+			slices.Sort(ids)
+			if i == 0 {
+				first = ids
+			} else if !slices.Equal(ids, first) {
+				rt.Fatalf("%s lists conflicts %v, the hub %v", st.Desk(), ids, first)
+			}
+			for k := range expected {
+				if !got[k] {
+					rt.Fatalf("concurrent writes of %s.%s left no conflict record at %s", k[0], k[1], st.Desk())
+				}
 			}
 		}
 	})
@@ -233,6 +264,21 @@ func terminalNow(s *store.Store, key string) bool {
 	}
 	_ = s.View(func(tx *store.Tx) error { _, err := tx.Get(key, &c); return err })
 	return c.Status.Terminal()
+}
+
+func terminalValue(v string) bool {
+	var st booking.Status
+	_ = json.Unmarshal([]byte(v), &st)
+	return st.Terminal()
+}
+
+// lastHLC is the clock of the newest op in s's log.
+func lastHLC(t tbi, s *store.Store) change.HLC {
+	ents, err := s.Log(s.LogLen()-1, 1)
+	if err != nil || len(ents) != 1 {
+		t.Fatalf("last op of %s: %v", s.Desk(), err)
+	}
+	return ents[0].Op.HLC
 }
 
 func fieldNow(s *store.Store, key, f string) string {

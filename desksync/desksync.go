@@ -133,16 +133,21 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 			return res, fmt.Errorf("hub acknowledged none of %d ops (acked %d)", len(ents), resp.Acked)
 		}
 		var mr store.MergeResult
-		pushedBefore := st.Pushed
 		if err := s.Update(actor, func(tx *store.Tx) error {
 			var err error
 			mr, err = tx.Merge(ops, store.MergeOptions{
-				// A remote writer had seen our op once the hub acknowledged
-				// it; an unacknowledged own op is concurrent with anything
-				// pulled now.
+				// Only a clash with an own op the hub has not acknowledged
+				// is judged here: the hub compared every op it acknowledged
+				// with what it had (in its order, which is the one that
+				// counts) and published what it found in this answer. An op
+				// still unsent will go up with a cursor past the one pulled
+				// now, so the hub cannot see that clash: this desk records
+				// and publishes it.
 				Seen: func(pos uint64, local *change.Op) bool {
-					return local.Desk != s.Desk() || pos <= pushedBefore
+					return local.Desk != s.Desk() || pos <= resp.Acked
 				},
+				Publish: true,
+				Actor:   actor,
 			})
 			if err != nil {
 				return err
@@ -165,8 +170,9 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 		res.Applied += mr.Applied
 		res.Conflicts += mr.Conflicts
 		report()
-		if !resp.More && len(ents) < chunk {
-			// Ops written while this ran go next time.
+		if !resp.More && len(ents) < chunk && mr.Published == 0 {
+			// Ops written while this ran go next time (conflict records
+			// published by this merge go now, so other desks see them).
 			return res, nil
 		}
 	}

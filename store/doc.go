@@ -15,6 +15,8 @@
 //	  <case>/traveller/<NN>          a traveller
 //	  <case>/document/<NN>/<id>      a traveller's document
 //	  <case>/<kind>/<id>...          any other record of the case
+//	  <case>/conflict/<id>           a sync conflict, synced to the office's desks
+//	                                 (conflict_sync.go; indexed in replica/conflicts)
 //	  ~<kind>/<id>                   shared records (tariff sets, templates)
 //	log/
 //	  <seq uint64 BE>                codec(JSON change.Op), local order
@@ -32,7 +34,8 @@
 //	replica/                         (schema 2, sync; see replica.go)
 //	  meta/      pushed, cursor      uint64 BE: own ops acked up to, hub log pulled up to
 //	  applied/   <desk:seq>          empty: remote ops merged here (idempotency)
-//	  conflicts/ <id>                codec(JSON Conflict): both values of a same-field clash
+//	  conflicts/ <id>                codec(JSON Conflict): both values of a same-field clash,
+//	                                 found here or merged from a <case>/conflict/<id> record
 //
 // Values in records, log and rows pass through the Codec, the seam where
 // encryption at rest plugs in. Index keys carry no personal data.

@@ -206,20 +206,20 @@ func (s *Store) OpenConflicts() int {
 	return len(cs)
 }
 
-func (tx *Tx) putConflict(c Conflict) error {
+// putConflict records c here unless it already is; with publish it also
+// writes c as a synced conflict record (see conflict_sync.go), so the other
+// desks of the case's office learn of it.
+func (tx *Tx) putConflict(c Conflict, publish bool, actor string) (published bool, err error) {
 	b := tx.replica(bConflicts)
-	if b.Get([]byte(c.ID)) != nil {
-		return nil
+	if b.Get([]byte(c.ID)) == nil {
+		if err := tx.indexConflict(c); err != nil {
+			return false, err
+		}
 	}
-	enc, err := json.Marshal(c)
-	if err != nil {
-		return err
+	if !publish {
+		return false, nil
 	}
-	sealed, err := tx.s.codec.Seal(enc)
-	if err != nil {
-		return err
-	}
-	return b.Put([]byte(c.ID), sealed)
+	return tx.publishConflict(c, actor)
 }
 
 // ResolveConflict writes the chosen value ("winner", "loser" or a JSON
@@ -268,14 +268,17 @@ func (tx *Tx) ResolveConflict(id, take string) (Conflict, error) {
 	if err := tx.PutObject(c.Key, kind, nobj); err != nil {
 		return c, err
 	}
-	now := time.Now().UTC()
+	now := time.Now().UTC().Truncate(time.Millisecond)
 	c.ResolvedAt, c.ResolvedBy, c.Resolution = &now, tx.actor, take
-	enc, _ := json.Marshal(c)
-	sealed, err := tx.s.codec.Seal(enc)
-	if err != nil {
+	if err := tx.indexConflict(c); err != nil {
 		return c, err
 	}
-	return c, b.Put([]byte(id), sealed)
+	// The resolution syncs like any change, closing the conflict at every
+	// desk of the office.
+	if _, err := tx.writeConflictRecord(c, tx.actor); err != nil {
+		return c, err
+	}
+	return c, nil
 }
 
 // MergeOptions say how a replica judges concurrency.
@@ -288,8 +291,11 @@ type MergeOptions struct {
 	// values of a set field as a new op of its own, which then wins
 	// everywhere. Desks leave it off and take the hub's union when it comes.
 	Union bool
-	// Actor authors union ops.
+	// Actor authors union ops and published conflict records.
 	Actor string
+	// Publish also writes each conflict found as a synced conflict record
+	// (see conflict_sync.go), so every desk of the case's office lists it.
+	Publish bool
 }
 
 // MergeResult counts what a merge did.
@@ -297,7 +303,8 @@ type MergeResult struct {
 	Applied   int // ops applied with at least one field
 	Skipped   int // ops already applied here
 	Dropped   int // fields that lost to a newer local write
-	Conflicts int // conflict records written
+	Conflicts int // conflicts new here: found by this merge or received
+	Published int // conflict records written here as own ops (to push)
 }
 
 // fieldClock is the current winning write of one field of one record.
@@ -357,6 +364,8 @@ func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
 			res.Dropped += len(op.Fields)
 			continue
 		}
+		_, kind := booking.SplitKey(op.Key)
+		published := false
 		keep := make(map[string]json.RawMessage, len(op.Fields))
 		var unions map[string]json.RawMessage
 		for f, v := range op.Fields {
@@ -367,6 +376,11 @@ func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
 				res.Dropped++
 			}
 			if !has || bytes.Equal(cur.value, v) || mo.Seen == nil || mo.Seen(cur.pos, cur.op) {
+				continue
+			}
+			if kind == KindConflict {
+				// Two resolutions of one conflict: the later wins, and the
+				// values they wrote clash (and are recorded) on the record.
 				continue
 			}
 			// Concurrent writes of different values.
@@ -386,11 +400,23 @@ func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
 			if _, took := keep[f]; !took {
 				win, lose = lose, win
 			}
-			if err := tx.putConflict(Conflict{ID: conflictID(op.Key, f, win.Op, lose.Op), Key: op.Key, Field: f,
-				Winner: win, Loser: lose, At: time.Now().UTC()}); err != nil {
+			pub, err := tx.putConflict(Conflict{ID: conflictID(op.Key, f, win.Op, lose.Op), Key: op.Key, Field: f,
+				Winner: win, Loser: lose, At: max(win.HLC, lose.HLC).Time().UTC()},
+				mo.Publish, mo.Actor)
+			if err != nil {
 				return res, err
 			}
 			res.Conflicts++
+			if pub {
+				res.Published++
+				published = true
+			}
+		}
+		if published {
+			// The conflict records joined this case's history: its field
+			// clocks are read afresh for the next op of the case (this op
+			// goes on with the ones it holds).
+			delete(cache, caseNo)
 		}
 		if _, del := op.Fields[DeletedField]; del {
 			keep = map[string]json.RawMessage{DeletedField: op.Fields[DeletedField]}
@@ -401,6 +427,15 @@ func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
 		op.Fields = keep
 		if err := tx.ApplyRemote(op); err != nil {
 			return res, err
+		}
+		if kind == KindConflict {
+			fresh, err := tx.indexConflictRecord(op.Key)
+			if err != nil {
+				return res, err
+			}
+			if fresh {
+				res.Conflicts++
+			}
 		}
 		res.Applied++
 		pos := tx.btx.Bucket(bLog).Sequence()
