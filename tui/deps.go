@@ -128,3 +128,33 @@ type SyncStatus struct {
 	// Err is the last sync error, if any.
 	Err string
 }
+
+// ConflictSource lists and resolves sync conflicts (same-field clashes
+// between two desks' writes). cmd/movedesk adapts the store to it.
+type ConflictSource interface {
+	// Conflicts returns the open conflicts.
+	Conflicts() ([]ConflictView, error)
+	// Resolve resolves conflict id as actor in one transaction; take is
+	// "winner", "loser" or a literal value (a bare word is a string).
+	Resolve(actor, id, take string) error
+}
+
+// ConflictView is one open conflict as the conflicts screen shows it.
+type ConflictView struct {
+	ID     string
+	Case   string // case number ("" for a record outside cases)
+	Record string // the record within the case: "case", "traveller/2" ...
+	Field  string
+	// Winner is the side in force; Loser the one it replaced.
+	Winner, Loser ConflictSide
+	// At is when the clash was found.
+	At time.Time
+}
+
+// ConflictSide is one of the two writes of a conflict.
+type ConflictSide struct {
+	Value string // as JSON text
+	Actor string
+	Desk  string
+	When  time.Time
+}

@@ -80,6 +80,24 @@ func helpStates() []state {
 			keys(t, m, "i", "j")
 			return m
 		}},
+		{"conflicts list", func(t *testing.T) *Model {
+			m := newConflictModel(t, conflictFixture())
+			openConflicts(t, m)
+			keys(t, m, "j")
+			return m
+		}},
+		{"conflicts detail", func(t *testing.T) *Model {
+			m := newConflictModel(t, conflictFixture())
+			openConflicts(t, m)
+			keys(t, m, "enter")
+			return m
+		}},
+		{"conflicts typing", func(t *testing.T) *Model {
+			m := newConflictModel(t, conflictFixture())
+			openConflicts(t, m)
+			keys(t, m, "e")
+			return m
+		}},
 	}
 }
 

@@ -23,6 +23,8 @@ type KeyMap struct {
 	NextField, PrevField, Save, AddSegment, RemoveSegment, Toggle, Confirm, Deny key.Binding
 	// ABN screen
 	Issue, MarkSent, CancelNotice, Depart, PrevVersion, NextVersion key.Binding
+	// Sync conflicts
+	Conflicts, Details, KeepWinner, TakeLoser, EnterValue key.Binding
 }
 
 // DefaultKeyMap returns the standard bindings.
@@ -72,6 +74,12 @@ func DefaultKeyMap() KeyMap {
 		Depart:       b([]string{"D"}, "D", "departure notice"),
 		PrevVersion:  b([]string{"[", "left"}, "[", "prev version"),
 		NextVersion:  b([]string{"]", "right"}, "]", "next version"),
+
+		Conflicts:  b([]string{"C"}, "C", "sync conflicts"),
+		Details:    b([]string{"enter", "right"}, "enter/→", "details"),
+		KeepWinner: b([]string{"w"}, "w", "keep winner"),
+		TakeLoser:  b([]string{"l"}, "l", "take other"),
+		EnterValue: b([]string{"e"}, "e", "type value"),
 	}
 }
 
@@ -90,6 +98,8 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"confirm": &k.Confirm, "deny": &k.Deny,
 		"issue": &k.Issue, "mark_sent": &k.MarkSent, "cancel_notice": &k.CancelNotice, "depart": &k.Depart,
 		"prev_version": &k.PrevVersion, "next_version": &k.NextVersion,
+		"conflicts": &k.Conflicts, "details": &k.Details, "keep_winner": &k.KeepWinner,
+		"take_loser": &k.TakeLoser, "enter_value": &k.EnterValue,
 	}
 }
 

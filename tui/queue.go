@@ -415,6 +415,8 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 		if no := q.CurrentCase(); no != "" {
 			return msgCmd(ABNMsg{Number: no})
 		}
+	case key.Matches(kp, k.Conflicts):
+		return msgCmd(ConflictsMsg{})
 	default:
 		q.move(kp)
 	}
@@ -466,7 +468,7 @@ func (q *queueScreen) KeyMap() help.KeyMap {
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp},
 			{k.NextTab, k.PrevTab, k.Sort, k.Reverse, k.Filter, withHelp(k.Back, "clear filter")},
-			{k.Open, k.Book, k.ABN, k.Command, k.Help, k.Quit, k.ForceQuit},
+			{k.Open, k.Book, k.ABN, k.Conflicts, k.Command, k.Help, k.Quit, k.ForceQuit},
 		},
 	}
 }

@@ -43,6 +43,9 @@ type Options struct {
 	// (templates, the quote engine's findings); nil judges without them, so
 	// the booking-findings item stays open.
 	Gate func(f *booking.CaseFile) booking.GateInput
+	// Conflicts lists and resolves sync conflicts; nil shows "sync is not
+	// configured" on the conflicts screen.
+	Conflicts ConflictSource
 }
 
 // Model is the root model: it routes messages to the screen on top of a
@@ -252,6 +255,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(newFormScreen(m.env(), msg.Number))
 	case ABNMsg:
 		return m, m.push(newABNScreen(m.env(), msg.Number))
+	case ConflictsMsg:
+		return m, m.push(newConflictsScreen(m.keys, m.st, m.opt.Conflicts, m.opt.User))
 	case QueueMsg:
 		m.stack = m.stack[:1]
 		if err := m.queue.selectQueue(msg.Name); err != nil {
@@ -351,7 +356,7 @@ func (m *Model) back(quit bool) tea.Cmd {
 }
 
 // commands the command bar knows, for completion.
-var commandNames = []string{"open", "book", "abn", "queue", "q", "quit", "help"}
+var commandNames = []string{"open", "book", "abn", "queue", "conflicts", "q", "quit", "help"}
 
 func (m *Model) commandKey(kp tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
@@ -450,6 +455,8 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	case "help":
 		m.showHelp = true
 		return nil
+	case "conflicts":
+		return msgCmd(ConflictsMsg{})
 	case "queue":
 		if arg == "" {
 			return errCmd(fmt.Errorf(":queue needs a name (%s)", strings.Join(m.queue.slugs(), ", ")))
@@ -516,7 +523,7 @@ func (m *Model) render() string {
 	if m.showHelp {
 		m.help.ShowAll = true
 		b.WriteString(clip(m.st.Title.Render("Keys: "+m.top().Title())+"\n\n"+m.help.View(m.top().KeyMap())+
-			"\n\n"+m.st.Muted.Render("Commands: :open CASE  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :q"), m.w, m.bodyHeight()))
+			"\n\n"+m.st.Muted.Render("Commands: :open CASE  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :conflicts  :q"), m.w, m.bodyHeight()))
 		m.help.ShowAll = false
 	} else {
 		b.WriteString(m.top().View())
@@ -589,7 +596,7 @@ func (m *Model) syncText() string {
 	case !m.syncSeen || !s.Configured:
 		return "sync: not configured"
 	case s.Progress >= 0 && s.Progress < 1 && s.Online:
-		return fmt.Sprintf("sync %d%%", int(s.Progress*100))
+		return "sync " + progressBar(s.Progress, 10)
 	case !s.Online:
 		t := "offline"
 		if s.Waiting > 0 {
@@ -608,6 +615,14 @@ func (m *Model) syncText() string {
 		t += fmt.Sprintf(", %s %d conflicts", m.st.WarnGlyph, s.Conflicts)
 	}
 	return t
+}
+
+// progressBar draws p (0 to 1) as a bar of cells cells and a percentage,
+// "▕████░░░░░░▏ 42%": plain glyphs, so it reads without colour.
+func progressBar(p float64, cells int) string {
+	p = min(max(p, 0), 1)
+	full := int(p * float64(cells))
+	return fmt.Sprintf("▕%s%s▏%3d%%", strings.Repeat("█", full), strings.Repeat("░", cells-full), int(p*100))
 }
 
 func (m *Model) footer() string {

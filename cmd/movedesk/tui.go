@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -80,6 +81,7 @@ func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
 	return tui.Options{
 		Source: storeSource{s}, Quoter: q, User: a.cfg.User, Office: a.cfg.Office,
 		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: actions, Gate: gate,
+		Conflicts: storeConflicts{s},
 	}, nil
 }
 
@@ -118,6 +120,37 @@ func (ss storeSource) History(no string) ([]tui.HistoryEntry, error) {
 
 func (ss storeSource) Update(actor string, fn func(tx tui.Tx) error) error {
 	return ss.s.Update(actor, func(tx *store.Tx) error { return fn(tx) })
+}
+
+// storeConflicts adapts *store.Store to tui.ConflictSource, with the same
+// calls as `movedesk conflicts list|resolve`.
+type storeConflicts struct{ s *store.Store }
+
+func (sc storeConflicts) Conflicts() ([]tui.ConflictView, error) {
+	cs, err := sc.s.Conflicts(false)
+	out := make([]tui.ConflictView, len(cs))
+	side := func(sd store.Side) tui.ConflictSide {
+		return tui.ConflictSide{Value: string(sd.Value), Actor: sd.Actor, Desk: sd.Desk, When: sd.HLC.Time()}
+	}
+	for i, c := range cs {
+		no, kind := booking.SplitKey(c.Key)
+		rec := c.Key // a record outside cases: its whole key
+		if rest, ok := strings.CutPrefix(c.Key, no+"/"); ok && no != "" {
+			rec = rest
+		} else if no != "" {
+			rec = kind
+		}
+		out[i] = tui.ConflictView{ID: c.ID, Case: no, Record: rec, Field: c.Field,
+			Winner: side(c.Winner), Loser: side(c.Loser), At: c.At}
+	}
+	return out, err
+}
+
+func (sc storeConflicts) Resolve(actor, id, take string) error {
+	return sc.s.Update(actor, func(tx *store.Tx) error {
+		_, err := tx.ResolveConflict(id, take)
+		return err
+	})
 }
 
 // storeQuoter adapts the tariff engine to tui.Quoter.
