@@ -18,6 +18,11 @@ type Status struct {
 	Err       string
 }
 
+// DefaultMaxBackoff caps the retry wait while the hub is unreachable: a
+// failed attempt costs a connection attempt, and the desk should notice the
+// link's return within this long, not an interval later.
+const DefaultMaxBackoff = 30 * time.Second
+
 // Loop syncs in the background, shaped like litestream's replica monitor: a
 // ticker plus the store's change notifications, capped exponential backoff
 // after errors, and context cancellation.
@@ -27,7 +32,9 @@ type Loop struct {
 	Hub      string
 	Token    string
 	Interval time.Duration // between syncs when idle (default 2m)
-	// MaxBackoff caps the wait after errors (default Interval).
+	// MaxBackoff caps the wait after errors (default DefaultMaxBackoff, or
+	// Interval if shorter): it bounds how long a returning link goes
+	// unnoticed.
 	MaxBackoff time.Duration
 	// Debounce delays a sync after a local change so bursts go together.
 	Debounce time.Duration
@@ -43,7 +50,7 @@ func (l *Loop) Run(ctx context.Context) error {
 	}
 	maxBackoff := l.MaxBackoff
 	if maxBackoff <= 0 {
-		maxBackoff = interval
+		maxBackoff = min(interval, DefaultMaxBackoff)
 	}
 	debounce := l.Debounce
 	if debounce <= 0 {

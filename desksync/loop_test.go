@@ -2,6 +2,9 @@ package desksync_test
 
 import (
 	"context"
+	"net"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +40,59 @@ func TestLoopSyncsOnChange(t *testing.T) {
 	edit(t, a.s, cases[0], "notes", "loop")
 	wait(func(s desksync.Status) bool { return s.Waiting == 1 })
 	wait(func(s desksync.Status) bool { return s.Online && s.Waiting == 0 && s.Progress < 0 })
+	cancel()
+	if err := <-done; err != context.Canceled {
+		t.Fatal(err)
+	}
+}
+
+// TestLoopNoticesTheLinkReturn: with the hub unreachable the loop reports
+// offline and retries with capped backoff; once the hub answers again the
+// waiting edit goes up without waiting for the (hour-long) interval.
+func TestLoopNoticesTheLinkReturn(t *testing.T) {
+	h := newHub(t)
+	a := newDesk(t, h, "RBA", "rba-1")
+	cases := fill(t, a.s, 2, "RBA", 13)
+	addr := strings.TrimPrefix(h.srv.URL, "http://")
+	h.srv.Close() // the link is down
+	edit(t, a.s, cases[0], "notes", "written offline")
+
+	ch := make(chan desksync.Status, 64)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	l := &desksync.Loop{Store: a.s, Hub: "http://" + addr, Token: a.token, Interval: time.Hour,
+		MaxBackoff: 200 * time.Millisecond, Debounce: 10 * time.Millisecond, Status: ch}
+	go func() { done <- l.Run(ctx) }()
+	wait := func(what string, ok func(desksync.Status) bool) {
+		t.Helper()
+		deadline := time.After(10 * time.Second)
+		for {
+			select {
+			case s := <-ch:
+				if ok(s) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("loop never reported %s", what)
+			}
+		}
+	}
+	wait("offline", func(s desksync.Status) bool { return !s.Online && s.Err != "" && s.Waiting > 0 })
+
+	srv := httptest.NewUnstartedServer(h.h.Handler())
+	srv.Listener.Close()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Listener = ln
+	srv.Start()
+	defer srv.Close()
+	wait("online with nothing waiting", func(s desksync.Status) bool { return s.Online && s.Waiting == 0 && !s.LastSync.IsZero() })
+	if got := fieldNow(h.store, cases[0], "notes"); got != `"written offline"` {
+		t.Fatalf("hub notes %s", got)
+	}
 	cancel()
 	if err := <-done; err != context.Canceled {
 		t.Fatal(err)
