@@ -80,6 +80,8 @@ func NewRecord(kind string) Record {
 		return &Counselling{}
 	case KindTravelBag:
 		return &TravelBag{}
+	case KindTemplates:
+		return &TemplatesRecord{}
 	}
 	return nil
 }

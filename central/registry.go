@@ -59,14 +59,20 @@ func readRegistry(dir string) (registryFile, error) {
 }
 
 func writeRegistry(dir string, r registryFile) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".desks-*.json")
+	return writeAtomic(dir, RegistryFile, append(b, '\n'))
+}
+
+// writeAtomic writes dir/name by way of a synced temporary file renamed into
+// place, so a reader (the running hub) never sees half a file.
+func writeAtomic(dir, name string, data []byte) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
 		return err
 	}
@@ -75,7 +81,7 @@ func writeRegistry(dir string, r registryFile) error {
 		f.Close()
 		return err
 	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
+	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err
 	}
@@ -86,7 +92,7 @@ func writeRegistry(dir string, r registryFile) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), filepath.Join(dir, RegistryFile))
+	return os.Rename(f.Name(), filepath.Join(dir, name))
 }
 
 // AddDesk registers a desk and returns its token (shown once).

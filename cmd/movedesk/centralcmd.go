@@ -15,9 +15,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"movedesk/booking"
 	"movedesk/central"
 	"movedesk/desksync"
 	"movedesk/store"
+	"movedesk/tariffs"
 	"movedesk/tui"
 )
 
@@ -48,6 +50,9 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 			}
 			defer s.Close()
 			h := central.New(s, a.cfg.Data)
+			watchDone := make(chan struct{})
+			defer close(watchDone)
+			go h.WatchPublications(watchDone, time.Second)
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return err
@@ -75,7 +80,7 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 
 // newCentralHubCmd: `movedesk hub desk add|list|revoke`.
 func newCentralHubCmd(a *app) *cobra.Command {
-	hub := &cobra.Command{Use: "hub", Short: "Administer the central hub (desk registry)"}
+	hub := &cobra.Command{Use: "hub", Short: "Administer the central hub: desk registry, publications"}
 	desk := &cobra.Command{Use: "desk", Short: "Register, list and revoke desks"}
 	dataDir := func(cmd *cobra.Command) (string, error) {
 		if err := a.load(cmd); err != nil {
@@ -156,7 +161,7 @@ func newCentralHubCmd(a *app) *cobra.Command {
 		},
 	}
 	desk.AddCommand(add, list, revoke)
-	hub.AddCommand(desk)
+	hub.AddCommand(desk, newHubPublishCmd(a))
 	return hub
 }
 
@@ -186,6 +191,7 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 					}
 					fmt.Fprintf(errOut, "\rsync %s %d/%d", bar(done, total, 30), done, total)
 				}
+				before := sharedState(s)
 				r, err := (&desksync.Client{Actor: a.cfg.User}).Sync(cmd.Context(), s, hubURL, token, progress)
 				if !quiet {
 					fmt.Fprintln(errOut)
@@ -196,6 +202,13 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 				w, _ := s.Waiting()
 				fmt.Fprintf(cmd.OutOrStdout(), "pushed %d, pulled %d (%d applied), %d new conflicts, %d open; %d waiting; %d requests, %s\n",
 					r.Pushed, r.Pulled, r.Applied, r.Conflicts, s.OpenConflicts(), w, r.Requests, humanBytes(r.Bytes))
+				after := sharedState(s)
+				if after.tariff != before.tariff {
+					fmt.Fprintf(cmd.OutOrStdout(), "tariff version %s is now active (published by %s)\n", after.tariff, after.tariffBy)
+				}
+				if after.templates != before.templates {
+					fmt.Fprintf(cmd.OutOrStdout(), "duty templates version %d now apply (published by %s)\n", after.templates, after.templatesBy)
+				}
 				return nil
 			})
 		},
@@ -204,6 +217,29 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 	c.Flags().StringVar(&token, "token", "", "desk token (config sync.token)")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress line")
 	return c
+}
+
+// shared is what the hub publishes to every desk, as this desk has it.
+type shared struct {
+	tariff, tariffBy string
+	templates        int
+	templatesBy      string
+}
+
+func sharedState(s *store.Store) shared {
+	var sh shared
+	_ = s.View(func(tx *store.Tx) error {
+		var act tariffs.ActiveRecord
+		if ok, _ := tx.Get(tariffs.ActiveKey, &act); ok {
+			sh.tariff, sh.tariffBy = act.Version, act.ActivatedBy
+		}
+		var t booking.TemplatesRecord
+		if ok, _ := tx.Get(booking.TemplatesKey, &t); ok {
+			sh.templates, sh.templatesBy = t.Version, t.PublishedBy
+		}
+		return nil
+	})
+	return sh
 }
 
 func bar(done, total, width int) string {

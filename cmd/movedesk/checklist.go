@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -19,25 +22,92 @@ import (
 // Duties before departure: checklists, escorts, exit permits, custody,
 // counselling, and the gated move to ready-to-depart.
 
-// templates parses the configured duty templates (already checked at load).
-func (a *app) templates() (*booking.Templates, error) {
-	return booking.ParseTemplates(a.cfg.Templates, a.cfg.Programmes)
+// templates returns the duty templates this desk works with: the embedded
+// defaults, then the templates the hub published (they arrive by sync), then
+// the desk's own configuration.
+func (a *app) templates(s *store.Store) (*booking.Templates, error) {
+	tpl, warn, err := a.templateSource(s).get()
+	if warn != "" {
+		fmt.Fprintln(a.err, "warning:", warn)
+	}
+	return tpl, err
 }
 
-// gateFunc returns what the gate needs for a case: the configured templates
+func (a *app) templateSource(s *store.Store) *templateSource {
+	return &templateSource{a: a, s: s}
+}
+
+// templateSource caches the effective templates until the published record
+// changes (sync may bring a new one while the app runs).
+type templateSource struct {
+	a *app
+	s *store.Store
+
+	mu   sync.Mutex
+	have bool
+	raw  []byte
+	tpl  *booking.Templates
+	warn string
+}
+
+func (ts *templateSource) get() (*booking.Templates, string, error) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	var raw []byte
+	if err := ts.s.View(func(tx *store.Tx) error {
+		var err error
+		raw, _, err = tx.GetRaw(booking.TemplatesKey)
+		return err
+	}); err != nil {
+		return nil, "", err
+	}
+	if ts.have && bytes.Equal(raw, ts.raw) {
+		return ts.tpl, ts.warn, nil
+	}
+	cfg := ts.a.cfg
+	var pub *booking.TemplatesRecord
+	if raw != nil {
+		pub = &booking.TemplatesRecord{}
+		if err := json.Unmarshal(raw, pub); err != nil {
+			pub = nil
+		}
+	}
+	tpl, err := booking.EffectiveTemplates(pub, cfg.Templates, cfg.Programmes)
+	warn := ""
+	if err != nil && pub != nil {
+		// A publication this build cannot read must not stop the desk.
+		warn = fmt.Sprintf("templates version %d published by the hub do not apply here (%v); using the defaults and this desk's config", pub.Version, err)
+		tpl, err = booking.ParseTemplates(cfg.Templates, cfg.Programmes)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	ts.have, ts.raw, ts.tpl, ts.warn = true, raw, tpl, warn
+	return tpl, warn, nil
+}
+
+// gateFunc returns what the gate needs for a case: the effective templates
 // and the quote engine's blocking findings for its active booking, computed
 // now with the active tariff version and the configured rules.
 func (a *app) gateFunc(s *store.Store) (func(f *booking.CaseFile) booking.GateInput, error) {
-	tpl, err := a.templates()
+	src := a.templateSource(s)
+	tpl, warn, err := src.get()
 	if err != nil {
 		return nil, err
+	}
+	if warn != "" {
+		fmt.Fprintln(a.err, "warning:", warn)
 	}
 	q, err := newQuoter(s, a.cfg.Rules)
 	if err != nil {
 		return nil, err
 	}
 	return func(f *booking.CaseFile) booking.GateInput {
-		return booking.GateInput{Templates: tpl, Findings: q.blockingFindings(f), FindingsChecked: true}
+		t := tpl
+		if cur, _, err := src.get(); err == nil {
+			t = cur
+		}
+		return booking.GateInput{Templates: t, Findings: q.blockingFindings(f), FindingsChecked: true}
 	}, nil
 }
 
@@ -53,7 +123,8 @@ func (q *storeQuoter) quoteBooking(f *booking.CaseFile, b *booking.Booking) tari
 			}
 		}
 	}
-	return tariffs.Quote(q.set, tariffs.QuoteRequest{Segments: b.Segments, Travellers: ts, Documents: docs,
+	set, _ := q.current()
+	return tariffs.Quote(set, tariffs.QuoteRequest{Segments: b.Segments, Travellers: ts, Documents: docs,
 		Programme: f.Case.Programme, BookingDate: b.BookedOn, EscortSeats: b.EscortSeats, Rules: &q.rules})
 }
 
@@ -199,7 +270,7 @@ Each toggle is one change recorded with who and when.`,
 		Args: exactArgs(3, "CASE CHECKLIST ITEM"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withWrite(cmd, func(s *store.Store) error {
-				tpl, err := a.templates()
+				tpl, err := a.templates(s)
 				if err != nil {
 					return err
 				}
@@ -292,7 +363,7 @@ func newEscortListCmd(a *app) *cobra.Command {
 
 // rankEscorts ranks the pool for the active booking of case no.
 func (a *app) rankEscorts(s *store.Store, no string, pool []booking.Escort) ([]booking.EscortCandidate, error) {
-	tpl, err := a.templates()
+	tpl, err := a.templates(s)
 	if err != nil {
 		return nil, err
 	}
@@ -430,7 +501,7 @@ requires the return). The booking's escort seats are raised and re-priced.`,
 				as.Return = append(as.Return, sg)
 			}
 			return a.withWrite(cmd, func(s *store.Store) error {
-				tpl, err := a.templates()
+				tpl, err := a.templates(s)
 				if err != nil {
 					return err
 				}

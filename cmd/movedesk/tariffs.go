@@ -583,16 +583,8 @@ explained; ` + "`movedesk tariffs activate VERSION`" + ` switches back.`,
 			}
 			files := map[string]string{}
 			if info.IsDir() {
-				names, err := filepath.Glob(filepath.Join(path, "*.csv"))
-				if err != nil {
+				if files, err = readTariffDir(path); err != nil {
 					return err
-				}
-				for _, n := range names {
-					b, err := os.ReadFile(n)
-					if err != nil {
-						return err
-					}
-					files[filepath.Base(n)] = string(b)
 				}
 			} else {
 				base := filepath.Base(path)
@@ -618,19 +610,9 @@ explained; ` + "`movedesk tariffs activate VERSION`" + ` switches back.`,
 					return err
 				}
 			}
-			set, err := tariffs.Parse(files)
+			set, err := parseTariffFiles(files, path, a.err)
 			if err != nil {
-				var te tariffs.TableErrors
-				if errors.As(err, &te) {
-					for _, e := range te {
-						fmt.Fprintln(a.err, e)
-					}
-					return fmt.Errorf("%d error(s) in %s; nothing imported, the active version is unchanged", len(te), path)
-				}
 				return err
-			}
-			if set.Version == tariffs.EmbeddedVersion {
-				return fmt.Errorf("version %s is reserved for the embedded tables; give another --version", set.Version)
 			}
 			s, err := a.open(cmd)
 			if err != nil {
@@ -674,6 +656,42 @@ explained; ` + "`movedesk tariffs activate VERSION`" + ` switches back.`,
 	c.Flags().StringVar(&effective, "effective", "", "effective date YYYY-MM-DD (overrides version.csv; default today)")
 	c.Flags().StringVar(&description, "description", "", "description (overrides version.csv)")
 	return c
+}
+
+// readTariffDir reads the table files (*.csv) of a directory.
+func readTariffDir(path string) (map[string]string, error) {
+	names, err := filepath.Glob(filepath.Join(path, "*.csv"))
+	if err != nil {
+		return nil, err
+	}
+	files := map[string]string{}
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		files[filepath.Base(n)] = string(b)
+	}
+	return files, nil
+}
+
+// parseTariffFiles parses a table set, printing every table error to errOut.
+func parseTariffFiles(files map[string]string, path string, errOut io.Writer) (*tariffs.Set, error) {
+	set, err := tariffs.Parse(files)
+	if err != nil {
+		var te tariffs.TableErrors
+		if errors.As(err, &te) {
+			for _, e := range te {
+				fmt.Fprintln(errOut, e)
+			}
+			return nil, fmt.Errorf("%d error(s) in %s; nothing imported, the active version is unchanged", len(te), path)
+		}
+		return nil, err
+	}
+	if set.Version == tariffs.EmbeddedVersion {
+		return nil, fmt.Errorf("version %s is reserved for the embedded tables; give another --version", set.Version)
+	}
+	return set, nil
 }
 
 // overrideVersion rewrites version.csv from the flags, keeping what the

@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -153,44 +154,76 @@ func (sc storeConflicts) Resolve(actor, id, take string) error {
 	})
 }
 
-// storeQuoter adapts the tariff engine to tui.Quoter.
+// storeQuoter adapts the tariff engine to tui.Quoter. It follows the active
+// version, so a version the hub publishes is used as soon as sync brings it.
 type storeQuoter struct {
-	set   *tariffs.Set
+	s     *store.Store
 	rules tariffs.Rules
+
+	mu      sync.Mutex
+	version string // active version loaded
+	set     *tariffs.Set
 }
 
 // newQuoter loads the active tariff version from the open store (or the
 // embedded tables when none was activated).
 func newQuoter(s *store.Store, rules tariffs.Rules) (*storeQuoter, error) {
-	set, err := tariffs.Embedded()
-	if err != nil {
+	q := &storeQuoter{s: s, rules: rules}
+	if _, err := q.current(); err != nil {
 		return nil, err
 	}
-	err = s.View(func(tx *store.Tx) error {
-		st, err := readTariffState(tx)
-		if err != nil || st.active == "" || st.active == tariffs.EmbeddedVersion {
+	return q, nil
+}
+
+// current returns the active table set, loading it when the active version
+// changed since the last call. A version that does not parse is an error on
+// first load; later, the set in use is kept.
+func (q *storeQuoter) current() (*tariffs.Set, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var act tariffs.ActiveRecord
+	var rec *tariffs.SetRecord
+	err := q.s.View(func(tx *store.Tx) error {
+		if _, err := tx.Get(tariffs.ActiveKey, &act); err != nil {
 			return err
 		}
-		rec := &tariffs.SetRecord{}
-		ok, err := tx.Get(tariffs.SetKey(st.active), rec)
-		if err != nil || !ok {
-			return err
+		if act.Version == "" {
+			act.Version = tariffs.EmbeddedVersion
 		}
-		active, err := rec.Set()
-		if err != nil {
-			return fmt.Errorf("active tariff version %s does not parse: %w", st.active, err)
+		if q.set != nil && act.Version == q.version || act.Version == tariffs.EmbeddedVersion {
+			return nil
 		}
-		set = active
-		return nil
+		rec = &tariffs.SetRecord{}
+		ok, err := tx.Get(tariffs.SetKey(act.Version), rec)
+		if !ok {
+			rec = nil
+		}
+		return err
 	})
-	if err != nil {
-		return nil, err
+	if err == nil && (q.set == nil || act.Version != q.version) {
+		var set *tariffs.Set
+		if rec != nil {
+			set, err = rec.Set()
+			if err != nil {
+				err = fmt.Errorf("active tariff version %s does not parse: %w", act.Version, err)
+			}
+		} else {
+			// No such version stored: the embedded tables, as before activation.
+			set, err = tariffs.Embedded()
+		}
+		if err == nil {
+			q.set, q.version = set, act.Version
+		}
 	}
-	return &storeQuoter{set: set, rules: rules}, nil
+	if err != nil && q.set != nil {
+		return q.set, nil
+	}
+	return q.set, err
 }
 
 func (q *storeQuoter) Quote(req tui.QuoteRequest) tui.Quote {
-	res := tariffs.Quote(q.set, tariffs.QuoteRequest{
+	set, _ := q.current() // loaded once at start, so never nil
+	res := tariffs.Quote(set, tariffs.QuoteRequest{
 		Segments: req.Segments, Travellers: req.Travellers, Documents: req.Documents,
 		Programme: req.Programme, BookingDate: req.BookingDate, BookedAt: time.Now(),
 		EscortSeats: req.EscortSeats, Rules: &q.rules,

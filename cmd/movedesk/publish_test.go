@@ -1,0 +1,137 @@
+package main
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"movedesk/central"
+	"movedesk/store"
+	"movedesk/tariffs"
+)
+
+// tariffDir writes the embedded tables to a directory, as an office would
+// prepare a new version.
+func tariffDir(t *testing.T) string {
+	t.Helper()
+	set, err := tariffs.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, text := range set.Texts() {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const hubTemplates = `# published by the central office
+templates:
+  default:
+    counselling:
+      - {key: hub-briefing, label: Central office briefing on the journey}
+  AVRR:
+    exit_permit_required: true
+`
+
+// TestHubPublish: templates published with the hub stopped and a tariff
+// version published while it runs both reach a desk by its next sync, and
+// the desk's checklists and quotes use them. Bad publications change nothing.
+func TestHubPublish(t *testing.T) {
+	hubDir := filepath.Join(t.TempDir(), "hub")
+	code, out, e := cli(t, "hub", "desk", "add", "--data", hubDir, "--office", "RBA", "--name", "rba-1")
+	if code != 0 {
+		t.Fatalf("desk add: %d %s", code, e)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	tok := lines[len(lines)-1]
+
+	tplFile := filepath.Join(t.TempDir(), "templates.yaml")
+	os.WriteFile(tplFile, []byte(hubTemplates), 0o600)
+	// The hub is stopped: the command applies the publication itself.
+	if code, out, e := cli(t, "hub", "publish", "templates", tplFile, "--data", hubDir); code != 0 || !strings.Contains(out, "templates version 1 published") {
+		t.Fatalf("publish templates: %d %q %q", code, out, e)
+	}
+	// A misspelt key is named with the file; nothing is queued.
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("default:\n  counseling: []\n"), 0o600)
+	if code, _, e := cli(t, "hub", "publish", "templates", bad, "--data", hubDir); code == 0 || !strings.Contains(e, "bad.yaml: templates.default.counseling") {
+		t.Fatalf("bad templates: %d %q", code, e)
+	}
+
+	// Now the hub runs (it holds the store lock) and applies the queue.
+	hs, err := store.Open(hubDir, store.Options{Desk: "hub"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hs.Close()
+	h := central.New(hs, hubDir)
+	h.Log = func(string, ...any) {}
+	done := make(chan struct{})
+	watched := make(chan struct{})
+	go func() { h.WatchPublications(done, 50*time.Millisecond); close(watched) }()
+	defer func() { close(done); <-watched }()
+	srv := httptest.NewServer(h.Handler())
+	defer srv.Close()
+
+	tdir := tariffDir(t)
+	code, out, e = cli(t, "hub", "publish", "tariffs", tdir, "--version", "HIT-2027A", "--effective", "2026-12-01", "--data", hubDir)
+	if code != 0 || !strings.Contains(out, "tariff version HIT-2027A published") || !strings.Contains(e, "hub is running") {
+		t.Fatalf("publish tariffs to a running hub: %d %q %q", code, out, e)
+	}
+	// The same version with other tables is refused by the hub.
+	fares := filepath.Join(tdir, tariffs.FileFares)
+	b, _ := os.ReadFile(fares)
+	os.WriteFile(fares, []byte(strings.Replace(string(b), ",6801.00,", ",6900.00,", 1)), 0o600)
+	code, _, e = cli(t, "hub", "publish", "tariffs", tdir, "--version", "HIT-2027A", "--data", hubDir)
+	if code == 0 || !strings.Contains(e, "refused") || !strings.Contains(e, "versions never change") {
+		t.Fatalf("republish with other tables: %d %q", code, e)
+	}
+	// A table error is reported with file and line before anything is queued.
+	os.WriteFile(fares, []byte(strings.Replace(string(b), ",6801.00,", ",68o1.00,", 1)), 0o600)
+	if code, _, e := cli(t, "hub", "publish", "tariffs", tdir, "--version", "HIT-2027B", "--data", hubDir); code == 0 || !strings.Contains(e, "fares.csv:") {
+		t.Fatalf("bad tables: %d %q", code, e)
+	}
+	if ids, _ := central.PendingPublications(hubDir); len(ids) != 0 {
+		t.Fatalf("publications left queued: %v", ids)
+	}
+
+	deskDir := filepath.Join(t.TempDir(), "desk")
+	if code, _, e := cli(t, "demo", "--data", deskDir, "--cases", "5", "--office", "RBA", "--today", "2026-11-22"); code != 0 {
+		t.Fatalf("demo: %s", e)
+	}
+	code, out, e = cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok)
+	if code != 0 || !strings.Contains(out, "tariff version HIT-2027A is now active") || !strings.Contains(out, "duty templates version 1 now apply") {
+		t.Fatalf("sync: %d %q %q", code, out, e)
+	}
+	if code, out, _ := cli(t, "tariffs", "list", "--data", deskDir); code != 0 || !strings.Contains(out, "HIT-2027A") {
+		t.Fatalf("tariffs list at the desk: %d %s", code, out)
+	}
+	// The desk's checklists use the published counselling topics.
+	code, out, _ = cli(t, "case", "list", "--json", "--data", deskDir)
+	no := between(out, `"number":"`, `"`)
+	if code, out, e := cli(t, "checklist", "show", no, "--data", deskDir); code != 0 || !strings.Contains(out, "Central office briefing") {
+		t.Fatalf("checklist show %s: %d %q %q", no, code, out, e)
+	}
+	// Switching back is published the same way.
+	if code, out, e := cli(t, "hub", "publish", "tariffs", "--activate", tariffs.EmbeddedVersion, "--data", hubDir); code != 0 || !strings.Contains(out, "active (previous HIT-2027A)") {
+		t.Fatalf("activate: %d %q %q", code, out, e)
+	}
+	if code, out, _ := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok); code != 0 || !strings.Contains(out, "tariff version "+tariffs.EmbeddedVersion+" is now active") {
+		t.Fatalf("sync after activate: %d %q", code, out)
+	}
+}
+
+func between(s, from, to string) string {
+	_, rest, ok := strings.Cut(s, from)
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(rest, to)
+	return v
+}
