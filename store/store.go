@@ -184,10 +184,19 @@ func checkCodec(m *bolt.Bucket, dir string, codec Codec) error {
 	return nil
 }
 
+// inUseError names the store another process holds; it is ErrInUse.
+type inUseError struct{ dir string }
+
+func (e *inUseError) Error() string {
+	return "store " + e.dir + " is in use by another movedesk process (close it, or wait for it to finish)"
+}
+
+func (e *inUseError) Is(target error) bool { return target == ErrInUse }
+
 func openError(dir string, err error) error {
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
-		return fmt.Errorf("store %s is in use by another movedesk process: %w", dir, ErrInUse)
+		return &inUseError{dir}
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
 		return fmt.Errorf("%s is not a movedesk store or is corrupt: %v; refusing to touch it", filepath.Join(dir, FileName), err)
 	}

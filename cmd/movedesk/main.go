@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"movedesk/booking"
+	"movedesk/central"
 	"movedesk/config"
 	"movedesk/store"
 )
@@ -144,7 +145,20 @@ func (a *app) open(cmd *cobra.Command) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk, Codec: codec})
+	return hubHint(a.cfg.Data)(store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk, Codec: codec}))
+}
+
+// hubHint points at `hub publish` when the store in use is a hub's: the
+// running hub holds it, and publishing is how the office writes to it then.
+func hubHint(dir string) func(*store.Store, error) (*store.Store, error) {
+	return func(s *store.Store, err error) (*store.Store, error) {
+		if errors.Is(err, store.ErrInUse) {
+			if _, serr := os.Stat(filepath.Join(dir, central.RegistryFile)); serr == nil {
+				err = fmt.Errorf("%w; this is a hub's store: while the hub runs, publish tariffs and templates with `movedesk hub publish`", err)
+			}
+		}
+		return s, err
+	}
 }
 
 // codec returns the store codec the configuration asks for.
@@ -176,7 +190,7 @@ func (a *app) openRead(cmd *cobra.Command) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(a.cfg.Data, store.Options{ReadOnly: true, Codec: codec})
+	return hubHint(a.cfg.Data)(store.Open(a.cfg.Data, store.Options{ReadOnly: true, Codec: codec}))
 }
 
 // withRead runs fn on the existing store opened read-only, then closes it.
