@@ -55,6 +55,25 @@ type Clock struct {
 	mu   sync.Mutex
 	last HLC
 	now  func() time.Time
+	// offset corrects a desk's wall clock to the hub's (see SetOffset).
+	offset time.Duration
+}
+
+// SetOffset makes the clock read the wall clock plus d: a desk whose clock
+// is wrong still stamps its writes in the hub's time, so its edits neither
+// win nor lose every clash, and its timestamps do not drag every replica's
+// clock into the future.
+func (c *Clock) SetOffset(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset = d
+}
+
+// Offset returns the correction in use.
+func (c *Clock) Offset() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.offset
 }
 
 // NewClock returns a clock that starts after last (the highest timestamp
@@ -88,7 +107,7 @@ func (c *Clock) Last() HLC {
 }
 
 func (c *Clock) advance(remote HLC) HLC {
-	wall := MakeHLC(c.now().UnixMilli(), 0)
+	wall := MakeHLC(c.now().Add(c.offset).UnixMilli(), 0)
 	next := max(wall, c.last+1, remote+1)
 	c.last = next
 	return next

@@ -29,7 +29,14 @@ type Client struct {
 	Chunk int
 	// Actor is recorded on the desk's sync writes (default "sync").
 	Actor string
+	// Now is the desk's wall clock (nil: time.Now), compared with the hub's.
+	Now func() time.Time
 }
+
+// SkewTolerance is how far the desk's clock may be off the hub's before its
+// writes are stamped in hub time instead (see change.Clock.SetOffset). The
+// hub's Date header has 1 s resolution; a smaller error does not matter.
+const SkewTolerance = 30 * time.Second
 
 // Result says what one Sync moved.
 type Result struct {
@@ -39,6 +46,9 @@ type Result struct {
 	Conflicts int   // conflict records written here
 	Requests  int   // HTTP requests made
 	Bytes     int64 // request and response body bytes on the wire
+	// ClockOffset is the correction now applied to this desk's clock: the
+	// hub's time minus the desk's, 0 within SkewTolerance.
+	ClockOffset time.Duration
 }
 
 // HTTPError is a non-2xx answer from the hub.
@@ -113,7 +123,7 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 		for i := range ents {
 			req.Ops = append(req.Ops, wire.FromOp(&ents[i].Op, true))
 		}
-		resp, n, err := c.post(ctx, hc, url, token, &req)
+		resp, skew, n, err := c.post(ctx, hc, url, token, &req)
 		res.Bytes += n
 		res.Requests++
 		if err != nil {
@@ -152,6 +162,17 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 			if err != nil {
 				return err
 			}
+			if skew.ok && res.Requests == 1 {
+				off := skew.d.Round(time.Second)
+				if off.Abs() < SkewTolerance {
+					off = 0
+				}
+				if off != s.Clock().Offset() {
+					if err := tx.SetClockOffset(off); err != nil {
+						return err
+					}
+				}
+			}
 			if resp.Acked > st.Pushed {
 				// Seq of an own op is its local log position.
 				if err := tx.SetReplicaUint(store.MetaPushed, resp.Acked); err != nil {
@@ -162,6 +183,7 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 		}); err != nil {
 			return res, err
 		}
+		res.ClockOffset = s.Clock().Offset()
 		st.Pushed = max(st.Pushed, resp.Acked)
 		st.Cursor = resp.Cursor
 		head = resp.Head
@@ -178,25 +200,43 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 	}
 }
 
-func (c *Client) post(ctx context.Context, hc *http.Client, url, token string, req *wire.SyncRequest) (*wire.SyncResponse, int64, error) {
+// skew is the hub's clock minus the desk's, as one answer showed it.
+type skew struct {
+	d  time.Duration
+	ok bool
+}
+
+func (c *Client) post(ctx context.Context, hc *http.Client, url, token string, req *wire.SyncRequest) (*wire.SyncResponse, skew, int64, error) {
+	var sk skew
 	body, err := wire.Encode(req)
 	if err != nil {
-		return nil, 0, err
+		return nil, sk, 0, err
 	}
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return nil, 0, err
+		return nil, sk, 0, err
 	}
 	hr.Header.Set("Authorization", "Bearer "+token)
 	hr.Header.Set("Content-Type", "application/json")
 	hr.Header.Set("Content-Encoding", "gzip")
 	// Set explicitly so the transport leaves the body compressed for us.
 	hr.Header.Set("Accept-Encoding", "gzip")
+	now := c.Now
+	if now == nil {
+		now = time.Now
+	}
+	sent := now()
 	r, err := hc.Do(hr)
 	if err != nil {
-		return nil, int64(len(body)), err
+		return nil, sk, int64(len(body)), err
 	}
 	defer r.Body.Close()
+	if d, err := http.ParseTime(r.Header.Get("Date")); err == nil {
+		// The header is truncated to the second: its middle is the best guess.
+		recv := now()
+		mid := sent.Add(recv.Sub(sent) / 2)
+		sk = skew{d: d.Add(500 * time.Millisecond).Sub(mid), ok: true}
+	}
 	cr := &countReader{r: r.Body}
 	n := int64(len(body))
 	if r.StatusCode != http.StatusOK {
@@ -204,14 +244,14 @@ func (c *Client) post(ctx context.Context, hc *http.Client, url, token string, r
 		if err := wire.Decode(cr, wire.MaxBody, &eb); err != nil {
 			eb.Error = r.Status
 		}
-		return nil, n + cr.n, &HTTPError{Status: r.StatusCode, Msg: eb.Error}
+		return nil, sk, n + cr.n, &HTTPError{Status: r.StatusCode, Msg: eb.Error}
 	}
 	var resp wire.SyncResponse
 	if err := wire.Decode(cr, 1<<40, &resp); err != nil {
-		return nil, n + cr.n, fmt.Errorf("hub answer: %w", err)
+		return nil, sk, n + cr.n, fmt.Errorf("hub answer: %w", err)
 	}
 	_, _ = io.Copy(io.Discard, cr)
-	return &resp, n + cr.n, nil
+	return &resp, sk, n + cr.n, nil
 }
 
 type countReader struct {

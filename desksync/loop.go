@@ -16,6 +16,9 @@ type Status struct {
 	Conflicts int     // open conflicts
 	Progress  float64 // 0..1 while a sync runs, -1 when idle
 	Err       string
+	// ClockOffset is the correction applied to this desk's clock (hub
+	// minus desk), 0 when within SkewTolerance.
+	ClockOffset time.Duration
 }
 
 // DefaultMaxBackoff caps the retry wait while the hub is unreachable: a
@@ -65,6 +68,7 @@ func (l *Loop) Run(ctx context.Context) error {
 	publish := func() {
 		st.Waiting, _ = l.Store.Waiting()
 		st.Conflicts = l.Store.OpenConflicts()
+		st.ClockOffset = l.Store.Clock().Offset()
 		if l.Status != nil {
 			select {
 			case l.Status <- st:

@@ -34,7 +34,27 @@ var (
 const (
 	MetaPushed = "pushed"
 	MetaCursor = "cursor"
+	// MetaClockOffset is the desk clock's correction to the hub's, in
+	// milliseconds (two's complement).
+	MetaClockOffset = "clockoffset"
 )
+
+// SetClockOffset records the correction of this desk's wall clock to the
+// hub's and applies it to the store's clock at once.
+func (tx *Tx) SetClockOffset(d time.Duration) error {
+	if err := tx.SetReplicaUint(MetaClockOffset, uint64(d.Milliseconds())); err != nil {
+		return err
+	}
+	tx.s.clock.SetOffset(d)
+	return nil
+}
+
+func (tx *Tx) clockOffset() time.Duration {
+	if tx.btx.Bucket(bReplica) == nil {
+		return 0 // a read-only store not yet migrated
+	}
+	return time.Duration(int64(tx.ReplicaUint(MetaClockOffset))) * time.Millisecond
+}
 
 func migrateReplica(tx *bolt.Tx, _ string, _ Codec) error {
 	r, err := tx.CreateBucketIfNotExists(bReplica)

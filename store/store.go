@@ -130,6 +130,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.clock = change.NewClock(last, opts.Now)
+	if err := s.View(func(tx *Tx) error { s.clock.SetOffset(tx.clockOffset()); return nil }); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

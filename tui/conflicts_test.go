@@ -222,3 +222,19 @@ func TestStatusBarProgress(t *testing.T) {
 		t.Errorf("idle sync shows a bar:\n%s", got)
 	}
 }
+
+func TestStatusBarClockSkew(t *testing.T) {
+	m := newConflictModel(t, nil)
+	send(t, m, SyncMsg{Configured: true, Online: true, Progress: -1, ClockOffset: -(3*time.Hour + 5*time.Minute)})
+	lines := strings.Split(screen(m), "\n")
+	if bar := lines[len(lines)-2]; !strings.Contains(bar, "clock 3h05m ahead") {
+		t.Errorf("status bar %q does not warn of the fast clock", bar)
+	}
+	for d, want := range map[time.Duration]string{
+		90 * time.Second: "clock 1m behind", -72 * time.Hour: "clock 3d ahead", 45 * time.Second: "clock 45s behind",
+	} {
+		if got := ClockSkewText(d); got != want {
+			t.Errorf("ClockSkewText(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

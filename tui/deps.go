@@ -127,6 +127,9 @@ type SyncStatus struct {
 	Progress float64
 	// Err is the last sync error, if any.
 	Err string
+	// ClockOffset is the hub's clock minus this desk's when the desk's is
+	// off by more than the tolerance (its writes are stamped in hub time).
+	ClockOffset time.Duration
 }
 
 // ConflictSource lists and resolves sync conflicts (same-field clashes

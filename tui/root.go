@@ -614,7 +614,31 @@ func (m *Model) syncText() string {
 	if s.Conflicts > 0 {
 		t += fmt.Sprintf(", %s %d conflicts", m.st.WarnGlyph, s.Conflicts)
 	}
+	if s.ClockOffset != 0 {
+		t += ", " + m.st.WarnGlyph + " " + ClockSkewText(s.ClockOffset)
+	}
 	return t
+}
+
+// ClockSkewText says how far this desk's clock is off the hub's, given the
+// hub's time minus the desk's: "clock 3h05m ahead".
+func ClockSkewText(offset time.Duration) string {
+	way := "behind"
+	if offset < 0 {
+		way, offset = "ahead", -offset
+	}
+	var n string
+	switch {
+	case offset >= 48*time.Hour:
+		n = fmt.Sprintf("%dd", offset/(24*time.Hour))
+	case offset >= time.Hour:
+		n = fmt.Sprintf("%dh%02dm", offset/time.Hour, offset%time.Hour/time.Minute)
+	case offset >= time.Minute:
+		n = fmt.Sprintf("%dm", offset/time.Minute)
+	default:
+		n = fmt.Sprintf("%ds", offset/time.Second)
+	}
+	return "clock " + n + " " + way
 }
 
 // progressBar draws p (0 to 1) as a bar of cells cells and a percentage,

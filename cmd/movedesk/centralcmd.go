@@ -202,6 +202,9 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 				w, _ := s.Waiting()
 				fmt.Fprintf(cmd.OutOrStdout(), "pushed %d, pulled %d (%d applied), %d new conflicts, %d open; %d waiting; %d requests, %s\n",
 					r.Pushed, r.Pulled, r.Applied, r.Conflicts, s.OpenConflicts(), w, r.Requests, humanBytes(r.Bytes))
+				if r.ClockOffset != 0 {
+					fmt.Fprintf(errOut, "warning: this desk's %s the hub's; its changes are stamped in hub time until the clock is set right\n", tui.ClockSkewText(r.ClockOffset))
+				}
 				after := sharedState(s)
 				if after.tariff != before.tariff {
 					fmt.Fprintf(cmd.OutOrStdout(), "tariff version %s is now active (published by %s)\n", after.tariff, after.tariffBy)
@@ -353,7 +356,7 @@ func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func()) {
 			select {
 			case st := <-in:
 				ts := tui.SyncStatus{Configured: true, Online: st.Online, LastSync: st.LastSync, Waiting: st.Waiting,
-					Conflicts: st.Conflicts, Progress: st.Progress, Err: st.Err}
+					Conflicts: st.Conflicts, Progress: st.Progress, Err: st.Err, ClockOffset: st.ClockOffset}
 				select {
 				case out <- ts:
 				default: // the app reads the latest soon enough
