@@ -13,6 +13,7 @@ import (
 	"log"
 	"net/http"
 	"strings"
+	"time"
 
 	"movedesk/booking"
 	"movedesk/change"
@@ -150,8 +151,15 @@ func (h *Server) serve(r *http.Request) (*wire.SyncResponse, error) {
 		}); err != nil {
 			return err
 		}
+		var newest change.HLC
 		for _, op := range fresh {
 			acked = max(acked, op.Seq)
+			newest = max(newest, op.HLC)
+		}
+		if ahead := time.Until(newest.Time()); ahead > time.Minute {
+			// Written before the desk learned the hub's time (see
+			// desksync.SkewTolerance): they still merge by their stamps.
+			h.logf("desk %s (%s) sent changes stamped %v ahead of the hub's clock; check its clock", desk.Name, req.Desk, ahead.Round(time.Second))
 		}
 		return tx.SetReplicaUint(ackKey, acked)
 	})
