@@ -39,6 +39,8 @@ type Publication struct {
 	// Templates replaces the published templates; its version is assigned
 	// when applied.
 	Templates *booking.TemplatesRecord `json:"templates,omitempty"`
+	// Escorts are added to (or updated in) the shared escort pool.
+	Escorts []booking.Escort `json:"escorts,omitempty"`
 }
 
 // PublishResult is how applying a publication ended.
@@ -61,7 +63,7 @@ func newPublicationID(now time.Time) string {
 // QueuePublication checks p and drops it into dir's publish queue; it fills
 // p.ID and p.Queued.
 func QueuePublication(dir string, p *Publication) error {
-	if p.Tariffs == nil && p.Activate == "" && p.Templates == nil {
+	if p.Tariffs == nil && p.Activate == "" && p.Templates == nil && len(p.Escorts) == 0 {
 		return errors.New("nothing to publish")
 	}
 	if p.Actor == "" {
@@ -92,6 +94,12 @@ func (p *Publication) check() error {
 	}
 	if p.Activate != "" && !tariffs.ValidVersion(p.Activate) {
 		return fmt.Errorf("activate: version %q must be 1 to 40 letters, digits, '.', '_' or '-'", p.Activate)
+	}
+	for i := range p.Escorts {
+		e := p.Escorts[i]
+		if err := e.Validate(); err != nil {
+			return fmt.Errorf("escort %s: %w", e.ID, err)
+		}
 	}
 	if p.Templates != nil {
 		t := *p.Templates
@@ -282,6 +290,13 @@ func applyPublication(tx *store.Tx, p *Publication) (string, error) {
 			return "", err
 		}
 		did = append(did, fmt.Sprintf("templates version %d published", rec.Version))
+	}
+	for i := range p.Escorts {
+		e := p.Escorts[i]
+		if err := tx.Put(&e); err != nil {
+			return "", err
+		}
+		did = append(did, fmt.Sprintf("escort %s %s (%s) in the shared pool", e.ID, e.Name, e.Type))
 	}
 	return strings.Join(did, "; "), nil
 }

@@ -415,50 +415,75 @@ func windows(ws []booking.Window) string {
 	return strings.Join(parts, ", ")
 }
 
+// escortFlags are the flags that describe an escort, shared by `escort add`
+// at a desk and `hub publish escort` at the hub.
+type escortFlags struct {
+	e           booking.Escort
+	typ, expiry string
+	avail       []string
+}
+
+func (f *escortFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.e.Name, "name", "", "full name (required)")
+	c.Flags().StringVar(&f.typ, "type", "operational", "medical or operational")
+	c.Flags().StringSliceVar(&f.e.Languages, "languages", nil, "languages spoken (comma-separated)")
+	c.Flags().StringVar(&f.e.Sex, "sex", "", "F, M or X")
+	c.Flags().StringVar(&f.e.PassportNumber, "passport", "", "passport number")
+	c.Flags().StringVar(&f.expiry, "passport-expiry", "", "passport expiry (YYYY-MM-DD)")
+	c.Flags().StringSliceVar(&f.e.Qualifications, "qualifications", nil, "qualifications (comma-separated)")
+	c.Flags().StringArrayVar(&f.avail, "available", nil, "availability window FROM..TO (repeatable; none: any time)")
+}
+
+// escort returns the escort the flags describe, checked.
+func (f *escortFlags) escort(id string) (*booking.Escort, error) {
+	e := f.e
+	e.ID = strings.ToUpper(id)
+	t, err := booking.ParseEscortType(f.typ)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	e.Type = t
+	if e.PassportExpiry, err = booking.ParseDate(f.expiry); err != nil {
+		return nil, usageError{fmt.Errorf("--passport-expiry: %w", err)}
+	}
+	for _, w := range f.avail {
+		from, to, ok := strings.Cut(w, "..")
+		fd, err1 := booking.ParseDate(from)
+		td, err2 := booking.ParseDate(to)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, usageError{fmt.Errorf("--available %q: want FROM..TO dates (2026-12-01..2026-12-20)", w)}
+		}
+		e.Available = append(e.Available, booking.Window{From: fd, To: td})
+	}
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
 func newEscortAddCmd(a *app) *cobra.Command {
-	var e booking.Escort
-	var typ, expiry string
-	var avail []string
+	var f escortFlags
 	c := &cobra.Command{
 		Use:   "add ID",
-		Short: "Add or update an escort in the pool",
-		Args:  exactArgs(1, "ID"),
+		Short: "Add or update an escort in this desk's pool",
+		Long: `Add or update an escort in this desk's pool. The pool the central office
+shares with every desk is published at the hub with ` + "`movedesk hub publish escort`" + `.`,
+		Args: exactArgs(1, "ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			e.ID = strings.ToUpper(args[0])
-			t, err := booking.ParseEscortType(typ)
+			e, err := f.escort(args[0])
 			if err != nil {
-				return usageError{err}
-			}
-			e.Type = t
-			if e.PassportExpiry, err = booking.ParseDate(expiry); err != nil {
-				return usageError{fmt.Errorf("--passport-expiry: %w", err)}
-			}
-			for _, w := range avail {
-				from, to, ok := strings.Cut(w, "..")
-				fd, err1 := booking.ParseDate(from)
-				td, err2 := booking.ParseDate(to)
-				if !ok || err1 != nil || err2 != nil {
-					return usageError{fmt.Errorf("--available %q: want FROM..TO dates (2026-12-01..2026-12-20)", w)}
-				}
-				e.Available = append(e.Available, booking.Window{From: fd, To: td})
+				return err
 			}
 			return a.withWrite(cmd, func(s *store.Store) error {
-				if err := s.PutRecords(a.cfg.User, &e); err != nil {
+				if err := s.PutRecords(a.cfg.User, e); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.out, "escort %s %s (%s)\n", e.ID, e.Name, e.Type)
+				fmt.Fprintf(a.out, "escort %s %s (%s), in this desk's pool\n", e.ID, e.Name, e.Type)
 				return nil
 			})
 		},
 	}
-	c.Flags().StringVar(&e.Name, "name", "", "full name (required)")
-	c.Flags().StringVar(&typ, "type", "operational", "medical or operational")
-	c.Flags().StringSliceVar(&e.Languages, "languages", nil, "languages spoken (comma-separated)")
-	c.Flags().StringVar(&e.Sex, "sex", "", "F, M or X")
-	c.Flags().StringVar(&e.PassportNumber, "passport", "", "passport number")
-	c.Flags().StringVar(&expiry, "passport-expiry", "", "passport expiry (YYYY-MM-DD)")
-	c.Flags().StringSliceVar(&e.Qualifications, "qualifications", nil, "qualifications (comma-separated)")
-	c.Flags().StringArrayVar(&avail, "available", nil, "availability window FROM..TO (repeatable; none: any time)")
+	f.register(c)
 	return c
 }
 

@@ -23,7 +23,7 @@ import (
 func newHubPublishCmd(a *app) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "publish",
-		Short: "Publish tariff versions and duty templates to every desk",
+		Short: "Publish tariff versions, duty templates and escorts to every desk",
 		Long: `publish puts tariff versions and duty templates into the hub store, from where
 every desk receives them on its next sync. It works while the hub runs: the
 publication is checked here, queued in DATA/publish/ and applied by the hub
@@ -105,6 +105,24 @@ embedded defaults, then the published templates, then its own config.`,
 		},
 	}
 
+	var ef escortFlags
+	esc := &cobra.Command{
+		Use:   "escort ID --name NAME [--type medical|operational] ...",
+		Short: "Add or update an escort in the pool every desk shares",
+		Args:  exactArgs(1, "ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.load(cmd); err != nil {
+				return err
+			}
+			e, err := ef.escort(args[0])
+			if err != nil {
+				return err
+			}
+			return a.publish(cmd, &central.Publication{Actor: a.cfg.User, Escorts: []booking.Escort{*e}}, wait)
+		},
+	}
+	ef.register(esc)
+
 	status := &cobra.Command{
 		Use:   "status",
 		Short: "List publications still waiting for the hub",
@@ -127,7 +145,7 @@ embedded defaults, then the published templates, then its own config.`,
 			return nil
 		},
 	}
-	c.AddCommand(tar, tpl, status)
+	c.AddCommand(tar, tpl, esc, status)
 	return c
 }
 

@@ -101,6 +101,13 @@ func TestHubPublish(t *testing.T) {
 		t.Fatalf("publications left queued: %v", ids)
 	}
 
+	if code, out, e := cli(t, "hub", "publish", "escort", "hq-07", "--name", "Amina Idrissi", "--type", "medical", "--languages", "ar,fr", "--data", hubDir); code != 0 || !strings.Contains(out, "escort HQ-07 Amina Idrissi (medical) in the shared pool") {
+		t.Fatalf("publish escort: %d %q %q", code, out, e)
+	}
+	if code, _, e := cli(t, "hub", "publish", "escort", "HQ-08", "--data", hubDir); code == 0 || !strings.Contains(e, "name is required") {
+		t.Fatalf("escort without a name: %d %q", code, e)
+	}
+
 	deskDir := filepath.Join(t.TempDir(), "desk")
 	if code, _, e := cli(t, "demo", "--data", deskDir, "--cases", "5", "--office", "RBA", "--today", "2026-11-22"); code != 0 {
 		t.Fatalf("demo: %s", e)
@@ -111,6 +118,9 @@ func TestHubPublish(t *testing.T) {
 	}
 	if code, out, _ := cli(t, "tariffs", "list", "--data", deskDir); code != 0 || !strings.Contains(out, "HIT-2027A") {
 		t.Fatalf("tariffs list at the desk: %d %s", code, out)
+	}
+	if code, out, _ := cli(t, "escort", "list", "--data", deskDir); code != 0 || !strings.Contains(out, "Amina Idrissi") {
+		t.Fatalf("escort list at the desk: %d %s", code, out)
 	}
 	// The desk's checklists use the published counselling topics.
 	code, out, _ = cli(t, "case", "list", "--json", "--data", deskDir)
