@@ -92,6 +92,21 @@ func helpStates() []state {
 			keys(t, m, "enter")
 			return m
 		}},
+		{"escorts", func(t *testing.T) *Model {
+			m, _ := newDutyModel(t)
+			keys(t, m, "e", "j")
+			return m
+		}},
+		{"permit form", func(t *testing.T) *Model {
+			m, _ := newDutyModel(t)
+			keys(t, m, "p", "tab", "tab", "tab", "tab")
+			return m
+		}},
+		{"custody form", func(t *testing.T) *Model {
+			m, _ := newDutyModel(t)
+			keys(t, m, "d", "tab")
+			return m
+		}},
 		{"conflicts typing", func(t *testing.T) *Model {
 			m := newConflictModel(t, conflictFixture())
 			openConflicts(t, m)

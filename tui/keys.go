@@ -25,6 +25,8 @@ type KeyMap struct {
 	Issue, MarkSent, CancelNotice, Depart, PrevVersion, NextVersion key.Binding
 	// Sync conflicts
 	Conflicts, Details, KeepWinner, TakeLoser, EnterValue key.Binding
+	// Duties (case view): escort assignment, exit permits, document custody
+	Escorts, Permit, Custody key.Binding
 }
 
 // DefaultKeyMap returns the standard bindings.
@@ -80,6 +82,10 @@ func DefaultKeyMap() KeyMap {
 		KeepWinner: b([]string{"w"}, "w", "keep winner"),
 		TakeLoser:  b([]string{"l"}, "l", "take other"),
 		EnterValue: b([]string{"e"}, "e", "type value"),
+
+		Escorts: b([]string{"e"}, "e", "escorts"),
+		Permit:  b([]string{"p"}, "p", "exit permit"),
+		Custody: b([]string{"d"}, "d", "doc custody"),
 	}
 }
 
@@ -100,6 +106,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"prev_version": &k.PrevVersion, "next_version": &k.NextVersion,
 		"conflicts": &k.Conflicts, "details": &k.Details, "keep_winner": &k.KeepWinner,
 		"take_loser": &k.TakeLoser, "enter_value": &k.EnterValue,
+		"escorts": &k.Escorts, "permit": &k.Permit, "custody": &k.Custody,
 	}
 }
 

@@ -1,0 +1,404 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"movedesk/booking"
+)
+
+// DutyDeps is what the escort, exit-permit and custody screens need;
+// cmd/movedesk fills it with the same store calls its CLI commands make, so
+// the rules live in one place (booking and store), never here.
+type DutyDeps struct {
+	Source Source
+	User   string
+	Keys   KeyMap
+	Styles Styles
+	// Now is the clock (tests fix it); nil means time.Now.
+	Now func() time.Time
+	// Escorts ranks and assigns escorts (`escort list --case`, `escort
+	// assign`).
+	Escorts EscortDesk
+	// Permits records exit permits (`permit set`).
+	Permits PermitDesk
+}
+
+// EscortDesk ranks the escort pool for a case and assigns escorts.
+type EscortDesk interface {
+	// Rank returns the pool ranked for case no's active booking, best
+	// first, with each escort's problems.
+	Rank(no string) ([]booking.EscortCandidate, error)
+	// Assign assigns escort id to case no's active booking as actor, in one
+	// transaction; ret is the escort's return in the CLI's --return form
+	// (segments separated by ";"), empty when not planned yet. It returns
+	// the trip and the warnings; a blocking problem is an error.
+	Assign(actor, no, id, ret string) (*booking.EscortTrip, []booking.EscortProblem, error)
+}
+
+// PermitDesk records exit permits.
+type PermitDesk interface {
+	// SetPermit records or updates permit in.ID of member in.Member (0: the
+	// whole case) of case no as actor, in one transaction, and returns it.
+	SetPermit(actor, no string, in PermitInput) (booking.ExitPermit, error)
+}
+
+// PermitInput is the exit-permit form: the permit's key and its fields by
+// the names of `permit set`'s flags (country, authority, status, submitted,
+// decided, valid-from, valid-until, reason-code, reason-text). Every field
+// is given: an empty one clears it.
+type PermitInput struct {
+	Member int
+	ID     string
+	Values map[string]string
+}
+
+// DutyActions returns the case-view actions that open the escort (e),
+// exit-permit (p) and custody (d) screens, for Options.CaseActions.
+func DutyActions(d DutyDeps) []CaseAction {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	var out []CaseAction
+	if d.Escorts != nil {
+		out = append(out, CaseAction{Binding: d.Keys.Escorts,
+			Enabled: func(f *booking.CaseFile) bool { return f.ActiveBooking() != nil },
+			Run: func(f *booking.CaseFile) tea.Cmd {
+				return msgCmd(PushMsg{Screen: NewEscortScreen(d, f.Case.Number)})
+			}})
+	}
+	if d.Permits != nil {
+		out = append(out, CaseAction{Binding: d.Keys.Permit,
+			Run: func(f *booking.CaseFile) tea.Cmd {
+				return msgCmd(PushMsg{Screen: NewPermitScreen(d, f.Case.Number)})
+			}})
+	}
+	out = append(out, CaseAction{Binding: d.Keys.Custody,
+		Enabled: func(f *booking.CaseFile) bool { return len(f.Documents) > 0 },
+		Run: func(f *booking.CaseFile) tea.Cmd {
+			return msgCmd(PushMsg{Screen: NewCustodyScreen(d, f.Case.Number)})
+		}})
+	return out
+}
+
+// dutyLoadedMsg delivers a case file (and, for the escort screen, the
+// ranked pool) to duty screen id.
+type dutyLoadedMsg struct {
+	id     int
+	file   *booking.CaseFile
+	ranked []booking.EscortCandidate
+	err    error
+}
+
+// dutySavedMsg reports one duty save of screen id: what to say, the
+// warnings to show, or the error.
+type dutySavedMsg struct {
+	id    int
+	what  string
+	warns []string
+	err   error
+}
+
+func loadDutyCmd(src Source, id int, no string) tea.Cmd {
+	return func() tea.Msg {
+		f, err := src.CaseFile(no)
+		return dutyLoadedMsg{id: id, file: f, err: err}
+	}
+}
+
+// dutyField is one input of a duty form: free text, or a choice cycled
+// with the toggle key.
+type dutyField struct {
+	name  string // the domain error field it shows (booking.Error.Field)
+	label string
+	text  field
+	// choices and their labels make a choice field; nil for text.
+	choices []string
+	labels  []string
+	pick    int
+	hint    string
+	hidden  bool
+}
+
+func textField(name, label, hint string, max int) *dutyField {
+	return &dutyField{name: name, label: label, hint: hint, text: newField(max, false)}
+}
+
+func choiceField(name, label string, choices, labels []string) *dutyField {
+	if labels == nil {
+		labels = choices
+	}
+	return &dutyField{name: name, label: label, choices: choices, labels: labels}
+}
+
+func (f *dutyField) isChoice() bool { return f.choices != nil }
+
+// value is the text typed or the choice picked.
+func (f *dutyField) value() string {
+	if f.isChoice() {
+		if len(f.choices) == 0 {
+			return ""
+		}
+		return f.choices[f.pick]
+	}
+	return strings.TrimSpace(f.text.Value())
+}
+
+// set puts v in the field; an unknown choice leaves the pick as it was.
+func (f *dutyField) set(v string) {
+	if !f.isChoice() {
+		f.text.SetValue(v)
+		return
+	}
+	for i, c := range f.choices {
+		if c == v {
+			f.pick = i
+		}
+	}
+}
+
+// dutyForm is the field list, focus and field errors shared by the permit
+// and custody screens.
+type dutyForm struct {
+	fields []*dutyField
+	focus  int
+	errs   map[string]string // field name -> message
+}
+
+func (f *dutyForm) visible() []*dutyField {
+	var out []*dutyField
+	for _, x := range f.fields {
+		if !x.hidden {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (f *dutyForm) focused() *dutyField {
+	v := f.visible()
+	f.focus = min(f.focus, len(v)-1)
+	return v[f.focus]
+}
+
+func (f *dutyForm) get(name string) *dutyField {
+	for _, x := range f.fields {
+		if x.name == name {
+			return x
+		}
+	}
+	return nil
+}
+
+// snapshot is every input as one string, to tell whether anything changed.
+func (f *dutyForm) snapshot() string {
+	var b strings.Builder
+	for _, x := range f.fields {
+		b.WriteString(x.value() + "\x00")
+	}
+	return b.String()
+}
+
+// key handles navigation, choice cycling and editing; it reports whether
+// an input changed.
+func (f *dutyForm) key(k *KeyMap, kp tea.KeyPressMsg) bool {
+	n := len(f.visible())
+	cur := f.focused()
+	switch {
+	case key.Matches(kp, k.NextField):
+		f.focus = (f.focus + 1) % n
+	case key.Matches(kp, k.PrevField):
+		f.focus = (f.focus - 1 + n) % n
+	case cur.isChoice() && key.Matches(kp, k.Toggle):
+		if len(cur.choices) > 0 {
+			cur.pick = (cur.pick + 1) % len(cur.choices)
+			return true
+		}
+	case !cur.isChoice():
+		changed, _ := cur.text.update(kp)
+		return changed
+	}
+	return false
+}
+
+// setError puts a save error on its field when the form has one, and
+// reports whether it did.
+func (f *dutyForm) setError(err error) bool {
+	f.errs = map[string]string{}
+	name := booking.ErrorField(err)
+	if i := strings.LastIndex(name, "."); i >= 0 {
+		name = name[i+1:] // custody events: "events.3.to"
+	}
+	x := f.get(name)
+	if x == nil || x.hidden {
+		return false
+	}
+	msg := err.Error()
+	var de *booking.Error
+	if errors.As(err, &de) {
+		msg = de.Message
+	}
+	f.errs[name] = msg
+	return true
+}
+
+// lines renders the fields, each with its error below it.
+func (f *dutyForm) lines(st *Styles, w int) []string {
+	var l []string
+	cur := f.focused()
+	for _, x := range f.visible() {
+		var v string
+		if x.isChoice() {
+			v = "‹ " + x.labels[x.pick] + " ›"
+		} else {
+			v = x.text.view(x == cur, w-20)
+		}
+		line := " " + fit(x.label, 14) + " " + v
+		if x == cur {
+			line = st.Selected.Render(st.Cursor + line)
+		} else {
+			line = " " + line
+		}
+		if x.hint != "" && x.value() == "" {
+			line += "  " + st.Muted.Render(x.hint)
+		}
+		l = append(l, ansi.Truncate(line, w, "…"))
+		if msg, ok := f.errs[x.name]; ok {
+			// Domain messages can list every allowed value: wrap, up to 3 lines.
+			ws := strings.Split(ansi.Wordwrap(msg, w-6, ""), "\n")
+			for i, m := range ws[:min(len(ws), 3)] {
+				g := st.ErrGlyph
+				if i > 0 {
+					g = " "
+				}
+				l = append(l, ansi.Truncate(st.Error.Render("   "+g+" "+m), w, "…"))
+			}
+		}
+	}
+	return l
+}
+
+// formBase is what the permit and custody screens share: the case, the
+// form, the save state and the keys.
+type formBase struct {
+	d       DutyDeps
+	id      int
+	no      string
+	file    *booking.CaseFile
+	form    dutyForm
+	initial string // the inputs after the last load or save, for Dirty
+	w, h    int
+
+	saving  bool
+	loadErr string
+	err     string // a save error that belongs to no field
+	done    string
+}
+
+// SetSize implements Screen.
+func (b *formBase) SetSize(w, h int) { b.w, b.h = w, h }
+
+// CurrentCase implements CaseContext.
+func (b *formBase) CurrentCase() string { return b.no }
+
+// Capturing implements Capturer: text fields take every printable key.
+func (b *formBase) Capturing() bool {
+	return b.file != nil && !b.form.focused().isChoice()
+}
+
+// Dirty implements Dirtier.
+func (b *formBase) Dirty() bool { return b.file != nil && b.form.snapshot() != b.initial }
+
+// KeyMap implements Screen.
+func (b *formBase) KeyMap() help.KeyMap {
+	k := b.d.Keys
+	if b.file == nil {
+		return bindings{short: []key.Binding{k.Back}, full: [][]key.Binding{{k.Back}}}
+	}
+	next := withHelp(k.Toggle, "next value")
+	next.SetEnabled(b.form.focused().isChoice())
+	save := k.Save
+	save.SetEnabled(!b.saving)
+	return bindings{short: []key.Binding{save, k.NextField, next, k.Back},
+		full: [][]key.Binding{{k.NextField, k.PrevField, next}, {save, k.Back}}}
+}
+
+// saved handles the screen's own save answer: on failure the inputs stay
+// and the error goes on its field (or below the form) and to the footer.
+func (b *formBase) saved(msg dutySavedMsg) tea.Cmd {
+	b.saving = false
+	if msg.err != nil {
+		b.done = ""
+		b.err = ""
+		if !b.form.setError(msg.err) {
+			b.err = msg.err.Error()
+		}
+		return errCmd(msg.err)
+	}
+	b.err, b.done, b.form.errs = "", msg.what, nil
+	b.initial = b.form.snapshot()
+	return tea.Batch(msgCmd(SavedMsg{Case: b.no, What: msg.what}), loadDutyCmd(b.d.Source, b.id, b.no))
+}
+
+// footer is the save state below the form.
+func (b *formBase) footer() []string {
+	st := &b.d.Styles
+	switch {
+	case b.saving:
+		return []string{st.Muted.Render("saving…")}
+	case b.err != "":
+		return errLines(st, b.err, b.w)
+	case len(b.form.errs) > 0:
+		return []string{st.Error.Render(st.ErrGlyph + " not saved: fix the field marked above")}
+	case b.done != "":
+		return []string{st.OK.Render(st.OKGlyph + " saved: " + b.done)}
+	}
+	return nil
+}
+
+// frame lays out head, the form and the footer in the body's height.
+func (b *formBase) frame(head []string) string {
+	st := &b.d.Styles
+	var l []string
+	for _, x := range head {
+		l = append(l, ansi.Truncate(x, b.w, "…"))
+	}
+	l = append(l, b.form.lines(st, b.w)...)
+	foot := b.footer()
+	for len(l) < b.h-len(foot) {
+		l = append(l, "")
+	}
+	l = append(l[:min(len(l), max(0, b.h-len(foot)))], foot...)
+	for i := range l {
+		l[i] = ansi.Truncate(l[i], b.w, "…")
+	}
+	return pad(l, b.h)
+}
+
+// loading is the frame before the case is read.
+func (b *formBase) loading() string {
+	st := &b.d.Styles
+	if b.loadErr != "" {
+		return pad([]string{st.Error.Render(st.ErrGlyph + " " + b.loadErr)}, b.h)
+	}
+	return pad([]string{st.Muted.Render("loading " + b.no + "…")}, b.h)
+}
+
+// errLines wraps an error message to w cells, the glyph on its first line.
+func errLines(st *Styles, msg string, w int) []string {
+	var out []string
+	for i, x := range strings.Split(ansi.Wordwrap(msg, w-2, ""), "\n") {
+		g := st.ErrGlyph
+		if i > 0 {
+			g = " "
+		}
+		out = append(out, st.Error.Render(g+" "+x))
+	}
+	return out
+}
