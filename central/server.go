@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -117,12 +118,15 @@ func (h *Server) serve(r *http.Request) (*wire.SyncResponse, error) {
 		}
 	}
 	var acked uint64
+	var refused []wire.Refusal
 	err = h.store.Update("desk:"+desk.Name, func(tx *store.Tx) error {
+		refused = refused[:0] // a retried transaction starts over
 		if err := h.bind(tx, desk, req.Desk); err != nil {
 			return err
 		}
 		ackKey := "acked/" + req.Desk
 		acked = tx.ReplicaUint(ackKey)
+		was := acked
 		fresh := ops[:0:0]
 		batch := map[string]bool{} // cases created earlier in this batch
 		for i := range ops {
@@ -130,16 +134,35 @@ func (h *Server) serve(r *http.Request) (*wire.SyncResponse, error) {
 			if op.Desk != req.Desk {
 				return fail(http.StatusForbidden, "op %s is not this desk's (%s)", op.ID(), req.Desk)
 			}
+			refKey := "refused/" + req.Desk + "/" + strconv.FormatUint(op.Seq, 10)
 			if op.Seq <= acked {
-				continue // sent before, answer lost
+				// Sent before, answer lost: say again what was refused.
+				if why := tx.ReplicaString(refKey); why != "" {
+					refused = append(refused, wire.Refusal{Seq: op.Seq, Reason: why})
+				}
+				continue
 			}
 			if err := h.authorize(tx, desk, op, batch); err != nil {
-				return err
+				var he *httpError
+				if !errors.As(err, &he) || he.code != http.StatusForbidden {
+					return err
+				}
+				// One op the desk may not write must not hold back the
+				// rest of its work: acknowledge it unapplied, remember why.
+				refused = append(refused, wire.Refusal{Seq: op.Seq, Reason: he.msg})
+				if err := tx.SetReplicaString(refKey, he.msg); err != nil {
+					return err
+				}
+				acked = max(acked, op.Seq)
+				continue
 			}
 			fresh = append(fresh, *op)
 		}
 		if len(fresh) == 0 {
-			return nil
+			if acked == was {
+				return nil
+			}
+			return tx.SetReplicaUint(ackKey, acked)
 		}
 		if _, err := tx.Merge(fresh, store.MergeOptions{
 			// The desk had seen every hub op up to its cursor, and its own.
@@ -166,7 +189,10 @@ func (h *Server) serve(r *http.Request) (*wire.SyncResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp := &wire.SyncResponse{Acked: acked}
+	resp := &wire.SyncResponse{Acked: acked, Refused: refused}
+	for _, r := range refused {
+		h.logf("desk %s: refused op %s:%d: %s", desk.Name, req.Desk, r.Seq, r.Reason)
+	}
 	limit := h.Limit
 	if req.Limit > 0 && req.Limit < limit {
 		limit = req.Limit

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -46,6 +47,9 @@ type Result struct {
 	Conflicts int   // conflict records written here
 	Requests  int   // HTTP requests made
 	Bytes     int64 // request and response body bytes on the wire
+	// Refused are own ops the hub acknowledged without applying them; they
+	// stay here, listed by Store.Refusals.
+	Refused int
 	// ClockOffset is the correction now applied to this desk's clock: the
 	// hub's time minus the desk's, 0 within SkewTolerance.
 	ClockOffset time.Duration
@@ -173,6 +177,22 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 					}
 				}
 			}
+			for _, rf := range resp.Refused {
+				for _, e := range ents {
+					if e.Op.Seq != rf.Seq {
+						continue
+					}
+					fields := make([]string, 0, len(e.Op.Fields))
+					for f := range e.Op.Fields {
+						fields = append(fields, f)
+					}
+					sort.Strings(fields)
+					if err := tx.RecordRefusal(rf.Seq, store.Refusal{Op: e.Op.ID(), Key: e.Op.Key, Fields: fields,
+						Reason: rf.Reason, At: time.Now().UTC()}); err != nil {
+						return err
+					}
+				}
+			}
 			if resp.Acked > st.Pushed {
 				// Seq of an own op is its local log position.
 				if err := tx.SetReplicaUint(store.MetaPushed, resp.Acked); err != nil {
@@ -184,6 +204,7 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 			return res, err
 		}
 		res.ClockOffset = s.Clock().Offset()
+		res.Refused += len(resp.Refused)
 		st.Pushed = max(st.Pushed, resp.Acked)
 		st.Cursor = resp.Cursor
 		head = resp.Head

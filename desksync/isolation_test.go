@@ -67,11 +67,28 @@ func TestOfficeIsolation(t *testing.T) {
 		{"write as another desk", change.Op{Desk: a.s.Desk(), Seq: next, HLC: change.MakeHLC(4e12, 0), Key: kltCases[0], Fields: map[string]json.RawMessage{"notes": json.RawMessage(`"x"`)}}},
 	} {
 		op := c.op
+		op.Seq = next
+		next++
 		w := wire.FromOp(&op, op.Desk == "")
 		p := post(t, h, k.token, &wire.SyncRequest{Desk: k.s.Desk(), Ops: []wire.Op{w}})
-		if p.status != 403 {
-			t.Errorf("%s: status %d, want 403", c.name, p.status)
+		if op.Desk != "" {
+			// Not even this desk's op: the whole request is refused.
+			if p.status != 403 {
+				t.Errorf("%s: status %d, want 403", c.name, p.status)
+			}
+			continue
 		}
+		// The op is acknowledged unapplied and named, so the desk's other
+		// work is not held back.
+		if p.status != 200 || len(p.body.Refused) != 1 || p.body.Refused[0].Seq != op.Seq || p.body.Acked != op.Seq {
+			t.Errorf("%s: status %d, answer %+v, want op %d refused", c.name, p.status, p.body, op.Seq)
+		}
+	}
+	// Sent again (its answer lost), a refused op is named again.
+	again := change.Op{Seq: st.Pushed + 100, HLC: change.MakeHLC(4e12, 0), Key: rbaCases[0], Fields: map[string]json.RawMessage{"notes": json.RawMessage(`"x"`)}}
+	if p := post(t, h, k.token, &wire.SyncRequest{Desk: k.s.Desk(), Ops: []wire.Op{wire.FromOp(&again, true)}}); p.status != 200 ||
+		len(p.body.Refused) != 1 || !strings.Contains(p.body.Refused[0].Reason, "belongs to office RBA") {
+		t.Errorf("resent refused op: %d %+v", p.status, p.body.Refused)
 	}
 	// Bad token, malformed and oversized bodies.
 	if p := post(t, h, "mdt_nope", &wire.SyncRequest{Desk: "x"}); p.status != 401 {

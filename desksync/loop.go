@@ -19,6 +19,8 @@ type Status struct {
 	// ClockOffset is the correction applied to this desk's clock (hub
 	// minus desk), 0 when within SkewTolerance.
 	ClockOffset time.Duration
+	// Refused counts own changes the hub refused (kept here).
+	Refused int
 }
 
 // DefaultMaxBackoff caps the retry wait while the hub is unreachable: a
@@ -69,6 +71,9 @@ func (l *Loop) Run(ctx context.Context) error {
 		st.Waiting, _ = l.Store.Waiting()
 		st.Conflicts = l.Store.OpenConflicts()
 		st.ClockOffset = l.Store.Clock().Offset()
+		if rs, err := l.Store.Refusals(); err == nil {
+			st.Refused = len(rs)
+		}
 		if l.Status != nil {
 			select {
 			case l.Status <- st:

@@ -39,6 +39,49 @@ const (
 	MetaClockOffset = "clockoffset"
 )
 
+// Refusal is an own op the hub acknowledged without applying it (another
+// office's case, a case it does not know). The op stays in this desk's log
+// and store; the refusal says what did not reach the hub and why.
+type Refusal struct {
+	Op     string    `json:"op"`
+	Key    string    `json:"key"`
+	Fields []string  `json:"fields"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+const refusalPrefix = "refused/"
+
+// RecordRefusal keeps a refusal of own op seq.
+func (tx *Tx) RecordRefusal(seq uint64, r Refusal) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return tx.replica(bRMeta).Put([]byte(fmt.Sprintf("%s%020d", refusalPrefix, seq)), b)
+}
+
+// Refusals returns this desk's refused ops, oldest first.
+func (s *Store) Refusals() ([]Refusal, error) {
+	var out []Refusal
+	err := s.View(func(tx *Tx) error {
+		if tx.btx.Bucket(bReplica) == nil {
+			return nil
+		}
+		c := tx.replica(bRMeta).Cursor()
+		p := []byte(refusalPrefix)
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			var r Refusal
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("refusal %s: %w", k, err)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // SetClockOffset records the correction of this desk's wall clock to the
 // hub's and applies it to the store's clock at once.
 func (tx *Tx) SetClockOffset(d time.Duration) error {

@@ -225,10 +225,10 @@ func TestStatusBarProgress(t *testing.T) {
 
 func TestStatusBarClockSkew(t *testing.T) {
 	m := newConflictModel(t, nil)
-	send(t, m, SyncMsg{Configured: true, Online: true, Progress: -1, ClockOffset: -(3*time.Hour + 5*time.Minute)})
+	send(t, m, SyncMsg{Configured: true, Online: true, Progress: -1, Refused: 2, ClockOffset: -(3*time.Hour + 5*time.Minute)})
 	lines := strings.Split(screen(m), "\n")
-	if bar := lines[len(lines)-2]; !strings.Contains(bar, "clock 3h05m ahead") {
-		t.Errorf("status bar %q does not warn of the fast clock", bar)
+	if bar := lines[len(lines)-2]; !strings.Contains(bar, "clock 3h05m ahead") || !strings.Contains(bar, "2 refused") {
+		t.Errorf("status bar %q does not warn of the fast clock and the refused changes", bar)
 	}
 	for d, want := range map[time.Duration]string{
 		90 * time.Second: "clock 1m behind", -72 * time.Hour: "clock 3d ahead", 45 * time.Second: "clock 45s behind",

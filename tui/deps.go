@@ -130,6 +130,9 @@ type SyncStatus struct {
 	// ClockOffset is the hub's clock minus this desk's when the desk's is
 	// off by more than the tolerance (its writes are stamped in hub time).
 	ClockOffset time.Duration
+	// Refused counts this desk's changes the hub refused (they stay here;
+	// `movedesk sync refused` lists them).
+	Refused int
 }
 
 // ConflictSource lists and resolves sync conflicts (same-field clashes

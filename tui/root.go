@@ -614,6 +614,9 @@ func (m *Model) syncText() string {
 	if s.Conflicts > 0 {
 		t += fmt.Sprintf(", %s %d conflicts", m.st.WarnGlyph, s.Conflicts)
 	}
+	if s.Refused > 0 {
+		t += fmt.Sprintf(", %s %d refused", m.st.WarnGlyph, s.Refused)
+	}
 	if s.ClockOffset != 0 {
 		t += ", " + m.st.WarnGlyph + " " + ClockSkewText(s.ClockOffset)
 	}

@@ -94,11 +94,12 @@ type syncResponseWire struct {
 	Cursor uint64     `json:"cur"`
 	Head   uint64     `json:"head,omitempty"`
 	More   bool       `json:"more,omitempty"`
+	Ref    []Refusal  `json:"ref,omitempty"`
 }
 
 // MarshalJSON delta-encodes the ops.
 func (r SyncResponse) MarshalJSON() ([]byte, error) {
-	return json.Marshal(syncResponseWire{Acked: r.Acked, Ops: pack(r.Ops), Cursor: r.Cursor, Head: r.Head, More: r.More})
+	return json.Marshal(syncResponseWire{Acked: r.Acked, Ops: pack(r.Ops), Cursor: r.Cursor, Head: r.Head, More: r.More, Ref: r.Refused})
 }
 
 // UnmarshalJSON decodes delta-encoded ops.
@@ -107,7 +108,7 @@ func (r *SyncResponse) UnmarshalJSON(b []byte) error {
 	if err := strictUnmarshal(b, &w); err != nil {
 		return err
 	}
-	*r = SyncResponse{Acked: w.Acked, Ops: unpack(w.Ops), Cursor: w.Cursor, Head: w.Head, More: w.More}
+	*r = SyncResponse{Acked: w.Acked, Ops: unpack(w.Ops), Cursor: w.Cursor, Head: w.Head, More: w.More, Refused: w.Ref}
 	return nil
 }
 

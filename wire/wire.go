@@ -65,6 +65,16 @@ type SyncResponse struct {
 	Head uint64 `json:"head,omitempty"`
 	// More says the desk should ask again.
 	More bool `json:"more,omitempty"`
+	// Refused are pushed ops the hub acknowledged without applying them
+	// (another office's case, an unknown case): the desk keeps them and
+	// shows them, and the rest of its work flows on.
+	Refused []Refusal `json:"ref,omitempty"`
+}
+
+// Refusal names one refused op of the pushing desk.
+type Refusal struct {
+	Seq    uint64 `json:"seq"`
+	Reason string `json:"why"`
 }
 
 // ErrorBody is a 4xx/5xx answer.

@@ -202,6 +202,9 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 				w, _ := s.Waiting()
 				fmt.Fprintf(cmd.OutOrStdout(), "pushed %d, pulled %d (%d applied), %d new conflicts, %d open; %d waiting; %d requests, %s\n",
 					r.Pushed, r.Pulled, r.Applied, r.Conflicts, s.OpenConflicts(), w, r.Requests, humanBytes(r.Bytes))
+				if r.Refused > 0 {
+					fmt.Fprintf(errOut, "warning: the hub refused %d changes (another office's case, or a case it does not know); they stay on this desk: `movedesk sync refused` lists them\n", r.Refused)
+				}
 				if r.ClockOffset != 0 {
 					fmt.Fprintf(errOut, "warning: this desk's %s the hub's; its changes are stamped in hub time until the clock is set right\n", tui.ClockSkewText(r.ClockOffset))
 				}
@@ -216,6 +219,38 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 			})
 		},
 	}
+	var asJSON bool
+	refused := &cobra.Command{
+		Use:   "refused",
+		Short: "List this desk's changes the hub refused (they stay on this desk)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withRead(cmd, func(s *store.Store) error {
+				rs, err := s.Refusals()
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					if rs == nil {
+						rs = []store.Refusal{}
+					}
+					return writeJSON(cmd.OutOrStdout(), rs)
+				}
+				if len(rs) == 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), "the hub has refused none of this desk's changes")
+					return nil
+				}
+				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "WHEN\tRECORD\tFIELDS\tWHY")
+				for _, r := range rs {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.At.Local().Format("2006-01-02 15:04"), r.Key, clip([]byte(strings.Join(r.Fields, ","))), r.Reason)
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	refused.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.AddCommand(refused)
 	c.Flags().StringVar(&hubURL, "hub", "", "hub URL (config sync.hub)")
 	c.Flags().StringVar(&token, "token", "", "desk token (config sync.token)")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress line")
@@ -356,7 +391,7 @@ func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func()) {
 			select {
 			case st := <-in:
 				ts := tui.SyncStatus{Configured: true, Online: st.Online, LastSync: st.LastSync, Waiting: st.Waiting,
-					Conflicts: st.Conflicts, Progress: st.Progress, Err: st.Err, ClockOffset: st.ClockOffset}
+					Conflicts: st.Conflicts, Progress: st.Progress, Err: st.Err, ClockOffset: st.ClockOffset, Refused: st.Refused}
 				select {
 				case out <- ts:
 				default: // the app reads the latest soon enough

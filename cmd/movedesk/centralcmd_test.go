@@ -44,6 +44,9 @@ func TestCentralCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "pushed ") || !strings.Contains(e, "sync [") {
 		t.Fatalf("sync: %d %q %q", code, out, e)
 	}
+	if code, out, _ := cli(t, "sync", "refused", "--data", deskDir); code != 0 || !strings.Contains(out, "refused none") {
+		t.Fatalf("sync refused: %d %q", code, out)
+	}
 	// A new desk of the same office starts from nothing: its first sync
 	// creates the store and brings the office's cases.
 	code, out, _ = cli(t, "hub", "desk", "add", "--data", hubDir, "--office", "RBA", "--name", "rba-2")
