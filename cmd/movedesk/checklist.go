@@ -845,5 +845,6 @@ func checklistActions(a *app, s *store.Store, keys tui.KeyMap, st tui.Styles) ([
 	if err != nil {
 		return nil, err
 	}
-	return tui.ChecklistActions(tui.ChecklistDeps{Source: storeSource{s}, User: a.cfg.User, Keys: keys, Styles: st, Gate: gate}), nil
+	acts := tui.ChecklistActions(tui.ChecklistDeps{Source: storeSource{s}, User: a.cfg.User, Keys: keys, Styles: st, Gate: gate})
+	return append(acts, dutyActions(a, s, keys, st)...), nil
 }
