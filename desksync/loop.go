@@ -23,10 +23,14 @@ type Status struct {
 	Refused int
 }
 
-// DefaultMaxBackoff caps the retry wait while the hub is unreachable: a
-// failed attempt costs a connection attempt, and the desk should notice the
-// link's return within this long, not an interval later.
+// DefaultMaxBackoff caps the retry wait while the hub answers with errors
+// (each attempt then costs a request).
 const DefaultMaxBackoff = 30 * time.Second
+
+// DefaultLinkRetry caps the retry wait while the hub cannot be reached at
+// all: a failed connection attempt sends no body, and the desk should sync
+// within seconds of the link's return, not an interval later.
+const DefaultLinkRetry = 5 * time.Second
 
 // Loop syncs in the background, shaped like litestream's replica monitor: a
 // ticker plus the store's change notifications, capped exponential backoff
@@ -41,6 +45,9 @@ type Loop struct {
 	// Interval if shorter): it bounds how long a returning link goes
 	// unnoticed.
 	MaxBackoff time.Duration
+	// LinkRetry caps the wait while the hub is unreachable (default
+	// DefaultLinkRetry, or MaxBackoff if shorter).
+	LinkRetry time.Duration
 	// Debounce delays a sync after a local change so bursts go together.
 	Debounce time.Duration
 	// Status receives the state after every change; sends never block.
@@ -56,6 +63,10 @@ func (l *Loop) Run(ctx context.Context) error {
 	maxBackoff := l.MaxBackoff
 	if maxBackoff <= 0 {
 		maxBackoff = min(interval, DefaultMaxBackoff)
+	}
+	linkRetry := l.LinkRetry
+	if linkRetry <= 0 {
+		linkRetry = min(maxBackoff, DefaultLinkRetry)
 	}
 	debounce := l.Debounce
 	if debounce <= 0 {
@@ -111,7 +122,14 @@ func (l *Loop) Run(ctx context.Context) error {
 			var he *HTTPError
 			st.Online = errors.As(err, &he) // the hub answered
 			st.Err = err.Error()
-			backoff = min(max(2*backoff, time.Second), maxBackoff)
+			limit := linkRetry
+			switch {
+			case st.Online && he.Permanent():
+				limit = interval // a revoked token or a bad request will not mend itself soon
+			case st.Online:
+				limit = maxBackoff
+			}
+			backoff = min(max(2*backoff, time.Second), limit)
 			resetTimer(timer, backoff)
 		} else {
 			st.Online, st.Err, st.LastSync = true, "", time.Now()
