@@ -30,6 +30,8 @@
 // Options.CaseActions, each a key binding, an Enabled predicate and a Run
 // function returning the command to run for the case file shown (typically a
 // PushMsg). The bindings appear in the case view's help like its own.
+// ChecklistActions and DutyActions (escorts, exit permit, document custody)
+// are built this way.
 //
 // Sync state reaches the status bar through Options.Sync, a channel of
 // SyncStatus values; until one arrives the bar says "sync: not configured".

@@ -255,7 +255,10 @@ func (f *dutyForm) lines(st *Styles, w int) []string {
 	for _, x := range f.visible() {
 		var v string
 		if x.isChoice() {
-			v = "‹ " + x.labels[x.pick] + " ›"
+			v = "‹ — ›"
+			if len(x.labels) > 0 {
+				v = "‹ " + x.labels[x.pick] + " ›"
+			}
 		} else {
 			v = x.text.view(x == cur, w-20)
 		}

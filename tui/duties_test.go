@@ -343,3 +343,17 @@ func TestDutyScreensFitInColour(t *testing.T) {
 		}
 	}
 }
+
+func TestCustodyScreenWithoutDocuments(t *testing.T) {
+	f := dutyCaseFile()
+	f.Documents = nil
+	src := &dutySource{f: f}
+	d, _ := dutyDeps(t, src)
+	s := open(t, NewCustodyScreen(d, "RBA-2026-000101"))
+	if msgs := hit(t, s, "ctrl+s"); !hasMsg[ErrMsg](msgs) || len(src.puts) != 0 {
+		t.Fatalf("save without documents: %v", msgs)
+	}
+	if !strings.Contains(view(s), "this case has no documents") {
+		t.Fatalf("view:\n%s", view(s))
+	}
+}
