@@ -41,7 +41,7 @@ const SkewTolerance = 30 * time.Second
 
 // Result says what one Sync moved.
 type Result struct {
-	Pushed    int   // own ops the hub acknowledged
+	Pushed    int   // own ops the hub acknowledged and applied
 	Pulled    int   // hub ops received
 	Applied   int   // of those, ops that changed something here
 	Conflicts int   // conflict records written here
@@ -102,6 +102,7 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 		return res, err
 	}
 	startCursor := st.Cursor
+	sent := 0 // own ops acknowledged, refused ones included
 	var head uint64
 	report := func() {
 		if progress == nil {
@@ -109,7 +110,7 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 		}
 		pulled := int(st.Cursor - min(st.Cursor, startCursor))
 		total := waiting + int(max(head, st.Cursor)-min(startCursor, max(head, st.Cursor)))
-		progress(res.Pushed+pulled, total)
+		progress(sent+pulled, total)
 	}
 	for {
 		if err := ctx.Err(); err != nil {
@@ -208,7 +209,8 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 		st.Pushed = max(st.Pushed, resp.Acked)
 		st.Cursor = resp.Cursor
 		head = resp.Head
-		res.Pushed += pushed
+		sent += pushed
+		res.Pushed += pushed - min(pushed, len(resp.Refused))
 		res.Pulled += len(ops)
 		res.Applied += mr.Applied
 		res.Conflicts += mr.Conflicts
