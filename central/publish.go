@@ -306,16 +306,16 @@ func sameTables(a, b *tariffs.SetRecord) bool {
 		a.RatesCSV == b.RatesCSV && a.FaresCSV == b.FaresCSV
 }
 
-// WatchPublications applies queued publications every interval until done
-// is closed; logf reports each result.
-func (h *Server) WatchPublications(done <-chan struct{}, every time.Duration) {
+// Background applies queued publications and records the desks' last
+// syncs every interval until done is closed, then records them once more.
+func (h *Server) Background(done <-chan struct{}, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		rs, err := ApplyPublications(h.store, h.reg.dir)
 		for _, r := range rs {
 			if r.OK {
-				h.logf("publication %s by the office applied: %s", r.ID, r.Message)
+				h.logf("publication %s applied: %s", r.ID, r.Message)
 			} else {
 				h.logf("publication %s refused: %s", r.ID, r.Message)
 			}
@@ -323,8 +323,14 @@ func (h *Server) WatchPublications(done <-chan struct{}, every time.Duration) {
 		if err != nil {
 			h.logf("publications: %v", err)
 		}
+		if err := h.FlushSeen(); err != nil {
+			h.logf("%s: %v", SeenFile, err)
+		}
 		select {
 		case <-done:
+			if err := h.FlushSeen(); err != nil {
+				h.logf("%s: %v", SeenFile, err)
+			}
 			return
 		case <-t.C:
 		}

@@ -29,6 +29,7 @@ const DefaultLimit = 2000
 type Server struct {
 	store *store.Store
 	reg   *registry
+	seen  seenBook
 	// Limit caps pulled ops per answer.
 	Limit int
 	// Log receives one line per request error (nil: log.Printf).
@@ -230,6 +231,8 @@ func (h *Server) serve(r *http.Request) (*wire.SyncResponse, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.seen.note(desk.Name, Seen{At: time.Now().UTC().Truncate(time.Second), Store: req.Desk,
+		Behind: resp.Head - resp.Cursor, Pushed: len(ops)})
 	return resp, nil
 }
 

@@ -50,9 +50,11 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 			}
 			defer s.Close()
 			h := central.New(s, a.cfg.Data)
-			watchDone := make(chan struct{})
-			defer close(watchDone)
-			go h.WatchPublications(watchDone, time.Second)
+			// Publications and the desks' last syncs, until the hub stops
+			// (before the store closes).
+			bgStop, bgDone := make(chan struct{}), make(chan struct{})
+			go func() { h.Background(bgStop, time.Second); close(bgDone) }()
+			defer func() { close(bgStop); <-bgDone }()
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return err
@@ -125,20 +127,41 @@ func newCentralHubCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				if ds == nil {
-					ds = []central.Desk{}
+			seen, err := central.ReadSeen(dir)
+			if err != nil {
+				return err
+			}
+			type deskView struct {
+				central.Desk
+				LastSync *central.Seen `json:"last_sync,omitempty"`
+			}
+			views := []deskView{}
+			for _, d := range ds {
+				v := deskView{Desk: d}
+				if s, ok := seen[d.Name]; ok {
+					v.LastSync = &s
 				}
-				return writeJSON(cmd.OutOrStdout(), ds)
+				views = append(views, v)
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), views)
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tOFFICE\tCREATED\tSTATE")
-			for _, d := range ds {
+			fmt.Fprintln(tw, "NAME\tOFFICE\tCREATED\tLAST SYNC\tSTATE")
+			now := time.Now()
+			for _, v := range views {
 				state := "active"
-				if d.Revoked != nil {
-					state = "revoked " + d.Revoked.Format(time.RFC3339)
+				if v.Revoked != nil {
+					state = "revoked " + v.Revoked.Local().Format("2006-01-02 15:04")
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Name, d.Office, d.Created.Format(time.RFC3339), state)
+				last := "never"
+				if v.LastSync != nil {
+					last = v.LastSync.At.Local().Format("2006-01-02 15:04") + " (" + ago(now.Sub(v.LastSync.At)) + ")"
+					if v.LastSync.Behind > 0 {
+						last += fmt.Sprintf(", %d behind", v.LastSync.Behind)
+					}
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.Name, v.Office, v.Created.Local().Format("2006-01-02"), last, state)
 			}
 			return tw.Flush()
 		},
@@ -278,6 +301,19 @@ func sharedState(s *store.Store) shared {
 		return nil
 	})
 	return sh
+}
+
+// ago says how long ago d was, coarsely: "just now", "5 min ago", "3 h ago", "2 days ago".
+func ago(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", d/time.Minute)
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", d/time.Hour)
+	}
+	return fmt.Sprintf("%d days ago", d/(24*time.Hour))
 }
 
 func bar(done, total, width int) string {

@@ -74,7 +74,7 @@ func TestHubPublish(t *testing.T) {
 	h.Log = func(string, ...any) {}
 	done := make(chan struct{})
 	watched := make(chan struct{})
-	go func() { h.WatchPublications(done, 50*time.Millisecond); close(watched) }()
+	go func() { h.Background(done, 50*time.Millisecond); close(watched) }()
 	defer func() { close(done); <-watched }()
 	srv := httptest.NewServer(h.Handler())
 	defer srv.Close()
@@ -115,6 +115,18 @@ func TestHubPublish(t *testing.T) {
 	code, out, e = cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok)
 	if code != 0 || !strings.Contains(out, "tariff version HIT-2027A is now active") || !strings.Contains(out, "duty templates version 1 now apply") {
 		t.Fatalf("sync: %d %q %q", code, out, e)
+	}
+	// The office sees when each desk last synced.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		code, out, _ := cli(t, "hub", "desk", "list", "--data", hubDir)
+		if code == 0 && strings.Contains(out, "LAST SYNC") && strings.Contains(out, "(just now)") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("hub desk list never showed the sync: %d %s", code, out)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	if code, out, _ := cli(t, "tariffs", "list", "--data", deskDir); code != 0 || !strings.Contains(out, "HIT-2027A") {
 		t.Fatalf("tariffs list at the desk: %d %s", code, out)
