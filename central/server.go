@@ -118,6 +118,15 @@ func (h *Server) serve(r *http.Request) (*wire.SyncResponse, error) {
 			return nil, fail(http.StatusBadRequest, "op %d: key, seq and fields are required", i)
 		}
 	}
+	// A stamp far past the hub's clock would drag every replica's clock
+	// ahead and win every clash: the desk re-dates its ops and resends.
+	future := change.MakeHLC(time.Now().Add(wire.MaxFuture).UnixMilli(), 0xffff)
+	for i := range ops {
+		if ops[i].HLC > future {
+			return nil, fail(http.StatusConflict, "op %s is stamped %s, more than %v past the hub's clock: this desk's clock is wrong",
+				ops[i].ID(), ops[i].HLC.Time().UTC().Format(time.RFC3339), wire.MaxFuture)
+		}
+	}
 	var acked uint64
 	var refused []wire.Refusal
 	err = h.store.Update("desk:"+desk.Name, func(tx *store.Tx) error {

@@ -99,6 +99,14 @@ func (c *Clock) Observe(remote HLC) HLC {
 	return c.advance(remote)
 }
 
+// Rebase sets the highest timestamp issued or observed to last, even below
+// the current one: only for a store that re-dated its own unsent ops.
+func (c *Clock) Rebase(last HLC) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.last = last
+}
+
 // Last returns the highest timestamp issued or observed.
 func (c *Clock) Last() HLC {
 	c.mu.Lock()

@@ -47,6 +47,9 @@ type Result struct {
 	Conflicts int   // conflict records written here
 	Requests  int   // HTTP requests made
 	Bytes     int64 // request and response body bytes on the wire
+	// Redated counts own ops re-dated in hub time because this desk's clock
+	// had run ahead before it met the hub.
+	Redated int
 	// Refused are own ops the hub acknowledged without applying them; they
 	// stay here, listed by Store.Refusals.
 	Refused int
@@ -103,6 +106,7 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 	}
 	startCursor := st.Cursor
 	sent := 0 // own ops acknowledged, refused ones included
+	redated := false
 	var head uint64
 	report := func() {
 		if progress == nil {
@@ -131,6 +135,18 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 		resp, skew, n, err := c.post(ctx, hc, url, token, &req)
 		res.Bytes += n
 		res.Requests++
+		var he *HTTPError
+		if errors.As(err, &he) && he.Status == http.StatusConflict && skew.ok && !redated {
+			// Ops stamped by a clock that ran ahead before this desk met
+			// the hub: re-date them in hub time and send them again.
+			redated = true
+			n, err := c.redate(s, actor, st.Pushed, skew.d)
+			if err != nil {
+				return res, err
+			}
+			res.Redated = n
+			continue
+		}
 		if err != nil {
 			return res, err
 		}
@@ -221,6 +237,31 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 			return res, nil
 		}
 	}
+}
+
+// redate re-dates the unsent ops stamped past the hub's clock and applies
+// the clock correction, in one transaction.
+func (c *Client) redate(s *store.Store, actor string, pushed uint64, offset time.Duration) (int, error) {
+	now := c.Now
+	if now == nil {
+		now = time.Now
+	}
+	hubNow := now().Add(offset)
+	// A little short of the hub's limit, for the error of the estimate.
+	limit := change.MakeHLC(hubNow.Add(wire.MaxFuture-30*time.Second).UnixMilli(), 0)
+	var n int
+	err := s.Update(actor, func(tx *store.Tx) error {
+		var err error
+		if n, err = tx.Restamp(pushed, limit, change.MakeHLC(hubNow.UnixMilli(), 0)); err != nil {
+			return err
+		}
+		off := offset.Round(time.Second)
+		if off.Abs() < SkewTolerance {
+			off = 0
+		}
+		return tx.SetClockOffset(off)
+	})
+	return n, err
 }
 
 // skew is the hub's clock minus the desk's, as one answer showed it.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"movedesk/booking"
 	"movedesk/change"
@@ -55,16 +56,17 @@ func TestOfficeIsolation(t *testing.T) {
 	hubLen := h.store.LogLen()
 	st, _ := k.s.ReplicaState()
 	next := st.Pushed + 100
+	now := change.MakeHLC(time.Now().UnixMilli(), 0)
 	for _, c := range []struct {
 		name string
 		op   change.Op
 	}{
-		{"edit an RBA case", change.Op{Seq: next, HLC: change.MakeHLC(4e12, 0), Key: rbaCases[0], Fields: map[string]json.RawMessage{"notes": json.RawMessage(`"x"`)}}},
-		{"edit an RBA traveller", change.Op{Seq: next, HLC: change.MakeHLC(4e12, 0), Key: rbaCases[0] + "/traveller/01", Fields: map[string]json.RawMessage{"surname": json.RawMessage(`"X"`)}}},
-		{"move own case to RBA", change.Op{Seq: next, HLC: change.MakeHLC(4e12, 0), Key: kltCases[0], Fields: map[string]json.RawMessage{"office": json.RawMessage(`"RBA"`)}}},
-		{"create a case in RBA", change.Op{Seq: next, HLC: change.MakeHLC(4e12, 0), Key: "RBA-2026-999999", Fields: map[string]json.RawMessage{"office": json.RawMessage(`"RBA"`), "number": json.RawMessage(`"RBA-2026-999999"`)}}},
-		{"write a shared record", change.Op{Seq: next, HLC: change.MakeHLC(4e12, 0), Key: "~tariffset/T9", Fields: map[string]json.RawMessage{"version": json.RawMessage(`"evil"`)}}},
-		{"write as another desk", change.Op{Desk: a.s.Desk(), Seq: next, HLC: change.MakeHLC(4e12, 0), Key: kltCases[0], Fields: map[string]json.RawMessage{"notes": json.RawMessage(`"x"`)}}},
+		{"edit an RBA case", change.Op{Seq: next, HLC: now, Key: rbaCases[0], Fields: map[string]json.RawMessage{"notes": json.RawMessage(`"x"`)}}},
+		{"edit an RBA traveller", change.Op{Seq: next, HLC: now, Key: rbaCases[0] + "/traveller/01", Fields: map[string]json.RawMessage{"surname": json.RawMessage(`"X"`)}}},
+		{"move own case to RBA", change.Op{Seq: next, HLC: now, Key: kltCases[0], Fields: map[string]json.RawMessage{"office": json.RawMessage(`"RBA"`)}}},
+		{"create a case in RBA", change.Op{Seq: next, HLC: now, Key: "RBA-2026-999999", Fields: map[string]json.RawMessage{"office": json.RawMessage(`"RBA"`), "number": json.RawMessage(`"RBA-2026-999999"`)}}},
+		{"write a shared record", change.Op{Seq: next, HLC: now, Key: "~tariffset/T9", Fields: map[string]json.RawMessage{"version": json.RawMessage(`"evil"`)}}},
+		{"write as another desk", change.Op{Desk: a.s.Desk(), Seq: next, HLC: now, Key: kltCases[0], Fields: map[string]json.RawMessage{"notes": json.RawMessage(`"x"`)}}},
 	} {
 		op := c.op
 		op.Seq = next
@@ -85,7 +87,7 @@ func TestOfficeIsolation(t *testing.T) {
 		}
 	}
 	// Sent again (its answer lost), a refused op is named again.
-	again := change.Op{Seq: st.Pushed + 100, HLC: change.MakeHLC(4e12, 0), Key: rbaCases[0], Fields: map[string]json.RawMessage{"notes": json.RawMessage(`"x"`)}}
+	again := change.Op{Seq: st.Pushed + 100, HLC: now, Key: rbaCases[0], Fields: map[string]json.RawMessage{"notes": json.RawMessage(`"x"`)}}
 	if p := post(t, h, k.token, &wire.SyncRequest{Desk: k.s.Desk(), Ops: []wire.Op{wire.FromOp(&again, true)}}); p.status != 200 ||
 		len(p.body.Refused) != 1 || !strings.Contains(p.body.Refused[0].Reason, "belongs to office RBA") {
 		t.Errorf("resent refused op: %d %+v", p.status, p.body.Refused)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"movedesk/booking"
 	"movedesk/change"
@@ -25,6 +26,13 @@ const (
 	MaxBody  = 8 << 20
 	MaxPlain = 64 << 20
 )
+
+// MaxFuture is how far past the hub's clock a pushed op may be stamped. A
+// batch holding a later stamp (a desk whose clock ran ahead before it first
+// met the hub) is refused with 409 Conflict and nothing applied; the desk
+// re-dates those ops and sends them again. Later stamps would drag every
+// replica's clock ahead and win every clash.
+const MaxFuture = 10 * time.Minute
 
 // Op is change.Op on the wire: short names, and nothing the receiver can
 // derive (kind from the key unless it differs, case from the key, office
