@@ -61,6 +61,12 @@ type Sync struct {
 	Token string `mapstructure:"token"`
 	// Interval is how often the TUI syncs in the background.
 	Interval time.Duration `mapstructure:"interval"`
+	// CAFile is a PEM file of certificates to trust for an https hub, beside
+	// the system's (a hub with the office's own certificate authority).
+	CAFile string `mapstructure:"ca_file"`
+	// AllowPlainHTTP permits an http:// hub that is not on this machine:
+	// personal data then crosses the network unencrypted.
+	AllowPlainHTTP bool `mapstructure:"allow_plain_http"`
 }
 
 // Themes accepted in Theme.
@@ -79,6 +85,8 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("sync.hub", "")
 	v.SetDefault("sync.token", "")
 	v.SetDefault("sync.interval", "2m")
+	v.SetDefault("sync.ca_file", "")
+	v.SetDefault("sync.allow_plain_http", false)
 	// Every rules key gets its default, so each is known to the environment
 	// (MOVEDESK_RULES_MEDIF_NOTICE) and a partial rules section keeps the rest.
 	var rules map[string]any

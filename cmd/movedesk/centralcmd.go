@@ -190,7 +190,7 @@ func newCentralHubCmd(a *app) *cobra.Command {
 
 // newCentralSyncCmd: `movedesk sync`, one sync with the hub.
 func newCentralSyncCmd(a *app) *cobra.Command {
-	var hubURL, token string
+	var hubURL, token, caFile string
 	var quiet bool
 	c := &cobra.Command{
 		Use:   "sync",
@@ -207,6 +207,13 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 				if hubURL == "" || token == "" {
 					return usageError{errors.New("no hub: set sync.hub and sync.token in the config, or pass --hub and --token")}
 				}
+				if caFile == "" {
+					caFile = a.cfg.Sync.CAFile
+				}
+				hc, err := syncHTTP(a, hubURL, caFile)
+				if err != nil {
+					return err
+				}
 				errOut := cmd.ErrOrStderr()
 				progress := func(done, total int) {
 					if quiet || total <= 0 {
@@ -215,7 +222,7 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 					fmt.Fprintf(errOut, "\rsync %s %d/%d", bar(done, total, 30), done, total)
 				}
 				before := sharedState(s)
-				r, err := (&desksync.Client{Actor: a.cfg.User}).Sync(cmd.Context(), s, hubURL, token, progress)
+				r, err := (&desksync.Client{Actor: a.cfg.User, HTTP: hc}).Sync(cmd.Context(), s, hubURL, token, progress)
 				if !quiet {
 					fmt.Fprintln(errOut)
 				}
@@ -276,6 +283,7 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 	c.AddCommand(refused)
 	c.Flags().StringVar(&hubURL, "hub", "", "hub URL (config sync.hub)")
 	c.Flags().StringVar(&token, "token", "", "desk token (config sync.token)")
+	c.Flags().StringVar(&caFile, "ca-file", "", "PEM certificates to trust for an https hub (config sync.ca_file)")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress line")
 	return c
 }
@@ -408,14 +416,18 @@ func clip(v []byte) string {
 // startSyncLoop runs the background sync loop for the TUI when a hub is
 // configured; it returns the status channel (nil: not configured) and a
 // stop function that waits for the loop to end.
-func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func()) {
+func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), error) {
 	if a.cfg.Sync.Hub == "" || a.cfg.Sync.Token == "" {
-		return nil, func() {}
+		return nil, func() {}, nil
+	}
+	hc, err := syncHTTP(a, a.cfg.Sync.Hub, a.cfg.Sync.CAFile)
+	if err != nil {
+		return nil, func() {}, err
 	}
 	in := make(chan desksync.Status, 8)
 	out := make(chan tui.SyncStatus, 8)
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &desksync.Loop{Client: &desksync.Client{Actor: a.cfg.User}, Store: s, Hub: a.cfg.Sync.Hub, Token: a.cfg.Sync.Token,
+	l := &desksync.Loop{Client: &desksync.Client{Actor: a.cfg.User, HTTP: hc}, Store: s, Hub: a.cfg.Sync.Hub, Token: a.cfg.Sync.Token,
 		Interval: a.cfg.Sync.Interval, Status: in}
 	done := make(chan struct{})
 	go func() {
@@ -437,5 +449,13 @@ func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func()) {
 			}
 		}
 	}()
-	return out, func() { cancel(); <-done }
+	return out, func() { cancel(); <-done }, nil
+}
+
+// syncHTTP checks the hub URL and returns the HTTP client for it.
+func syncHTTP(a *app, hub, caFile string) (*http.Client, error) {
+	if err := desksync.CheckHub(hub, a.cfg.Sync.AllowPlainHTTP); err != nil {
+		return nil, usageError{err}
+	}
+	return desksync.NewHTTPClient(caFile)
 }

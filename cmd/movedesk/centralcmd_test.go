@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/pem"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,5 +71,37 @@ func TestCentralCLI(t *testing.T) {
 	}
 	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok); code == 0 || !strings.Contains(e, "401") {
 		t.Fatalf("sync after revoke: %d %s", code, e)
+	}
+}
+
+// TestSyncOverTLS: a hub serving HTTPS with its own certificate is trusted
+// through --ca-file (sync.ca_file), and refused without it.
+func TestSyncOverTLS(t *testing.T) {
+	hubDir := filepath.Join(t.TempDir(), "hub")
+	_, out, _ := cli(t, "hub", "desk", "add", "--data", hubDir, "--office", "RBA", "--name", "rba-1")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	tok := lines[len(lines)-1]
+	hs, err := store.Open(hubDir, store.Options{Desk: "hub"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hs.Close()
+	h := central.New(hs, hubDir)
+	h.Log = func(string, ...any) {}
+	srv := httptest.NewTLSServer(h.Handler())
+	defer srv.Close()
+	ca := filepath.Join(t.TempDir(), "hub.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	deskDir := filepath.Join(t.TempDir(), "desk")
+	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok, "-q"); code == 0 || !strings.Contains(e, "certificate") {
+		t.Fatalf("untrusted certificate accepted: %d %q", code, e)
+	}
+	if code, out, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok, "--ca-file", ca, "-q"); code != 0 || !strings.Contains(out, "pulled") {
+		t.Fatalf("sync with --ca-file: %d %q %q", code, out, e)
+	}
+	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", "http://192.0.2.7:8470", "--token", tok); code != 2 || !strings.Contains(e, "unencrypted") {
+		t.Fatalf("plain http to another machine: %d %q", code, e)
 	}
 }

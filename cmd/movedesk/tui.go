@@ -36,7 +36,9 @@ func runTUI(a *app, cmd *cobra.Command) error {
 		return err
 	}
 	var stopSync func()
-	opts.Sync, stopSync = startSyncLoop(a, s)
+	if opts.Sync, stopSync, err = startSyncLoop(a, s); err != nil {
+		return err
+	}
 	defer stopSync()
 	m, err := tui.New(opts)
 	if err != nil {
