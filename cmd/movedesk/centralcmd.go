@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -40,6 +41,13 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 			if err := a.load(cmd); err != nil {
 				return err
 			}
+			if cert == "" {
+				// The certificate `movedesk hub cert` made, if any.
+				c, k := filepath.Join(a.cfg.Data, central.CertFile), filepath.Join(a.cfg.Data, central.KeyFile)
+				if _, err := os.Stat(c); err == nil {
+					cert, key = c, k
+				}
+			}
 			codec, err := a.codec()
 			if err != nil {
 				return err
@@ -69,6 +77,11 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 				scheme = "https"
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "movedesk hub on %s://%s (data %s, store desk %s)\n", scheme, addr, a.cfg.Data, s.Desk())
+			if cert == "" {
+				if host, _, _ := net.SplitHostPort(addr); !isLoopback(host) {
+					fmt.Fprintln(a.err, "warning: plain HTTP on a network address; desks refuse it unless sync.allow_plain_http is set. `movedesk hub cert` makes a certificate.")
+				}
+			}
 			err = central.Serve(ctx, srv, cert, key)
 			fmt.Fprintln(cmd.OutOrStdout(), "hub stopped")
 			return err
@@ -184,7 +197,35 @@ func newCentralHubCmd(a *app) *cobra.Command {
 		},
 	}
 	desk.AddCommand(add, list, revoke)
-	hub.AddCommand(desk, newHubPublishCmd(a))
+	var hosts []string
+	var valid time.Duration
+	var force bool
+	cert := &cobra.Command{
+		Use:   "cert --host NAME[,IP...]",
+		Short: "Make the hub's TLS certificate (serve uses it; desks trust it with sync.ca_file)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := dataDir(cmd)
+			if err != nil {
+				return err
+			}
+			if len(hosts) == 0 {
+				return usageError{errors.New("usage: movedesk hub cert --host hub.example.org[,10.0.0.5]")}
+			}
+			c, k, err := central.NewCert(dir, hosts, valid, force)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "certificate %s (key %s, kept private), valid until %s for %s\n", c, k,
+				time.Now().Add(valid).Format("2006-01-02"), strings.Join(hosts, ", "))
+			fmt.Fprintf(a.out, "serve now uses it; copy %s to each desk and set sync.ca_file to it, and sync.hub to https://%s:PORT\n", c, hosts[0])
+			return nil
+		},
+	}
+	cert.Flags().StringSliceVar(&hosts, "host", nil, "host names or IP addresses desks use to reach the hub")
+	cert.Flags().DurationVar(&valid, "valid", 2*365*24*time.Hour, "how long the certificate is valid")
+	cert.Flags().BoolVar(&force, "force", false, "replace an existing certificate")
+	hub.AddCommand(desk, cert, newHubPublishCmd(a))
 	return hub
 }
 
@@ -450,6 +491,14 @@ func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), error
 		}
 	}()
 	return out, func() { cancel(); <-done }, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // syncHTTP checks the hub URL and returns the HTTP client for it.

@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"encoding/pem"
+	"net"
 	"net/http/httptest"
 	"os"
+	"syscall"
+	"time"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"movedesk/central"
+	"movedesk/desksync"
 	"movedesk/store"
 )
 
@@ -103,5 +108,63 @@ func TestSyncOverTLS(t *testing.T) {
 	}
 	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", "http://192.0.2.7:8470", "--token", tok); code != 2 || !strings.Contains(e, "unencrypted") {
 		t.Fatalf("plain http to another machine: %d %q", code, e)
+	}
+}
+
+// TestServeWithHubCert: `hub cert` makes a certificate that `serve` uses
+// without flags; a desk trusting it syncs over HTTPS; SIGTERM stops the hub.
+func TestServeWithHubCert(t *testing.T) {
+	hubDir := filepath.Join(t.TempDir(), "hub")
+	code, out, e := cli(t, "hub", "cert", "--data", hubDir, "--host", "127.0.0.1,localhost")
+	if code != 0 || !strings.Contains(out, "sync.ca_file") {
+		t.Fatalf("hub cert: %d %q %q", code, out, e)
+	}
+	if code, _, e := cli(t, "hub", "cert", "--data", hubDir, "--host", "127.0.0.1"); code == 0 || !strings.Contains(e, "--force") {
+		t.Fatalf("second hub cert: %d %q", code, e)
+	}
+	if fi, err := os.Stat(filepath.Join(hubDir, central.KeyFile)); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", fi, err)
+	}
+	_, out, _ = cli(t, "hub", "desk", "add", "--data", hubDir, "--office", "RBA", "--name", "rba-1")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	tok := lines[len(lines)-1]
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var sout, serr bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- run([]string{"serve", "--data", hubDir, "--addr", addr}, strings.NewReader(""), &sout, &serr) }()
+	ca := filepath.Join(hubDir, central.CertFile)
+	hc, err := desksync.NewHTTPClient(ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		r, err := hc.Get("https://" + addr + "/v1/health")
+		if err == nil {
+			r.Body.Close()
+			break
+		}
+		if i > 100 {
+			t.Fatalf("hub never answered over https: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	deskDir := filepath.Join(t.TempDir(), "desk")
+	if code, out, e := cli(t, "sync", "--data", deskDir, "--hub", "https://"+addr, "--token", tok, "--ca-file", ca, "-q"); code != 0 || !strings.Contains(out, "pulled") {
+		t.Fatalf("sync over https: %d %q %q", code, out, e)
+	}
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	select {
+	case code := <-done:
+		if code != 0 || !strings.Contains(sout.String(), "https://") || !strings.Contains(sout.String(), "hub stopped") {
+			t.Fatalf("serve: %d %q %q", code, sout.String(), serr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop on SIGTERM")
 	}
 }
