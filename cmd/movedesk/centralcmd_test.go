@@ -6,11 +6,11 @@ import (
 	"net"
 	"net/http/httptest"
 	"os"
-	"syscall"
-	"time"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"movedesk/central"
 	"movedesk/desksync"
@@ -137,7 +137,9 @@ func TestServeWithHubCert(t *testing.T) {
 	ln.Close()
 	var sout, serr bytes.Buffer
 	done := make(chan int, 1)
-	go func() { done <- run([]string{"serve", "--data", hubDir, "--addr", addr}, strings.NewReader(""), &sout, &serr) }()
+	go func() {
+		done <- run([]string{"serve", "--data", hubDir, "--addr", addr}, strings.NewReader(""), &sout, &serr)
+	}()
 	ca := filepath.Join(hubDir, central.CertFile)
 	hc, err := desksync.NewHTTPClient(ca)
 	if err != nil {
