@@ -69,7 +69,7 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 			}
 			ln.Close()
 			srv := &http.Server{Addr: addr, Handler: h.Handler(), ReadHeaderTimeout: 30 * time.Second,
-				ReadTimeout: 10 * time.Minute, WriteTimeout: 10 * time.Minute}
+				ReadTimeout: 10 * time.Minute, WriteTimeout: 10 * time.Minute, IdleTimeout: 10 * time.Minute}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			scheme := "http"
