@@ -82,6 +82,30 @@ func (s *Store) Refusals() ([]Refusal, error) {
 	return out, err
 }
 
+// ClearRefusals forgets the refusals listed so far (the user has dealt with
+// them); the refused changes themselves stay in the store and its log. It
+// returns how many it cleared.
+func (s *Store) ClearRefusals() (int, error) {
+	n := 0
+	err := s.Update("", func(tx *Tx) error {
+		b := tx.replica(bRMeta)
+		c := b.Cursor()
+		p := []byte(refusalPrefix)
+		var keys [][]byte
+		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+			keys = append(keys, bytes.Clone(k))
+		}
+		for _, k := range keys {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(keys)
+		return nil
+	})
+	return n, err
+}
+
 // SetClockOffset records the correction of this desk's wall clock to the
 // hub's and applies it to the store's clock at once.
 func (tx *Tx) SetClockOffset(d time.Duration) error {

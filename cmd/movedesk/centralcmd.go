@@ -290,12 +290,21 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 			})
 		},
 	}
-	var asJSON bool
+	var asJSON, clearAll bool
 	refused := &cobra.Command{
 		Use:   "refused",
 		Short: "List this desk's changes the hub refused (they stay on this desk)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if clearAll {
+				return a.withWrite(cmd, func(s *store.Store) error {
+					n, err := s.ClearRefusals()
+					if err == nil {
+						fmt.Fprintf(cmd.OutOrStdout(), "cleared %d refusals (the changes stay on this desk)\n", n)
+					}
+					return err
+				})
+			}
 			return a.withRead(cmd, func(s *store.Store) error {
 				rs, err := s.Refusals()
 				if err != nil {
@@ -321,6 +330,7 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 		},
 	}
 	refused.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	refused.Flags().BoolVar(&clearAll, "clear", false, "forget the listed refusals once dealt with")
 	c.AddCommand(refused)
 	c.Flags().StringVar(&hubURL, "hub", "", "hub URL (config sync.hub)")
 	c.Flags().StringVar(&token, "token", "", "desk token (config sync.token)")
