@@ -2,6 +2,7 @@ package desksync
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"time"
 
@@ -120,12 +121,16 @@ func (l *Loop) Run(ctx context.Context) error {
 		}
 		if err != nil {
 			var he *HTTPError
-			st.Online = errors.As(err, &he) // the hub answered
+			var cve *tls.CertificateVerificationError
+			st.Online = errors.As(err, &he) || errors.As(err, &cve) // the hub answered
 			st.Err = err.Error()
+			if cve != nil {
+				st.Err = "hub certificate not trusted (sync.ca_file)"
+			}
 			limit := linkRetry
 			switch {
-			case st.Online && he.Permanent():
-				limit = interval // a revoked token or a bad request will not mend itself soon
+			case he != nil && he.Permanent(), cve != nil:
+				limit = interval // a revoked token or an untrusted certificate will not mend itself soon
 			case st.Online:
 				limit = maxBackoff
 			}

@@ -98,3 +98,35 @@ func TestLoopNoticesTheLinkReturn(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLoopReportsUntrustedHub: a hub whose certificate the desk does not
+// trust is reported as such (the link is up), not as offline.
+func TestLoopReportsUntrustedHub(t *testing.T) {
+	h := newHub(t)
+	a := newDesk(t, h, "RBA", "rba-1")
+	srv := httptest.NewTLSServer(h.h.Handler())
+	defer srv.Close()
+	ch := make(chan desksync.Status, 64)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hc, _ := desksync.NewHTTPClient("")
+	l := &desksync.Loop{Client: &desksync.Client{HTTP: hc}, Store: a.s, Hub: srv.URL, Token: a.token, Interval: time.Hour, Status: ch}
+	done := make(chan error, 1)
+	go func() { done <- l.Run(ctx) }()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case s := <-ch:
+			if s.Err != "" {
+				if !s.Online || !strings.Contains(s.Err, "certificate not trusted") {
+					t.Fatalf("status %+v", s)
+				}
+				cancel()
+				<-done
+				return
+			}
+		case <-deadline:
+			t.Fatal("no error reported")
+		}
+	}
+}

@@ -238,3 +238,12 @@ func TestStatusBarClockSkew(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusBarSyncFailure(t *testing.T) {
+	m := newConflictModel(t, nil)
+	send(t, m, SyncMsg{Configured: true, Online: true, Progress: -1, Waiting: 4, Err: "hub: 401 unknown or revoked token"})
+	lines := strings.Split(screen(m), "\n")
+	if bar := lines[len(lines)-2]; !strings.Contains(bar, "4 waiting; sync failed: hub: 401") || strings.Contains(bar, "online") {
+		t.Errorf("status bar %q hides the failed sync", bar)
+	}
+}

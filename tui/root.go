@@ -605,6 +605,15 @@ func (m *Model) syncText() string {
 		return t
 	}
 	t := "online"
+	if s.Err != "" {
+		// The hub answered but the sync failed (a revoked token, an
+		// untrusted certificate): say so, not "online".
+		t = m.st.WarnGlyph + " sync failed: " + s.Err
+		if s.Waiting > 0 {
+			t = fmt.Sprintf("%s %d waiting; %s", m.st.WarnGlyph, s.Waiting, t[len(m.st.WarnGlyph)+1:])
+		}
+		return t
+	}
 	if !s.LastSync.IsZero() {
 		t += " " + s.LastSync.Format("15:04")
 	}
