@@ -17,11 +17,10 @@ import (
 	"movedesk/store"
 )
 
-// TestCentralCLI: register a desk, sync it against a real hub, list
-// conflicts, revoke the desk (its next sync gets 401).
-func TestCentralCLI(t *testing.T) {
-	hubDir := filepath.Join(t.TempDir(), "hub")
-	code, out, e := cli(t, "hub", "desk", "add", "--data", hubDir, "--office", "RBA", "--name", "rba-1")
+// addDesk registers a desk at the hub in hubDir and returns its token.
+func addDesk(t *testing.T, hubDir, office, name string) string {
+	t.Helper()
+	code, out, e := cli(t, "hub", "desk", "add", "--data", hubDir, "--office", office, "--name", name)
 	if code != 0 {
 		t.Fatalf("desk add: %d %s", code, e)
 	}
@@ -30,24 +29,39 @@ func TestCentralCLI(t *testing.T) {
 	if !strings.HasPrefix(tok, "mdt_") {
 		t.Fatalf("token line %q", tok)
 	}
-	if code, out, _ := cli(t, "hub", "desk", "list", "--data", hubDir); code != 0 || !strings.Contains(out, "rba-1") || strings.Contains(out, tok) {
-		t.Fatalf("desk list: %d %s", code, out)
-	}
+	return tok
+}
+
+// openHub opens the hub store in hubDir (as a running hub holds it) and its
+// handler, quiet.
+func openHub(t *testing.T, hubDir string) *central.Server {
+	t.Helper()
 	hs, err := store.Open(hubDir, store.Options{Desk: "hub"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer hs.Close()
+	t.Cleanup(func() { hs.Close() })
 	h := central.New(hs, hubDir)
 	h.Log = func(string, ...any) {}
-	srv := httptest.NewServer(h.Handler())
+	return h
+}
+
+// TestCentralCLI: register a desk, sync it against a real hub, list
+// conflicts, revoke the desk (its next sync gets 401).
+func TestCentralCLI(t *testing.T) {
+	hubDir := filepath.Join(t.TempDir(), "hub")
+	tok := addDesk(t, hubDir, "RBA", "rba-1")
+	if code, out, _ := cli(t, "hub", "desk", "list", "--data", hubDir); code != 0 || !strings.Contains(out, "rba-1") || strings.Contains(out, tok) {
+		t.Fatalf("desk list: %d %s", code, out)
+	}
+	srv := httptest.NewServer(openHub(t, hubDir).Handler())
 	defer srv.Close()
 
 	deskDir := filepath.Join(t.TempDir(), "desk")
 	if code, _, e := cli(t, "demo", "--data", deskDir, "--cases", "5", "--office", "RBA", "--today", "2026-11-22"); code != 0 {
 		t.Fatalf("demo: %s", e)
 	}
-	code, out, e = cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok)
+	code, out, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok)
 	if code != 0 || !strings.Contains(out, "pushed ") || !strings.Contains(e, "sync [") {
 		t.Fatalf("sync: %d %q %q", code, out, e)
 	}
@@ -56,10 +70,8 @@ func TestCentralCLI(t *testing.T) {
 	}
 	// A new desk of the same office starts from nothing: its first sync
 	// creates the store and brings the office's cases.
-	code, out, _ = cli(t, "hub", "desk", "add", "--data", hubDir, "--office", "RBA", "--name", "rba-2")
-	lines = strings.Split(strings.TrimSpace(out), "\n")
 	newDir := filepath.Join(t.TempDir(), "new-desk")
-	if code, out, e := cli(t, "sync", "--data", newDir, "--hub", srv.URL, "--token", lines[len(lines)-1]); code != 0 || !strings.Contains(out, "pulled ") {
+	if code, out, e := cli(t, "sync", "--data", newDir, "--hub", srv.URL, "--token", addDesk(t, hubDir, "RBA", "rba-2")); code != 0 || !strings.Contains(out, "pulled ") {
 		t.Fatalf("first sync of a new desk: %d %q %q", code, out, e)
 	}
 	if code, out, _ := cli(t, "case", "list", "--json", "--data", newDir); code != 0 || strings.Count(out, `"number"`) != 5 {
@@ -83,17 +95,8 @@ func TestCentralCLI(t *testing.T) {
 // through --ca-file (sync.ca_file), and refused without it.
 func TestSyncOverTLS(t *testing.T) {
 	hubDir := filepath.Join(t.TempDir(), "hub")
-	_, out, _ := cli(t, "hub", "desk", "add", "--data", hubDir, "--office", "RBA", "--name", "rba-1")
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	tok := lines[len(lines)-1]
-	hs, err := store.Open(hubDir, store.Options{Desk: "hub"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hs.Close()
-	h := central.New(hs, hubDir)
-	h.Log = func(string, ...any) {}
-	srv := httptest.NewTLSServer(h.Handler())
+	tok := addDesk(t, hubDir, "RBA", "rba-1")
+	srv := httptest.NewTLSServer(openHub(t, hubDir).Handler())
 	defer srv.Close()
 	ca := filepath.Join(t.TempDir(), "hub.pem")
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
@@ -125,9 +128,7 @@ func TestServeWithHubCert(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(hubDir, central.KeyFile)); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("key file: %v %v", fi, err)
 	}
-	_, out, _ = cli(t, "hub", "desk", "add", "--data", hubDir, "--office", "RBA", "--name", "rba-1")
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	tok := lines[len(lines)-1]
+	tok := addDesk(t, hubDir, "RBA", "rba-1")
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"movedesk/central"
-	"movedesk/store"
 	"movedesk/tariffs"
 )
 
@@ -44,12 +43,7 @@ templates:
 // the desk's checklists and quotes use them. Bad publications change nothing.
 func TestHubPublish(t *testing.T) {
 	hubDir := filepath.Join(t.TempDir(), "hub")
-	code, out, e := cli(t, "hub", "desk", "add", "--data", hubDir, "--office", "RBA", "--name", "rba-1")
-	if code != 0 {
-		t.Fatalf("desk add: %d %s", code, e)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	tok := lines[len(lines)-1]
+	tok := addDesk(t, hubDir, "RBA", "rba-1")
 
 	tplFile := filepath.Join(t.TempDir(), "templates.yaml")
 	os.WriteFile(tplFile, []byte(hubTemplates), 0o600)
@@ -65,13 +59,7 @@ func TestHubPublish(t *testing.T) {
 	}
 
 	// Now the hub runs (it holds the store lock) and applies the queue.
-	hs, err := store.Open(hubDir, store.Options{Desk: "hub"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hs.Close()
-	h := central.New(hs, hubDir)
-	h.Log = func(string, ...any) {}
+	h := openHub(t, hubDir)
 	done := make(chan struct{})
 	watched := make(chan struct{})
 	go func() { h.Background(done, 50*time.Millisecond); close(watched) }()
@@ -80,7 +68,7 @@ func TestHubPublish(t *testing.T) {
 	defer srv.Close()
 
 	tdir := tariffDir(t)
-	code, out, e = cli(t, "hub", "publish", "tariffs", tdir, "--version", "HIT-2027A", "--effective", "2026-12-01", "--data", hubDir)
+	code, out, e := cli(t, "hub", "publish", "tariffs", tdir, "--version", "HIT-2027A", "--effective", "2026-12-01", "--data", hubDir)
 	if code != 0 || !strings.Contains(out, "tariff version HIT-2027A published") || !strings.Contains(e, "hub is running") {
 		t.Fatalf("publish tariffs to a running hub: %d %q %q", code, out, e)
 	}
