@@ -106,6 +106,104 @@ func (s *Store) ClearRefusals() (int, error) {
 	return n, err
 }
 
+// Shared records (~ keys) are published at the hub and never pushed; a
+// desk may still write them locally (an escort added to its own pool, a
+// tariff version imported for itself). replica/meta "localshared/<key>"
+// remembers which fields this desk wrote, so a publication that replaces
+// them leaves a conflict record (this desk's value as the loser) instead of
+// overwriting the edit without a trace.
+const localSharedPrefix = "localshared/"
+
+type localWrite struct {
+	Op    string     `json:"op"`
+	Actor string     `json:"actor"`
+	HLC   change.HLC `json:"hlc"`
+}
+
+func (tx *Tx) noteLocalShared(op *change.Op, data []byte) error {
+	if tx.btx.Bucket(bReplica) == nil {
+		return nil
+	}
+	fields := op.Fields
+	if fields == nil {
+		obj, err := change.ToObject(data)
+		if err != nil {
+			return err
+		}
+		fields = obj
+	}
+	m := tx.localShared(op.Key)
+	if m == nil {
+		m = map[string]localWrite{}
+	}
+	for f := range fields {
+		m[f] = localWrite{Op: op.ID(), Actor: op.Actor, HLC: op.HLC}
+	}
+	return tx.setLocalShared(op.Key, m)
+}
+
+func (tx *Tx) localShared(key string) map[string]localWrite {
+	if tx.btx.Bucket(bReplica) == nil {
+		return nil
+	}
+	v := tx.replica(bRMeta).Get([]byte(localSharedPrefix + key))
+	if v == nil {
+		return nil
+	}
+	var m map[string]localWrite
+	if json.Unmarshal(v, &m) != nil {
+		return nil
+	}
+	return m
+}
+
+func (tx *Tx) setLocalShared(key string, m map[string]localWrite) error {
+	k := []byte(localSharedPrefix + key)
+	if len(m) == 0 {
+		return tx.replica(bRMeta).Delete(k)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return tx.replica(bRMeta).Put(k, b)
+}
+
+// sharedClash records, before a published op replaces them, this desk's own
+// values of the fields it wrote to shared record op.Key, as conflicts the
+// publication won. It returns how many it recorded.
+func (tx *Tx) sharedClash(op *change.Op) (int, error) {
+	m := tx.localShared(op.Key)
+	if m == nil {
+		return 0, nil
+	}
+	cur, _, err := tx.object(op.Key)
+	if err != nil {
+		return 0, err
+	}
+	_, del := op.Fields[DeletedField]
+	n := 0
+	for f, w := range m {
+		v, touched := op.Fields[f]
+		if !touched && !del {
+			continue
+		}
+		delete(m, f)
+		mine := cur[f]
+		if mine == nil || bytes.Equal(mine, v) {
+			continue
+		}
+		win := Side{Value: v, Op: op.ID(), Desk: op.Desk, Actor: op.Actor, HLC: op.HLC}
+		lose := Side{Value: mine, Op: w.Op, Desk: tx.s.desk, Actor: w.Actor, HLC: w.HLC}
+		if _, err := tx.putConflict(Conflict{ID: conflictID(op.Key, f, win.Op, lose.Op), Key: op.Key, Field: f,
+			Winner: win, Loser: lose, At: max(win.HLC, lose.HLC).Time().UTC()}, false, ""); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, tx.setLocalShared(op.Key, m)
+}
+
 // SetClockOffset records the correction of this desk's wall clock to the
 // hub's and applies it to the store's clock at once.
 func (tx *Tx) SetClockOffset(d time.Duration) error {
@@ -425,8 +523,14 @@ func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
 		}
 		caseNo, _ := booking.SplitKey(op.Key)
 		if caseNo == "" {
-			// Shared records are written only at the hub: one writer, in
-			// order; take them as they come.
+			// Shared records are published only at the hub: one writer, in
+			// order; take them as they come, keeping this desk's own values
+			// they replace as conflicts.
+			n, err := tx.sharedClash(&op)
+			if err != nil {
+				return res, err
+			}
+			res.Conflicts += n
 			if err := tx.ApplyRemote(op); err != nil {
 				return res, err
 			}

@@ -256,6 +256,11 @@ func (tx *Tx) commitOp(op *change.Op, data []byte, obj change.Object, local bool
 	if err := logb.Put(u64(seq), sealed); err != nil {
 		return err
 	}
+	if local && caseNo == "" {
+		if err := tx.noteLocalShared(op, data); err != nil {
+			return err
+		}
+	}
 	if caseNo != "" {
 		if err := tx.btx.Bucket(bHist).Put(histKey(caseNo, seq), nil); err != nil {
 			return err
