@@ -251,6 +251,11 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 				if caFile == "" {
 					caFile = a.cfg.Sync.CAFile
 				}
+				if !cmd.Flags().Changed("token") {
+					if err := tokenFileSafe(a); err != nil {
+						return err
+					}
+				}
 				hc, err := syncHTTP(a, hubURL, caFile)
 				if err != nil {
 					return err
@@ -471,6 +476,9 @@ func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), error
 	if a.cfg.Sync.Hub == "" || a.cfg.Sync.Token == "" {
 		return nil, func() {}, nil
 	}
+	if err := tokenFileSafe(a); err != nil {
+		return nil, func() {}, err
+	}
 	hc, err := syncHTTP(a, a.cfg.Sync.Hub, a.cfg.Sync.CAFile)
 	if err != nil {
 		return nil, func() {}, err
@@ -509,6 +517,19 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// tokenFileSafe refuses a desk token kept in a config file others can read:
+// the token opens the office's cases at the hub (as key_file is refused).
+func tokenFileSafe(a *app) error {
+	if a.cfg.Sync.Token == "" || a.cfg.File == "" || os.Getenv("MOVEDESK_SYNC_TOKEN") != "" {
+		return nil
+	}
+	fi, err := os.Stat(a.cfg.File)
+	if err != nil || fi.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s holds sync.token and is readable by others (mode %v): chmod 600 it, or give the token in MOVEDESK_SYNC_TOKEN", a.cfg.File, fi.Mode().Perm())
 }
 
 // syncHTTP checks the hub URL and returns the HTTP client for it.

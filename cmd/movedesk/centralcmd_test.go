@@ -65,6 +65,16 @@ func TestCentralCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "pushed ") || !strings.Contains(e, "sync [") {
 		t.Fatalf("sync: %d %q %q", code, out, e)
 	}
+	// A token in a config file others can read is refused, as a key file is.
+	cfg := filepath.Join(t.TempDir(), "desk.yaml")
+	os.WriteFile(cfg, []byte("data: "+deskDir+"\nsync:\n  hub: "+srv.URL+"\n  token: "+tok+"\n"), 0o644)
+	if code, _, e := cli(t, "sync", "--config", cfg, "-q"); code == 0 || !strings.Contains(e, "readable by others") {
+		t.Fatalf("sync with a readable token file: %d %q", code, e)
+	}
+	os.Chmod(cfg, 0o600)
+	if code, out, e := cli(t, "sync", "--config", cfg, "-q"); code != 0 {
+		t.Fatalf("sync with the config's token: %d %q %q", code, out, e)
+	}
 	if code, out, _ := cli(t, "sync", "refused", "--data", deskDir); code != 0 || !strings.Contains(out, "refused none") {
 		t.Fatalf("sync refused: %d %q", code, out)
 	}
