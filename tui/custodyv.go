@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -84,41 +83,13 @@ func (s *custodyScreen) load(f *booking.CaseFile) {
 
 // Update implements Screen.
 func (s *custodyScreen) Update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case dutyLoadedMsg:
-		if msg.id != s.id {
-			return nil
-		}
-		if msg.err != nil {
-			s.loadErr = msg.err.Error()
-			return nil
-		}
-		s.load(msg.file)
-	case dutySavedMsg:
-		if msg.id != s.id {
-			return nil
-		}
-		return s.saved(msg)
-	case tea.KeyPressMsg:
-		k := &s.d.Keys
-		switch {
-		case key.Matches(msg, k.Back):
-			return msgCmd(BackMsg{})
-		case s.file == nil || s.saving:
-			return nil
-		case key.Matches(msg, k.Save):
+	return s.update(msg, formHooks{load: s.load, save: s.saveCmd, changed: s.showParty,
+		check: func() error {
 			if len(s.form.get("document").choices) == 0 {
-				return errCmd(fmt.Errorf("case %s has no documents", s.no))
+				return fmt.Errorf("case %s has no documents", s.no)
 			}
-			s.saving, s.done = true, ""
-			return s.saveCmd()
-		}
-		if s.form.key(k, msg) {
-			s.done = ""
-			s.showParty()
-		}
-	}
-	return nil
+			return nil
+		}})
 }
 
 // saveCmd logs the event in one transaction with the same booking call as

@@ -332,6 +332,57 @@ func (b *formBase) KeyMap() help.KeyMap {
 		full: [][]key.Binding{{k.NextField, k.PrevField, next}, {save, k.Back}}}
 }
 
+// formHooks are what a form screen adds to formBase's handling of messages.
+type formHooks struct {
+	load    func(*booking.CaseFile)
+	save    func() tea.Cmd
+	check   func() error // before a save; nil: none
+	changed func()       // after an input changed; nil: none
+}
+
+// update routes the screen's load and save answers and its keys.
+func (b *formBase) update(msg tea.Msg, h formHooks) tea.Cmd {
+	switch msg := msg.(type) {
+	case dutyLoadedMsg:
+		if msg.id != b.id {
+			return nil
+		}
+		if msg.err != nil {
+			b.loadErr = msg.err.Error()
+			return nil
+		}
+		h.load(msg.file)
+	case dutySavedMsg:
+		if msg.id != b.id {
+			return nil
+		}
+		return b.saved(msg)
+	case tea.KeyPressMsg:
+		k := &b.d.Keys
+		switch {
+		case key.Matches(msg, k.Back):
+			return msgCmd(BackMsg{})
+		case b.file == nil || b.saving:
+			return nil
+		case key.Matches(msg, k.Save):
+			if h.check != nil {
+				if err := h.check(); err != nil {
+					return errCmd(err)
+				}
+			}
+			b.saving, b.done = true, ""
+			return h.save()
+		}
+		if b.form.key(k, msg) {
+			b.done = ""
+			if h.changed != nil {
+				h.changed()
+			}
+		}
+	}
+	return nil
+}
+
 // saved handles the screen's own save answer: on failure the inputs stay
 // and the error goes on its field (or below the form) and to the footer.
 func (b *formBase) saved(msg dutySavedMsg) tea.Cmd {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"movedesk/booking"
@@ -127,38 +126,7 @@ func (s *permitScreen) showReasons() {
 
 // Update implements Screen.
 func (s *permitScreen) Update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case dutyLoadedMsg:
-		if msg.id != s.id {
-			return nil
-		}
-		if msg.err != nil {
-			s.loadErr = msg.err.Error()
-			return nil
-		}
-		s.load(msg.file)
-	case dutySavedMsg:
-		if msg.id != s.id {
-			return nil
-		}
-		return s.saved(msg)
-	case tea.KeyPressMsg:
-		k := &s.d.Keys
-		switch {
-		case key.Matches(msg, k.Back):
-			return msgCmd(BackMsg{})
-		case s.file == nil || s.saving:
-			return nil
-		case key.Matches(msg, k.Save):
-			s.saving, s.done = true, ""
-			return s.saveCmd()
-		}
-		if s.form.key(k, msg) {
-			s.done = ""
-			s.follow()
-		}
-	}
-	return nil
+	return s.update(msg, formHooks{load: s.load, save: s.saveCmd, changed: s.follow})
 }
 
 // saveCmd records the permit with the same call as `movedesk permit set`.
