@@ -202,6 +202,13 @@ func ApplyPublications(s *store.Store, dir string) ([]PublishResult, error) {
 				res.OK, res.Message = true, msg
 			}
 		}
+		if res.OK {
+			// Before the result, so whoever waits for it reads a summary
+			// that includes it.
+			if err := WritePublished(s, dir, res.Message); err != nil {
+				return out, err
+			}
+		}
 		res.At = time.Now().UTC()
 		rb, _ := json.Marshal(res)
 		if err := writeAtomic(qdir, id+resultSuffix, rb); err != nil {
@@ -306,12 +313,84 @@ func sameTables(a, b *tariffs.SetRecord) bool {
 		a.RatesCSV == b.RatesCSV && a.FaresCSV == b.FaresCSV
 }
 
+// PublishedFile summarises what the hub currently publishes, for the office
+// to read while the hub holds its store (`movedesk hub publish status`).
+const PublishedFile = "published.json"
+
+// Published is what every desk receives, as the hub store holds it.
+type Published struct {
+	At            time.Time `json:"at"`
+	Tariff        string    `json:"tariff"`
+	TariffBy      string    `json:"tariff_by,omitempty"`
+	TariffAt      time.Time `json:"tariff_at,omitzero"`
+	Versions      []string  `json:"versions"`
+	Templates     int       `json:"templates"`
+	TemplatesBy   string    `json:"templates_by,omitempty"`
+	TemplatesAt   time.Time `json:"templates_at,omitzero"`
+	Escorts       int       `json:"escorts"`
+	LastPublished string    `json:"last_published,omitempty"`
+}
+
+// ReadPublished returns the hub's last summary (false: none written yet).
+func ReadPublished(dir string) (Published, bool, error) {
+	var p Published
+	b, err := os.ReadFile(filepath.Join(dir, PublishedFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return p, false, nil
+	}
+	if err != nil {
+		return p, false, err
+	}
+	return p, true, json.Unmarshal(b, &p)
+}
+
+// WritePublished writes the summary of what s publishes into dir.
+func WritePublished(s *store.Store, dir, last string) error {
+	p := Published{At: time.Now().UTC().Truncate(time.Second), Tariff: tariffs.EmbeddedVersion, LastPublished: last}
+	err := s.View(func(tx *store.Tx) error {
+		var act tariffs.ActiveRecord
+		if ok, err := tx.Get(tariffs.ActiveKey, &act); err != nil {
+			return err
+		} else if ok {
+			p.Tariff, p.TariffBy, p.TariffAt = act.Version, act.ActivatedBy, act.ActivatedAt
+		}
+		if err := tx.Scan(tariffs.SetKeyPrefix, func(key string, _ []byte) error {
+			p.Versions = append(p.Versions, strings.TrimPrefix(key, tariffs.SetKeyPrefix))
+			return nil
+		}); err != nil {
+			return err
+		}
+		var t booking.TemplatesRecord
+		if ok, err := tx.Get(booking.TemplatesKey, &t); err != nil {
+			return err
+		} else if ok {
+			p.Templates, p.TemplatesBy, p.TemplatesAt = t.Version, t.PublishedBy, t.PublishedAt
+		}
+		return tx.Scan(booking.EscortKey(""), func(string, []byte) error { p.Escorts++; return nil })
+	})
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(dir, PublishedFile, append(b, '\n'))
+}
+
 // Background applies queued publications and records the desks' last
 // syncs every interval until done is closed, then records them once more.
 func (h *Server) Background(done <-chan struct{}, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	first := true
 	for {
+		if first {
+			if err := WritePublished(h.store, h.reg.dir, ""); err != nil {
+				h.logf("%s: %v", PublishedFile, err)
+			}
+			first = false
+		}
 		rs, err := ApplyPublications(h.store, h.reg.dir)
 		for _, r := range rs {
 			if r.OK {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -125,11 +126,29 @@ embedded defaults, then the published templates, then its own config.`,
 
 	status := &cobra.Command{
 		Use:   "status",
-		Short: "List publications still waiting for the hub",
+		Short: "What the hub publishes to every desk, and what is still waiting",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.load(cmd); err != nil {
 				return err
+			}
+			p, ok, err := central.ReadPublished(a.cfg.Data)
+			if err != nil {
+				return err
+			}
+			if ok {
+				fmt.Fprintf(a.out, "as of %s:\n", p.At.Local().Format("2006-01-02 15:04:05"))
+				fmt.Fprintf(a.out, "  tariff version %s active", p.Tariff)
+				if p.TariffBy != "" {
+					fmt.Fprintf(a.out, " (by %s, %s)", p.TariffBy, p.TariffAt.Local().Format("2006-01-02 15:04"))
+				}
+				fmt.Fprintf(a.out, "; stored: %s\n", strings.Join(append([]string{tariffs.EmbeddedVersion}, p.Versions...), ", "))
+				if p.Templates > 0 {
+					fmt.Fprintf(a.out, "  duty templates version %d (by %s, %s)\n", p.Templates, p.TemplatesBy, p.TemplatesAt.Local().Format("2006-01-02 15:04"))
+				} else {
+					fmt.Fprintln(a.out, "  duty templates: none published (desks use the defaults and their config)")
+				}
+				fmt.Fprintf(a.out, "  escort pool: %d escorts\n", p.Escorts)
 			}
 			ids, err := central.PendingPublications(a.cfg.Data)
 			if err != nil {

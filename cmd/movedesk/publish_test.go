@@ -72,6 +72,11 @@ func TestHubPublish(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "tariff version HIT-2027A published") || !strings.Contains(e, "hub is running") {
 		t.Fatalf("publish tariffs to a running hub: %d %q %q", code, out, e)
 	}
+	// What is live, read while the hub holds its store.
+	if code, out, _ := cli(t, "hub", "publish", "status", "--data", hubDir); code != 0 ||
+		!strings.Contains(out, "tariff version HIT-2027A active (by tester") || !strings.Contains(out, "duty templates version 1") {
+		t.Fatalf("publish status: %d %q", code, out)
+	}
 	// The same version with other tables is refused by the hub.
 	fares := filepath.Join(tdir, tariffs.FileFares)
 	b, _ := os.ReadFile(fares)
