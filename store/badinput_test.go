@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"movedesk/booking"
+	"movedesk/change"
 )
 
 func TestNewerSchemaIsRefusedUntouched(t *testing.T) {
@@ -170,4 +171,52 @@ func TestExportImportReproducesTheStore(t *testing.T) {
 	if r, _ := dst.Summary("RBA-2026-000001"); r.Status != booking.StatusCancelled {
 		t.Fatalf("imported status %s", r.Status)
 	}
+}
+
+// TestMigrationAppliedMarks: the op ids a schema-2 store remembers become
+// one high-water mark per origin desk, and the ids are dropped.
+func TestMigrationAppliedMarks(t *testing.T) {
+	dir := t.TempDir()
+	db, _ := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	err := db.Update(func(tx *bolt.Tx) error {
+		for i := 0; i < 2; i++ {
+			if err := migrations[i].fn(tx, "dmig", PlainCodec{}); err != nil {
+				return err
+			}
+		}
+		for _, id := range []string{"d1:3", "d1:7", "d2:2", "desk-x:12"} {
+			if err := tx.Bucket(bReplica).Bucket(bApplied).Put([]byte(id), nil); err != nil {
+				return err
+			}
+		}
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], 2)
+		return tx.Bucket(bMeta).Put(kSchema, b[:])
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.View(func(tx *Tx) error {
+		for _, c := range []struct {
+			desk string
+			seq  uint64
+			want bool
+		}{{"d1", 7, true}, {"d1", 5, true}, {"d1", 8, false}, {"d2", 2, true}, {"d2", 3, false}, {"desk-x", 12, true}, {"d9", 1, false}} {
+			if got := tx.Applied(&change.Op{Desk: c.desk, Seq: c.seq}); got != c.want {
+				t.Errorf("%s:%d applied = %v, want %v", c.desk, c.seq, got, c.want)
+			}
+		}
+		n := 0
+		tx.replica(bApplied).ForEach(func(k, _ []byte) error { n++; return nil })
+		if n != 3 {
+			t.Errorf("%d entries in replica/applied, want 3 marks", n)
+		}
+		return nil
+	})
 }

@@ -33,7 +33,7 @@
 //	  abn/       <abn number> 0x00 <case>
 //	replica/                         (schema 2, sync; see replica.go)
 //	  meta/      pushed, cursor      uint64 BE: own ops acked up to, hub log pulled up to
-//	  applied/   <desk:seq>          empty: remote ops merged here (idempotency)
+//	  applied/   @<desk>             uint64: highest seq of that desk merged here
 //	  conflicts/ <id>                codec(JSON Conflict): both values of a same-field clash,
 //	                                 found here or merged from a <case>/conflict/<id> record
 //

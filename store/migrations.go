@@ -19,6 +19,7 @@ type migration struct {
 var migrations = []migration{
 	{"create the meta, records, log, history, rows and index buckets", migrateCreate},
 	{"create the replica bucket (sync cursor, applied op ids, conflicts)", migrateReplica},
+	{"one applied high-water mark per origin desk instead of every op id", migrateAppliedMarks},
 }
 
 // needsMigration reports whether the store is new or behind this version;

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,7 +22,7 @@ import (
 //
 //	replica/
 //	  meta/       pushed, cursor (uint64 BE) and other small sync values
-//	  applied/    <desk:seq>  empty: remote ops already merged here
+//	  applied/    @<desk>     uint64 BE: highest seq of that desk merged here
 //	  conflicts/  <id>        JSON Conflict: both values of a same-field clash
 var (
 	bReplica   = []byte("replica")
@@ -260,13 +261,65 @@ func (tx *Tx) SetReplicaString(key, v string) error {
 	return tx.replica(bRMeta).Put([]byte(key), []byte(v))
 }
 
-// Applied reports whether the op with this id was already merged here (or
-// is this desk's own).
+// Applied reports whether the op was already merged here (or is this
+// desk's own). Every replica receives one desk's ops in that desk's order
+// (the hub takes a desk's pushes in sequence and desks pull the hub's log in
+// order), so one high-water mark per origin desk, replica/applied/@<desk>,
+// stands for every op id merged: it does not grow with the log.
 func (tx *Tx) Applied(op *change.Op) bool {
 	if op.Desk == tx.s.desk {
 		return true
 	}
-	return tx.replica(bApplied).Get([]byte(op.ID())) != nil
+	v := tx.replica(bApplied).Get(appliedKey(op.Desk))
+	return len(v) == 8 && op.Seq <= binary.BigEndian.Uint64(v)
+}
+
+func appliedKey(desk string) []byte { return []byte("@" + desk) }
+
+// markApplied moves origin desk's high-water mark up to seq.
+func (tx *Tx) markApplied(op *change.Op) error {
+	b := tx.replica(bApplied)
+	k := appliedKey(op.Desk)
+	if v := b.Get(k); len(v) == 8 && binary.BigEndian.Uint64(v) >= op.Seq {
+		return nil
+	}
+	return b.Put(k, u64(op.Seq))
+}
+
+// migrateAppliedMarks turns the per-op ids of replica/applied (schema 2)
+// into one high-water mark per origin desk.
+func migrateAppliedMarks(tx *bolt.Tx, _ string, _ Codec) error {
+	b := tx.Bucket(bReplica).Bucket(bApplied)
+	marks := map[string]uint64{}
+	var old [][]byte
+	err := b.ForEach(func(k, _ []byte) error {
+		i := bytes.LastIndexByte(k, ':')
+		if k[0] == '@' || i < 0 {
+			return nil
+		}
+		seq, err := strconv.ParseUint(string(k[i+1:]), 10, 64)
+		if err != nil {
+			return fmt.Errorf("applied op id %q: %w", k, err)
+		}
+		d := string(k[:i])
+		marks[d] = max(marks[d], seq)
+		old = append(old, bytes.Clone(k))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range old {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	for d, seq := range marks {
+		if err := b.Put(appliedKey(d), u64(seq)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ReplicaState is where this desk stands with the hub.
@@ -511,14 +564,13 @@ type caseClocks map[string]map[string]fieldClock
 func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
 	var res MergeResult
 	cache := map[string]caseClocks{}
-	applied := tx.replica(bApplied)
 	for i := range ops {
 		op := ops[i]
 		if tx.Applied(&op) {
 			res.Skipped++
 			continue
 		}
-		if err := applied.Put([]byte(op.ID()), nil); err != nil {
+		if err := tx.markApplied(&op); err != nil {
 			return res, err
 		}
 		caseNo, _ := booking.SplitKey(op.Key)
