@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"sync"
 	"time"
 
 	"movedesk/store"
@@ -53,6 +54,21 @@ type Loop struct {
 	Debounce time.Duration
 	// Status receives the state after every change; sends never block.
 	Status chan<- Status
+
+	once sync.Once
+	kick chan struct{}
+}
+
+func (l *Loop) init() { l.kick = make(chan struct{}, 1) }
+
+// Trigger asks the loop to sync at once (a user's "sync now"), even while it
+// backs off; it never blocks.
+func (l *Loop) Trigger() {
+	l.once.Do(l.init)
+	select {
+	case l.kick <- struct{}{}:
+	default:
+	}
 }
 
 // Run syncs until ctx is done.
@@ -77,6 +93,7 @@ func (l *Loop) Run(ctx context.Context) error {
 	if c == nil {
 		c = &Client{}
 	}
+	l.once.Do(l.init)
 	changes := l.Store.Changes()
 	st := Status{Progress: -1}
 	publish := func() {
@@ -101,6 +118,10 @@ func (l *Loop) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-l.kick:
+			backoff = 0
+			resetTimer(timer, 0)
+			continue
 		case <-changes:
 			if backoff == 0 {
 				resetTimer(timer, debounce)

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"movedesk/booking"
 	"movedesk/desksync"
+	"movedesk/store"
 )
 
 // TestLoopSyncsOnChange: the background loop pushes a local edit soon after
@@ -129,4 +131,47 @@ func TestLoopReportsUntrustedHub(t *testing.T) {
 			t.Fatal("no error reported")
 		}
 	}
+}
+
+// TestLoopTrigger: "sync now" pulls what the hub has at once, without
+// waiting for the (hour-long) interval.
+func TestLoopTrigger(t *testing.T) {
+	h := newHub(t)
+	a := newDesk(t, h, "RBA", "rba-1")
+	ch := make(chan desksync.Status, 64)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	l := &desksync.Loop{Store: a.s, Hub: h.srv.URL, Token: a.token, Interval: time.Hour, Status: ch}
+	done := make(chan error, 1)
+	go func() { done <- l.Run(ctx) }()
+	deadline := time.After(10 * time.Second)
+	for s := range ch {
+		if s.Online && !s.LastSync.IsZero() {
+			break
+		}
+		select {
+		case <-deadline:
+			t.Fatal("first sync never happened")
+		default:
+		}
+	}
+	if err := h.store.Update("office", func(tx *store.Tx) error {
+		return tx.Put(&booking.Escort{ID: "HQ-01", Name: "Sent Now", Type: booking.EscortOperational})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	l.Trigger()
+	for i := 0; ; i++ {
+		var e booking.Escort
+		a.s.View(func(tx *store.Tx) error { _, err := tx.Get(booking.EscortKey("HQ-01"), &e); return err })
+		if e.Name == "Sent Now" {
+			break
+		}
+		if i > 200 {
+			t.Fatal("the triggered sync did not bring the hub's escort")
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	cancel()
+	<-done
 }

@@ -107,6 +107,12 @@ func helpStates() []state {
 			keys(t, m, "d", "tab")
 			return m
 		}},
+		{"sync", func(t *testing.T) *Model {
+			m := newSyncModel(t, func() {})
+			send(t, m, SyncMsg{Configured: true, Online: true, Progress: -1, Waiting: 1})
+			openSync(t, m)
+			return m
+		}},
 		{"conflicts typing", func(t *testing.T) *Model {
 			m := newConflictModel(t, conflictFixture())
 			openConflicts(t, m)

@@ -23,8 +23,8 @@ type KeyMap struct {
 	NextField, PrevField, Save, AddSegment, RemoveSegment, Toggle, Confirm, Deny key.Binding
 	// ABN screen
 	Issue, MarkSent, CancelNotice, Depart, PrevVersion, NextVersion key.Binding
-	// Sync conflicts
-	Conflicts, Details, KeepWinner, TakeLoser, EnterValue key.Binding
+	// Sync: conflicts, and the sync screen
+	Conflicts, Details, KeepWinner, TakeLoser, EnterValue, SyncNow key.Binding
 	// Duties (case view): escort assignment, exit permits, document custody
 	Escorts, Permit, Custody key.Binding
 }
@@ -83,6 +83,7 @@ func DefaultKeyMap() KeyMap {
 		TakeLoser:  b([]string{"l"}, "l", "take other"),
 		EnterValue: b([]string{"e"}, "e", "type value"),
 
+		SyncNow: b([]string{"s"}, "s", "sync now"),
 		Escorts: b([]string{"e"}, "e", "escorts"),
 		Permit:  b([]string{"p"}, "p", "exit permit"),
 		Custody: b([]string{"d"}, "d", "doc custody"),
@@ -106,7 +107,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"prev_version": &k.PrevVersion, "next_version": &k.NextVersion,
 		"conflicts": &k.Conflicts, "details": &k.Details, "keep_winner": &k.KeepWinner,
 		"take_loser": &k.TakeLoser, "enter_value": &k.EnterValue,
-		"escorts": &k.Escorts, "permit": &k.Permit, "custody": &k.Custody,
+		"escorts": &k.Escorts, "permit": &k.Permit, "custody": &k.Custody, "sync_now": &k.SyncNow,
 	}
 }
 

@@ -46,6 +46,10 @@ type Options struct {
 	// Conflicts lists and resolves sync conflicts; nil shows "sync is not
 	// configured" on the conflicts screen.
 	Conflicts ConflictSource
+	// Hub is the configured hub URL, shown on the sync screen.
+	Hub string
+	// SyncNow asks the background sync to run at once; nil: no hub.
+	SyncNow func()
 }
 
 // Model is the root model: it routes messages to the screen on top of a
@@ -257,6 +261,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(newABNScreen(m.env(), msg.Number))
 	case ConflictsMsg:
 		return m, m.push(newConflictsScreen(m.keys, m.st, m.opt.Conflicts, m.opt.User))
+	case SyncScreenMsg:
+		return m, m.push(newSyncScreen(m.keys, m.st, func() (SyncStatus, bool) { return m.sync, m.syncSeen }, m.opt.Hub, m.opt.SyncNow, m.opt.Now))
 	case QueueMsg:
 		m.stack = m.stack[:1]
 		if err := m.queue.selectQueue(msg.Name); err != nil {
@@ -356,7 +362,7 @@ func (m *Model) back(quit bool) tea.Cmd {
 }
 
 // commands the command bar knows, for completion.
-var commandNames = []string{"open", "book", "abn", "queue", "conflicts", "q", "quit", "help"}
+var commandNames = []string{"open", "book", "abn", "queue", "conflicts", "sync", "q", "quit", "help"}
 
 func (m *Model) commandKey(kp tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
@@ -457,6 +463,8 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		return nil
 	case "conflicts":
 		return msgCmd(ConflictsMsg{})
+	case "sync":
+		return msgCmd(SyncScreenMsg{})
 	case "queue":
 		if arg == "" {
 			return errCmd(fmt.Errorf(":queue needs a name (%s)", strings.Join(m.queue.slugs(), ", ")))

@@ -472,16 +472,16 @@ func clip(v []byte) string {
 // startSyncLoop runs the background sync loop for the TUI when a hub is
 // configured; it returns the status channel (nil: not configured) and a
 // stop function that waits for the loop to end.
-func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), error) {
+func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), func(), error) {
 	if a.cfg.Sync.Hub == "" || a.cfg.Sync.Token == "" {
-		return nil, func() {}, nil
+		return nil, func() {}, nil, nil
 	}
 	if err := tokenFileSafe(a); err != nil {
-		return nil, func() {}, err
+		return nil, func() {}, nil, err
 	}
 	hc, err := syncHTTP(a, a.cfg.Sync.Hub, a.cfg.Sync.CAFile)
 	if err != nil {
-		return nil, func() {}, err
+		return nil, func() {}, nil, err
 	}
 	in := make(chan desksync.Status, 8)
 	out := make(chan tui.SyncStatus, 8)
@@ -508,7 +508,7 @@ func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), error
 			}
 		}
 	}()
-	return out, func() { cancel(); <-done }, nil
+	return out, func() { cancel(); <-done }, l.Trigger, nil
 }
 
 func isLoopback(host string) bool {

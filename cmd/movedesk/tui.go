@@ -36,9 +36,10 @@ func runTUI(a *app, cmd *cobra.Command) error {
 		return err
 	}
 	var stopSync func()
-	if opts.Sync, stopSync, err = startSyncLoop(a, s); err != nil {
+	if opts.Sync, stopSync, opts.SyncNow, err = startSyncLoop(a, s); err != nil {
 		return err
 	}
+	opts.Hub = a.cfg.Sync.Hub
 	defer stopSync()
 	m, err := tui.New(opts)
 	if err != nil {
