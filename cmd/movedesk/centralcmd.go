@@ -238,7 +238,7 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 		Short: "Sync this desk with the central hub once (a new desk's store is created)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withCreate(cmd, func(s *store.Store) error {
+			err := a.withCreate(cmd, func(s *store.Store) error {
 				if hubURL == "" {
 					hubURL = a.cfg.Sync.Hub
 				}
@@ -293,6 +293,10 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 				}
 				return nil
 			})
+			if errors.Is(err, store.ErrInUse) {
+				err = fmt.Errorf("%w; if the app is open on this store it syncs in the background (:sync there syncs at once)", err)
+			}
+			return err
 		},
 	}
 	var asJSON, clearAll bool
