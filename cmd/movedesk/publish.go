@@ -238,6 +238,12 @@ func (a *app) publish(cmd *cobra.Command, p *central.Publication, wait time.Dura
 			}
 			continue
 		case !errors.Is(err, store.ErrInUse):
+			// This process cannot open the hub store (say, without its
+			// key_file): take the publication back rather than leave it for
+			// a hub that may apply it later.
+			if rerr := os.Remove(filepath.Join(dir, central.PublishDir, p.ID+".json")); rerr == nil {
+				return fmt.Errorf("%w; nothing published", err)
+			}
 			return err
 		}
 		if !told {
