@@ -150,3 +150,25 @@ func between(s, from, to string) string {
 	v, _, _ := strings.Cut(rest, to)
 	return v
 }
+
+// TestPublishToAnUnopenableHubTakesItBack: without the hub store's key the
+// publication is refused here and not left queued for the hub.
+func TestPublishToAnUnopenableHubTakesItBack(t *testing.T) {
+	hubDir := filepath.Join(t.TempDir(), "hub")
+	key := filepath.Join(t.TempDir(), "hub.key")
+	if code, _, e := cli(t, "key", "new", "--out", key); code != 0 {
+		t.Fatal(e)
+	}
+	t.Setenv("MOVEDESK_KEY_FILE", key)
+	if code, _, e := cli(t, "hub", "publish", "escort", "HQ-01", "--name", "Keyed", "--data", hubDir); code != 0 {
+		t.Fatalf("publish with the key: %s", e)
+	}
+	t.Setenv("MOVEDESK_KEY_FILE", "")
+	code, _, e := cli(t, "hub", "publish", "escort", "HQ-02", "--name", "No Key", "--data", hubDir)
+	if code == 0 || !strings.Contains(e, "nothing published") {
+		t.Fatalf("publish without the key: %d %q", code, e)
+	}
+	if ids, _ := central.PendingPublications(hubDir); len(ids) != 0 {
+		t.Fatalf("left queued: %v", ids)
+	}
+}
