@@ -155,6 +155,7 @@ func between(s, from, to string) string {
 // publication is refused here and not left queued for the hub.
 func TestPublishToAnUnopenableHubTakesItBack(t *testing.T) {
 	hubDir := filepath.Join(t.TempDir(), "hub")
+	os.MkdirAll(hubDir, 0o700)
 	key := filepath.Join(t.TempDir(), "hub.key")
 	if code, _, e := cli(t, "key", "new", "--out", key); code != 0 {
 		t.Fatal(e)
