@@ -41,6 +41,9 @@ type Publication struct {
 	Templates *booking.TemplatesRecord `json:"templates,omitempty"`
 	// Escorts are added to (or updated in) the shared escort pool.
 	Escorts []booking.Escort `json:"escorts,omitempty"`
+	// Backup, alone in its request, is not a publication: it asks whoever
+	// holds the store for a consistent copy of it at this path (absolute).
+	Backup string `json:"backup,omitempty"`
 }
 
 // PublishResult is how applying a publication ended.
@@ -63,7 +66,7 @@ func newPublicationID(now time.Time) string {
 // QueuePublication checks p and drops it into dir's publish queue; it fills
 // p.ID and p.Queued.
 func QueuePublication(dir string, p *Publication) error {
-	if p.Tariffs == nil && p.Activate == "" && p.Templates == nil && len(p.Escorts) == 0 {
+	if p.Tariffs == nil && p.Activate == "" && p.Templates == nil && len(p.Escorts) == 0 && p.Backup == "" {
 		return errors.New("nothing to publish")
 	}
 	if p.Actor == "" {
@@ -84,6 +87,14 @@ func QueuePublication(dir string, p *Publication) error {
 // check validates the publication's contents on their own (what the store
 // holds is checked when applied).
 func (p *Publication) check() error {
+	if p.Backup != "" {
+		switch {
+		case p.Tariffs != nil || p.Activate != "" || p.Templates != nil || len(p.Escorts) > 0:
+			return errors.New("a backup goes in a request of its own")
+		case !filepath.IsAbs(p.Backup):
+			return fmt.Errorf("backup path %s must be absolute", p.Backup)
+		}
+	}
 	if p.Tariffs != nil {
 		if err := p.Tariffs.Validate(); err != nil {
 			return fmt.Errorf("tariffs: %w", err)
@@ -175,6 +186,12 @@ func ApplyPublications(s *store.Store, dir string) ([]PublishResult, error) {
 			res.Message = fmt.Sprintf("%s: %v", path, err)
 		} else if err := p.check(); err != nil {
 			res.Message = err.Error()
+		} else if p.Backup != "" {
+			if n, err := s.Backup(p.Backup); err != nil {
+				res.Message = err.Error()
+			} else {
+				res.OK, res.Message = true, fmt.Sprintf("backup written to %s (%.1f MB)", p.Backup, float64(n)/1e6)
+			}
 		} else {
 			p.ID = id
 			var msg string
@@ -202,7 +219,7 @@ func ApplyPublications(s *store.Store, dir string) ([]PublishResult, error) {
 				res.OK, res.Message = true, msg
 			}
 		}
-		if res.OK {
+		if res.OK && p.Backup == "" {
 			// Before the result, so whoever waits for it reads a summary
 			// that includes it.
 			if err := WritePublished(s, dir, res.Message); err != nil {

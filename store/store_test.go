@@ -162,3 +162,38 @@ func TestRowRoundTrip(t *testing.T) {
 		t.Fatal("bad row accepted")
 	}
 }
+
+// TestBackupWhileWriting: a backup taken while another goroutine writes is
+// a store that opens, with every record of some committed state.
+func TestBackupWhileWriting(t *testing.T) {
+	s := openTemp(t)
+	s.PutRecords("a", sampleCase("RBA-2026-000001")...)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 2; i < 40; i++ {
+			s.PutRecords("a", sampleCase(fmt.Sprintf("RBA-2026-%06d", i))...)
+		}
+	}()
+	dir := t.TempDir()
+	n, err := s.Backup(filepath.Join(dir, FileName))
+	<-done
+	if err != nil || n == 0 {
+		t.Fatalf("backup: %d %v", n, err)
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, FileName)); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup mode %v", fi.Mode().Perm())
+	}
+	b, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	cases, err := b.Count()
+	if err != nil || cases < 1 || cases > 39 {
+		t.Fatalf("backup holds %d cases (%v)", cases, err)
+	}
+	if b.Desk() != s.Desk() || b.LogLen() == 0 {
+		t.Fatalf("backup desk %q log %d", b.Desk(), b.LogLen())
+	}
+}

@@ -6,6 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+
+	bolt "go.etcd.io/bbolt"
 
 	"movedesk/booking"
 	"movedesk/change"
@@ -128,4 +132,37 @@ func (tx *Tx) importLine(b []byte) error {
 		return &ImportError{Key: l.Key, Field: "key", Err: fmt.Errorf("key does not match the record (record key %s)", rec.Key())}
 	}
 	return tx.Put(rec)
+}
+
+// Backup writes a consistent copy of the whole store file to path (mode
+// 0600) while the store stays open for reads and writes: the copy is made
+// from one read transaction, synced, then renamed into place, so path is
+// either the old file or a complete new one. The copy opens as a store
+// (with the same key when encrypted).
+func (s *Store) Backup(path string) (int64, error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".backup-*")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(f.Name())
+	var n int64
+	err = s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(f)
+		return err
+	})
+	if err == nil {
+		err = f.Chmod(0o600)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return n, os.Rename(f.Name(), path)
 }

@@ -225,7 +225,33 @@ func newCentralHubCmd(a *app) *cobra.Command {
 	cert.Flags().StringSliceVar(&hosts, "host", nil, "host names or IP addresses desks use to reach the hub")
 	cert.Flags().DurationVar(&valid, "valid", 2*365*24*time.Hour, "how long the certificate is valid")
 	cert.Flags().BoolVar(&force, "force", false, "replace an existing certificate")
-	hub.AddCommand(desk, cert, newHubPublishCmd(a))
+	var out string
+	var wait time.Duration
+	backup := &cobra.Command{
+		Use:   "backup --out FILE",
+		Short: "Write a consistent copy of the hub store, also while the hub runs",
+		Long: `backup writes a consistent copy of the hub store to FILE (mode 0600), also
+while the hub runs (it makes the copy from one read transaction, between
+syncs). To restore, stop the hub and put the file as movedesk.db in the data
+directory. An encrypted store's copy needs the same key_file.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return usageError{errors.New("usage: movedesk hub backup --out FILE")}
+			}
+			if err := a.load(cmd); err != nil {
+				return err
+			}
+			abs, err := filepath.Abs(out)
+			if err != nil {
+				return err
+			}
+			return a.publish(cmd, &central.Publication{Actor: a.cfg.User, Backup: abs}, wait)
+		},
+	}
+	backup.Flags().StringVar(&out, "out", "", "backup file to write")
+	backup.Flags().DurationVar(&wait, "wait", 5*time.Minute, "how long to wait for a running hub to write it")
+	hub.AddCommand(desk, cert, backup, newHubPublishCmd(a))
 	return hub
 }
 

@@ -220,10 +220,16 @@ func (a *app) publish(cmd *cobra.Command, p *central.Publication, wait time.Dura
 		}
 		if ok {
 			os.Remove(filepath.Join(dir, central.PublishDir, p.ID+".result.json"))
-			if !r.OK {
+			switch {
+			case !r.OK && p.Backup != "":
+				return fmt.Errorf("backup failed: %s", r.Message)
+			case !r.OK:
 				return fmt.Errorf("publication refused, nothing changed: %s", r.Message)
+			case p.Backup != "":
+				fmt.Fprintln(a.out, r.Message)
+			default:
+				fmt.Fprintf(a.out, "published: %s; desks receive it on their next sync\n", r.Message)
 			}
-			fmt.Fprintf(a.out, "published: %s; desks receive it on their next sync\n", r.Message)
 			return nil
 		}
 		s, err := store.Open(dir, store.Options{Desk: "hub", Codec: codec, LockTimeout: 100 * time.Millisecond})
@@ -247,7 +253,7 @@ func (a *app) publish(cmd *cobra.Command, p *central.Publication, wait time.Dura
 			return err
 		}
 		if !told {
-			fmt.Fprintln(a.err, "the hub is running; it applies the publication within a second")
+			fmt.Fprintln(a.err, "the hub is running; it takes the request within a second")
 			told = true
 		}
 		if time.Now().After(deadline) {

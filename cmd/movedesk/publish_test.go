@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"movedesk/central"
+	"movedesk/store"
 	"movedesk/tariffs"
 )
 
@@ -99,6 +100,16 @@ func TestHubPublish(t *testing.T) {
 	}
 	if code, _, e := cli(t, "hub", "publish", "escort", "HQ-08", "--data", hubDir); code == 0 || !strings.Contains(e, "name is required") {
 		t.Fatalf("escort without a name: %d %q", code, e)
+	}
+
+	// A backup taken while the hub runs opens as a store holding what was published.
+	bak := filepath.Join(t.TempDir(), "restore", store.FileName)
+	os.MkdirAll(filepath.Dir(bak), 0o700)
+	if code, out, e := cli(t, "hub", "backup", "--out", bak, "--data", hubDir); code != 0 || !strings.Contains(out, "backup written to "+bak) {
+		t.Fatalf("hub backup: %d %q %q", code, out, e)
+	}
+	if code, out, e := cli(t, "tariffs", "list", "--data", filepath.Dir(bak)); code != 0 || !strings.Contains(out, "HIT-2027A") {
+		t.Fatalf("tariffs in the backup: %d %q %q", code, out, e)
 	}
 
 	deskDir := filepath.Join(t.TempDir(), "desk")
