@@ -190,7 +190,7 @@ func ApplyPublications(s *store.Store, dir string) ([]PublishResult, error) {
 			if n, err := s.Backup(p.Backup); err != nil {
 				res.Message = err.Error()
 			} else {
-				res.OK, res.Message = true, fmt.Sprintf("backup written to %s (%.1f MB)", p.Backup, float64(n)/1e6)
+				res.OK, res.Message = true, fmt.Sprintf("backup written to %s (%d KiB)", p.Backup, (n+1023)/1024)
 			}
 		} else {
 			p.ID = id
