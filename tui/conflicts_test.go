@@ -247,3 +247,11 @@ func TestStatusBarSyncFailure(t *testing.T) {
 		t.Errorf("status bar %q hides the failed sync", bar)
 	}
 }
+
+func TestSyncNoticeShownInFooter(t *testing.T) {
+	m := newConflictModel(t, nil)
+	send(t, m, SyncMsg{Configured: true, Online: true, Progress: -1, Notice: "tariff version HIT-2027A is now active (published by office); prices follow it"})
+	if got := screen(m); !strings.Contains(got, "tariff version HIT-2027A is now active") {
+		t.Fatalf("notice not shown:\n%s", got)
+	}
+}

@@ -133,6 +133,9 @@ type SyncStatus struct {
 	// Refused counts this desk's changes the hub refused (they stay here;
 	// `movedesk sync refused` lists them).
 	Refused int
+	// Notice, when set, is news the sync brought that changes the work
+	// ("tariff version X is now active"); the footer shows it once.
+	Notice string
 }
 
 // ConflictSource lists and resolves sync conflicts (same-field clashes

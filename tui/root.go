@@ -215,6 +215,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.key(msg)
 	case SyncMsg:
 		m.sync, m.syncSeen = SyncStatus(msg), true
+		if msg.Notice != "" {
+			m.msg, m.msgErr = msg.Notice, false
+		}
 		return m, m.listenSync()
 	case changedMsg:
 		if m.loading {

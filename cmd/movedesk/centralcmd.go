@@ -381,6 +381,18 @@ type shared struct {
 	templatesBy      string
 }
 
+// sharedNotice says what the hub's publications changed, for the app.
+func sharedNotice(was, now shared) string {
+	var parts []string
+	if now.tariff != was.tariff {
+		parts = append(parts, fmt.Sprintf("tariff version %s now active, published by %s", now.tariff, now.tariffBy))
+	}
+	if now.templates != was.templates {
+		parts = append(parts, fmt.Sprintf("duty templates version %d from the hub now apply", now.templates))
+	}
+	return strings.Join(parts, "; ")
+}
+
 func sharedState(s *store.Store) shared {
 	var sh shared
 	_ = s.View(func(tx *store.Tx) error {
@@ -524,11 +536,27 @@ func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), func(
 		_ = l.Run(ctx)
 	}()
 	go func() {
+		shown := sharedState(s)
 		for {
 			select {
 			case st := <-in:
-				ts := tui.SyncStatus{Configured: true, Online: st.Online, LastSync: st.LastSync, Waiting: st.Waiting,
+				notice := ""
+				if st.Progress < 0 {
+					if now := sharedState(s); now != shown {
+						notice = sharedNotice(shown, now)
+						shown = now
+					}
+				}
+				ts := tui.SyncStatus{Notice: notice, Configured: true, Online: st.Online, LastSync: st.LastSync, Waiting: st.Waiting,
 					Conflicts: st.Conflicts, Progress: st.Progress, Err: st.Err, ClockOffset: st.ClockOffset, Refused: st.Refused}
+				if notice != "" {
+					select { // news is shown once: never dropped
+					case out <- ts:
+					case <-done:
+						return
+					}
+					continue
+				}
 				select {
 				case out <- ts:
 				default: // the app reads the latest soon enough

@@ -184,3 +184,13 @@ func TestPublishToAnUnopenableHubTakesItBack(t *testing.T) {
 		t.Fatalf("left queued: %v", ids)
 	}
 }
+
+func TestSharedNotice(t *testing.T) {
+	was := shared{tariff: "A", templates: 1}
+	if got := sharedNotice(was, shared{tariff: "B", tariffBy: "office", templates: 1}); got != "tariff version B now active, published by office" {
+		t.Errorf("tariff notice %q", got)
+	}
+	if got := sharedNotice(was, shared{tariff: "A", templates: 2}); got != "duty templates version 2 from the hub now apply" {
+		t.Errorf("templates notice %q", got)
+	}
+}
