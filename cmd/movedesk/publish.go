@@ -65,12 +65,7 @@ every row is checked first and all errors are listed (file:line:column).
 				if err != nil {
 					return err
 				}
-				if version != "" || effective != "" || description != "" {
-					if err := overrideVersion(files, version, effective, description); err != nil {
-						return err
-					}
-				}
-				set, err := parseTariffFiles(files, dir, a.err)
+				set, err := parseTariffFiles(files, dir, version, effective, description, a.err)
 				if err != nil {
 					return err
 				}

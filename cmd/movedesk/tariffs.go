@@ -605,12 +605,7 @@ explained; ` + "`movedesk tariffs activate VERSION`" + ` switches back.`,
 				}
 				files[base] = string(b)
 			}
-			if version != "" || effective != "" || description != "" {
-				if err := overrideVersion(files, version, effective, description); err != nil {
-					return err
-				}
-			}
-			set, err := parseTariffFiles(files, path, a.err)
+			set, err := parseTariffFiles(files, path, version, effective, description, a.err)
 			if err != nil {
 				return err
 			}
@@ -675,8 +670,14 @@ func readTariffDir(path string) (map[string]string, error) {
 	return files, nil
 }
 
-// parseTariffFiles parses a table set, printing every table error to errOut.
-func parseTariffFiles(files map[string]string, path string, errOut io.Writer) (*tariffs.Set, error) {
+// parseTariffFiles parses a table set, the version, effective date and
+// description overridden by those given, printing every table error to errOut.
+func parseTariffFiles(files map[string]string, path, version, effective, description string, errOut io.Writer) (*tariffs.Set, error) {
+	if version != "" || effective != "" || description != "" {
+		if err := overrideVersion(files, version, effective, description); err != nil {
+			return nil, err
+		}
+	}
 	set, err := tariffs.Parse(files)
 	if err != nil {
 		var te tariffs.TableErrors
