@@ -184,11 +184,7 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 				return err
 			}
 			if skew.ok && res.Requests == 1 {
-				off := skew.d.Round(time.Second)
-				if off.Abs() < SkewTolerance {
-					off = 0
-				}
-				if off != s.Clock().Offset() {
+				if off := correction(skew.d); off != s.Clock().Offset() {
 					if err := tx.SetClockOffset(off); err != nil {
 						return err
 					}
@@ -242,11 +238,7 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 // redate re-dates the unsent ops stamped past the hub's clock and applies
 // the clock correction, in one transaction.
 func (c *Client) redate(s *store.Store, actor string, pushed uint64, offset time.Duration) (int, error) {
-	now := c.Now
-	if now == nil {
-		now = time.Now
-	}
-	hubNow := now().Add(offset)
+	hubNow := c.now().Add(offset)
 	// A little short of the hub's limit, for the error of the estimate.
 	limit := change.MakeHLC(hubNow.Add(wire.MaxFuture-30*time.Second).UnixMilli(), 0)
 	var n int
@@ -255,13 +247,27 @@ func (c *Client) redate(s *store.Store, actor string, pushed uint64, offset time
 		if n, err = tx.Restamp(pushed, limit, change.MakeHLC(hubNow.UnixMilli(), 0)); err != nil {
 			return err
 		}
-		off := offset.Round(time.Second)
-		if off.Abs() < SkewTolerance {
-			off = 0
-		}
-		return tx.SetClockOffset(off)
+		return tx.SetClockOffset(correction(offset))
 	})
 	return n, err
+}
+
+// correction is the clock offset to apply for a measured skew: whole
+// seconds (the hub's Date header has no finer), none within SkewTolerance.
+func correction(skew time.Duration) time.Duration {
+	off := skew.Round(time.Second)
+	if off.Abs() < SkewTolerance {
+		return 0
+	}
+	return off
+}
+
+// now is the desk's wall clock.
+func (c *Client) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
 }
 
 // skew is the hub's clock minus the desk's, as one answer showed it.
@@ -285,11 +291,7 @@ func (c *Client) post(ctx context.Context, hc *http.Client, url, token string, r
 	hr.Header.Set("Content-Encoding", "gzip")
 	// Set explicitly so the transport leaves the body compressed for us.
 	hr.Header.Set("Accept-Encoding", "gzip")
-	now := c.Now
-	if now == nil {
-		now = time.Now
-	}
-	sent := now()
+	sent := c.now()
 	r, err := hc.Do(hr)
 	if err != nil {
 		return nil, sk, int64(len(body)), err
@@ -297,7 +299,7 @@ func (c *Client) post(ctx context.Context, hc *http.Client, url, token string, r
 	defer r.Body.Close()
 	if d, err := http.ParseTime(r.Header.Get("Date")); err == nil {
 		// The header is truncated to the second: its middle is the best guess.
-		recv := now()
+		recv := c.now()
 		mid := sent.Add(recv.Sub(sent) / 2)
 		sk = skew{d: d.Add(500 * time.Millisecond).Sub(mid), ok: true}
 	}
