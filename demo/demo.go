@@ -120,7 +120,7 @@ func Generate(o Options, emit func(recs []booking.Record) error) error {
 		if err != nil {
 			return err
 		}
-		if err := emit(g.withABNs(g.withDuties(duties, recs))); err != nil {
+		if err := emit(inOrder(g.withABNs(g.withDuties(duties, recs)))); err != nil {
 			return err
 		}
 	}

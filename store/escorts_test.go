@@ -62,7 +62,7 @@ func doEverything(t *testing.T, s *Store, no, skip string) {
 func TestGateThroughStoreOneOpenItem(t *testing.T) {
 	s := openTemp(t)
 	no := "RBA-2026-000001"
-	if err := s.PutRecords("amina", dutyCase(no, "2026-12-03")...); err != nil {
+	if err := s.Restore("amina", dutyCase(no, "2026-12-03")...); err != nil {
 		t.Fatal(err)
 	}
 	doEverything(t, s, no, "arrival-forms")
@@ -100,7 +100,7 @@ func TestAssignEscortThroughStore(t *testing.T) {
 	recs := append(dutyCase(a, "2026-12-03"), dutyCase(b, "2026-12-04")...)
 	karim := &booking.Escort{ID: "E0001", Name: "Karim Tazi", Type: booking.EscortOperational, Languages: []string{"ar"}, PassportExpiry: booking.MustDate("2030-01-01")}
 	old := &booking.Escort{ID: "E0002", Name: "Anna Berg", Type: booking.EscortMedical, Languages: []string{"en"}, PassportExpiry: booking.MustDate("2026-12-04")}
-	if err := s.PutRecords("amina", append(recs, karim, old)...); err != nil {
+	if err := s.Restore("amina", append(recs, karim, old)...); err != nil {
 		t.Fatal(err)
 	}
 	pool, err := s.Escorts()

@@ -15,6 +15,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
+	"movedesk/booking"
 	"movedesk/change"
 )
 
@@ -60,6 +61,8 @@ type Options struct {
 	LockTimeout time.Duration
 	// ReadOnly opens without writing anything (a shared lock).
 	ReadOnly bool
+	// Rules set the write invariants' clock and tolerances.
+	Rules booking.WriteRules
 }
 
 // Store is one desk's bbolt store.
@@ -72,6 +75,7 @@ type Store struct {
 	mu    sync.Mutex // serialises Update so the clock persists in order
 	subs  []chan struct{}
 	subMu sync.Mutex
+	rules booking.WriteRules
 }
 
 // Open opens (or creates) the store in dir. An existing file is first
@@ -110,7 +114,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.Bulk {
 		db.AllocSize = 256 << 20
 	}
-	s := &Store{db: db, dir: dir, codec: opts.Codec}
+	s := &Store{db: db, dir: dir, codec: opts.Codec, rules: opts.Rules}
 	if !opts.ReadOnly && needsMigration(db) {
 		if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, opts.Desk, opts.Codec) }); err != nil {
 			db.Close()
@@ -251,6 +255,9 @@ func (s *Store) Update(actor string, fn func(tx *Tx) error) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
+		if err := tx.checkLoaded(); err != nil {
+			return err
+		}
 		if err := tx.refresh(); err != nil {
 			return err
 		}
@@ -265,6 +272,14 @@ func (s *Store) Update(actor string, fn func(tx *Tx) error) error {
 		s.notify()
 	}
 	return err
+}
+
+// SetWriteRules sets the write invariants' clock and tolerances (from the
+// configuration); call it before the first write.
+func (s *Store) SetWriteRules(r booking.WriteRules) {
+	s.mu.Lock()
+	s.rules = r
+	s.mu.Unlock()
 }
 
 // View runs fn in a read-only transaction.

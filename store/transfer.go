@@ -68,6 +68,10 @@ func (e *ImportError) Unwrap() error { return e.Err }
 func (s *Store) Import(actor string, r io.Reader) (int, error) {
 	n := 0
 	err := s.Update(actor, func(tx *Tx) error {
+		if k, _ := tx.btx.Bucket(bRows).Cursor().First(); k == nil {
+			// Into an empty store: a restore, statuses as exported.
+			tx.Snapshot()
+		}
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 1<<20), 64<<20)
 		line := 0

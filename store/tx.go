@@ -21,7 +21,18 @@ type Tx struct {
 	dirty   map[string]bool   // cases whose row and indexes need refreshing
 	offices map[string]string // case -> office, cached for op routing
 	wrote   bool
+	// snapshot loads records as they were elsewhere (restore, demo): the
+	// invariants check values but not status moves.
+	snapshot bool
+	// loaded are the records a snapshot wrote, checked for their case and
+	// traveller when it ends (an export lists documents before travellers).
+	loaded []booking.Record
 }
+
+// Snapshot makes the rest of this transaction a snapshot load: records are
+// validated, but their statuses are taken as they are (import --restore
+// into an empty store, the demo generator).
+func (tx *Tx) Snapshot() { tx.snapshot = true }
 
 func newTx(s *Store, btx *bolt.Tx, actor string) *Tx {
 	if btx.Writable() {
@@ -120,7 +131,7 @@ func (tx *Tx) caseFile(no string, kinds map[string]bool) (*booking.CaseFile, err
 // Put validates rec, writes it, and appends one change-log op with the fields
 // that changed. Writing an unchanged record appends nothing.
 func (tx *Tx) Put(rec booking.Record) error {
-	if err := rec.Validate(); err != nil {
+	if err := tx.check(rec.Key(), rec); err != nil {
 		return err
 	}
 	data, err := json.Marshal(rec)
@@ -167,9 +178,13 @@ func (tx *Tx) PutObject(key, kind string, obj change.Object) error {
 }
 
 // Delete removes record key, logging a tombstone op (field "_deleted").
+// Records of a case are never deleted (booking.CheckWrite refuses it).
 func (tx *Tx) Delete(key string) error {
 	_, ok, err := tx.object(key)
 	if err != nil || !ok {
+		return err
+	}
+	if err := tx.check(key, nil); err != nil {
 		return err
 	}
 	_, kind := booking.SplitKey(key)
@@ -194,6 +209,57 @@ func (tx *Tx) ApplyRemote(op change.Op) error {
 	}
 	obj.Apply(op.Fields)
 	return tx.commitOp(&op, obj.Encode(), obj, false)
+}
+
+// check judges writing rec (nil: deleting) at key against the invariants
+// of booking.CheckWrite; records outside cases only validate themselves.
+func (tx *Tx) check(key string, rec booking.Record) error {
+	no, kind := booking.SplitKey(key)
+	if no == "" {
+		if rec == nil {
+			return nil
+		}
+		return rec.Validate()
+	}
+	if kind == KindConflict {
+		return nil
+	}
+	var old booking.Record
+	if raw, ok, err := tx.GetRaw(key); err != nil {
+		return err
+	} else if ok {
+		if old = booking.NewRecord(kind); old != nil {
+			if err := json.Unmarshal(raw, old); err != nil {
+				old = nil // a record this build cannot read is replaced
+			}
+		}
+	}
+	w := booking.Write{Key: key, Old: old, New: rec, Snapshot: tx.snapshot,
+		File: func() (*booking.CaseFile, error) { return tx.CaseFile(no) },
+		Has:  tx.has,
+	}
+	if tx.snapshot {
+		w.Has = nil
+		tx.loaded = append(tx.loaded, rec)
+	}
+	return booking.CheckWrite(w, tx.s.rules)
+}
+
+func (tx *Tx) has(key string) bool { return tx.btx.Bucket(bRecords).Get([]byte(key)) != nil }
+
+// checkLoaded checks that every record a snapshot wrote has its case and
+// traveller, now that the snapshot is complete.
+func (tx *Tx) checkLoaded() error {
+	for _, rec := range tx.loaded {
+		if rec == nil {
+			continue
+		}
+		if err := booking.CheckWrite(booking.Write{Key: rec.Key(), New: rec, Has: tx.has, Snapshot: true}, tx.s.rules); err != nil {
+			return fmt.Errorf("%s: %w", rec.Key(), err)
+		}
+	}
+	tx.loaded = nil
+	return nil
 }
 
 // object reads a record as fields; a missing record is an empty object.
