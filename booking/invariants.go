@@ -178,7 +178,7 @@ func ruleStatusMove(w Write, r WriteRules) error {
 		return nil
 	}
 	if old.Status == c.Status {
-		if c.Status != StatusOnHold && c.HeldFrom != "" || c.Status == StatusOnHold && c.HeldFrom != old.HeldFrom {
+		if c.Status == StatusOnHold && c.HeldFrom != old.HeldFrom {
 			return Errorf(ECONFLICT, "held_from", "case %s: held_from changes only with a move to on-hold", c.Number)
 		}
 		return nil
@@ -198,9 +198,6 @@ func ruleStatusMove(w Write, r WriteRules) error {
 	}
 	if c.Status == StatusOnHold && c.HeldFrom != old.Status {
 		return Errorf(EINVALID, "held_from", "case %s put on hold from %s must record held_from %s", c.Number, old.Status, old.Status)
-	}
-	if c.Status != StatusOnHold && c.HeldFrom != "" {
-		return Errorf(EINVALID, "held_from", "held_from is kept only while case %s is on hold", c.Number)
 	}
 	if w.File == nil {
 		return nil

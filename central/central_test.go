@@ -32,7 +32,8 @@ func openHub(t *testing.T) (string, *store.Store) {
 // newCase is a desk's first op on a new case of its office.
 func newCase(no string, seq uint64) wire.Op {
 	return wire.Op{Seq: seq, HLC: uint64(time.Now().UnixMilli()) << 16, Key: no,
-		Fields: map[string]json.RawMessage{"number": json.RawMessage(`"` + no + `"`), "office": json.RawMessage(`"RBA"`)}}
+		Fields: map[string]json.RawMessage{"number": json.RawMessage(`"` + no + `"`), "office": json.RawMessage(`"RBA"`),
+			"programme": json.RawMessage(`"USRAP"`), "status": json.RawMessage(`"received"`)}}
 }
 
 func postSync(url, token string, req wire.SyncRequest) (int, wire.SyncResponse, error) {

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"movedesk/booking"
 	"movedesk/change"
@@ -174,15 +175,34 @@ func (h *Server) serve(r *http.Request) (*wire.SyncResponse, error) {
 			}
 			return tx.SetReplicaUint(ackKey, acked)
 		}
-		if _, err := tx.Merge(fresh, store.MergeOptions{
+		mr, err := tx.Merge(fresh, store.MergeOptions{
 			// The desk had seen every hub op up to its cursor, and its own.
 			Seen:  func(pos uint64, local *change.Op) bool { return pos <= req.Cursor || local.Desk == req.Desk },
 			Union: true,
 			Actor: "hub",
 			// Every clash the hub finds is published to the office's desks.
-			Publish: true,
-		}); err != nil {
+			Publish:       true,
+			Authoritative: true,
+		})
+		if err != nil {
 			return err
+		}
+		for _, rf := range mr.Refused {
+			// An op breaking an invariant is refused alone, like one the
+			// desk may not write: acknowledged unapplied, with its reason.
+			why := fmt.Sprintf("op %s: %s", rf.Op.ID(), refusalText(rf.Err))
+			fields := make([]string, 0, len(rf.Op.Fields))
+			for f := range rf.Op.Fields {
+				fields = append(fields, f)
+			}
+			cur, err := tx.Current(rf.Op.Key, fields)
+			if err != nil {
+				return err
+			}
+			refused = append(refused, wire.Refusal{Seq: rf.Op.Seq, Reason: why, Current: cur})
+			if err := tx.SetReplicaString("refused/"+req.Desk+"/"+strconv.FormatUint(rf.Op.Seq, 10), why); err != nil {
+				return err
+			}
 		}
 		var newest change.HLC
 		for _, op := range fresh {
@@ -243,6 +263,24 @@ func (h *Server) serve(r *http.Request) (*wire.SyncResponse, error) {
 	h.seen.note(desk.Name, Seen{At: time.Now().UTC().Truncate(time.Second), Store: req.Desk,
 		Behind: resp.Head - resp.Cursor, Pushed: len(ops)})
 	return resp, nil
+}
+
+// refusalText is a refusal's reason as the desk lists it: the rule's code,
+// field and message, cut to a bounded length (the value that broke the rule
+// may be huge and is never echoed whole).
+func refusalText(err error) string {
+	msg := err.Error()
+	if code := booking.ErrorCode(err); code != "" {
+		msg = code + ": " + msg
+	}
+	if len(msg) > 300 {
+		cut := 300
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + "…"
+	}
+	return msg
 }
 
 // bind ties a token to the first desk id that uses it: a token copied to a

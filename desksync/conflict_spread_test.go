@@ -2,6 +2,7 @@ package desksync_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -94,7 +95,7 @@ func TestConflictFoundAtDeskIsPublished(t *testing.T) {
 	a.sync(t)
 	// B writes more than a chunk of other edits, then the same field.
 	for i := range 4 {
-		edit(t, b.s, cases[2], "priority", i+1)
+		edit(t, b.s, cases[2], "notes", fmt.Sprintf("B edit %d", i+1))
 	}
 	edit(t, b.s, cases[1], "notes", "B later")
 	// Chunks of 2: B's first request pushes two ops (not the clash) and

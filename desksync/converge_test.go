@@ -216,7 +216,10 @@ func TestConvergenceProperty(t *testing.T) {
 				continue // no change, no op
 			}
 			edit(rt, ds[i].s, key, f, v)
-			if f != "languages" {
+			// A status write here skips the invariants (edit writes raw), so
+			// the hub may refuse it and the desk takes the hub's value back:
+			// it must converge, but leaves no clash to expect.
+			if f != "languages" && f != "status" {
 				pending[i] = append(pending[i], pend{kf{key, f}, string(enc), lastHLC(rt, ds[i].s)})
 			}
 		}

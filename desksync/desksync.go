@@ -53,6 +53,9 @@ type Result struct {
 	// Refused are own ops the hub acknowledged without applying them; they
 	// stay here, listed by Store.Refusals.
 	Refused int
+	// Rejected are changes from the hub this desk refused (they break an
+	// invariant here); listed with the refusals.
+	Rejected int
 	// ClockOffset is the correction now applied to this desk's clock: the
 	// hub's time minus the desk's, 0 within SkewTolerance.
 	ClockOffset time.Duration
@@ -183,6 +186,11 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 			if err != nil {
 				return err
 			}
+			for _, rf := range mr.Refused {
+				if err := tx.RecordIncomingRefusal(rf, time.Now()); err != nil {
+					return err
+				}
+			}
 			if skew.ok && res.Requests == 1 {
 				if off := correction(skew.d); off != s.Clock().Offset() {
 					if err := tx.SetClockOffset(off); err != nil {
@@ -200,8 +208,16 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 						fields = append(fields, f)
 					}
 					sort.Strings(fields)
+					reason := rf.Reason
+					if rf.Current != nil {
+						// The hub holds the record: take its values back.
+						if err := tx.TakeBack(&e.Op, rf.Current); err != nil {
+							return err
+						}
+						reason += " (the hub's values were taken back)"
+					}
 					if err := tx.RecordRefusal(rf.Seq, store.Refusal{Op: e.Op.ID(), Key: e.Op.Key, Fields: fields,
-						Reason: rf.Reason, At: time.Now().UTC()}); err != nil {
+						Reason: reason, At: time.Now().UTC()}); err != nil {
 						return err
 					}
 				}
@@ -218,6 +234,7 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 		}
 		res.ClockOffset = s.Clock().Offset()
 		res.Refused += len(resp.Refused)
+		res.Rejected += len(mr.Refused)
 		st.Pushed = max(st.Pushed, resp.Acked)
 		st.Cursor = resp.Cursor
 		head = resp.Head

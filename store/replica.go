@@ -6,11 +6,14 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -44,11 +47,14 @@ const (
 // office's case, a case it does not know). The op stays in this desk's log
 // and store; the refusal says what did not reach the hub and why.
 type Refusal struct {
-	Op     string    `json:"op"`
-	Key    string    `json:"key"`
-	Fields []string  `json:"fields"`
-	Reason string    `json:"reason"`
-	At     time.Time `json:"at"`
+	// Incoming marks a change that came from the hub and that this desk
+	// refused because it breaks an invariant (booking.CheckWrite).
+	Incoming bool      `json:"incoming,omitempty"`
+	Op       string    `json:"op"`
+	Key      string    `json:"key"`
+	Fields   []string  `json:"fields"`
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
 }
 
 const refusalPrefix = "refused/"
@@ -62,7 +68,30 @@ func (tx *Tx) RecordRefusal(seq uint64, r Refusal) error {
 	return tx.replica(bRMeta).Put([]byte(fmt.Sprintf("%s%020d", refusalPrefix, seq)), b)
 }
 
-// Refusals returns this desk's refused ops, oldest first.
+// RecordIncomingRefusal keeps a refusal of a remote op this desk did not
+// apply (see MergeResult.Refused).
+func (tx *Tx) RecordIncomingRefusal(rf MergeRefusal, at time.Time) error {
+	fields := make([]string, 0, len(rf.Op.Fields))
+	for f := range rf.Op.Fields {
+		fields = append(fields, f)
+	}
+	slices.Sort(fields)
+	reason := rf.Err.Error()
+	if code := booking.ErrorCode(rf.Err); code != "" {
+		reason = code + ": " + reason
+	}
+	if len(reason) > 300 {
+		reason = strings.ToValidUTF8(reason[:300], "") + "…"
+	}
+	b, err := json.Marshal(Refusal{Incoming: true, Op: rf.Op.ID(), Key: rf.Op.Key, Fields: fields, Reason: reason, At: at.UTC()})
+	if err != nil {
+		return err
+	}
+	return tx.replica(bRMeta).Put([]byte(refusalPrefix+"~in/"+rf.Op.ID()), b)
+}
+
+// Refusals returns this desk's refused ops, oldest first, then the hub's
+// changes this desk refused.
 func (s *Store) Refusals() ([]Refusal, error) {
 	var out []Refusal
 	err := s.View(func(tx *Tx) error {
@@ -534,6 +563,12 @@ type MergeOptions struct {
 	// Publish also writes each conflict found as a synced conflict record
 	// (see conflict_sync.go), so every desk of the case's office lists it.
 	Publish bool
+	// Authoritative judges status moves against the record as held here
+	// even when the op's writer had not seen its current status (the hub,
+	// whose order is the one that counts). A desk leaves it off: a hub op
+	// that clashes with this desk's unsent move is judged by the hub when
+	// that move arrives there, and this desk takes the hub's answer.
+	Authoritative bool
 }
 
 // MergeResult counts what a merge did.
@@ -543,6 +578,15 @@ type MergeResult struct {
 	Dropped   int // fields that lost to a newer local write
 	Conflicts int // conflicts new here: found by this merge or received
 	Published int // conflict records written here as own ops (to push)
+	// Refused are ops that break an invariant (booking.CheckWrite): not
+	// applied, remembered as applied so they are not taken later.
+	Refused []MergeRefusal
+}
+
+// MergeRefusal is a remote op refused by the invariants, and why.
+type MergeRefusal struct {
+	Op  change.Op
+	Err error
 }
 
 // fieldClock is the current winning write of one field of one record.
@@ -612,10 +656,25 @@ func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
 		keep := make(map[string]json.RawMessage, len(op.Fields))
 		var unions map[string]json.RawMessage
 		for f, v := range op.Fields {
-			cur, has := fc[f]
-			if !has || beats(&op, f, v, cur.op, cur.value) {
+			if cur, has := fc[f]; !has || beats(&op, f, v, cur.op, cur.value) {
 				keep[f] = v
-			} else {
+			}
+		}
+		if kind != KindConflict {
+			// The same invariants as a local write, on the record as it
+			// would be stored: an op that breaks one is refused alone.
+			concurrent := false
+			if cur, has := fc["status"]; has && !mo.Authoritative && mo.Seen != nil && !mo.Seen(cur.pos, cur.op) {
+				concurrent = true
+			}
+			if err := tx.checkRemote(&op, keep, concurrent); err != nil {
+				res.Refused = append(res.Refused, MergeRefusal{Op: op, Err: err})
+				continue
+			}
+		}
+		for f, v := range op.Fields {
+			cur, has := fc[f]
+			if _, took := keep[f]; !took {
 				res.Dropped++
 			}
 			if !has || bytes.Equal(cur.value, v) || mo.Seen == nil || mo.Seen(cur.pos, cur.op) {
@@ -694,6 +753,99 @@ func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
 	}
 	return res, nil
 }
+
+// checkRemote judges a remote op on a case's record as a local write of the
+// record it would leave (the stored one with the fields the op wins): the
+// kind must be known, values well-typed and valid UTF-8, and every
+// invariant of booking.CheckWrite must hold.
+func (tx *Tx) checkRemote(op *change.Op, keep map[string]json.RawMessage, concurrent bool) error {
+	if _, del := op.Fields[DeletedField]; del {
+		return tx.check(op.Key, nil)
+	}
+	_, kind := booking.SplitKey(op.Key)
+	rec := booking.NewRecord(kind)
+	if rec == nil {
+		return booking.Errorf(booking.EINVALID, "kind", "unknown record kind %q", kind)
+	}
+	for f, v := range op.Fields {
+		if !utf8.Valid(v) {
+			return booking.Errorf(booking.EINVALID, f, "invalid UTF-8")
+		}
+	}
+	if len(keep) == 0 {
+		return nil // nothing of it would be stored
+	}
+	obj, _, err := tx.object(op.Key)
+	if err != nil {
+		return err
+	}
+	obj.Apply(keep)
+	dec := json.NewDecoder(bytes.NewReader(obj.Encode()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(rec); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return booking.Errorf(booking.EINVALID, te.Field, "wrong type: %s where the record has %s", te.Value, te.Type)
+		}
+		field := ""
+		if m := unknownFieldRE.FindStringSubmatch(err.Error()); m != nil {
+			field = m[1]
+		}
+		return booking.Errorf(booking.EINVALID, field, "%v", err)
+	}
+	if concurrent {
+		was := tx.snapshot
+		tx.snapshot = true
+		defer func() { tx.snapshot = was }()
+		if err := tx.check(op.Key, rec); err != nil {
+			return err
+		}
+		tx.loaded = tx.loaded[:len(tx.loaded)-1] // judged whole just now
+		return nil
+	}
+	return tx.check(op.Key, rec)
+}
+
+// Current returns the values of fields of record key as held here (JSON
+// null for a field it lacks), or nil when there is no such record.
+func (tx *Tx) Current(key string, fields []string) (map[string]json.RawMessage, error) {
+	obj, ok, err := tx.object(key)
+	if err != nil || !ok {
+		return nil, err
+	}
+	out := make(map[string]json.RawMessage, len(fields))
+	for _, f := range fields {
+		if v, ok := obj[f]; ok {
+			out[f] = v
+		} else {
+			out[f] = json.RawMessage("null")
+		}
+	}
+	return out, nil
+}
+
+// TakeBack writes the hub's values of fields a refused own op changed, as
+// a local write without the invariants (the hub judged them): this desk
+// holds the hub's record again, and the refusal says what was undone.
+// A field changed here again since the refused op keeps that newer value.
+func (tx *Tx) TakeBack(refused *change.Op, values map[string]json.RawMessage) error {
+	key := refused.Key
+	obj, ok, err := tx.object(key)
+	if err != nil || !ok {
+		return err
+	}
+	take := make(map[string]json.RawMessage, len(values))
+	for f, v := range values {
+		if mine, ok := refused.Fields[f]; ok && bytes.Equal(obj[f], mine) {
+			take[f] = v
+		}
+	}
+	obj.Apply(take)
+	_, kind := booking.SplitKey(key)
+	return tx.PutObject(key, kind, obj)
+}
+
+var unknownFieldRE = regexp.MustCompile(`unknown field "([^"]*)"`)
 
 func keepOr(keep map[string]json.RawMessage, f string, def json.RawMessage) json.RawMessage {
 	if v, ok := keep[f]; ok {

@@ -83,6 +83,10 @@ type SyncResponse struct {
 type Refusal struct {
 	Seq    uint64 `json:"seq"`
 	Reason string `json:"why"`
+	// Current holds the hub's values of the refused op's fields (null for
+	// a field it does not have) when the hub holds the record: the desk
+	// takes them back, so both sides hold the same record again.
+	Current map[string]json.RawMessage `json:"cur,omitempty"`
 }
 
 // ErrorBody is a 4xx/5xx answer.

@@ -305,7 +305,10 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "pushed %d, pulled %d (%d applied), %d new conflicts, %d open; %d waiting; %d requests, %s\n",
 					r.Pushed, r.Pulled, r.Applied, r.Conflicts, s.OpenConflicts(), w, r.Requests, humanBytes(r.Bytes))
 				if r.Refused > 0 {
-					fmt.Fprintf(errOut, "warning: the hub refused %d changes (another office's case, or a case it does not know); they stay on this desk: `movedesk sync refused` lists them\n", r.Refused)
+					fmt.Fprintf(errOut, "warning: the hub refused %d changes (another office's case, a case it does not know, or a change that breaks a rule); they stay on this desk: `movedesk sync refused` lists them\n", r.Refused)
+				}
+				if r.Rejected > 0 {
+					fmt.Fprintf(errOut, "warning: this desk refused %d changes from the hub that break a rule; `movedesk sync refused` lists them\n", r.Rejected)
 				}
 				if r.ClockOffset != 0 {
 					fmt.Fprintf(errOut, "warning: this desk's %s the hub's; its changes are stamped in hub time until the clock is set right\n", tui.ClockSkewText(r.ClockOffset))
@@ -352,13 +355,17 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 					return writeJSON(cmd.OutOrStdout(), rs)
 				}
 				if len(rs) == 0 {
-					fmt.Fprintln(cmd.OutOrStdout(), "the hub has refused none of this desk's changes")
+					fmt.Fprintln(cmd.OutOrStdout(), "no refused changes: the hub took all of this desk's, and this desk all of the hub's")
 					return nil
 				}
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "WHEN\tRECORD\tFIELDS\tWHY")
+				fmt.Fprintln(tw, "WHEN\tREFUSED BY\tRECORD\tFIELDS\tWHY")
 				for _, r := range rs {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.At.Local().Format("2006-01-02 15:04"), r.Key, clip([]byte(strings.Join(r.Fields, ","))), r.Reason)
+					by := "hub"
+					if r.Incoming {
+						by = "this desk"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.At.Local().Format("2006-01-02 15:04"), by, r.Key, clip([]byte(strings.Join(r.Fields, ","))), r.Reason)
 				}
 				return tw.Flush()
 			})

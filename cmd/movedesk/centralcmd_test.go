@@ -75,7 +75,7 @@ func TestCentralCLI(t *testing.T) {
 	if code, out, e := cli(t, "sync", "--config", cfg, "-q"); code != 0 {
 		t.Fatalf("sync with the config's token: %d %q %q", code, out, e)
 	}
-	if code, out, _ := cli(t, "sync", "refused", "--data", deskDir); code != 0 || !strings.Contains(out, "refused none") {
+	if code, out, _ := cli(t, "sync", "refused", "--data", deskDir); code != 0 || !strings.Contains(out, "no refused changes") {
 		t.Fatalf("sync refused: %d %q", code, out)
 	}
 	// A new desk of the same office starts from nothing: its first sync
