@@ -563,11 +563,10 @@ type MergeOptions struct {
 	// Publish also writes each conflict found as a synced conflict record
 	// (see conflict_sync.go), so every desk of the case's office lists it.
 	Publish bool
-	// Authoritative judges status moves against the record as held here
-	// even when the op's writer had not seen its current status (the hub,
-	// whose order is the one that counts). A desk leaves it off: a hub op
-	// that clashes with this desk's unsent move is judged by the hub when
-	// that move arrives there, and this desk takes the hub's answer.
+	// Authoritative judges every status move against the record as held
+	// here (the hub, whose order is the one that counts). A desk leaves it
+	// off: where its current status is its own write, the hub judged (or
+	// will judge) that write against its own record, and its order stands.
 	Authoritative bool
 }
 
@@ -664,7 +663,7 @@ func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
 			// The same invariants as a local write, on the record as it
 			// would be stored: an op that breaks one is refused alone.
 			concurrent := false
-			if cur, has := fc["status"]; has && !mo.Authoritative && mo.Seen != nil && !mo.Seen(cur.pos, cur.op) {
+			if cur, has := fc["status"]; has && !mo.Authoritative && cur.op.Desk == tx.s.desk {
 				concurrent = true
 			}
 			if err := tx.checkRemote(&op, keep, concurrent); err != nil {
