@@ -323,11 +323,8 @@ func (h *Server) authorize(tx *store.Tx, desk Desk, op *change.Op, batch map[str
 	if found && c.Office != desk.Office {
 		return fail(http.StatusForbidden, "op %s: case %s belongs to office %s, not %s", op.ID(), caseNo, c.Office, desk.Office)
 	}
-	if !found && op.Key != caseNo {
-		// The case record comes first in every desk's log; a record of an
-		// unknown case cannot be placed in an office.
-		return fail(http.StatusForbidden, "op %s: case %s is unknown here", op.ID(), caseNo)
-	}
+	// A record of a case the hub does not hold goes on to the invariants,
+	// which refuse it as any path does (booking: belongs-to-case).
 	if v, ok := op.Fields["office"]; (ok || !found) && op.Key == caseNo && string(v) != `"`+desk.Office+`"` {
 		return fail(http.StatusForbidden, "op %s: desk of office %s cannot place case %s in office %s", op.ID(), desk.Office, caseNo, v)
 	}

@@ -113,6 +113,9 @@ func (tx *Tx) importLine(b []byte) error {
 	}
 	caseNo, kind := booking.SplitKey(l.Key)
 	rec := booking.NewRecord(kind)
+	if rec == nil && caseNo != "" && kind != KindConflict {
+		return &ImportError{Key: l.Key, Field: "kind", Err: booking.Errorf(booking.EINVALID, "kind", "unknown record kind %q", kind)}
+	}
 	if rec == nil {
 		obj, err := change.ToObject(l.Record)
 		if err != nil {
@@ -135,7 +138,10 @@ func (tx *Tx) importLine(b []byte) error {
 	if rec.Key() != l.Key || rec.CaseNumber() != caseNo {
 		return &ImportError{Key: l.Key, Field: "key", Err: fmt.Errorf("key does not match the record (record key %s)", rec.Key())}
 	}
-	return tx.Put(rec)
+	if err := tx.Put(rec); err != nil {
+		return &ImportError{Key: l.Key, Field: booking.ErrorField(err), Err: err}
+	}
+	return nil
 }
 
 // Backup writes a consistent copy of the whole store file to path (mode
