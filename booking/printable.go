@@ -1,6 +1,9 @@
 package booking
 
 import (
+	"fmt"
+	"io"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 )
@@ -114,4 +117,61 @@ func writeHex(b *strings.Builder, kind byte, v uint32, digits int) {
 	for d := digits - 1; d >= 0; d-- {
 		b.WriteByte(hex[(v>>(4*d))&0xf])
 	}
+}
+
+// PrintableArg returns v as a fmt operand that prints escaped. Operands that
+// format as text (strings, errors, Stringers, slices and structs of them) are
+// wrapped: fmt formats them with the directive's verb and flags as usual, the
+// result is escaped with Printable and then padded to the directive's width.
+// Numbers and booleans cannot carry control characters and are returned as
+// they are.
+func PrintableArg(v any) any {
+	switch v.(type) {
+	case nil, int, int64, int32, uint, uint64, bool, float64:
+		return v
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64, reflect.Bool:
+		if _, ok := v.(fmt.Stringer); !ok {
+			return v
+		}
+	}
+	return printableOperand{v}
+}
+
+// printableOperand formats its value as fmt would, escapes the result, and
+// pads it to the directive's width (counted in runes, like fmt).
+type printableOperand struct{ v any }
+
+func (p printableOperand) Format(f fmt.State, verb rune) {
+	dir := []byte{'%'}
+	for _, c := range "+-# 0" {
+		if c != '-' && f.Flag(int(c)) {
+			dir = append(dir, byte(c))
+		}
+	}
+	w, hasWidth := f.Width()
+	if hasWidth && f.Flag('0') {
+		dir = fmt.Appendf(dir, "%d", w) // zero padding belongs to the number
+		hasWidth = false
+	}
+	if prec, ok := f.Precision(); ok {
+		dir = fmt.Appendf(dir, ".%d", prec)
+	}
+	dir = utf8.AppendRune(dir, verb)
+	s := Printable(fmt.Sprintf(string(dir), p.v))
+	if hasWidth {
+		if pad := w - utf8.RuneCountInString(s); pad > 0 {
+			sp := strings.Repeat(" ", pad)
+			if f.Flag('-') {
+				s += sp
+			} else {
+				s = sp + s
+			}
+		}
+	}
+	io.WriteString(f, s)
 }

@@ -1,6 +1,8 @@
 package booking
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -100,4 +102,52 @@ func FuzzPrintable(f *testing.F) {
 		checkPrintable(t, s, Printable(s), false)
 		checkPrintable(t, s, PrintableLines(s), true)
 	})
+}
+
+type stringerInt int
+
+func (s stringerInt) String() string { return "n\x1b" }
+
+func TestPrintableArg(t *testing.T) {
+	evil := "EVIL\x1b]0;pwned\x07\nFAKE"
+	cases := []struct {
+		format string
+		args   []any
+		want   string
+	}{
+		{"%s|%d", []any{evil, 7}, `EVIL\x1b]0;pwned\a\nFAKE|7`},
+		{"[%-8s]", []any{"a\tb"}, `[a\tb    ]`},
+		{"[%8s]", []any{"a\nb"}, `[    a\nb]`},
+		{"[%-4s]", []any{"李"}, "[李   ]"},
+		{"%v", []any{[]string{"x\u202e", "y"}}, `[x\u202e y]`},
+		{"%v", []any{errors.New("bad\x1b[2J")}, `bad\x1b[2J`},
+		{"%s %d", []any{stringerInt(3), stringerInt(3)}, `n\x1b 3`},
+		{"%02d", []any{stringerInt(3)}, "03"},
+		{"%.3s", []any{"abcdef"}, "abc"},
+		{"%q", []any{"a\u202eb"}, `"a\u202eb"`},
+		{"%d %t %.1f", []any{int64(5), true, 1.25}, "5 true 1.2"},
+	}
+	for _, c := range cases {
+		args := make([]any, len(c.args))
+		for i, a := range c.args {
+			args[i] = PrintableArg(a)
+		}
+		if got := fmt.Sprintf(c.format, args...); got != c.want {
+			t.Errorf("Sprintf(%q, %q) = %q, want %q", c.format, c.args, got, c.want)
+		}
+	}
+}
+
+func TestABNTextEscapesStoredText(t *testing.T) {
+	a := &ABN{Number: "ABN-1", Case: "C-1", Reason: "late\x1b]0;x\x07", Sponsor: "S\u202eX",
+		Travellers: []ABNTraveller{{Member: 1, Name: "EVIL\nFAKE ROW"}}}
+	txt := a.Text()
+	for _, r := range txt {
+		if Unprintable(r) && r != '\n' {
+			t.Fatalf("ABN text holds %U:\n%s", r, txt)
+		}
+	}
+	if strings.Contains(txt, "\nFAKE ROW") {
+		t.Fatalf("a newline in a name forged a line:\n%s", txt)
+	}
 }
