@@ -380,7 +380,12 @@ func (a *ABN) Title() string {
 // Text renders the ABN as the plain document sent to the receiving side.
 func (a *ABN) Text() string {
 	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	p := func(format string, args ...any) {
+		for i := range args {
+			args[i] = PrintableArg(args[i]) // stored text must not drive the terminal it is printed on
+		}
+		fmt.Fprintf(&b, format+"\n", args...)
+	}
 	heading := map[ABNType]string{ABNIssue: "ADVANCE BOOKING NOTIFICATION", ABNUpdate: "ADVANCE BOOKING NOTIFICATION - UPDATE",
 		ABNCancellation: "ADVANCE BOOKING NOTIFICATION - CANCELLATION", ABNDeparture: "DEPARTURE NOTIFICATION"}[a.Type]
 	p("%s", heading)

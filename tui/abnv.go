@@ -314,21 +314,21 @@ func (a *abnScreen) layout() {
 	var l []string
 	switch {
 	case a.err != nil:
-		l = append(l, st.Error.Render(st.ErrGlyph+" "+a.err.Error()))
+		l = append(l, st.Error.Render(st.ErrGlyph+" "+printable(a.err.Error())))
 	case a.file == nil:
-		l = append(l, st.Muted.Render("Loading "+a.no+"…"))
+		l = append(l, st.Muted.Render("Loading "+printable(a.no)+"…"))
 	default:
 		cur, isDraft := a.shown()
 		var head string
 		switch {
 		case cur == nil:
-			head = st.Muted.Render(fmt.Sprintf("No ABN for %s yet and no active booking to notify.", a.no))
+			head = st.Muted.Render(sprintf("No ABN for %s yet and no active booking to notify.", a.no))
 		case isDraft:
-			head = st.Warning.Render(fmt.Sprintf("%s DRAFT %s v%d (%s): not issued. Press %s to issue.", st.WarnGlyph, cur.Number, cur.Version, cur.Type, a.e.keys.Issue.Help().Key))
+			head = st.Warning.Render(sprintf("%s DRAFT %s v%d (%s): not issued. Press %s to issue.", st.WarnGlyph, cur.Number, cur.Version, cur.Type, a.e.keys.Issue.Help().Key))
 		case cur.Sent:
-			head = st.OK.Render(fmt.Sprintf("%s %s · version %d of %d · sent %s by %s", st.OKGlyph, cur.Number, cur.Version, len(a.versions), cur.SentAt.Format("2006-01-02 15:04"), cur.SentBy))
+			head = st.OK.Render(sprintf("%s %s · version %d of %d · sent %s by %s", st.OKGlyph, cur.Number, cur.Version, len(a.versions), cur.SentAt.Format("2006-01-02 15:04"), cur.SentBy))
 		default:
-			head = st.Warning.Render(fmt.Sprintf("%s %s · version %d of %d · NOT SENT", st.WarnGlyph, cur.Number, cur.Version, len(a.versions)))
+			head = st.Warning.Render(sprintf("%s %s · version %d of %d · NOT SENT", st.WarnGlyph, cur.Number, cur.Version, len(a.versions)))
 		}
 		l = append(l, head)
 		if a.draft != nil && !isDraft && a.draft.Type == booking.ABNUpdate {

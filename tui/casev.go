@@ -290,11 +290,11 @@ func (c *caseScreen) layout() {
 	section := func(title string) { add(st.Title.Render(title)) }
 	switch {
 	case c.err != nil:
-		add(st.Error.Render(st.ErrGlyph + " " + c.err.Error()))
+		add(st.Error.Render(st.ErrGlyph + " " + printable(c.err.Error())))
 		c.lines = l
 		return
 	case c.file == nil:
-		c.lines = []string{st.Muted.Render("Loading " + c.no + "…")}
+		c.lines = []string{st.Muted.Render("Loading " + printable(c.no) + "…")}
 		return
 	}
 	f := c.file
@@ -304,12 +304,12 @@ func (c *caseScreen) layout() {
 	if b := f.ActiveBooking(); b != nil && !b.Departure().IsZero() {
 		on = b.Departure().Date()
 	}
-	add(st.Bold.Render(fmt.Sprintf("%s · %s · %s · %s", cs.Number, cs.Programme, strings.ToUpper(string(cs.Status)), booking.PriorityName(cs.Priority))) +
-		st.Muted.Render(fmt.Sprintf("  office %s · %s", cs.Office, orDash(cs.Assignee))))
-	add(fmt.Sprintf("%s → %s · sponsor %s", place(cs.OriginCity, cs.OriginAirport), place(cs.DestCity, cs.DestAirport), orDash(cs.Sponsor)))
-	add(st.Muted.Render(fmt.Sprintf("received %s · travel-ready %s · departure %s", orDash(cs.Received.String()), orDash(cs.TravelReady.String()), orDash(cs.Departure.String()))))
+	add(st.Bold.Render(sprintf("%s · %s · %s · %s", cs.Number, cs.Programme, strings.ToUpper(string(cs.Status)), booking.PriorityName(cs.Priority))) +
+		st.Muted.Render(sprintf("  office %s · %s", cs.Office, orDash(cs.Assignee))))
+	add(sprintf("%s → %s · sponsor %s", place(cs.OriginCity, cs.OriginAirport), place(cs.DestCity, cs.DestAirport), orDash(cs.Sponsor)))
+	add(st.Muted.Render(sprintf("received %s · travel-ready %s · departure %s", orDash(cs.Received.String()), orDash(cs.TravelReady.String()), orDash(cs.Departure.String()))))
 	if cs.StatusReason != "" {
-		add(st.Warning.Render(fmt.Sprintf("%s %s: %s", st.WarnGlyph, cs.Status, cs.StatusReason)))
+		add(st.Warning.Render(sprintf("%s %s: %s", st.WarnGlyph, cs.Status, cs.StatusReason)))
 	}
 	// Actions first: they are what the associate came for.
 	var acts []string
@@ -331,7 +331,7 @@ func (c *caseScreen) layout() {
 		}
 	}
 	if c.reasonOn {
-		add(st.Accent.Render(fmt.Sprintf("Reason for %s: ", c.allowed()[c.pick])) + c.reason.view(true, c.w-30))
+		add(st.Accent.Render(sprintf("Reason for %s: ", c.allowed()[c.pick])) + c.reason.view(true, c.w-30))
 	}
 
 	section(fmt.Sprintf("Travellers (%d)", len(f.Travellers)))
@@ -348,7 +348,7 @@ func (c *caseScreen) layout() {
 		if t.MEDIFNeeded {
 			ssr = strings.TrimSpace(ssr + " MEDIF")
 		}
-		add(fmt.Sprintf("%2d %s %s %s %3d %s %s %s", t.Member, fit(t.FullName(), 24), pa, pax, t.BirthDate.Age(today),
+		add(sprintf("%2d %s %s %s %3d %s %s %s", t.Member, fit(t.FullName(), 24), pa, pax, t.BirthDate.Age(today),
 			fit(orDash(t.Sex), 1), fit(orDash(t.Nationality), 3), orDash(ssr)))
 		for _, d := range f.DocumentsOf(t.Member) {
 			add("     " + c.docLine(&d, today, on))
@@ -364,7 +364,7 @@ func (c *caseScreen) layout() {
 	}
 	for i := len(f.Bookings) - 1; i >= 0; i-- {
 		b := f.Bookings[i]
-		head := fmt.Sprintf("%s %s · %d traveller(s)", b.ID, b.Status, len(b.Travellers))
+		head := sprintf("%s %s · %d traveller(s)", b.ID, b.Status, len(b.Travellers))
 		if b.EscortSeats > 0 {
 			head += fmt.Sprintf(" + %d escort seat(s)", b.EscortSeats)
 		}
@@ -372,7 +372,7 @@ func (c *caseScreen) layout() {
 			head += " · " + usd(b.TotalUSDCents)
 		}
 		if b.BookedBy != "" {
-			head += " · by " + b.BookedBy + " " + b.BookedOn.String()
+			head += " · by " + printable(b.BookedBy) + " " + b.BookedOn.String()
 		}
 		if b.Status == booking.BookingActive {
 			add(st.Bold.Render(head))
@@ -383,7 +383,7 @@ func (c *caseScreen) layout() {
 			add("   " + segmentText(s))
 		}
 		if len(b.Confirmed) > 0 {
-			add(st.Warning.Render("   " + st.WarnGlyph + " warnings confirmed: " + strings.Join(b.Confirmed, ", ")))
+			add(st.Warning.Render("   " + st.WarnGlyph + " warnings confirmed: " + printable(strings.Join(b.Confirmed, ", "))))
 		}
 	}
 
@@ -391,7 +391,7 @@ func (c *caseScreen) layout() {
 	vs := f.ABNVersions()
 	switch {
 	case len(vs) == 0 && cs.ABNNumber != "":
-		add(st.Muted.Render(cs.ABNNumber + " (issued elsewhere; no version on this desk)"))
+		add(st.Muted.Render(printable(cs.ABNNumber) + " (issued elsewhere; no version on this desk)"))
 	case len(vs) == 0:
 		add(st.Muted.Render("none issued"))
 	}
@@ -403,7 +403,7 @@ func (c *caseScreen) layout() {
 			section(fmt.Sprintf("Open before ready-to-depart (%d)", len(items)))
 			// The first few; the checklists show them all.
 			for _, it := range items[:min(len(items), 3)] {
-				add(st.Warning.Render(st.WarnGlyph + " " + it.Message))
+				add(st.Warning.Render(st.WarnGlyph + " " + printable(it.Message)))
 			}
 			if len(items) > 3 {
 				add(st.Muted.Render(fmt.Sprintf("… %d more", len(items)-3)))
@@ -433,20 +433,20 @@ func (c *caseScreen) layout() {
 // ! expiring before the departure or within 90 days.
 func (c *caseScreen) docLine(d *booking.Document, today, on booking.Date) string {
 	st := c.e.st
-	s := d.Describe()
+	s := printable(d.Describe())
 	switch {
 	case d.ExpiryDate.IsZero():
 		return st.Muted.Render(s)
 	case d.ExpiresBefore(today):
-		return st.Error.Render(fmt.Sprintf("%s %s EXPIRED %s", st.ErrGlyph, s, d.ExpiryDate))
+		return st.Error.Render(sprintf("%s %s EXPIRED %s", st.ErrGlyph, s, d.ExpiryDate))
 	case d.ExpiresBefore(on) || d.ExpiresBefore(today.AddDays(expiringDays)):
-		return st.Warning.Render(fmt.Sprintf("%s %s expires %s (%d days)", st.WarnGlyph, s, d.ExpiryDate, today.DaysUntil(d.ExpiryDate)))
+		return st.Warning.Render(sprintf("%s %s expires %s (%d days)", st.WarnGlyph, s, d.ExpiryDate, today.DaysUntil(d.ExpiryDate)))
 	}
-	return st.Muted.Render(fmt.Sprintf("%s valid to %s", s, d.ExpiryDate))
+	return st.Muted.Render(sprintf("%s valid to %s", s, d.ExpiryDate))
 }
 
 func abnLine(st *Styles, a *booking.ABN) string {
-	s := fmt.Sprintf("%s v%d %s · issued %s by %s", a.Number, a.Version, a.Type, a.IssuedAt.Format("2006-01-02 15:04"), orDash(a.IssuedBy))
+	s := sprintf("%s v%d %s · issued %s by %s", a.Number, a.Version, a.Type, a.IssuedAt.Format("2006-01-02 15:04"), orDash(a.IssuedBy))
 	if a.Sent {
 		return st.OK.Render(st.OKGlyph+" "+s) + st.Muted.Render(" · sent "+a.SentAt.Format("2006-01-02 15:04"))
 	}
@@ -458,7 +458,7 @@ func segmentText(s booking.Segment) string {
 	if s.Arrive.Date().Equal(s.Depart.Date()) && len(arr) > 11 {
 		arr = arr[11:]
 	}
-	return fmt.Sprintf("%s %-4s %s %s → %s %s", s.Carrier, s.Flight, s.From, strings.Replace(s.Depart.String(), "T", " ", 1), s.To, strings.Replace(arr, "T", " ", 1))
+	return sprintf("%s %-4s %s %s → %s %s", s.Carrier, s.Flight, s.From, strings.Replace(s.Depart.String(), "T", " ", 1), s.To, strings.Replace(arr, "T", " ", 1))
 }
 
 // timeline turns the change log into one line per event: status moves are
@@ -485,7 +485,7 @@ func timeline(h []HistoryEntry) []string {
 			}
 			what = rest + ": " + strings.Join(fieldNames(e.Fields), ", ")
 		}
-		out = append(out, fmt.Sprintf("%s %s %s", when, fit(e.Actor, 14), what))
+		out = append(out, sprintf("%s %s %s", when, fit(e.Actor, 14), what))
 	}
 	return out
 }
@@ -504,11 +504,12 @@ func fieldNames(m map[string]string, skip ...string) []string {
 	return out
 }
 
+// orDash shows s escaped, or a dash when it is empty.
 func orDash(s string) string {
 	if s == "" {
 		return "—"
 	}
-	return s
+	return printable(s)
 }
 
 func place(city, airport string) string {
@@ -516,9 +517,9 @@ func place(city, airport string) string {
 	case city == "" && airport == "":
 		return "—"
 	case city == "":
-		return airport
+		return printable(airport)
 	case airport == "":
-		return city
+		return printable(city)
 	}
-	return city + " (" + airport + ")"
+	return printable(city + " (" + airport + ")")
 }

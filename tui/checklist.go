@@ -219,9 +219,9 @@ func (s *checklistScreen) View() string {
 	var l []string
 	add := func(line string) { l = append(l, ansi.Truncate(line, s.w, "…")) }
 	if s.file == nil {
-		add(st.Muted.Render("loading " + s.no + "…"))
+		add(st.Muted.Render("loading " + printable(s.no) + "…"))
 		if s.err != "" {
-			add(st.Error.Render(st.ErrGlyph + " " + s.err))
+			add(st.Error.Render(st.ErrGlyph + " " + printable(s.err)))
 		}
 		return pad(l, s.h)
 	}
@@ -243,7 +243,7 @@ func (s *checklistScreen) View() string {
 			tabs = append(tabs, st.TabOff.Render(label))
 		}
 	}
-	add(s.no + "  " + string(s.file.Case.Status) + "  departs " + dep.String())
+	add(printable(s.no) + "  " + string(s.file.Case.Status) + "  departs " + dep.String())
 	add(strings.Join(tabs, ""))
 	gate := s.file.GateWith(in)
 	// Reserve the gate lines and the error line below the list.
@@ -260,7 +260,7 @@ func (s *checklistScreen) View() string {
 		if it.Group != group {
 			group = it.Group
 			if i >= start {
-				body = append(body, st.Title.Render(group))
+				body = append(body, st.Title.Render(printable(group)))
 			}
 		}
 		if i < start {
@@ -270,9 +270,9 @@ func (s *checklistScreen) View() string {
 		if it.Done {
 			box = "[x]"
 		}
-		line := fmt.Sprintf("%s %-40s", box, it.Label)
+		line := sprintf("%s %-40s", box, it.Label)
 		if it.Done {
-			line += " " + it.By + " " + it.At.UTC().Format("2006-01-02 15:04")
+			line += " " + printable(it.By) + " " + it.At.UTC().Format("2006-01-02 15:04")
 		} else if !it.Gate {
 			line += " optional"
 		}
@@ -294,11 +294,11 @@ func (s *checklistScreen) View() string {
 	} else {
 		add(st.Warning.Render(fmt.Sprintf("%s gate: %d open item(s)", st.WarnGlyph, len(gate))))
 		for _, it := range gate[:min(len(gate), 3)] {
-			add(st.Muted.Render("  " + it.Message))
+			add(st.Muted.Render("  " + printable(it.Message)))
 		}
 	}
 	if s.err != "" {
-		add(st.Error.Render(st.ErrGlyph + " " + s.err))
+		add(st.Error.Render(st.ErrGlyph + " " + printable(s.err)))
 	} else if s.saving {
 		add(st.Muted.Render("saving…"))
 	}

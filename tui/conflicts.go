@@ -324,8 +324,8 @@ func (s *conflictsScreen) detailLines(c ConflictView) []string {
 	if c.Case != "" {
 		where = c.Case + " › " + c.Record
 	}
-	add(st.Title.Render("Conflict " + c.ID))
-	add(where + " › " + c.Field)
+	add(st.Title.Render("Conflict " + printable(c.ID)))
+	add(printable(where) + " › " + printable(c.Field))
 	if !c.At.IsZero() {
 		add(st.Muted.Render("found " + c.At.UTC().Format(conflictTime) + " UTC"))
 	}
@@ -339,7 +339,7 @@ func (s *conflictsScreen) detailLines(c ConflictView) []string {
 		if sd.Desk != "" {
 			who += "@" + sd.Desk
 		}
-		add(st.Muted.Render("    by " + who + "  " + sd.When.UTC().Format(conflictTime) + " UTC"))
+		add(st.Muted.Render("    by " + printable(who) + "  " + sd.When.UTC().Format(conflictTime) + " UTC"))
 		add("")
 	}
 	side("  "+st.OKGlyph+" In force (winner)", c.Winner)
@@ -348,11 +348,12 @@ func (s *conflictsScreen) detailLines(c ConflictView) []string {
 	return l
 }
 
-// cut shortens s to n cells with an ellipsis.
-func cut(s string, n int) string { return ansi.Truncate(s, n, "…") }
+// cut escapes s and shortens it to n cells with an ellipsis.
+func cut(s string, n int) string { return ansi.Truncate(printable(s), n, "…") }
 
-// oneLine flattens line breaks so a value stays on its row.
-func oneLine(s string) string { return lineBreaks.Replace(s) }
+// oneLine flattens line breaks so a value stays on its row, and escapes
+// what is left that could drive the terminal.
+func oneLine(s string) string { return printable(lineBreaks.Replace(s)) }
 
 var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ")
 

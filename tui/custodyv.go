@@ -133,7 +133,7 @@ func (s *custodyScreen) View() string {
 		return s.loading()
 	}
 	st := &s.d.Styles
-	head := []string{st.Bold.Render("Document custody · " + s.no)}
+	head := []string{st.Bold.Render("Document custody · " + printable(s.no))}
 	if len(s.form.get("document").choices) == 0 {
 		return s.frame(append(head, st.Muted.Render("this case has no documents")))
 	}
@@ -146,7 +146,7 @@ func (s *custodyScreen) View() string {
 	body := s.frame(head)
 	// The trail of the chosen document fills the room the form leaves.
 	c := s.file.CustodyOf(m, doc)
-	trail := []string{st.Title.Render("trail of " + doc)}
+	trail := []string{st.Title.Render("trail of " + printable(doc))}
 	if c == nil {
 		trail = append(trail, st.Muted.Render("  nothing recorded yet"))
 	} else {
@@ -158,9 +158,9 @@ func (s *custodyScreen) View() string {
 			if e.Action == booking.CustodyStored {
 				who = e.Location
 			}
-			trail = append(trail, fmt.Sprintf("  %s %-11s %-24s by %s", e.At.UTC().Format("2006-01-02 15:04"), e.Action, fit(who, 24), e.By))
+			trail = append(trail, sprintf("  %s %-11s %-24s by %s", e.At.UTC().Format("2006-01-02 15:04"), e.Action, fit(who, 24), e.By))
 		}
-		trail = append(trail, st.Muted.Render("  held by "+c.Holder()))
+		trail = append(trail, st.Muted.Render("  held by "+printable(c.Holder())))
 	}
 	return s.withTrail(body, trail)
 }

@@ -257,7 +257,7 @@ func (f *dutyForm) lines(st *Styles, w int) []string {
 		if x.isChoice() {
 			v = "‹ — ›"
 			if len(x.labels) > 0 {
-				v = "‹ " + x.labels[x.pick] + " ›"
+				v = "‹ " + printable(x.labels[x.pick]) + " ›"
 			}
 		} else {
 			v = x.text.view(x == cur, w-20)
@@ -274,7 +274,7 @@ func (f *dutyForm) lines(st *Styles, w int) []string {
 		l = append(l, ansi.Truncate(line, w, "…"))
 		if msg, ok := f.errs[x.name]; ok {
 			// Domain messages can list every allowed value: wrap, up to 3 lines.
-			ws := strings.Split(ansi.Wordwrap(msg, w-6, ""), "\n")
+			ws := strings.Split(ansi.Wordwrap(printable(msg), w-6, ""), "\n")
 			for i, m := range ws[:min(len(ws), 3)] {
 				g := st.ErrGlyph
 				if i > 0 {
@@ -411,7 +411,7 @@ func (b *formBase) footer() []string {
 	case len(b.form.errs) > 0:
 		return []string{st.Error.Render(st.ErrGlyph + " not saved: fix the field marked above")}
 	case b.done != "":
-		return []string{st.OK.Render(st.OKGlyph + " saved: " + b.done)}
+		return []string{st.OK.Render(st.OKGlyph + " saved: " + printable(b.done))}
 	}
 	return nil
 }
@@ -439,15 +439,15 @@ func (b *formBase) frame(head []string) string {
 func (b *formBase) loading() string {
 	st := &b.d.Styles
 	if b.loadErr != "" {
-		return pad([]string{st.Error.Render(st.ErrGlyph + " " + b.loadErr)}, b.h)
+		return pad([]string{st.Error.Render(st.ErrGlyph + " " + printable(b.loadErr))}, b.h)
 	}
-	return pad([]string{st.Muted.Render("loading " + b.no + "…")}, b.h)
+	return pad([]string{st.Muted.Render("loading " + printable(b.no) + "…")}, b.h)
 }
 
 // errLines wraps an error message to w cells, the glyph on its first line.
 func errLines(st *Styles, msg string, w int) []string {
 	var out []string
-	for i, x := range strings.Split(ansi.Wordwrap(msg, w-2, ""), "\n") {
+	for i, x := range strings.Split(ansi.Wordwrap(printable(msg), w-2, ""), "\n") {
 		g := st.ErrGlyph
 		if i > 0 {
 			g = " "

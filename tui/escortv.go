@@ -211,19 +211,19 @@ func (s *escortScreen) View() string {
 	add := func(line string) { l = append(l, ansi.Truncate(line, s.w, "…")) }
 	if s.file == nil {
 		if s.loadErr != "" {
-			add(st.Error.Render(st.ErrGlyph + " " + s.loadErr))
+			add(st.Error.Render(st.ErrGlyph + " " + printable(s.loadErr)))
 		} else {
-			add(st.Muted.Render("loading " + s.no + "…"))
+			add(st.Muted.Render("loading " + printable(s.no) + "…"))
 		}
 		return pad(l, s.h)
 	}
 	b := s.file.ActiveBooking()
 	if b == nil || len(b.Segments) == 0 {
-		add(st.Warning.Render(st.WarnGlyph + " " + s.no + " has no active booking to escort"))
+		add(st.Warning.Render(st.WarnGlyph + " " + printable(s.no) + " has no active booking to escort"))
 		return pad(l, s.h)
 	}
 	first, last := b.Segments[0], b.Segments[len(b.Segments)-1]
-	add(st.Bold.Render(fmt.Sprintf("Escorts · %s · booking %s · %s %s → %s, %d seat(s)",
+	add(st.Bold.Render(sprintf("Escorts · %s · booking %s · %s %s → %s, %d seat(s)",
 		s.no, b.ID, strings.Replace(first.Depart.String(), "T", " ", 1), first.From, last.To, b.EscortSeats)))
 	var assigned []string
 	for _, t := range s.file.EscortTrips {
@@ -234,7 +234,7 @@ func (s *escortScreen) View() string {
 	if len(assigned) == 0 {
 		assigned = []string{"none"}
 	}
-	add(st.Muted.Render("assigned: " + strings.Join(assigned, ", ") + "   travellers speak: " + orDash(strings.Join(s.file.Languages(), ", "))))
+	add(st.Muted.Render("assigned: " + printable(strings.Join(assigned, ", ")) + "   travellers speak: " + orDash(strings.Join(s.file.Languages(), ", "))))
 	add(st.Muted.Render(fmt.Sprintf("  %-8s %-20s %-11s %-9s %s", "ID", "NAME", "TYPE", "SHARED", "STATUS")))
 	// Fixed bottom: details (4), return (1), outcome (3).
 	room := max(1, s.h-len(l)-8)
@@ -244,7 +244,7 @@ func (s *escortScreen) View() string {
 	start := max(0, min(s.cursor-room/2, len(s.ranked)-room))
 	for i := start; i < len(s.ranked) && i < start+room; i++ {
 		c := &s.ranked[i]
-		row := fmt.Sprintf("%-8s %-20s %-11s %-9s ", fit(c.Escort.ID, 8), fit(c.Escort.Name, 20), c.Escort.Type, fit(orDash(strings.Join(c.Shared, ",")), 9))
+		row := sprintf("%-8s %-20s %-11s %-9s ", fit(c.Escort.ID, 8), fit(c.Escort.Name, 20), c.Escort.Type, fit(orDash(strings.Join(c.Shared, ",")), 9))
 		if i == s.cursor {
 			add(st.Selected.Render(st.Cursor+" "+row) + s.status(c))
 		} else {
@@ -257,12 +257,12 @@ func (s *escortScreen) View() string {
 	var detail []string
 	if len(s.ranked) > 0 {
 		c := &s.ranked[s.cursor]
-		detail = append(detail, st.Title.Render(c.Escort.Name+" ("+c.Escort.ID+")"))
+		detail = append(detail, st.Title.Render(printable(c.Escort.Name+" ("+c.Escort.ID+")")))
 		for _, p := range c.Problems {
 			if p.Blocking {
-				detail = append(detail, st.Error.Render("  "+st.ErrGlyph+" "+p.Message))
+				detail = append(detail, st.Error.Render("  "+st.ErrGlyph+" "+printable(p.Message)))
 			} else {
-				detail = append(detail, st.Warning.Render("  "+st.WarnGlyph+" "+p.Message))
+				detail = append(detail, st.Warning.Render("  "+st.WarnGlyph+" "+printable(p.Message)))
 			}
 		}
 		if len(c.Problems) == 0 {
@@ -292,9 +292,9 @@ func (s *escortScreen) View() string {
 	case s.err != "":
 		out = errLines(st, s.err, s.w)
 	case s.done != "":
-		out = append(out, st.OK.Render(st.OKGlyph+" "+s.done))
+		out = append(out, st.OK.Render(st.OKGlyph+" "+printable(s.done)))
 		for _, w := range s.warns {
-			out = append(out, st.Warning.Render(st.WarnGlyph+" "+w))
+			out = append(out, st.Warning.Render(st.WarnGlyph+" "+printable(w)))
 		}
 	}
 	for _, x := range out[:min(len(out), 3)] {

@@ -431,9 +431,9 @@ func (f *formScreen) View() string {
 	st := f.e.st
 	switch {
 	case f.err != nil:
-		return clip(st.Error.Render(st.ErrGlyph+" "+f.err.Error()), f.w, f.h)
+		return clip(st.Error.Render(st.ErrGlyph+" "+printable(f.err.Error())), f.w, f.h)
 	case f.file == nil:
-		return clip(st.Muted.Render("Loading "+f.no+"…"), f.w, f.h)
+		return clip(st.Muted.Render("Loading "+printable(f.no)+"…"), f.w, f.h)
 	}
 	var l []string
 	focusLine := 0
@@ -443,7 +443,7 @@ func (f *formScreen) View() string {
 	if ver == "" {
 		ver = "—"
 	}
-	add(st.Bold.Render(fmt.Sprintf("Book %s · %s · %s → %s", c.Number, c.Programme, orDash(c.OriginAirport), orDash(c.DestAirport))) +
+	add(st.Bold.Render(sprintf("Book %s · %s · %s → %s", c.Number, c.Programme, orDash(c.OriginAirport), orDash(c.DestAirport))) +
 		st.Muted.Render("  tariff "+ver))
 	var hdr strings.Builder
 	hdr.WriteString("   ")
@@ -469,7 +469,7 @@ func (f *formScreen) View() string {
 		add(b.String())
 		for _, cn := range segColNames {
 			if msg, bad := f.fieldErr[fmt.Sprintf("segments.%d.%s", i+1, cn)]; bad {
-				add(st.Error.Render(fmt.Sprintf("   %s %s", st.ErrGlyph, msg)))
+				add(st.Error.Render(sprintf("   %s %s", st.ErrGlyph, msg)))
 			}
 		}
 		for _, x := range f.quote.Findings {
@@ -527,10 +527,10 @@ func (f *formScreen) View() string {
 	}
 	add(esc)
 	if msg, bad := f.fieldErr["escort_seats"]; bad {
-		add(st.Error.Render("   " + st.ErrGlyph + " " + msg))
+		add(st.Error.Render("   " + st.ErrGlyph + " " + printable(msg)))
 	}
 	if msg, bad := f.fieldErr["travellers"]; bad {
-		add(st.Error.Render("   " + st.ErrGlyph + " " + msg))
+		add(st.Error.Render("   " + st.ErrGlyph + " " + printable(msg)))
 	}
 	for _, x := range f.quote.Findings {
 		if x.Traveller == 0 && x.Segment == 0 {
@@ -554,7 +554,7 @@ func (f *formScreen) View() string {
 	case f.saving:
 		sum += " · saving…"
 	case f.saveErr != "":
-		sum = st.Error.Render(st.ErrGlyph+" "+f.saveErr) + " · " + sum
+		sum = st.Error.Render(st.ErrGlyph+" "+printable(f.saveErr)) + " · " + sum
 	}
 	footer := []string{st.Bold.Render(sum)}
 	if f.confirming {
@@ -582,7 +582,7 @@ func (f *formScreen) View() string {
 
 func findingLine(st *Styles, x Finding, indent string) string {
 	if x.Blocking {
-		return st.Error.Render(fmt.Sprintf("%s%s %s: %s", indent, st.ErrGlyph, x.Code, x.Message))
+		return st.Error.Render(sprintf("%s%s %s: %s", indent, st.ErrGlyph, x.Code, x.Message))
 	}
-	return st.Warning.Render(fmt.Sprintf("%s%s %s: %s", indent, st.WarnGlyph, x.Code, x.Message))
+	return st.Warning.Render(sprintf("%s%s %s: %s", indent, st.WarnGlyph, x.Code, x.Message))
 }

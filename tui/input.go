@@ -1,9 +1,8 @@
 package tui
 
 import (
-	"unicode/utf8"
-
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // field is a one-line text input. It is deliberately small (no blinking
@@ -87,18 +86,28 @@ func (f *field) update(msg tea.KeyPressMsg) (changed, consumed bool) {
 // view renders the text with a cursor block when focused, padded or cut to
 // width cells.
 func (f *field) view(focused bool, width int) string {
-	s := string(f.runes)
+	// Fields are filled from stored values too: shown escaped.
+	s := printable(string(f.runes))
 	if focused {
 		if f.pos >= len(f.runes) {
 			s += "█"
 		} else {
-			s = string(f.runes[:f.pos]) + "█" + string(f.runes[f.pos+1:])
+			s = printable(string(f.runes[:f.pos])) + "█" + printable(string(f.runes[f.pos+1:]))
 		}
 	}
-	n := utf8.RuneCountInString(s)
-	if width > 0 && n > width {
+	if width > 0 && ansi.StringWidth(s) > width {
+		// Keep the end (where typing happens), cut in cells from the left.
 		r := []rune(s)
-		s = "…" + string(r[n-width+1:])
+		k, cells := len(r), 1 // the ellipsis
+		for k > 0 {
+			cw := ansi.StringWidth(string(r[k-1]))
+			if cells+cw > width {
+				break
+			}
+			cells += cw
+			k--
+		}
+		s = "…" + string(r[k:])
 	}
 	return s
 }

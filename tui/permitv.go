@@ -158,7 +158,7 @@ func (s *permitScreen) View() string {
 		return s.loading()
 	}
 	st := &s.d.Styles
-	head := []string{st.Bold.Render(fmt.Sprintf("Exit permit · %s · %s · %d traveller(s)", s.no, s.file.Case.Programme, len(s.file.Travellers)))}
+	head := []string{st.Bold.Render(sprintf("Exit permit · %s · %s · %d traveller(s)", s.no, s.file.Case.Programme, len(s.file.Travellers)))}
 	if len(s.file.Permits) == 0 {
 		head = append(head, st.Muted.Render("no exit permit recorded yet"))
 	}
@@ -171,7 +171,7 @@ func (s *permitScreen) View() string {
 		if p.Member > 0 {
 			who = fmt.Sprintf("traveller %d", p.Member)
 		}
-		head = append(head, st.Muted.Render(fmt.Sprintf("  %s %s (%s): %s", p.ID, who, orDash(p.Authority), p.Describe())))
+		head = append(head, st.Muted.Render(sprintf("  %s %s (%s): %s", p.ID, who, orDash(p.Authority), p.Describe())))
 	}
 	return s.frame(append(head, ""))
 }

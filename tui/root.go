@@ -681,7 +681,7 @@ func (m *Model) footer() string {
 		if len(m.matches) > 0 {
 			line += "  " + m.st.Muted.Render(strings.Join(m.matches, "  "))
 		}
-		return fit(line, m.w)
+		return fitStyled(line, m.w) // the matches are styled
 	case m.msg != "" && m.msgErr:
 		return m.st.Error.Render(fit(m.st.ErrGlyph+" "+firstLine(m.msg), m.w))
 	case m.msg != "":
@@ -692,5 +692,5 @@ func (m *Model) footer() string {
 
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")
-	return l
+	return printable(l)
 }

@@ -107,7 +107,7 @@ func (s *syncScreen) View() string {
 	}
 	if st.Err != "" {
 		out = append(out, "", fit("  last error:", w))
-		for _, l := range strings.Split(ansi.Wordwrap(st.Err, w-4, ""), "\n") {
+		for _, l := range strings.Split(ansi.Wordwrap(printable(st.Err), w-4, ""), "\n") {
 			out = append(out, s.st.Error.Render(fit("    "+l, w)))
 		}
 	}

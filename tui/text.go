@@ -1,16 +1,21 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"movedesk/booking"
 )
 
-// fit truncates s to w cells with an ellipsis and pads it to exactly w.
+// fit escapes s (printable; s must be plain text, not styled), truncates it
+// to w terminal cells with an ellipsis and pads it to exactly w.
 func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
+	s = printable(s)
 	n := ansi.StringWidth(s)
 	if n > w {
 		s = ansi.Truncate(s, w, "…")
@@ -22,8 +27,24 @@ func fit(s string, w int) string {
 	return s
 }
 
+// fitStyled is fit for a line that already holds styles (and only text
+// escaped before it was styled): it cuts and pads without escaping.
+func fitStyled(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) > w {
+		s = ansi.Truncate(s, w, "…")
+	}
+	if n := ansi.StringWidth(s); n < w {
+		s += strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
 // fitRight is fit with the text aligned right.
 func fitRight(s string, w int) string {
+	s = printable(s)
 	n := ansi.StringWidth(s)
 	if n >= w {
 		return fit(s, w)
@@ -99,4 +120,21 @@ func thousands(n int) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// Stored text (names, notes, reasons, errors quoting them) must never drive
+// the terminal: it is escaped where it becomes a cell. fit and fitRight
+// escape what they are given; other places use printable or sprintf.
+
+// printable is booking.Printable: s with control characters, bidi controls
+// and invalid UTF-8 made visible (\x1b, \n, \u202e, \xff).
+func printable(s string) string { return booking.Printable(s) }
+
+// sprintf is fmt.Sprintf with every text operand escaped (not the format,
+// which is ours). Operands must be plain text, not styled.
+func sprintf(format string, args ...any) string {
+	for i := range args {
+		args[i] = booking.PrintableArg(args[i])
+	}
+	return fmt.Sprintf(format, args...)
 }

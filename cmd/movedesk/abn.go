@@ -106,7 +106,7 @@ func newABNExportCmd(a *app) *cobra.Command {
 				if err := os.WriteFile(out, buf.Bytes(), 0o600); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.out, "wrote %s version %d to %s\n", x.Number, x.Version, out)
+				printf(a.out, "wrote %s version %d to %s\n", x.Number, x.Version, out)
 				return nil
 			})
 		},

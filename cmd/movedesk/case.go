@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,10 +22,17 @@ func newCaseCmd(a *app) *cobra.Command {
 	return c
 }
 
+// writeJSON writes v as indented JSON, with the controls encoding/json
+// leaves raw escaped too (jsonEscapeControls).
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(jsonEscapeControls(buf.Bytes()))
+	return err
 }
 
 // writeJSONLines writes a JSON array with one compact element per line:
@@ -41,7 +49,7 @@ func writeJSONLines[T any](w io.Writer, items []T) error {
 			bw.WriteByte(',')
 		}
 		bw.WriteString("\n")
-		bw.Write(b)
+		bw.Write(jsonEscapeControls(b))
 	}
 	bw.WriteString("\n]\n")
 	return bw.Flush()
@@ -78,13 +86,13 @@ func newCaseListCmd(a *app) *cobra.Command {
 			tw := tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
 			fmt.Fprintln(tw, "CASE\tSTATUS\tPRI\tPRINCIPAL\tPAX\tTO\tREADY\tDEPARTS")
 			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.Number, r.Status, booking.PriorityName(r.Priority),
+				printf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.Number, r.Status, booking.PriorityName(r.Priority),
 					r.Principal, r.Size, r.DestAirport, r.TravelReady, r.Departure)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.err, "%d case(s)\n", len(rows))
+			printf(a.err, "%d case(s)\n", len(rows))
 			return nil
 		},
 	}
@@ -120,14 +128,14 @@ func newCaseShowCmd(a *app) *cobra.Command {
 
 func printCaseFile(w io.Writer, f *booking.CaseFile, today booking.Date) {
 	c := f.Case
-	fmt.Fprintf(w, "%s  %s  %s  office %s  priority %s\n", c.Number, c.Programme, c.Status, c.Office, booking.PriorityName(c.Priority))
+	printf(w, "%s  %s  %s  office %s  priority %s\n", c.Number, c.Programme, c.Status, c.Office, booking.PriorityName(c.Priority))
 	if c.StatusReason != "" {
-		fmt.Fprintf(w, "  reason: %s\n", c.StatusReason)
+		printf(w, "  reason: %s\n", c.StatusReason)
 	}
-	fmt.Fprintf(w, "  from %s (%s) to %s (%s)   sponsor: %s\n", c.OriginCity, c.OriginAirport, c.DestCity, c.DestAirport, c.Sponsor)
-	fmt.Fprintf(w, "  received %s  travel-ready %s  departure %s  assignee %s  ABN %s\n", c.Received, c.TravelReady, c.Departure, c.Assignee, c.ABNNumber)
+	printf(w, "  from %s (%s) to %s (%s)   sponsor: %s\n", c.OriginCity, c.OriginAirport, c.DestCity, c.DestAirport, c.Sponsor)
+	printf(w, "  received %s  travel-ready %s  departure %s  assignee %s  ABN %s\n", c.Received, c.TravelReady, c.Departure, c.Assignee, c.ABNNumber)
 	if c.Notes != "" {
-		fmt.Fprintf(w, "  notes: %s\n", c.Notes)
+		printf(w, "  notes: %s\n", c.Notes)
 	}
 	fmt.Fprintln(w, "Travellers:")
 	for _, t := range f.Travellers {
@@ -135,7 +143,7 @@ func printCaseFile(w io.Writer, f *booking.CaseFile, today booking.Date) {
 		if t.Principal {
 			pa = "*"
 		}
-		fmt.Fprintf(w, " %s%2d %-30s %s %s age %d %s %s  %s\n", pa, t.Member, t.FullName(), t.Sex, t.BirthDate,
+		printf(w, " %s%2d %-30s %s %s age %d %s %s  %s\n", pa, t.Member, t.FullName(), t.Sex, t.BirthDate,
 			t.BirthDate.Age(today), booking.PassengerType(t.BirthDate, today), t.Relationship, strings.Join(t.SSR, " "))
 		for _, d := range f.DocumentsOf(t.Member) {
 			flag := ""
@@ -145,16 +153,16 @@ func printCaseFile(w io.Writer, f *booking.CaseFile, today booking.Date) {
 			case d.ExpiresBefore(today.AddDays(90)):
 				flag = "  expires soon"
 			}
-			fmt.Fprintf(w, "      %-4s %s expires %s%s\n", d.ID, d.Describe(), d.ExpiryDate, flag)
+			printf(w, "      %-4s %s expires %s%s\n", d.ID, d.Describe(), d.ExpiryDate, flag)
 		}
 	}
 	for _, b := range f.Bookings {
-		fmt.Fprintf(w, "Booking %s (%s), travellers %v, escort seats %d\n", b.ID, b.Status, b.Travellers, b.EscortSeats)
+		printf(w, "Booking %s (%s), travellers %v, escort seats %d\n", b.ID, b.Status, b.Travellers, b.EscortSeats)
 		for _, s := range b.Segments {
-			fmt.Fprintf(w, "   %s%-4s %s-%s  %s  %s\n", s.Carrier, s.Flight, s.From, s.To, s.Depart, s.Arrive)
+			printf(w, "   %s%-4s %s-%s  %s  %s\n", s.Carrier, s.Flight, s.From, s.To, s.Depart, s.Arrive)
 		}
 	}
-	fmt.Fprintf(w, "Allowed next: %v\n", booking.Allowed(c.Status, c.HeldFrom))
+	printf(w, "Allowed next: %v\n", booking.Allowed(c.Status, c.HeldFrom))
 }
 
 func newCaseSetCmd(a *app) *cobra.Command {
@@ -175,7 +183,7 @@ func newCaseSetCmd(a *app) *cobra.Command {
 				if err := s.SetFields(a.cfg.User, args[0], as); err != nil {
 					return fmt.Errorf("case %s: %w", args[0], err)
 				}
-				fmt.Fprintf(a.out, "%s: %d field(s) set\n", args[0], len(as))
+				printf(a.out, "%s: %d field(s) set\n", args[0], len(as))
 				return nil
 			})
 		},
@@ -197,7 +205,7 @@ func newCaseStatusCmd(a *app) *cobra.Command {
 				if err := a.moveCase(s, args[0], to, reason); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.out, "%s: now %s\n", args[0], to)
+				printf(a.out, "%s: now %s\n", args[0], to)
 				return nil
 			})
 		},
@@ -230,7 +238,7 @@ func newCaseHistoryCmd(a *app) *cobra.Command {
 				if rest == "" {
 					rest = "case"
 				}
-				fmt.Fprintf(a.out, "%s  %-14s %-22s %s\n    %s\n", op.HLC.Time().Local().Format("2006-01-02 15:04:05"),
+				printf(a.out, "%s  %-14s %-22s %s\n    %s\n", op.HLC.Time().Local().Format("2006-01-02 15:04:05"),
 					op.Actor, rest, op.ID(), op.Summary(60))
 			}
 			return nil

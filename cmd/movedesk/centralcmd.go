@@ -76,7 +76,7 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 			if cert != "" {
 				scheme = "https"
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "movedesk hub on %s://%s (data %s, store desk %s)\n", scheme, addr, a.cfg.Data, s.Desk())
+			printf(cmd.OutOrStdout(), "movedesk hub on %s://%s (data %s, store desk %s)\n", scheme, addr, a.cfg.Data, s.Desk())
 			if cert == "" {
 				if host, _, _ := net.SplitHostPort(addr); !isLoopback(host) {
 					fmt.Fprintln(a.err, "warning: plain HTTP on a network address; desks refuse it unless sync.allow_plain_http is set. `movedesk hub cert` makes a certificate.")
@@ -120,7 +120,7 @@ func newCentralHubCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "desk %s (office %s) registered; its token, shown only now:\n%s\n", name, officeCode, tok)
+			printf(cmd.OutOrStdout(), "desk %s (office %s) registered; its token, shown only now:\n%s\n", name, officeCode, tok)
 			return nil
 		},
 	}
@@ -174,7 +174,7 @@ func newCentralHubCmd(a *app) *cobra.Command {
 						last += fmt.Sprintf(", %d behind", v.LastSync.Behind)
 					}
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.Name, v.Office, v.Created.Local().Format("2006-01-02"), last, state)
+				printf(tw, "%s\t%s\t%s\t%s\t%s\n", v.Name, v.Office, v.Created.Local().Format("2006-01-02"), last, state)
 			}
 			return tw.Flush()
 		},
@@ -192,7 +192,7 @@ func newCentralHubCmd(a *app) *cobra.Command {
 			if err := central.RevokeDesk(dir, args[0]); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "desk %s revoked\n", args[0])
+			printf(cmd.OutOrStdout(), "desk %s revoked\n", args[0])
 			return nil
 		},
 	}
@@ -216,9 +216,9 @@ func newCentralHubCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.out, "certificate %s (key %s, kept private), valid until %s for %s\n", c, k,
+			printf(a.out, "certificate %s (key %s, kept private), valid until %s for %s\n", c, k,
 				time.Now().Add(valid).Format("2006-01-02"), strings.Join(hosts, ", "))
-			fmt.Fprintf(a.out, "serve now uses it; copy %s to each desk and set sync.ca_file to it, and sync.hub to https://%s:PORT\n", c, hosts[0])
+			printf(a.out, "serve now uses it; copy %s to each desk and set sync.ca_file to it, and sync.hub to https://%s:PORT\n", c, hosts[0])
 			return nil
 		},
 	}
@@ -291,7 +291,7 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 					if quiet || total <= 0 {
 						return
 					}
-					fmt.Fprintf(errOut, "\rsync %s %d/%d", bar(done, total, 30), done, total)
+					printf(errOut, "\rsync %s %d/%d", bar(done, total, 30), done, total)
 				}
 				before := sharedState(s)
 				r, err := (&desksync.Client{Actor: a.cfg.User, HTTP: hc}).Sync(cmd.Context(), s, hubURL, token, progress)
@@ -302,23 +302,23 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 					return fmt.Errorf("sync: %w (nothing is lost: run sync again)", err)
 				}
 				w, _ := s.Waiting()
-				fmt.Fprintf(cmd.OutOrStdout(), "pushed %d, pulled %d (%d applied), %d new conflicts, %d open; %d waiting; %d requests, %s\n",
+				printf(cmd.OutOrStdout(), "pushed %d, pulled %d (%d applied), %d new conflicts, %d open; %d waiting; %d requests, %s\n",
 					r.Pushed, r.Pulled, r.Applied, r.Conflicts, s.OpenConflicts(), w, r.Requests, humanBytes(r.Bytes))
 				if r.Refused > 0 {
-					fmt.Fprintf(errOut, "warning: the hub refused %d changes (another office's case, a case it does not know, or a change that breaks a rule); they stay on this desk: `movedesk sync refused` lists them\n", r.Refused)
+					printf(errOut, "warning: the hub refused %d changes (another office's case, a case it does not know, or a change that breaks a rule); `movedesk sync refused` lists them\n", r.Refused)
 				}
 				if r.Rejected > 0 {
-					fmt.Fprintf(errOut, "warning: this desk refused %d changes from the hub that break a rule; `movedesk sync refused` lists them\n", r.Rejected)
+					printf(errOut, "warning: this desk refused %d changes from the hub that break a rule; `movedesk sync refused` lists them\n", r.Rejected)
 				}
 				if r.ClockOffset != 0 {
-					fmt.Fprintf(errOut, "warning: this desk's %s the hub's; its changes are stamped in hub time until the clock is set right\n", tui.ClockSkewText(r.ClockOffset))
+					printf(errOut, "warning: this desk's %s the hub's; its changes are stamped in hub time until the clock is set right\n", tui.ClockSkewText(r.ClockOffset))
 				}
 				after := sharedState(s)
 				if after.tariff != before.tariff {
-					fmt.Fprintf(cmd.OutOrStdout(), "tariff version %s is now active (published by %s)\n", after.tariff, after.tariffBy)
+					printf(cmd.OutOrStdout(), "tariff version %s is now active (published by %s)\n", after.tariff, after.tariffBy)
 				}
 				if after.templates != before.templates {
-					fmt.Fprintf(cmd.OutOrStdout(), "duty templates version %d now apply (published by %s)\n", after.templates, after.templatesBy)
+					printf(cmd.OutOrStdout(), "duty templates version %d now apply (published by %s)\n", after.templates, after.templatesBy)
 				}
 				return nil
 			})
@@ -338,7 +338,7 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 				return a.withWrite(cmd, func(s *store.Store) error {
 					n, err := s.ClearRefusals()
 					if err == nil {
-						fmt.Fprintf(cmd.OutOrStdout(), "cleared %d refusals (the changes stay on this desk)\n", n)
+						printf(cmd.OutOrStdout(), "cleared %d refusals (the changes stay on this desk)\n", n)
 					}
 					return err
 				})
@@ -365,7 +365,7 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 					if r.Incoming {
 						by = "this desk"
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.At.Local().Format("2006-01-02 15:04"), by, r.Key, clip([]byte(strings.Join(r.Fields, ","))), r.Reason)
+					printf(tw, "%s\t%s\t%s\t%s\t%s\n", r.At.Local().Format("2006-01-02 15:04"), by, r.Key, clip([]byte(strings.Join(r.Fields, ","))), r.Reason)
 				}
 				return tw.Flush()
 			})
@@ -471,7 +471,7 @@ func newCentralConflictsCmd(a *app) *cobra.Command {
 					if k.ResolvedAt != nil {
 						state = "resolved by " + k.ResolvedBy + ": " + k.Resolution
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s by %s@%s %s\t%s by %s@%s %s\t%s\n", k.ID, k.Key, k.Field,
+					printf(tw, "%s\t%s\t%s\t%s by %s@%s %s\t%s by %s@%s %s\t%s\n", k.ID, k.Key, k.Field,
 						clip(k.Winner.Value), k.Winner.Actor, k.Winner.Desk, k.Winner.HLC.Time().UTC().Format("2006-01-02 15:04"),
 						clip(k.Loser.Value), k.Loser.Actor, k.Loser.Desk, k.Loser.HLC.Time().UTC().Format("2006-01-02 15:04"), state)
 				}
@@ -500,7 +500,7 @@ func newCentralConflictsCmd(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "conflict %s resolved: %s.%s = %s (syncs as a new change)\n", k.ID, k.Key, k.Field, take)
+				printf(cmd.OutOrStdout(), "conflict %s resolved: %s.%s = %s (syncs as a new change)\n", k.ID, k.Key, k.Field, take)
 				return nil
 			})
 		},

@@ -28,7 +28,7 @@ import (
 func (a *app) templates(s *store.Store) (*booking.Templates, error) {
 	tpl, warn, err := a.templateSource(s).get()
 	if warn != "" {
-		fmt.Fprintln(a.err, "warning:", warn)
+		printLine(a.err, "warning:", warn)
 	}
 	return tpl, err
 }
@@ -96,7 +96,7 @@ func (a *app) gateFunc(s *store.Store) (func(f *booking.CaseFile) booking.GateIn
 		return nil, err
 	}
 	if warn != "" {
-		fmt.Fprintln(a.err, "warning:", warn)
+		printLine(a.err, "warning:", warn)
 	}
 	q, err := newQuoter(s, a.cfg.Rules)
 	if err != nil {
@@ -213,15 +213,15 @@ func newChecklistShowCmd(a *app) *cobra.Command {
 }
 
 func printChecklists(w io.Writer, r *checklistReport) {
-	fmt.Fprintf(w, "%s  %s  %s  departs %s\n", r.Case, r.Status, r.Programme, r.Departure)
+	printf(w, "%s  %s  %s  departs %s\n", r.Case, r.Status, r.Programme, r.Departure)
 	for _, cl := range r.Checklists {
 		open := len(cl.Open())
-		fmt.Fprintf(w, "\n%s (%s): %d item(s), %d open\n", cl.Title, cl.Name, len(cl.Items), open)
+		printf(w, "\n%s (%s): %d item(s), %d open\n", cl.Title, cl.Name, len(cl.Items), open)
 		group := ""
 		for _, it := range cl.Items {
 			if it.Group != group {
 				group = it.Group
-				fmt.Fprintf(w, "  %s\n", group)
+				printf(w, "  %s\n", group)
 			}
 			mark, who := "[ ]", ""
 			if it.Done {
@@ -231,13 +231,13 @@ func printChecklists(w io.Writer, r *checklistReport) {
 			if !it.Gate {
 				opt = " (optional)"
 			}
-			fmt.Fprintf(w, "    %s %-22s %s%s%s\n", mark, it.Key, it.Label, opt, who)
+			printf(w, "    %s %-22s %s%s%s\n", mark, it.Key, it.Label, opt, who)
 		}
 	}
 	if len(r.EscortNeed) > 0 {
 		fmt.Fprintln(w, "\nEscort needed:")
 		for _, n := range r.EscortNeed {
-			fmt.Fprintf(w, "  traveller %d: %s escort (rule %s)\n", n.Traveller, n.Type, n.Rule)
+			printf(w, "  traveller %d: %s escort (rule %s)\n", n.Traveller, n.Type, n.Rule)
 		}
 	}
 	if len(r.Permits) > 0 {
@@ -247,16 +247,16 @@ func printChecklists(w io.Writer, r *checklistReport) {
 			if p.Member > 0 {
 				who = fmt.Sprintf("traveller %d", p.Member)
 			}
-			fmt.Fprintf(w, "  %s %s (%s): %s\n", p.ID, who, p.Authority, p.Describe())
+			printf(w, "  %s %s (%s): %s\n", p.ID, who, p.Authority, p.Describe())
 		}
 	}
 	if r.GateOpen {
 		fmt.Fprintln(w, "\nGate: open; the case may move to ready-to-depart")
 		return
 	}
-	fmt.Fprintf(w, "\nGate: %d open item(s)\n", len(r.Gate))
+	printf(w, "\nGate: %d open item(s)\n", len(r.Gate))
 	for _, it := range r.Gate {
-		fmt.Fprintf(w, "  - [%s] %s\n", it.Code, it.Message)
+		printf(w, "  - [%s] %s\n", it.Code, it.Message)
 	}
 }
 
@@ -282,7 +282,7 @@ Each toggle is one change recorded with who and when.`,
 				if it.Done {
 					state = "ticked by " + it.By
 				}
-				fmt.Fprintf(a.out, "%s %s: %s %s\n", args[0], it.Key, it.Label, state)
+				printf(a.out, "%s %s: %s %s\n", args[0], it.Key, it.Label, state)
 				return nil
 			})
 		},
@@ -299,7 +299,7 @@ func newChecklistReadyCmd(a *app) *cobra.Command {
 				if err := a.moveCase(s, args[0], booking.StatusReadyToDepart, ""); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.out, "%s is ready to depart\n", args[0])
+				printf(a.out, "%s is ready to depart\n", args[0])
 				return nil
 			})
 		},
@@ -332,7 +332,7 @@ func newEscortListCmd(a *app) *cobra.Command {
 					tw := tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
 					fmt.Fprintln(tw, "ID\tNAME\tTYPE\tLANGUAGES\tPASSPORT EXPIRY\tAVAILABLE")
 					for _, e := range pool {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Name, e.Type, strings.Join(e.Languages, ","), e.PassportExpiry, windows(e.Available))
+						printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Name, e.Type, strings.Join(e.Languages, ","), e.PassportExpiry, windows(e.Available))
 					}
 					return tw.Flush()
 				}
@@ -350,7 +350,7 @@ func newEscortListCmd(a *app) *cobra.Command {
 					for _, p := range c.Problems {
 						ps = append(ps, p.Message)
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Escort.ID, c.Escort.Name, c.Escort.Type, strings.Join(c.Shared, ","), strings.Join(ps, "; "))
+					printf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Escort.ID, c.Escort.Name, c.Escort.Type, strings.Join(c.Shared, ","), strings.Join(ps, "; "))
 				}
 				return tw.Flush()
 			})
@@ -478,7 +478,7 @@ shares with every desk is published at the hub with ` + "`movedesk hub publish e
 				if err := s.PutRecords(a.cfg.User, e); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.out, "escort %s %s (%s), in this desk's pool\n", e.ID, e.Name, e.Type)
+				printf(a.out, "escort %s %s (%s), in this desk's pool\n", e.ID, e.Name, e.Type)
 				return nil
 			})
 		},
@@ -543,9 +543,9 @@ requires the return). The booking's escort seats are raised and re-priced.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.out, "%s escorts case %s on booking %s, %s to %s\n", trip.Escort, trip.Case, trip.Booking, trip.Start, trip.End)
+				printf(a.out, "%s escorts case %s on booking %s, %s to %s\n", trip.Escort, trip.Case, trip.Booking, trip.Start, trip.End)
 				for _, w := range warns {
-					fmt.Fprintf(a.err, "warning: %s\n", w.Message)
+					printf(a.err, "warning: %s\n", w.Message)
 				}
 				return nil
 			})
@@ -600,7 +600,7 @@ func newPermitSetCmd(a *app) *cobra.Command {
 					if err := tx.Put(&p); err != nil {
 						return err
 					}
-					fmt.Fprintf(a.out, "permit %s of %s: %s\n", p.ID, args[0], p.Describe())
+					printf(a.out, "permit %s of %s: %s\n", p.ID, args[0], p.Describe())
 					return nil
 				})
 			})
@@ -685,7 +685,7 @@ func newCustodyLogCmd(a *app) *cobra.Command {
 					return writeJSON(a.out, out)
 				}
 				if len(f.Custody) == 0 {
-					fmt.Fprintf(a.out, "%s: no custody records\n", args[0])
+					printf(a.out, "%s: no custody records\n", args[0])
 					return nil
 				}
 				tw := tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
@@ -696,7 +696,7 @@ func newCustodyLogCmd(a *app) *cobra.Command {
 						if e.Action == booking.CustodyStored {
 							where = e.Location
 						}
-						fmt.Fprintf(tw, "%02d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Member, c.Document, e.At.Local().Format("2006-01-02 15:04"), e.Action, e.From, where, e.By)
+						printf(tw, "%02d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Member, c.Document, e.At.Local().Format("2006-01-02 15:04"), e.Action, e.From, where, e.By)
 					}
 				}
 				return tw.Flush()
@@ -732,7 +732,7 @@ func newCustodyAddCmd(a *app) *cobra.Command {
 					if err := tx.Put(rec); err != nil {
 						return err
 					}
-					fmt.Fprintf(a.out, "%s document %s of traveller %d: %s; held by %s\n", args[0], args[2], m, e.Action, rec.Holder())
+					printf(a.out, "%s document %s of traveller %d: %s; held by %s\n", args[0], args[2], m, e.Action, rec.Holder())
 					return nil
 				})
 			})
@@ -791,7 +791,7 @@ func newCounsellingSetCmd(a *app) *cobra.Command {
 					if err := tx.Put(&c); err != nil {
 						return err
 					}
-					fmt.Fprintf(a.out, "counselling of %s on %s by %s\n", args[0], c.Date, c.Counsellor)
+					printf(a.out, "counselling of %s on %s by %s\n", args[0], c.Date, c.Counsellor)
 					return nil
 				})
 			})
@@ -828,7 +828,7 @@ func newCounsellingActionCmd(a *app) *cobra.Command {
 					if err := tx.Put(&c); err != nil {
 						return err
 					}
-					fmt.Fprintf(a.out, "action/%d noted on %s (tick it with: movedesk checklist toggle %s counselling action/%d)\n", id, args[0], args[0], id)
+					printf(a.out, "action/%d noted on %s (tick it with: movedesk checklist toggle %s counselling action/%d)\n", id, args[0], args[0], id)
 					return nil
 				})
 			})

@@ -52,7 +52,9 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(errOut, "movedesk:", err)
+	// Errors may quote stored values; keep their own line breaks (a gate
+	// error lists one open item a line) and escape everything else.
+	fmt.Fprintln(errOut, "movedesk:", booking.PrintableLines(err.Error()))
 	var ue usageError
 	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") {
 		return exitUsage

@@ -132,18 +132,18 @@ embedded defaults, then the published templates, then its own config.`,
 				return err
 			}
 			if ok {
-				fmt.Fprintf(a.out, "as of %s:\n", p.At.Local().Format("2006-01-02 15:04:05"))
-				fmt.Fprintf(a.out, "  tariff version %s active", p.Tariff)
+				printf(a.out, "as of %s:\n", p.At.Local().Format("2006-01-02 15:04:05"))
+				printf(a.out, "  tariff version %s active", p.Tariff)
 				if p.TariffBy != "" {
-					fmt.Fprintf(a.out, " (by %s, %s)", p.TariffBy, p.TariffAt.Local().Format("2006-01-02 15:04"))
+					printf(a.out, " (by %s, %s)", p.TariffBy, p.TariffAt.Local().Format("2006-01-02 15:04"))
 				}
-				fmt.Fprintf(a.out, "; stored: %s\n", strings.Join(append([]string{tariffs.EmbeddedVersion}, p.Versions...), ", "))
+				printf(a.out, "; stored: %s\n", strings.Join(append([]string{tariffs.EmbeddedVersion}, p.Versions...), ", "))
 				if p.Templates > 0 {
-					fmt.Fprintf(a.out, "  duty templates version %d (by %s, %s)\n", p.Templates, p.TemplatesBy, p.TemplatesAt.Local().Format("2006-01-02 15:04"))
+					printf(a.out, "  duty templates version %d (by %s, %s)\n", p.Templates, p.TemplatesBy, p.TemplatesAt.Local().Format("2006-01-02 15:04"))
 				} else {
 					fmt.Fprintln(a.out, "  duty templates: none published (desks use the defaults and their config)")
 				}
-				fmt.Fprintf(a.out, "  escort pool: %d escorts\n", p.Escorts)
+				printf(a.out, "  escort pool: %d escorts\n", p.Escorts)
 			}
 			ids, err := central.PendingPublications(a.cfg.Data)
 			if err != nil {
@@ -154,7 +154,7 @@ embedded defaults, then the published templates, then its own config.`,
 				return nil
 			}
 			for _, id := range ids {
-				fmt.Fprintf(a.out, "%s waiting (applied when the hub next runs)\n", id)
+				printf(a.out, "%s waiting (applied when the hub next runs)\n", id)
 			}
 			return nil
 		},
@@ -221,9 +221,9 @@ func (a *app) publish(cmd *cobra.Command, p *central.Publication, wait time.Dura
 			case !r.OK:
 				return fmt.Errorf("publication refused, nothing changed: %s", r.Message)
 			case p.Backup != "":
-				fmt.Fprintln(a.out, r.Message)
+				printLine(a.out, r.Message)
 			default:
-				fmt.Fprintf(a.out, "published: %s; desks receive it on their next sync\n", r.Message)
+				printf(a.out, "published: %s; desks receive it on their next sync\n", r.Message)
 			}
 			return nil
 		}
@@ -252,7 +252,7 @@ func (a *app) publish(cmd *cobra.Command, p *central.Publication, wait time.Dura
 			told = true
 		}
 		if time.Now().After(deadline) {
-			fmt.Fprintf(a.out, "queued as %s; the hub store is busy, so it is applied when the hub next runs (see `movedesk hub publish status`)\n", p.ID)
+			printf(a.out, "queued as %s; the hub store is busy, so it is applied when the hub next runs (see `movedesk hub publish status`)\n", p.ID)
 			return nil
 		}
 		time.Sleep(200 * time.Millisecond)

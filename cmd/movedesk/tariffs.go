@@ -219,13 +219,13 @@ func newTariffsListCmd(a *app) *cobra.Command {
 				if !v.ImportedAt.IsZero() {
 					imported = v.ImportedBy + " " + v.ImportedAt.Local().Format("2006-01-02 15:04")
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", mark, v.Version, v.Effective, v.Fares, imported)
+				printf(tw, "%s\t%s\t%s\t%d\t%s\n", mark, v.Version, v.Effective, v.Fares, imported)
 			}
 			tw.Flush()
-			fmt.Fprintf(a.out, "\nVersion %s: %s\n", set.Version, set.Description)
-			fmt.Fprintf(a.out, "%d fares, %d airports, carriers %s\n", set.Len(), len(set.Airports()), strings.Join(set.Carriers(), " "))
+			printf(a.out, "\nVersion %s: %s\n", set.Version, set.Description)
+			printf(a.out, "%d fares, %d airports, carriers %s\n", set.Len(), len(set.Airports()), strings.Join(set.Carriers(), " "))
 			if isIllustrative(set) {
-				fmt.Fprintln(a.out, "NOTE:", tariffs.IllustrativeNote)
+				printLine(a.out, "NOTE:", tariffs.IllustrativeNote)
 			}
 			fmt.Fprintln(a.out)
 			tw = tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
@@ -239,7 +239,7 @@ func newTariffsListCmd(a *app) *cobra.Command {
 				if len(r.Programmes) > 0 {
 					rt += " [programmes: " + strings.Join(r.Programmes, ", ") + "]"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", r.Origin, r.Destination, r.Fares, strings.Join(ps, " "), rt)
+				printf(tw, "%s\t%s\t%d\t%s\t%s\n", r.Origin, r.Destination, r.Fares, strings.Join(ps, " "), rt)
 			}
 			return tw.Flush()
 		},
@@ -304,12 +304,12 @@ func newTariffsShowCmd(a *app) *cobra.Command {
 				return booking.Errorf(booking.ENOTFOUND, "", "no fares from %s to %s%s in tariff version %s", from, to, when, set.Version)
 			}
 			if isIllustrative(set) {
-				fmt.Fprintln(a.out, "NOTE:", tariffs.IllustrativeNote)
+				printLine(a.out, "NOTE:", tariffs.IllustrativeNote)
 			}
 			tw := tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tCARRIER\tROUTE\tCABIN\tBASIS\tPAX\tFARE\tTAXES\tBAG\tVALID\tPROGRAMME\tNOTES")
 			for _, f := range fares {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s..%s\t%s\t%s\n", f.ID, f.Carrier, f.Route(), f.Cabin, f.FareBasis, f.Pax,
+				printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s..%s\t%s\t%s\n", f.ID, f.Carrier, f.Route(), f.Cabin, f.FareBasis, f.Pax,
 					tariffs.Money{Amount: f.Fare, Currency: f.Currency}, tariffs.Money{Amount: f.Taxes, Currency: f.Currency},
 					f.Baggage, f.ValidFrom, f.ValidTo, f.Programme, f.Notes)
 			}
@@ -507,22 +507,22 @@ func printQuote(w io.Writer, set *tariffs.Set, from, to string, d booking.Date, 
 	best := opts[0]
 	res := &best.Result
 	if isIllustrative(set) {
-		fmt.Fprintln(w, "NOTE:", tariffs.IllustrativeNote)
+		printLine(w, "NOTE:", tariffs.IllustrativeNote)
 	}
 	if len(opts) > 1 {
 		tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(w, "Routings %s-%s on %s:\n", from, to, d)
+		printf(w, "Routings %s-%s on %s:\n", from, to, d)
 		for _, o := range opts {
 			status := "ok"
 			if o.Blocking {
 				status = "blocked"
 			}
-			fmt.Fprintf(tw, "  %s\tUSD %s\t  %s\t\n", o.Routing, tariffs.FormatAmount(o.TotalUSD), status)
+			printf(tw, "  %s\tUSD %s\t  %s\t\n", o.Routing, tariffs.FormatAmount(o.TotalUSD), status)
 		}
 		tw.Flush()
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "Quote %s %s on %s, tariff version %s\n", best.Routing, strings.Join(append(append([]string{from}, best.Routing.Via...), to), "-"), d, res.Version)
+	printf(w, "Quote %s %s on %s, tariff version %s\n", best.Routing, strings.Join(append(append([]string{from}, best.Routing.Via...), to), "-"), d, res.Version)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "PAX\tSEG\tROUTE\tTYPE\tFARE ID\tBASIS\tFARE\tTAXES\tRATE\tUSD\tBAG")
 	segs := quoteSegments(best.Routing, from, to, d, "")
@@ -538,16 +538,16 @@ func printQuote(w io.Writer, set *tariffs.Set, from, to string, d booking.Date, 
 		}
 		switch {
 		case l.Component == 0:
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t(no tariff)\t\t\t\t\t\t\n", who, l.Segment, route, typ)
+			printf(tw, "%s\t%d\t%s\t%s\t(no tariff)\t\t\t\t\t\t\n", who, l.Segment, route, typ)
 		case l.Through:
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t(through fare)\t\t\t\t%s\n", who, l.Segment, route, typ, l.FareID, l.FareBasis, l.Baggage)
+			printf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t(through fare)\t\t\t\t%s\n", who, l.Segment, route, typ, l.FareID, l.FareBasis, l.Baggage)
 		default:
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", who, l.Segment, route, typ, l.FareID, l.FareBasis,
+			printf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", who, l.Segment, route, typ, l.FareID, l.FareBasis,
 				l.Fare, l.Taxes, rateText(l.Rate), tariffs.FormatAmount(l.USD), l.Baggage)
 		}
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "Total USD %s", tariffs.FormatAmount(res.TotalUSD))
+	printf(w, "Total USD %s", tariffs.FormatAmount(res.TotalUSD))
 	if !res.Priced() {
 		fmt.Fprint(w, " (incomplete: some segments have no tariff)")
 	}
@@ -555,7 +555,7 @@ func printQuote(w io.Writer, set *tariffs.Set, from, to string, d booking.Date, 
 	if len(res.Findings) > 0 {
 		fmt.Fprintln(w, "Findings:")
 		for _, f := range res.Findings {
-			fmt.Fprintln(w, "  "+f.String())
+			printLine(w, "  "+f.String())
 		}
 	}
 	return nil
@@ -642,7 +642,7 @@ explained; ` + "`movedesk tariffs activate VERSION`" + ` switches back.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.out, "imported tariff version %s (effective %s): %d fares, %d airports, %d routes; now active (previous: %s, still readable)\n",
+			printf(a.out, "imported tariff version %s (effective %s): %d fares, %d airports, %d routes; now active (previous: %s, still readable)\n",
 				set.Version, set.Effective, set.Len(), len(set.Airports()), len(set.Pairs()), previous)
 			return nil
 		},
@@ -683,7 +683,7 @@ func parseTariffFiles(files map[string]string, path, version, effective, descrip
 		var te tariffs.TableErrors
 		if errors.As(err, &te) {
 			for _, e := range te {
-				fmt.Fprintln(errOut, e)
+				printLine(errOut, e)
 			}
 			return nil, fmt.Errorf("%d error(s) in %s; nothing imported, the active version is unchanged", len(te), path)
 		}
@@ -766,7 +766,7 @@ func newTariffsActivateCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.out, "tariff version %s is active\n", v)
+			printf(a.out, "tariff version %s is active\n", v)
 			return nil
 		},
 	}

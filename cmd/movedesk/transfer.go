@@ -31,7 +31,7 @@ func newImportCmd(a *app) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w (nothing imported)", args[0], err)
 			}
-			fmt.Fprintf(a.out, "imported %d record(s)\n", n)
+			printf(a.out, "imported %d record(s)\n", n)
 			return nil
 		},
 	}
@@ -58,11 +58,15 @@ func newExportCmd(a *app) *cobra.Command {
 				defer f.Close()
 				w = f
 			}
-			n, err := s.Export(w)
+			jw := &jsonControlWriter{w: w}
+			n, err := s.Export(jw)
+			if err == nil {
+				err = jw.Close()
+			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.err, "exported %d record(s)\n", n)
+			printf(a.err, "exported %d record(s)\n", n)
 			return nil
 		},
 	}
