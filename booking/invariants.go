@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -298,10 +299,91 @@ func isBidiControl(r rune) bool {
 // CheckRecordText applies CheckText to every string of a record, naming the
 // field by its JSON path ("segments[1].carrier").
 func CheckRecordText(rec Record) error {
-	return walkText(reflect.ValueOf(rec), "", false)
+	return walkText(reflect.ValueOf(rec), nil, false)
 }
 
-func walkText(v reflect.Value, path string, block bool) error {
+// textPath is where walkText is, built into a string only for an error.
+type textPath struct {
+	parent *textPath
+	name   string
+	index  int // -1 for a field
+	key    reflect.Value
+}
+
+func (p *textPath) String() string {
+	if p == nil {
+		return ""
+	}
+	s := p.parent.String()
+	switch {
+	case p.name != "" && s == "":
+		return p.name
+	case p.name != "":
+		return s + "." + p.name
+	case p.key.IsValid():
+		return fmt.Sprintf("%s[%v]", s, p.key.Interface())
+	}
+	return fmt.Sprintf("%s[%d]", s, p.index)
+}
+
+// textField is one exported field of a struct as walkText sees it.
+type textField struct {
+	index int
+	name  string
+	block bool
+}
+
+var textPlans sync.Map // reflect.Type -> []textField
+
+func textPlan(t reflect.Type) []textField {
+	if p, ok := textPlans.Load(t); ok {
+		return p.([]textField)
+	}
+	var plan []textField
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(sf.Name)
+		}
+		if !hasText(sf.Type, 0) {
+			continue
+		}
+		plan = append(plan, textField{index: i, name: name, block: blockFields[name]})
+	}
+	textPlans.Store(t, plan)
+	return plan
+}
+
+// hasText reports whether values of t can hold a string.
+func hasText(t reflect.Type, depth int) bool {
+	if depth > 8 {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.String, reflect.Interface:
+		return true
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return hasText(t.Elem(), depth+1)
+	case reflect.Map:
+		return hasText(t.Key(), depth+1) || hasText(t.Elem(), depth+1)
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if t.Field(i).IsExported() && hasText(t.Field(i).Type, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func walkText(v reflect.Value, path *textPath, block bool) error {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
@@ -309,32 +391,19 @@ func walkText(v reflect.Value, path string, block bool) error {
 		}
 		return walkText(v.Elem(), path, block)
 	case reflect.String:
-		return CheckText(path, v.String(), block)
+		if err := CheckText("", v.String(), block); err != nil {
+			err.(*Error).Field = path.String()
+			return err
+		}
 	case reflect.Struct:
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			sf := t.Field(i)
-			if !sf.IsExported() {
-				continue
-			}
-			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			if name == "-" {
-				continue
-			}
-			if name == "" {
-				name = strings.ToLower(sf.Name)
-			}
-			p := name
-			if path != "" {
-				p = path + "." + name
-			}
-			if err := walkText(v.Field(i), p, blockFields[name]); err != nil {
+		for _, f := range textPlan(v.Type()) {
+			if err := walkText(v.Field(f.index), &textPath{parent: path, name: f.name, index: -1}, f.block); err != nil {
 				return err
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := 0; i < v.Len(); i++ {
-			if err := walkText(v.Index(i), fmt.Sprintf("%s[%d]", path, i), block); err != nil {
+			if err := walkText(v.Index(i), &textPath{parent: path, index: i}, block); err != nil {
 				return err
 			}
 		}
@@ -342,9 +411,10 @@ func walkText(v reflect.Value, path string, block bool) error {
 		iter := v.MapRange()
 		for iter.Next() {
 			k := iter.Key()
-			p := fmt.Sprintf("%s[%v]", path, k)
+			p := &textPath{parent: path, key: k}
 			if k.Kind() == reflect.String {
-				if err := CheckText(p, k.String(), false); err != nil {
+				if err := CheckText("", k.String(), false); err != nil {
+					err.(*Error).Field = p.String()
 					return err
 				}
 			}

@@ -24,6 +24,9 @@ type Tx struct {
 	// snapshot loads records as they were elsewhere (restore, demo): the
 	// invariants check values but not status moves.
 	snapshot bool
+	// known are cases and travellers written in this transaction (the
+	// belongs-to-case rule asks for them on every write of a case file).
+	known map[string]bool
 	// loaded are the records a snapshot wrote, checked for their case and
 	// traveller when it ends (an export lists documents before travellers).
 	loaded []booking.Record
@@ -225,10 +228,12 @@ func (tx *Tx) check(key string, rec booking.Record) error {
 		return nil
 	}
 	var old booking.Record
-	if raw, ok, err := tx.GetRaw(key); err != nil {
-		return err
-	} else if ok {
-		if old = booking.NewRecord(kind); old != nil {
+	if kind == booking.KindCase {
+		// Only a case's own invariants look at what it was.
+		if raw, ok, err := tx.GetRaw(key); err != nil {
+			return err
+		} else if ok {
+			old = &booking.Case{}
 			if err := json.Unmarshal(raw, old); err != nil {
 				old = nil // a record this build cannot read is replaced
 			}
@@ -242,10 +247,24 @@ func (tx *Tx) check(key string, rec booking.Record) error {
 		w.Has = nil
 		tx.loaded = append(tx.loaded, rec)
 	}
-	return booking.CheckWrite(w, tx.s.rules)
+	if err := booking.CheckWrite(w, tx.s.rules); err != nil {
+		return err
+	}
+	if rec != nil && (kind == booking.KindCase || kind == booking.KindTraveller) {
+		if tx.known == nil {
+			tx.known = map[string]bool{}
+		}
+		tx.known[key] = true
+	}
+	return nil
 }
 
-func (tx *Tx) has(key string) bool { return tx.btx.Bucket(bRecords).Get([]byte(key)) != nil }
+func (tx *Tx) has(key string) bool {
+	if tx.known[key] {
+		return true
+	}
+	return tx.btx.Bucket(bRecords).Get([]byte(key)) != nil
+}
 
 // checkLoaded checks that every record a snapshot wrote has its case and
 // traveller, now that the snapshot is complete.
