@@ -51,16 +51,7 @@ func (d *Service) CreateCase(actor string, f *booking.CaseFile) error {
 // quote engine's blocking findings, on the case file read in the same
 // transaction, so what is judged is what is written.
 func (d *Service) MoveStatus(actor, no string, to booking.Status, reason string) error {
-	return d.s.Update(actor, func(tx *store.Tx) error {
-		f, err := tx.CaseFile(no)
-		if err != nil {
-			return err
-		}
-		if err := f.MoveToWith(to, reason, d.GateInput(f)); err != nil {
-			return err
-		}
-		return tx.Put(&f.Case)
-	})
+	return d.s.MoveCase(actor, no, to, reason, d.GateInput)
 }
 
 // BookResult is what booking a case produced: the quote of the itinerary
@@ -103,6 +94,9 @@ func (r *BookResult) Blocking() []tariffs.Finding {
 // refusal is an error.
 func (d *Service) Book(actor, no string, b booking.Booking, confirmWarnings bool) (*BookResult, error) {
 	res := &BookResult{}
+	if _, err := d.Tariffs(); err != nil {
+		return res, err
+	}
 	err := d.s.Update(actor, func(tx *store.Tx) error {
 		f, err := tx.CaseFile(no)
 		if err != nil {

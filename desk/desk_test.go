@@ -54,10 +54,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { s.Close() })
 	fx := &fixture{s: s, now: time.Now(), no: "RBA-2026-000777"}
 	fx.clock = &fx.now
-	fx.d, err = New(s, Config{Rules: tariffs.DefaultRules(), Now: func() time.Time { return *fx.clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fx.d = New(s, Config{Rules: tariffs.DefaultRules(), Now: func() time.Time { return *fx.clock }})
 	carrier, from, to, day := pricedNonstop(t, booking.DateOf(fx.now))
 	f := &booking.CaseFile{
 		Case: booking.Case{Number: fx.no, Programme: "USRAP", Office: "RBA", OriginCity: "Origin", OriginAirport: from,

@@ -49,18 +49,14 @@ type Service struct {
 	tplWarn string
 }
 
-// New returns the Service over s. It loads the active tariff version (or
-// the embedded tables when none was activated); a version that does not
-// parse is an error.
-func New(s *store.Store, cfg Config) (*Service, error) {
+// New returns the Service over s. The active tariff version is loaded on
+// first use (call Tariffs to load it now and see whether it parses): the
+// commands that repair a broken active version go through the Service too.
+func New(s *store.Store, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	d := &Service{s: s, cfg: cfg}
-	if _, err := d.Tariffs(); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return &Service{s: s, cfg: cfg}
 }
 
 // Store returns the store the Service writes (for reads).
@@ -165,9 +161,14 @@ func (d *Service) templates() (*booking.Templates, error) {
 }
 
 // Quote prices req against the active tariff version with the configured
-// rules (req.Rules is ignored).
+// rules (req.Rules is ignored). Without tables that parse, the quote is
+// unpriced with one blocking finding that says why.
 func (d *Service) Quote(req tariffs.QuoteRequest) tariffs.QuoteResult {
-	set, _ := d.Tariffs() // loaded once in New, so never nil
+	set, err := d.Tariffs()
+	if set == nil {
+		return tariffs.QuoteResult{Findings: []tariffs.Finding{{Code: "no-tariffs", Severity: tariffs.Blocking,
+			Message: fmt.Sprintf("no tariff tables to price with: %v", err)}}}
+	}
 	rules := d.cfg.Rules
 	req.Rules = &rules
 	return tariffs.Quote(set, req)
