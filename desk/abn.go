@@ -51,9 +51,9 @@ func (d *Service) DraftABN(actor string, f *booking.CaseFile) (*booking.ABN, err
 func refused(f *booking.CaseFile, action string, err error) error {
 	var be *booking.Error
 	if !errors.As(err, &be) {
-		return fmt.Errorf("%s refused for case %s (%s): %w", action, f.Case.Number, f.Case.Status, err)
+		return fmt.Errorf("%s refused: %w (case %s is %s)", action, err, f.Case.Number, f.Case.Status)
 	}
-	return booking.Errorf(be.Code, be.Field, "%s refused for case %s (%s): %s", action, f.Case.Number, f.Case.Status, be.Message)
+	return booking.Errorf(be.Code, be.Field, "%s refused: %s (case %s is %s)", action, be.Message, f.Case.Number, f.Case.Status)
 }
 
 // issue issues the next ABN version of type typ on case no in one
@@ -123,24 +123,35 @@ func (d *Service) CancelABN(actor, no, reason string) (*booking.ABN, error) {
 // the departure tolerance (see DepartureCheck).
 func (d *Service) DepartABN(actor, no string) (*booking.ABN, error) {
 	return d.issue(actor, no, "departure notice", booking.ABNDeparture, "", func(f *booking.CaseFile) error {
-		return d.DepartureCheck(f, d.today())
+		return d.departureCheck(f, d.today())
 	})
 }
 
 // DepartureCheck reports why the departure notice of case file f cannot be
-// issued on day today: it needs an active booking, and today must be no
-// earlier than the first flight's date minus the departure tolerance
+// issued on day today, naming the case and its status: the case must be
+// ready to depart (or departed), have an active booking, and today must be
+// no earlier than the first flight's date minus the departure tolerance
 // (rules.departure_tolerance_days).
 func (d *Service) DepartureCheck(f *booking.CaseFile, today booking.Date) error {
+	if err := d.departureCheck(f, today); err != nil {
+		return refused(f, "departure notice", err)
+	}
+	return nil
+}
+
+func (d *Service) departureCheck(f *booking.CaseFile, today booking.Date) error {
+	if st := f.Case.Status; st != booking.StatusReadyToDepart && st != booking.StatusDeparted {
+		return booking.Errorf(booking.ECONFLICT, "status", "a departure notice needs a ready-to-depart case")
+	}
 	b := f.ActiveBooking()
 	if b == nil || len(b.Segments) == 0 {
-		return booking.Errorf(booking.ECONFLICT, "booking", "case %s has no active booking to depart on", f.Case.Number)
+		return booking.Errorf(booking.ECONFLICT, "booking", "the case has no active booking to depart on")
 	}
 	s := b.Segments[0]
 	dep := s.Depart.Date()
 	if from := dep.AddDays(-d.cfg.Rules.DepartureToleranceDays); today.Before(from) {
-		return booking.Errorf(booking.ECONFLICT, "departure", "the first flight (%s%s %s-%s) departs on %s; the departure notice can be issued from %s, not today (%s)",
-			s.Carrier, s.Flight, s.From, s.To, dep, from, today)
+		return booking.Errorf(booking.ECONFLICT, "departure", "first flight departs %s (%s%s %s-%s); the notice can be issued from %s, not on %s",
+			dep, s.Carrier, s.Flight, s.From, s.To, from, today)
 	}
 	return nil
 }

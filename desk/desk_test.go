@@ -92,7 +92,7 @@ func TestBookIssueSendDepart(t *testing.T) {
 		t.Fatalf("booking %+v", res.Booking)
 	}
 	// Nothing to send yet.
-	if _, err := fx.d.MarkABNSent("amina", fx.no, 0); err == nil || !strings.Contains(err.Error(), "(booked)") {
+	if _, err := fx.d.MarkABNSent("amina", fx.no, 0); err == nil || !strings.Contains(err.Error(), "is booked") {
 		t.Fatalf("send before issue: %v", err)
 	}
 	a, err := fx.d.IssueABN("amina", fx.no)
@@ -108,11 +108,12 @@ func TestBookIssueSendDepart(t *testing.T) {
 	}
 	// Departure needs ready-to-depart: the error names the case and status.
 	_, err = fx.d.DepartABN("amina", fx.no)
-	if err == nil || !strings.Contains(err.Error(), fx.no+" (abn-sent)") {
+	if err == nil || !strings.Contains(err.Error(), "case "+fx.no+" is abn-sent") {
 		t.Fatalf("depart from abn-sent: %v", err)
 	}
 	// Before the flight (minus the tolerance) the departure is refused.
 	day := fx.seg.Depart.Date()
+	f.Case.Status = booking.StatusReadyToDepart
 	for _, c := range []struct {
 		today booking.Date
 		ok    bool

@@ -13,7 +13,7 @@ import (
 // rules and templates. A warning about the templates the hub published is
 // printed once here.
 func (a *app) newDesk(s *store.Store) (*desk.Service, error) {
-	d := desk.New(s, desk.Config{Rules: a.cfg.Rules, Templates: a.cfg.Templates, Programmes: a.cfg.Programmes})
+	d := desk.New(s, desk.Config{Rules: a.cfg.Rules, Templates: a.cfg.Templates, Programmes: a.cfg.Programmes, Now: a.now})
 	_, warn, err := d.Templates()
 	if err != nil {
 		return nil, err
