@@ -196,39 +196,6 @@ func joinLines(ss []string) string {
 	return out
 }
 
-// ToggleItem ticks or unticks one checklist item of case no in one
-// transaction (one change-log entry naming actor) and returns the item as it
-// now stands.
-func (s *Store) ToggleItem(actor, no, list, key string, tpl *booking.Templates, at time.Time) (booking.ChecklistItem, error) {
-	var item booking.ChecklistItem
-	err := s.Update(actor, func(tx *Tx) error {
-		f, err := tx.CaseFile(no)
-		if err != nil {
-			return err
-		}
-		pt, dep := tpl.For(f.Case.Programme), f.DepartureDate()
-		rec, err := f.Toggle(list, key, pt, dep, actor, at)
-		if err != nil {
-			return err
-		}
-		if err := tx.Put(rec); err != nil {
-			return err
-		}
-		f.Apply(rec)
-		cl, err := f.Checklist(list, pt, dep)
-		if err != nil {
-			return err
-		}
-		for _, it := range cl.Items {
-			if it.Key == key {
-				item = it
-			}
-		}
-		return nil
-	})
-	return item, err
-}
-
 // MoveCase is SetStatus with the full gate: gate computes the gate input
 // (templates, quote-engine findings) from the case file read in the same
 // transaction, so what is judged is what is written.

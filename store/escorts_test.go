@@ -26,6 +26,31 @@ func dutyCase(no, dep string) []booking.Record {
 
 func clean(*booking.CaseFile) booking.GateInput { return booking.GateInput{FindingsChecked: true} }
 
+// toggle ticks one item in one transaction, as desk.ToggleItem does.
+func toggle(s *Store, actor, no, list, key string) (booking.ChecklistItem, error) {
+	var item booking.ChecklistItem
+	err := s.Update(actor, func(tx *Tx) error {
+		f, err := tx.CaseFile(no)
+		if err != nil {
+			return err
+		}
+		pt, dep := booking.DefaultTemplates().For(f.Case.Programme), f.DepartureDate()
+		rec, err := f.Toggle(list, key, pt, dep, actor, dutyTime)
+		if err != nil {
+			return err
+		}
+		f.Apply(rec)
+		cl, _ := f.Checklist(list, pt, dep)
+		for _, it := range cl.Items {
+			if it.Key == key {
+				item = it
+			}
+		}
+		return tx.Put(rec)
+	})
+	return item, err
+}
+
 // doEverything ticks every gate item of case no through the store, except
 // skip, and logs the passport's custody.
 func doEverything(t *testing.T, s *Store, no, skip string) {
@@ -51,7 +76,7 @@ func doEverything(t *testing.T, s *Store, no, skip string) {
 	for _, cl := range f.Checklists(tpl.For("USRAP"), f.DepartureDate()) {
 		for _, it := range cl.Items {
 			if it.Gate && !it.Done && it.Key != skip {
-				if _, err := s.ToggleItem("amina", no, cl.Name, it.Key, tpl, dutyTime); err != nil {
+				if _, err := toggle(s, "amina", no, cl.Name, it.Key); err != nil {
 					t.Fatalf("toggle %s %s: %v", cl.Name, it.Key, err)
 				}
 			}
@@ -77,7 +102,7 @@ func TestGateThroughStoreOneOpenItem(t *testing.T) {
 	if err := s.SetStatus("amina", no, booking.StatusReadyToDepart, ""); err == nil {
 		t.Fatal("SetStatus passed the gate without quote-engine findings")
 	}
-	item, err := s.ToggleItem("karim", no, booking.ChecklistTravelBag, "arrival-forms", booking.DefaultTemplates(), dutyTime)
+	item, err := toggle(s, "karim", no, booking.ChecklistTravelBag, "arrival-forms")
 	if err != nil || !item.Done || item.By != "karim" || !item.At.Equal(dutyTime) {
 		t.Fatalf("toggle: %+v %v", item, err)
 	}

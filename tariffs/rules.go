@@ -76,6 +76,10 @@ type Rules struct {
 	// DocumentMarginDays is how many days past the travel date documents
 	// must stay valid.
 	DocumentMarginDays int `mapstructure:"document_margin_days" yaml:"document_margin_days" json:"document_margin_days"`
+	// DepartureToleranceDays is how many days before the first flight's
+	// date the departure notice may be issued (a desk may send it the
+	// evening before an early flight).
+	DepartureToleranceDays int `mapstructure:"departure_tolerance_days" yaml:"departure_tolerance_days" json:"departure_tolerance_days"`
 	// Severity overrides the severity of finding codes; "off" drops them.
 	Severity map[string]Severity `mapstructure:"severity" yaml:"severity" json:"severity,omitempty"`
 }
@@ -93,6 +97,7 @@ func DefaultRules() Rules {
 		PregnancyNoTravelWeekMultiple: 32,
 		MEDIFNotice:                   48 * time.Hour,
 		MEDIFSSRs:                     []string{"OXYG", "STCR", "MEDA"},
+		DepartureToleranceDays:        1,
 	}
 }
 
@@ -115,6 +120,8 @@ func (r *Rules) Validate() error {
 		return booking.Errorf(booking.EINVALID, "medif_notice", "notice %v must not be negative", r.MEDIFNotice)
 	case r.DocumentMarginDays < 0:
 		return booking.Errorf(booking.EINVALID, "document_margin_days", "days %d must not be negative", r.DocumentMarginDays)
+	case r.DepartureToleranceDays < 0 || r.DepartureToleranceDays > 30:
+		return booking.Errorf(booking.EINVALID, "departure_tolerance_days", "days %d must be 0 to 30", r.DepartureToleranceDays)
 	}
 	for _, list := range []struct {
 		key   string

@@ -11,82 +11,38 @@ import (
 	"movedesk/booking"
 )
 
-// abnFares prices the case's active booking per traveller for the ABN.
-func abnFares(q Quoter, f *booking.CaseFile, today booking.Date) []booking.ABNFare {
-	b := f.ActiveBooking()
-	if q == nil || b == nil {
-		return nil
-	}
-	var ts []booking.Traveller
-	for _, m := range b.Travellers {
-		if t := f.Traveller(m); t != nil {
-			ts = append(ts, *t)
-		}
-	}
-	res := q.Quote(QuoteRequest{Segments: b.Segments, Travellers: ts, Programme: f.Case.Programme, BookingDate: today, EscortSeats: b.EscortSeats})
-	var out []booking.ABNFare
-	for _, l := range res.Lines {
-		out = append(out, booking.ABNFare{Traveller: l.Traveller, Escort: l.Escort, Name: l.Name, PaxType: l.PaxType, USDCents: l.USD})
-	}
-	return out
-}
-
-// issueABNCmd issues the next ABN version of type typ in one transaction.
-func issueABNCmd(e *env, no string, typ booking.ABNType, reason string) tea.Cmd {
+// abnSaveCmd runs one ABN write of the desk and reports it.
+func abnSaveCmd(no string, write func() (*booking.ABN, error), what func(a *booking.ABN) string) tea.Cmd {
 	return func() tea.Msg {
-		var title string
-		err := e.src.Update(e.user, func(tx Tx) error {
-			f, err := tx.CaseFile(no)
-			if err != nil {
-				return err
-			}
-			var fares []booking.ABNFare
-			if typ == booking.ABNIssue || typ == booking.ABNUpdate {
-				fares = abnFares(e.quoter, f, e.today())
-			}
-			a, recs, err := f.IssueABN(booking.ABNRequest{Type: typ, Reason: reason, Fares: fares, By: e.user, At: e.now()})
-			if err != nil {
-				return err
-			}
-			title = a.Title()
-			for _, r := range recs {
-				if err := tx.Put(r); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		a, err := write()
 		if err != nil {
 			return ErrMsg{err}
 		}
-		return SavedMsg{Case: no, What: title + " issued"}
+		return SavedMsg{Case: no, What: what(a)}
 	}
+}
+
+func issuedWhat(a *booking.ABN) string { return a.Title() + " issued" }
+
+// issueABNCmd issues the ABN (or an update of the one in force).
+func issueABNCmd(e *env, no string) tea.Cmd {
+	return abnSaveCmd(no, func() (*booking.ABN, error) { return e.abns.IssueABN(e.user, no) }, issuedWhat)
+}
+
+// cancelABNCmd issues a cancellation notice with reason.
+func cancelABNCmd(e *env, no, reason string) tea.Cmd {
+	return abnSaveCmd(no, func() (*booking.ABN, error) { return e.abns.CancelABN(e.user, no, reason) }, issuedWhat)
+}
+
+// departABNCmd issues the departure notification.
+func departABNCmd(e *env, no string) tea.Cmd {
+	return abnSaveCmd(no, func() (*booking.ABN, error) { return e.abns.DepartABN(e.user, no) }, issuedWhat)
 }
 
 // markSentCmd marks ABN version v sent.
 func markSentCmd(e *env, no string, v int) tea.Cmd {
-	return func() tea.Msg {
-		err := e.src.Update(e.user, func(tx Tx) error {
-			f, err := tx.CaseFile(no)
-			if err != nil {
-				return err
-			}
-			recs, err := f.MarkABNSent(v, e.user, e.now())
-			if err != nil {
-				return err
-			}
-			for _, r := range recs {
-				if err := tx.Put(r); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return ErrMsg{err}
-		}
-		return SavedMsg{Case: no, What: fmt.Sprintf("ABN version %d of %s marked sent", v, no)}
-	}
+	return abnSaveCmd(no, func() (*booking.ABN, error) { return e.abns.MarkABNSent(e.user, no, v) },
+		func(*booking.ABN) string { return fmt.Sprintf("ABN version %d of %s marked sent", v, no) })
 }
 
 // abnScreen shows a case's ABN versions (or the draft of the first) and
@@ -105,9 +61,13 @@ type abnScreen struct {
 
 	reasonOn bool
 	reason   field
-	offset   int
-	lines    []string
-	w, h     int
+	// departOn asks to confirm the departure notice; departDay is the
+	// first flight's date it names.
+	departOn  bool
+	departDay booking.Date
+	offset    int
+	lines     []string
+	w, h      int
 }
 
 func newABNScreen(e *env, no string) *abnScreen {
@@ -130,7 +90,7 @@ func (a *abnScreen) SetSize(w, h int) {
 func (a *abnScreen) CurrentCase() string { return a.no }
 
 // Capturing implements Capturer.
-func (a *abnScreen) Capturing() bool { return a.reasonOn }
+func (a *abnScreen) Capturing() bool { return a.reasonOn || a.departOn }
 
 // Dirty implements Dirtier: a typed cancellation reason is unsaved input.
 func (a *abnScreen) Dirty() bool { return a.reasonOn && a.reason.Value() != "" }
@@ -145,14 +105,17 @@ func (a *abnScreen) latest() *booking.ABN {
 // What the actions may do now; the same checks the domain makes, so keys
 // that cannot work vanish from help.
 func (a *abnScreen) canIssue() bool { return a.draft != nil }
-func (a *abnScreen) canSend() bool  { l := a.latest(); return l != nil && !l.Sent }
+func (a *abnScreen) canSend() bool {
+	l := a.latest()
+	return a.e.abns != nil && l != nil && !l.Sent
+}
 func (a *abnScreen) canCancel() bool {
 	l := a.latest()
-	return l != nil && l.Type != booking.ABNCancellation
+	return a.e.abns != nil && l != nil && l.Type != booking.ABNCancellation
 }
 func (a *abnScreen) canDepart() bool {
 	l := a.latest()
-	return l != nil && a.file != nil && l.Type != booking.ABNCancellation && l.Type != booking.ABNDeparture &&
+	return a.e.abns != nil && l != nil && a.file != nil && l.Type != booking.ABNCancellation && l.Type != booking.ABNDeparture &&
 		(a.file.Case.Status == booking.StatusReadyToDepart || a.file.Case.Status == booking.StatusDeparted)
 }
 
@@ -161,6 +124,10 @@ func (a *abnScreen) KeyMap() help.KeyMap {
 	k := a.e.keys
 	if a.reasonOn {
 		b := []key.Binding{withHelp(k.Open, "issue cancellation"), withHelp(k.Back, "cancel")}
+		return bindings{short: b, full: [][]key.Binding{b}}
+	}
+	if a.departOn {
+		b := []key.Binding{withHelp(k.Confirm, "issue departure notice"), withHelp(k.Deny, "cancel")}
 		return bindings{short: b, full: [][]key.Binding{b}}
 	}
 	issue, sent, cancel, depart := k.Issue, k.MarkSent, k.CancelNotice, k.Depart
@@ -199,9 +166,8 @@ func (a *abnScreen) reload(f *booking.CaseFile) {
 	a.file = f
 	a.versions = f.ABNVersions()
 	a.draft, a.draftErr = nil, nil
-	typ := f.NextABNType()
-	if f.ActiveBooking() != nil {
-		a.draft, a.draftErr = f.DraftABN(booking.ABNRequest{Type: typ, Fares: abnFares(a.e.quoter, f, a.e.today()), By: a.e.user, At: a.e.now()})
+	if f.ActiveBooking() != nil && a.e.abns != nil {
+		a.draft, a.draftErr = a.e.abns.DraftABN(a.e.user, f)
 	}
 	// Show the newest version, or the draft when nothing was issued.
 	a.sel = max(len(a.versions)-1, 0)
@@ -246,11 +212,19 @@ func (a *abnScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 				return errCmd(fmt.Errorf("a cancellation notice needs a reason"))
 			}
 			a.reasonOn = false
-			return issueABNCmd(a.e, a.no, booking.ABNCancellation, a.reason.Value())
+			return cancelABNCmd(a.e, a.no, a.reason.Value())
 		default:
 			a.reason.update(kp)
 		}
 		a.layout()
+		return nil
+	}
+	if a.departOn {
+		a.departOn = false
+		a.layout()
+		if key.Matches(kp, k.Confirm) {
+			return departABNCmd(a.e, a.no)
+		}
 		return nil
 	}
 	page := max(a.h-2, 1)
@@ -259,7 +233,7 @@ func (a *abnScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 		return msgCmd(BackMsg{})
 	case key.Matches(kp, k.Issue):
 		if a.canIssue() {
-			return issueABNCmd(a.e, a.no, a.file.NextABNType(), "")
+			return issueABNCmd(a.e, a.no)
 		}
 		if a.draftErr != nil {
 			return errCmd(a.draftErr)
@@ -276,7 +250,12 @@ func (a *abnScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(kp, k.Depart):
 		if a.canDepart() {
-			return issueABNCmd(a.e, a.no, booking.ABNDeparture, "")
+			// Refused before the first flight's date (less the tolerance);
+			// otherwise asked, naming the flight date.
+			if err := a.e.abns.DepartureCheck(a.file, a.e.today()); err != nil {
+				return errCmd(err)
+			}
+			a.departOn, a.departDay = true, a.file.ActiveBooking().Segments[0].Depart.Date()
 		}
 	case key.Matches(kp, k.PrevVersion):
 		a.sel = max(a.sel-1, 0)
@@ -337,6 +316,10 @@ func (a *abnScreen) layout() {
 		}
 		if a.reasonOn {
 			l = append(l, st.Accent.Render("Cancellation reason: ")+a.reason.view(true, a.w-25))
+		}
+		if a.departOn {
+			l = append(l, st.Warning.Render(fmt.Sprintf("%s Issue the departure notice of %s, first flight %s? (%s/%s)", st.WarnGlyph,
+				a.no, a.departDay, a.e.keys.Confirm.Help().Key, a.e.keys.Deny.Help().Key)))
 		}
 		if cur != nil {
 			l = append(l, "")

@@ -36,20 +36,10 @@ func loadCaseCmd(src Source, id int, no string) tea.Cmd {
 	}
 }
 
-// moveStatusCmd moves a case through the state machine in one transaction.
+// moveStatusCmd moves a case through the state machine.
 func moveStatusCmd(e *env, no string, to booking.Status, reason string) tea.Cmd {
 	return func() tea.Msg {
-		err := e.src.Update(e.user, func(tx Tx) error {
-			f, err := tx.CaseFile(no)
-			if err != nil {
-				return err
-			}
-			if err := f.MoveToWith(to, reason, e.gateInput(f)); err != nil {
-				return err
-			}
-			return tx.Put(&f.Case)
-		})
-		if err != nil {
+		if err := e.cases.MoveStatus(e.user, no, to, reason); err != nil {
 			return ErrMsg{err}
 		}
 		return SavedMsg{Case: no, What: fmt.Sprintf("%s moved to %s", no, to)}

@@ -17,15 +17,24 @@ import (
 // from the same values it gives Options.
 type ChecklistDeps struct {
 	Source Source
-	User   string
-	Keys   KeyMap
-	Styles Styles
+	// Checklists saves the toggles.
+	Checklists ChecklistDesk
+	User       string
+	Keys       KeyMap
+	Styles     Styles
 	// Now is the clock (tests fix it); nil means time.Now.
 	Now func() time.Time
 	// Gate returns the gate input for a case: the configured templates and
 	// the quote engine's findings. nil judges with the default templates
 	// and reports the booking as unchecked.
 	Gate func(f *booking.CaseFile) booking.GateInput
+}
+
+// ChecklistDesk ticks and unticks checklist items.
+type ChecklistDesk interface {
+	// ToggleItem ticks or unticks item key of checklist list of case no as
+	// actor in one transaction, and returns the record written.
+	ToggleItem(actor, no, list, key string) (booking.Record, error)
 }
 
 // ChecklistActions returns the case-view actions that open the checklist
@@ -191,24 +200,8 @@ func (s *checklistScreen) Update(msg tea.Msg) tea.Cmd {
 // another desk is not overwritten.
 func (s *checklistScreen) toggleCmd(item string) tea.Cmd {
 	d, id, no, list := s.d, s.id, s.no, booking.ChecklistNames[s.list]
-	at := d.Now()
 	return func() tea.Msg {
-		var rec booking.Record
-		err := d.Source.Update(d.User, func(tx Tx) error {
-			f, err := tx.CaseFile(no)
-			if err != nil {
-				return err
-			}
-			in := booking.GateInput{}
-			if d.Gate != nil {
-				in = d.Gate(f)
-			}
-			rec, err = f.Toggle(list, item, in.Templates.For(f.Case.Programme), f.DepartureDate(), d.User, at)
-			if err != nil {
-				return err
-			}
-			return tx.Put(rec)
-		})
+		rec, err := d.Checklists.ToggleItem(d.User, no, list, item)
 		return checklistSavedMsg{id: id, rec: rec, err: err}
 	}
 }

@@ -14,7 +14,8 @@ import (
 	"movedesk/booking"
 )
 
-// dutySource is a one-case Source whose transactions apply duty records.
+// dutySource is a one-case Source, and a fake checklist desk whose writes
+// apply duty records.
 type dutySource struct {
 	mu   sync.Mutex
 	f    *booking.CaseFile
@@ -33,7 +34,7 @@ func (s *dutySource) copy() *booking.CaseFile {
 	g := *s.f
 	return &g
 }
-func (s *dutySource) Update(actor string, fn func(tx Tx) error) error {
+func (s *dutySource) update(fn func(tx *dutyTx) error) error {
 	tx := &dutyTx{s: s, f: s.copy()}
 	if err := fn(tx); err != nil {
 		return err
@@ -64,6 +65,23 @@ func (tx *dutyTx) Put(rec booking.Record) error {
 	return nil
 }
 
+// ToggleItem implements ChecklistDesk with the default templates, as
+// desk.ToggleItem does with the effective ones.
+func (s *dutySource) ToggleItem(actor, no, list, key string) (booking.Record, error) {
+	var rec booking.Record
+	err := s.update(func(tx *dutyTx) error {
+		f, _ := tx.CaseFile(no)
+		var tpl *booking.Templates
+		var err error
+		rec, err = f.Toggle(list, key, tpl.For(f.Case.Programme), f.DepartureDate(), actor, testNow())
+		if err != nil {
+			return err
+		}
+		return tx.Put(rec)
+	})
+	return rec, err
+}
+
 func dutyCaseFile() *booking.CaseFile {
 	no := "RBA-2026-000101"
 	d := booking.MustDate
@@ -83,13 +101,13 @@ func dutyCaseFile() *booking.CaseFile {
 	}
 }
 
-func newDutyScreen(t *testing.T, src Source, list string) *checklistScreen {
+func newDutyScreen(t *testing.T, src *dutySource, list string) *checklistScreen {
 	t.Helper()
 	st, err := DefaultStyles("dark", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := ChecklistDeps{Source: src, User: "amina", Keys: DefaultKeyMap(), Styles: st, Now: testNow,
+	d := ChecklistDeps{Source: src, Checklists: src, User: "amina", Keys: DefaultKeyMap(), Styles: st, Now: testNow,
 		Gate: func(*booking.CaseFile) booking.GateInput { return booking.GateInput{FindingsChecked: true} }}
 	s := NewChecklistScreen(d, "RBA-2026-000101", list).(*checklistScreen)
 	s.SetSize(80, 24)

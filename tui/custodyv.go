@@ -92,12 +92,12 @@ func (s *custodyScreen) Update(msg tea.Msg) tea.Cmd {
 		}})
 }
 
-// saveCmd logs the event in one transaction with the same booking call as
-// `movedesk custody add`; a hand-over before verification is refused there.
+// saveCmd logs the event with the same call as `movedesk custody add`; a
+// hand-over before verification is refused there.
 func (s *custodyScreen) saveCmd() tea.Cmd {
 	d, id, no := s.d, s.id, s.no
 	m, doc := s.doc()
-	e := booking.CustodyEvent{Action: s.form.get("action").value(), Note: s.form.get("note").value(), By: d.User, At: d.Now()}
+	e := booking.CustodyEvent{Action: s.form.get("action").value(), Note: s.form.get("note").value()}
 	switch custodyParty[e.Action] {
 	case "from":
 		e.From = s.form.get("from").value()
@@ -107,23 +107,11 @@ func (s *custodyScreen) saveCmd() tea.Cmd {
 		e.Location = s.form.get("location").value()
 	}
 	return func() tea.Msg {
-		var holder string
-		err := d.Source.Update(d.User, func(tx Tx) error {
-			f, err := tx.CaseFile(no)
-			if err != nil {
-				return err
-			}
-			rec, err := f.LogCustody(m, doc, e)
-			if err != nil {
-				return err
-			}
-			holder = rec.Holder()
-			return tx.Put(rec)
-		})
+		rec, err := d.Custody.AddCustody(d.User, no, m, doc, e)
 		if err != nil {
 			return dutySavedMsg{id: id, err: fmt.Errorf("custody not recorded: %w", err)}
 		}
-		return dutySavedMsg{id: id, what: fmt.Sprintf("document %s of traveller %d %s; held by %s", doc, m, e.Action, holder)}
+		return dutySavedMsg{id: id, what: fmt.Sprintf("document %s of traveller %d %s; held by %s", doc, m, e.Action, rec.Holder())}
 	}
 }
 

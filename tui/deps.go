@@ -6,8 +6,11 @@ import (
 	"movedesk/booking"
 )
 
-// Source is what the screens read and write. cmd/movedesk adapts the store to
-// it; tests use a real temporary store through the same adapter or a fake.
+// Source is what the screens read. cmd/movedesk adapts the store to it;
+// tests use a real temporary store through the same adapter or a fake.
+// Writes go through the use-case interfaces below (CaseWriter, ABNDesk,
+// ChecklistDesk, EscortDesk, PermitDesk, CustodyDesk, ConflictSource):
+// no screen opens a transaction or builds a store record.
 type Source interface {
 	// Rows returns every case's queue row.
 	Rows() ([]booking.Summary, error)
@@ -19,17 +22,38 @@ type Source interface {
 	History(no string) ([]HistoryEntry, error)
 	// FindByABN returns the case holding ABN number abn.
 	FindByABN(abn string) (string, error)
-	// Update runs fn in one write transaction as actor; nothing is written
-	// if fn fails.
-	Update(actor string, fn func(tx Tx) error) error
 }
 
-// Tx is the part of a store transaction the screens' saves use.
-type Tx interface {
-	// CaseFile reads one case inside the transaction.
-	CaseFile(no string) (*booking.CaseFile, error)
-	// Put validates and writes one record (and its change-log entry).
-	Put(rec booking.Record) error
+// CaseWriter moves cases through the state machine and books them, each
+// call one transaction as actor.
+type CaseWriter interface {
+	// MoveStatus moves case no to status to (the gate judged for
+	// ready-to-depart); reason is required for on-hold and cancelled.
+	MoveStatus(actor, no string, to booking.Status, reason string) error
+	// Book quotes draft b (segments, travellers, escort seats) again and
+	// saves it as case no's active booking when no finding blocks;
+	// warnings need confirmWarnings and are recorded on the booking. It
+	// returns the booking as saved.
+	Book(actor, no string, b booking.Booking, confirmWarnings bool) (booking.Booking, error)
+}
+
+// ABNDesk issues and sends a case's Advance Booking Notifications, each
+// write one transaction as actor.
+type ABNDesk interface {
+	// DraftABN returns what issuing would produce now for case file f (the
+	// first notice or an update), writing nothing.
+	DraftABN(actor string, f *booking.CaseFile) (*booking.ABN, error)
+	// IssueABN issues the case's ABN, or an update of the one in force.
+	IssueABN(actor, no string) (*booking.ABN, error)
+	// MarkABNSent records that version v of the case's ABN went out.
+	MarkABNSent(actor, no string, v int) (*booking.ABN, error)
+	// CancelABN issues a cancellation notice with reason.
+	CancelABN(actor, no, reason string) (*booking.ABN, error)
+	// DepartABN issues the departure notification.
+	DepartABN(actor, no string) (*booking.ABN, error)
+	// DepartureCheck reports why case file f cannot be notified as departed
+	// on day today (before its first flight's date, less the tolerance).
+	DepartureCheck(f *booking.CaseFile, today booking.Date) error
 }
 
 // HistoryEntry is one change of a case, as the timeline shows it.

@@ -28,6 +28,8 @@ type DutyDeps struct {
 	Escorts EscortDesk
 	// Permits records exit permits (`permit set`).
 	Permits PermitDesk
+	// Custody records custody steps (`custody add`).
+	Custody CustodyDesk
 }
 
 // EscortDesk ranks the escort pool for a case and assigns escorts.
@@ -36,27 +38,34 @@ type EscortDesk interface {
 	// first, with each escort's problems.
 	Rank(no string) ([]booking.EscortCandidate, error)
 	// Assign assigns escort id to case no's active booking as actor, in one
-	// transaction; ret is the escort's return in the CLI's --return form
-	// (segments separated by ";"), empty when not planned yet. It returns
-	// the trip and the warnings; a blocking problem is an error.
-	Assign(actor, no, id, ret string) (*booking.EscortTrip, []booking.EscortProblem, error)
+	// transaction; ret is the escort's return trip, nil when not planned
+	// yet. It returns the trip and the warnings; a blocking problem is an
+	// error.
+	Assign(actor, no, id string, ret []booking.Segment) (*booking.EscortTrip, []booking.EscortProblem, error)
 }
 
 // PermitDesk records exit permits.
 type PermitDesk interface {
-	// SetPermit records or updates permit in.ID of member in.Member (0: the
-	// whole case) of case no as actor, in one transaction, and returns it.
-	SetPermit(actor, no string, in PermitInput) (booking.ExitPermit, error)
+	// SetPermit records or updates permit id of member (0: the whole case)
+	// of case no as actor, in one transaction, and returns it.
+	SetPermit(actor, no string, member int, id string, p PermitPatch) (booking.ExitPermit, error)
 }
 
-// PermitInput is the exit-permit form: the permit's key and its fields by
-// the names of `permit set`'s flags (country, authority, status, submitted,
-// decided, valid-from, valid-until, reason-code, reason-text). Every field
-// is given: an empty one clears it.
-type PermitInput struct {
-	Member int
-	ID     string
-	Values map[string]string
+// PermitPatch is the exit-permit form's change: nil fields stay as they
+// are; an empty string or zero date clears a field.
+type PermitPatch struct {
+	Country, Authority, Status *string
+	Submitted, Decided         *booking.Date
+	ValidFrom, ValidUntil      *booking.Date
+	ReasonCode, ReasonText     *string
+}
+
+// CustodyDesk records custody steps of documents.
+type CustodyDesk interface {
+	// AddCustody records event e (by actor, now) of document doc of
+	// traveller member of case no in one transaction, and returns the
+	// document's trail as written.
+	AddCustody(actor, no string, member int, doc string, e booking.CustodyEvent) (*booking.Custody, error)
 }
 
 // DutyActions returns the case-view actions that open the escort (e),
@@ -79,11 +88,13 @@ func DutyActions(d DutyDeps) []CaseAction {
 				return msgCmd(PushMsg{Screen: NewPermitScreen(d, f.Case.Number)})
 			}})
 	}
-	out = append(out, CaseAction{Binding: d.Keys.Custody,
-		Enabled: func(f *booking.CaseFile) bool { return len(f.Documents) > 0 },
-		Run: func(f *booking.CaseFile) tea.Cmd {
-			return msgCmd(PushMsg{Screen: NewCustodyScreen(d, f.Case.Number)})
-		}})
+	if d.Custody != nil {
+		out = append(out, CaseAction{Binding: d.Keys.Custody,
+			Enabled: func(f *booking.CaseFile) bool { return len(f.Documents) > 0 },
+			Run: func(f *booking.CaseFile) tea.Cmd {
+				return msgCmd(PushMsg{Screen: NewCustodyScreen(d, f.Case.Number)})
+			}})
+	}
 	return out
 }
 

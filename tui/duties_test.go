@@ -16,7 +16,7 @@ import (
 type fakeDesk struct {
 	src  *dutySource
 	pool []booking.Escort
-	rets []string // return trips asked for, per assignment
+	rets [][]booking.Segment // return trips asked for, per assignment
 }
 
 func (d *fakeDesk) trip(f *booking.CaseFile, e *booking.Escort) (*booking.EscortTrip, error) {
@@ -33,10 +33,10 @@ func (d *fakeDesk) Rank(no string) ([]booking.EscortCandidate, error) {
 	return booking.RankEscorts(d.pool, *t, nil, "", f.Languages()), nil
 }
 
-func (d *fakeDesk) Assign(actor, no, id, ret string) (*booking.EscortTrip, []booking.EscortProblem, error) {
+func (d *fakeDesk) Assign(actor, no, id string, ret []booking.Segment) (*booking.EscortTrip, []booking.EscortProblem, error) {
 	var trip *booking.EscortTrip
 	var warns []booking.EscortProblem
-	err := d.src.Update(actor, func(tx Tx) error {
+	err := d.src.update(func(tx *dutyTx) error {
 		f, _ := tx.CaseFile(no)
 		for i := range d.pool {
 			e := &d.pool[i]
@@ -47,10 +47,7 @@ func (d *fakeDesk) Assign(actor, no, id, ret string) (*booking.EscortTrip, []boo
 			if err != nil {
 				return err
 			}
-			if ret != "" {
-				t.Return = []booking.Segment{{Carrier: "AT", Flight: "201", From: "JFK", To: "CMN",
-					Depart: booking.MustLocalTime("2026-12-05T18:00"), Arrive: booking.MustLocalTime("2026-12-06T08:00")}}
-			}
+			t.Return = ret
 			for _, p := range booking.CheckEscortTrip(e, t, nil, "", f.Languages()) {
 				if p.Blocking {
 					return booking.Errorf(booking.ECONFLICT, "escort", "cannot assign %s to case %s: %s", id, no, p.Message)
@@ -66,22 +63,30 @@ func (d *fakeDesk) Assign(actor, no, id, ret string) (*booking.EscortTrip, []boo
 	return trip, warns, err
 }
 
-func (d *fakeDesk) SetPermit(actor, no string, in PermitInput) (booking.ExitPermit, error) {
-	p := booking.ExitPermit{Case: no, Member: in.Member, ID: in.ID}
-	err := d.src.Update(actor, func(tx Tx) error {
-		v := in.Values
-		p.Country, p.Authority, p.Status = v["country"], v["authority"], v["status"]
-		p.ReasonCode, p.ReasonText = v["reason-code"], v["reason-text"]
-		for name, dst := range map[string]*booking.Date{"submitted": &p.Submitted, "decided": &p.Decided, "valid-from": &p.ValidFrom, "valid-until": &p.ValidUntil} {
-			d, err := booking.ParseDate(v[name])
-			if err != nil {
-				return booking.Errorf(booking.EINVALID, strings.ReplaceAll(name, "-", "_"), "%v", err)
-			}
-			*dst = d
-		}
+func (d *fakeDesk) SetPermit(actor, no string, member int, id string, pp PermitPatch) (booking.ExitPermit, error) {
+	p := booking.ExitPermit{Case: no, Member: member, ID: id}
+	err := d.src.update(func(tx *dutyTx) error {
+		p.Country, p.Authority, p.Status = *pp.Country, *pp.Authority, *pp.Status
+		p.ReasonCode, p.ReasonText = *pp.ReasonCode, *pp.ReasonText
+		p.Submitted, p.Decided, p.ValidFrom, p.ValidUntil = *pp.Submitted, *pp.Decided, *pp.ValidFrom, *pp.ValidUntil
 		return tx.Put(&p)
 	})
 	return p, err
+}
+
+func (d *fakeDesk) AddCustody(actor, no string, m int, doc string, e booking.CustodyEvent) (*booking.Custody, error) {
+	var out *booking.Custody
+	e.By, e.At = actor, testNow()
+	err := d.src.update(func(tx *dutyTx) error {
+		f, _ := tx.CaseFile(no)
+		rec, err := f.LogCustody(m, doc, e)
+		if err != nil {
+			return err
+		}
+		out = rec
+		return tx.Put(rec)
+	})
+	return out, err
 }
 
 func dutyPool() []booking.Escort {
@@ -100,7 +105,7 @@ func dutyDeps(t testing.TB, src *dutySource) (DutyDeps, *fakeDesk) {
 		t.Fatal(err)
 	}
 	desk := &fakeDesk{src: src, pool: dutyPool()}
-	return DutyDeps{Source: src, User: "amina", Keys: DefaultKeyMap(), Styles: st, Now: testNow, Escorts: desk, Permits: desk}, desk
+	return DutyDeps{Source: src, User: "amina", Keys: DefaultKeyMap(), Styles: st, Now: testNow, Escorts: desk, Permits: desk, Custody: desk}, desk
 }
 
 // run feeds cmd's messages (batches flattened) back into s until none is
@@ -174,7 +179,9 @@ func TestEscortScreenRanksAndAssigns(t *testing.T) {
 	// A typed return trip survives the refusal and goes with the next try.
 	hit(t, s, "e", "text:AT,201,JFK,CMN,2026-12-05T18:00,2026-12-06T08:00", "enter", "k", "k")
 	msgs = hit(t, s, "enter")
-	if !hasMsg[SavedMsg](msgs) || len(src.puts) != 1 || len(desk.rets) != 1 || desk.rets[0] != "AT,201,JFK,CMN,2026-12-05T18:00,2026-12-06T08:00" {
+	if !hasMsg[SavedMsg](msgs) || len(src.puts) != 1 || len(desk.rets) != 1 || len(desk.rets[0]) != 1 ||
+		booking.SegmentLine(desk.rets[0][0]) != booking.SegmentLine(booking.Segment{Carrier: "AT", Flight: "201", From: "JFK", To: "CMN",
+			Depart: booking.MustLocalTime("2026-12-05T18:00"), Arrive: booking.MustLocalTime("2026-12-06T08:00")}) {
 		t.Fatalf("assign: msgs %v puts %v rets %q", msgs, src.puts, desk.rets)
 	}
 	trip, ok := src.puts[0].(*booking.EscortTrip)

@@ -11,11 +11,13 @@ import (
 )
 
 // env is what every screen shares: keys, styles, the data source, the
-// quoter, the user and the clock.
+// writers, the quoter, the user and the clock.
 type env struct {
 	keys    *KeyMap
 	st      *Styles
 	src     Source
+	cases   CaseWriter
+	abns    ABNDesk
 	quoter  Quoter
 	user    string
 	now     func() time.Time

@@ -157,8 +157,12 @@ func (s *escortScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 
 // assignCmd makes the same store call as `movedesk escort assign`.
 func (s *escortScreen) assignCmd(escort string) tea.Cmd {
-	d, id, no, ret := s.d, s.id, s.no, strings.TrimSpace(s.ret.Value())
+	d, id, no := s.d, s.id, s.no
+	ret, perr := booking.ParseSegments(s.ret.Value())
 	return func() tea.Msg {
+		if perr != nil {
+			return dutySavedMsg{id: id, err: fmt.Errorf("escort not assigned: %w", booking.Errorf(booking.EINVALID, "return", "%v", perr))}
+		}
 		trip, warns, err := d.Escorts.Assign(d.User, no, escort, ret)
 		if err != nil {
 			return dutySavedMsg{id: id, err: fmt.Errorf("escort not assigned: %w", err)}

@@ -244,28 +244,15 @@ func (f *formScreen) segmentComplete(i int) bool {
 	return true
 }
 
-func saveBookingCmd(e *env, no string, b booking.Booking) tea.Cmd {
+// saveBookingCmd books the draft; the desk quotes it again and saves it
+// only when nothing blocks (warnings as confirmed here).
+func saveBookingCmd(e *env, no string, b booking.Booking, confirmed bool) tea.Cmd {
 	return func() tea.Msg {
-		err := e.src.Update(e.user, func(tx Tx) error {
-			f, err := tx.CaseFile(no)
-			if err != nil {
-				return err
-			}
-			recs, err := f.Book(b)
-			if err != nil {
-				return err
-			}
-			for _, r := range recs {
-				if err := tx.Put(r); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		saved, err := e.cases.Book(e.user, no, b, confirmed)
 		if err != nil {
 			return ErrMsg{fmt.Errorf("booking not saved: %w", err)}
 		}
-		return SavedMsg{Case: no, What: fmt.Sprintf("%s booked (%s)", no, usd(b.TotalUSDCents))}
+		return SavedMsg{Case: no, What: fmt.Sprintf("%s booked (%s)", no, usd(saved.TotalUSDCents))}
 	}
 }
 
@@ -292,11 +279,8 @@ func (f *formScreen) save(confirmed bool) tea.Cmd {
 		f.confirming = true
 		return nil
 	}
-	b.Confirmed = warn
-	b.TariffVersion = f.quote.Version
-	b.TotalUSDCents = f.quote.TotalUSD
 	f.saving, f.saveErr = true, ""
-	return saveBookingCmd(f.e, f.no, b)
+	return saveBookingCmd(f.e, f.no, b, len(warn) > 0)
 }
 
 // Update implements Screen.

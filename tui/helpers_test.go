@@ -96,7 +96,12 @@ func newTestModel(t testing.TB, src Source, q Quoter) *Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := New(Options{Source: src, Quoter: q, User: "amina.idrissi", Office: "RBA", Keys: DefaultKeyMap(), Styles: st, Now: testNow})
+	opt := Options{Source: src, Quoter: q, User: "amina.idrissi", Office: "RBA", Keys: DefaultKeyMap(), Styles: st, Now: testNow}
+	if ms, ok := src.(*memSource); ok {
+		ms.quoter = q
+		opt.Cases, opt.ABNs = ms, ms
+	}
+	m, err := New(opt)
 	if err != nil {
 		t.Fatal(err)
 	}

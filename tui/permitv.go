@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -133,14 +132,12 @@ func (s *permitScreen) Update(msg tea.Msg) tea.Cmd {
 func (s *permitScreen) saveCmd() tea.Cmd {
 	d, id, no := s.d, s.id, s.no
 	m, pid := s.key()
-	in := PermitInput{Member: m, ID: pid, Values: map[string]string{}}
-	for _, f := range s.form.fields {
-		if f.name != "member" && f.name != "id" {
-			in.Values[strings.ReplaceAll(f.name, "_", "-")] = f.value()
-		}
-	}
+	patch, err := s.patch()
 	return func() tea.Msg {
-		p, err := d.Permits.SetPermit(d.User, no, in)
+		if err != nil {
+			return dutySavedMsg{id: id, err: fmt.Errorf("permit not saved: %w", err)}
+		}
+		p, err := d.Permits.SetPermit(d.User, no, m, pid, patch)
 		if err != nil {
 			return dutySavedMsg{id: id, err: fmt.Errorf("permit not saved: %w", err)}
 		}
@@ -150,6 +147,25 @@ func (s *permitScreen) saveCmd() tea.Cmd {
 		}
 		return dutySavedMsg{id: id, what: fmt.Sprintf("permit %s of %s: %s", p.ID, who, p.Describe())}
 	}
+}
+
+// patch is the form as a permit change: every field given (an empty one
+// clears it). A date that does not parse is an error on its field.
+func (s *permitScreen) patch() (PermitPatch, error) {
+	text := func(name string) *string { v := s.form.get(name).value(); return &v }
+	p := PermitPatch{Country: text("country"), Authority: text("authority"), Status: text("status"),
+		ReasonCode: text("reason_code"), ReasonText: text("reason_text")}
+	for _, x := range []struct {
+		name string
+		dst  **booking.Date
+	}{{"submitted", &p.Submitted}, {"decided", &p.Decided}, {"valid_from", &p.ValidFrom}, {"valid_until", &p.ValidUntil}} {
+		d, err := booking.ParseDate(s.form.get(x.name).value())
+		if err != nil {
+			return p, booking.Errorf(booking.EINVALID, x.name, "%v", err)
+		}
+		*x.dst = &d
+	}
+	return p, nil
 }
 
 // View implements Screen.

@@ -23,6 +23,9 @@ const (
 // Options configure the app. Only Source is required.
 type Options struct {
 	Source Source
+	// Cases moves cases and saves bookings; ABNs issues and sends ABNs.
+	Cases CaseWriter
+	ABNs  ABNDesk
 	// Quoter prices booking drafts; nil shows "no tariff tables" in the form.
 	Quoter Quoter
 	// User is recorded as the actor of every save; Office is shown.
@@ -288,7 +291,7 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 
 // env is what screens share.
 func (m *Model) env() *env {
-	return &env{keys: m.keys, st: m.st, src: m.opt.Source, quoter: m.opt.Quoter, user: m.opt.User,
+	return &env{keys: m.keys, st: m.st, src: m.opt.Source, cases: m.opt.Cases, abns: m.opt.ABNs, quoter: m.opt.Quoter, user: m.opt.User,
 		now: m.opt.Now, actions: m.opt.CaseActions, gate: m.opt.Gate}
 }
 

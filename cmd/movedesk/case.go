@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"movedesk/booking"
+	"movedesk/desk"
 	"movedesk/store"
 )
 
@@ -179,8 +180,8 @@ func newCaseSetCmd(a *app) *cobra.Command {
 				}
 				as = append(as, as1)
 			}
-			return a.withWrite(cmd, func(s *store.Store) error {
-				if err := s.SetFields(a.cfg.User, args[0], as); err != nil {
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				if err := d.SetFields(a.cfg.User, args[0], as); err != nil {
 					return fmt.Errorf("case %s: %w", args[0], err)
 				}
 				printf(a.out, "%s: %d field(s) set\n", args[0], len(as))
@@ -201,8 +202,8 @@ func newCaseStatusCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withWrite(cmd, func(s *store.Store) error {
-				if err := a.moveCase(s, args[0], to, reason); err != nil {
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				if err := d.MoveStatus(a.cfg.User, args[0], to, reason); err != nil {
 					return err
 				}
 				printf(a.out, "%s: now %s\n", args[0], to)

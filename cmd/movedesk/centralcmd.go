@@ -18,6 +18,7 @@ import (
 
 	"movedesk/booking"
 	"movedesk/central"
+	"movedesk/desk"
 	"movedesk/desksync"
 	"movedesk/store"
 	"movedesk/tariffs"
@@ -490,13 +491,8 @@ func newCentralConflictsCmd(a *app) *cobra.Command {
 			if take == "" {
 				return usageError{errors.New("usage: movedesk conflicts resolve ID --take winner|loser|VALUE")}
 			}
-			return a.withWrite(cmd, func(s *store.Store) error {
-				var k store.Conflict
-				err := s.Update(a.cfg.User, func(tx *store.Tx) error {
-					var err error
-					k, err = tx.ResolveConflict(args[0], take)
-					return err
-				})
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				k, err := d.ResolveConflict(a.cfg.User, args[0], take)
 				if err != nil {
 					return err
 				}

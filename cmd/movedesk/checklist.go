@@ -1,159 +1,21 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"movedesk/booking"
+	"movedesk/desk"
 	"movedesk/store"
-	"movedesk/tariffs"
-	"movedesk/tui"
 )
 
 // Duties before departure: checklists, escorts, exit permits, custody,
 // counselling, and the gated move to ready-to-depart.
-
-// templates returns the duty templates this desk works with: the embedded
-// defaults, then the templates the hub published (they arrive by sync), then
-// the desk's own configuration.
-func (a *app) templates(s *store.Store) (*booking.Templates, error) {
-	tpl, warn, err := a.templateSource(s).get()
-	if warn != "" {
-		printLine(a.err, "warning:", warn)
-	}
-	return tpl, err
-}
-
-func (a *app) templateSource(s *store.Store) *templateSource {
-	return &templateSource{a: a, s: s}
-}
-
-// templateSource caches the effective templates until the published record
-// changes (sync may bring a new one while the app runs).
-type templateSource struct {
-	a *app
-	s *store.Store
-
-	mu   sync.Mutex
-	have bool
-	raw  []byte
-	tpl  *booking.Templates
-	warn string
-}
-
-func (ts *templateSource) get() (*booking.Templates, string, error) {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	var raw []byte
-	if err := ts.s.View(func(tx *store.Tx) error {
-		var err error
-		raw, _, err = tx.GetRaw(booking.TemplatesKey)
-		return err
-	}); err != nil {
-		return nil, "", err
-	}
-	if ts.have && bytes.Equal(raw, ts.raw) {
-		return ts.tpl, ts.warn, nil
-	}
-	cfg := ts.a.cfg
-	var pub *booking.TemplatesRecord
-	if raw != nil {
-		pub = &booking.TemplatesRecord{}
-		if err := json.Unmarshal(raw, pub); err != nil {
-			pub = nil
-		}
-	}
-	tpl, err := booking.EffectiveTemplates(pub, cfg.Templates, cfg.Programmes)
-	warn := ""
-	if err != nil && pub != nil {
-		// A publication this build cannot read must not stop the desk.
-		warn = fmt.Sprintf("templates version %d published by the hub do not apply here (%v); using the defaults and this desk's config", pub.Version, err)
-		tpl, err = booking.ParseTemplates(cfg.Templates, cfg.Programmes)
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	ts.have, ts.raw, ts.tpl, ts.warn = true, raw, tpl, warn
-	return tpl, warn, nil
-}
-
-// gateFunc returns what the gate needs for a case: the effective templates
-// and the quote engine's blocking findings for its active booking, computed
-// now with the active tariff version and the configured rules.
-func (a *app) gateFunc(s *store.Store) (func(f *booking.CaseFile) booking.GateInput, error) {
-	src := a.templateSource(s)
-	tpl, warn, err := src.get()
-	if err != nil {
-		return nil, err
-	}
-	if warn != "" {
-		printLine(a.err, "warning:", warn)
-	}
-	q, err := newQuoter(s, a.cfg.Rules)
-	if err != nil {
-		return nil, err
-	}
-	return func(f *booking.CaseFile) booking.GateInput {
-		t := tpl
-		if cur, _, err := src.get(); err == nil {
-			t = cur
-		}
-		return booking.GateInput{Templates: t, Findings: q.blockingFindings(f), FindingsChecked: true}
-	}, nil
-}
-
-// quoteBooking quotes booking b of case file f.
-func (q *storeQuoter) quoteBooking(f *booking.CaseFile, b *booking.Booking) tariffs.QuoteResult {
-	var ts []booking.Traveller
-	docs := map[int][]booking.Document{}
-	for _, t := range f.Travellers {
-		for _, m := range b.Travellers {
-			if t.Member == m {
-				ts = append(ts, t)
-				docs[m] = f.DocumentsOf(m)
-			}
-		}
-	}
-	set, _ := q.current()
-	return tariffs.Quote(set, tariffs.QuoteRequest{Segments: b.Segments, Travellers: ts, Documents: docs,
-		Programme: f.Case.Programme, BookingDate: b.BookedOn, EscortSeats: b.EscortSeats, Rules: &q.rules})
-}
-
-// blockingFindings returns the quote engine's blocking findings for f's
-// active booking (none without one).
-func (q *storeQuoter) blockingFindings(f *booking.CaseFile) []booking.BookingFinding {
-	b := f.ActiveBooking()
-	if b == nil {
-		return nil
-	}
-	res := q.quoteBooking(f, b)
-	var out []booking.BookingFinding
-	for _, fd := range res.Findings {
-		if fd.Severity == tariffs.Blocking {
-			out = append(out, booking.BookingFinding{Code: fd.Code, Traveller: fd.Traveller, Message: fd.Message})
-		}
-	}
-	return out
-}
-
-// moveCase changes a case's status with the full ready-to-depart gate
-// (templates and quote-engine findings). `case status` may call it too.
-func (a *app) moveCase(s *store.Store, no string, to booking.Status, reason string) error {
-	gate, err := a.gateFunc(s)
-	if err != nil {
-		return err
-	}
-	return s.MoveCase(a.cfg.User, no, to, reason, gate)
-}
 
 // checklistReport is `checklist show --json`: every checklist and the gate.
 type checklistReport struct {
@@ -182,16 +44,12 @@ func newChecklistShowCmd(a *app) *cobra.Command {
 		Short: "Show every checklist of a case and the gate with its open items",
 		Args:  exactArgs(1, "CASE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withRead(cmd, func(s *store.Store) error {
-				f, err := s.CaseFile(args[0])
+			return a.withReadDesk(cmd, func(d *desk.Service) error {
+				f, err := d.Store().CaseFile(args[0])
 				if err != nil {
 					return err
 				}
-				gate, err := a.gateFunc(s)
-				if err != nil {
-					return err
-				}
-				in := gate(f)
+				in := d.GateInput(f)
 				pt, dep := in.Templates.For(f.Case.Programme), f.DepartureDate()
 				r := checklistReport{Case: f.Case.Number, Status: f.Case.Status, Programme: f.Case.Programme, Departure: dep,
 					Checklists: f.Checklists(pt, dep), EscortNeed: f.EscortNeeds(pt, dep), Permits: f.Permits, Custody: f.Custody,
@@ -269,12 +127,8 @@ checklist show (e.g. 01/biodata, transit, E0001/briefed, 02/medical-records).
 Each toggle is one change recorded with who and when.`,
 		Args: exactArgs(3, "CASE CHECKLIST ITEM"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withWrite(cmd, func(s *store.Store) error {
-				tpl, err := a.templates(s)
-				if err != nil {
-					return err
-				}
-				it, err := s.ToggleItem(a.cfg.User, args[0], args[1], args[2], tpl, time.Now())
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				it, _, err := d.ToggleItem(a.cfg.User, args[0], args[1], args[2])
 				if err != nil {
 					return err
 				}
@@ -295,8 +149,8 @@ func newChecklistReadyCmd(a *app) *cobra.Command {
 		Short: "Move a case to ready-to-depart through the full gate (lists the open items if refused)",
 		Args:  exactArgs(1, "CASE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withWrite(cmd, func(s *store.Store) error {
-				if err := a.moveCase(s, args[0], booking.StatusReadyToDepart, ""); err != nil {
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				if err := d.MoveStatus(a.cfg.User, args[0], booking.StatusReadyToDepart, ""); err != nil {
 					return err
 				}
 				printf(a.out, "%s is ready to depart\n", args[0])
@@ -320,8 +174,8 @@ func newEscortListCmd(a *app) *cobra.Command {
 		Short: "List the escort pool; with --case, ranked for that case's booking (best match first)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withRead(cmd, func(s *store.Store) error {
-				pool, err := s.Escorts()
+			return a.withReadDesk(cmd, func(d *desk.Service) error {
+				pool, err := d.Escorts()
 				if err != nil {
 					return err
 				}
@@ -336,7 +190,7 @@ func newEscortListCmd(a *app) *cobra.Command {
 					}
 					return tw.Flush()
 				}
-				ranked, err := a.rankEscorts(s, caseNo, pool)
+				ranked, err := d.RankEscorts(caseNo)
 				if err != nil {
 					return err
 				}
@@ -359,49 +213,6 @@ func newEscortListCmd(a *app) *cobra.Command {
 	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
 	c.Flags().StringVar(&caseNo, "case", "", "rank the pool for this case's active booking")
 	return c
-}
-
-// rankEscorts ranks the pool for the active booking of case no.
-func (a *app) rankEscorts(s *store.Store, no string, pool []booking.Escort) ([]booking.EscortCandidate, error) {
-	tpl, err := a.templates(s)
-	if err != nil {
-		return nil, err
-	}
-	f, err := s.CaseFile(no)
-	if err != nil {
-		return nil, err
-	}
-	b := f.ActiveBooking()
-	if b == nil {
-		return nil, booking.Errorf(booking.ECONFLICT, "booking", "case %s has no active booking", no)
-	}
-	probe := booking.Escort{ID: "PROBE", Name: "probe", Type: booking.EscortOperational}
-	trip, err := booking.NewEscortTrip(no, &probe, b, nil, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	trips, err := s.EscortTrips(trip.Start.Wall())
-	if err != nil {
-		return nil, err
-	}
-	var need booking.EscortType
-	for _, n := range f.EscortNeeds(tpl.For(f.Case.Programme), f.DepartureDate()) {
-		if need == "" || n.Type == booking.EscortMedical {
-			need = n.Type
-		}
-	}
-	// A return is planned at assignment; rank on the outbound only.
-	ranked := booking.RankEscorts(pool, *trip, trips, need, f.Languages())
-	for i := range ranked {
-		ps := ranked[i].Problems[:0]
-		for _, p := range ranked[i].Problems {
-			if p.Code != booking.EscortNoReturn {
-				ps = append(ps, p)
-			}
-		}
-		ranked[i].Problems = ps
-	}
-	return ranked, nil
 }
 
 func windows(ws []booking.Window) string {
@@ -474,8 +285,8 @@ shares with every desk is published at the hub with ` + "`movedesk hub publish e
 			if err != nil {
 				return err
 			}
-			return a.withWrite(cmd, func(s *store.Store) error {
-				if err := s.PutRecords(a.cfg.User, e); err != nil {
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				if err := d.AddEscort(a.cfg.User, e); err != nil {
 					return err
 				}
 				printf(a.out, "escort %s %s (%s), in this desk's pool\n", e.ID, e.Name, e.Type)
@@ -488,21 +299,7 @@ shares with every desk is published at the hub with ` + "`movedesk hub publish e
 }
 
 // parseSegment reads "CARRIER,FLIGHT,FROM,TO,DEPART,ARRIVE".
-func parseSegment(s string) (booking.Segment, error) {
-	p := strings.Split(s, ",")
-	if len(p) != 6 {
-		return booking.Segment{}, fmt.Errorf("%q: want CARRIER,FLIGHT,FROM,TO,DEPART,ARRIVE (AT,201,JFK,RBA,2026-12-05T18:00,2026-12-06T08:00)", s)
-	}
-	dep, err := booking.ParseLocalTime(p[4])
-	if err != nil {
-		return booking.Segment{}, err
-	}
-	arr, err := booking.ParseLocalTime(p[5])
-	if err != nil {
-		return booking.Segment{}, err
-	}
-	return booking.Segment{Carrier: strings.ToUpper(p[0]), Flight: p[1], From: strings.ToUpper(p[2]), To: strings.ToUpper(p[3]), Depart: dep, Arrive: arr}, nil
-}
+func parseSegment(s string) (booking.Segment, error) { return booking.ParseSegment(s) }
 
 func newEscortAssignCmd(a *app) *cobra.Command {
 	var segs, travellers []int
@@ -517,29 +314,16 @@ A missing return trip or no shared language is a warning (the gate still
 requires the return). The booking's escort seats are raised and re-priced.`,
 		Args: exactArgs(2, "CASE ESCORT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			as := store.EscortAssignment{Case: args[0], Escort: strings.ToUpper(args[1]), Segments: segs, Travellers: travellers}
-			for _, r := range ret {
-				sg, err := parseSegment(r)
+			r := desk.EscortRequest{Case: args[0], Escort: args[1], Segments: segs, Travellers: travellers}
+			for _, x := range ret {
+				sg, err := parseSegment(x)
 				if err != nil {
 					return usageError{fmt.Errorf("--return %w", err)}
 				}
-				as.Return = append(as.Return, sg)
+				r.Return = append(r.Return, sg)
 			}
-			return a.withWrite(cmd, func(s *store.Store) error {
-				tpl, err := a.templates(s)
-				if err != nil {
-					return err
-				}
-				q, err := newQuoter(s, a.cfg.Rules)
-				if err != nil {
-					return err
-				}
-				as.Price = func(f *booking.CaseFile, b *booking.Booking) error {
-					res := q.quoteBooking(f, b)
-					b.TotalUSDCents, b.TariffVersion = res.TotalUSD, res.Version
-					return nil
-				}
-				trip, warns, err := s.AssignEscort(a.cfg.User, as, tpl)
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				trip, warns, err := d.AssignEscort(a.cfg.User, r)
 				if err != nil {
 					return err
 				}
@@ -573,36 +357,21 @@ func newPermitSetCmd(a *app) *cobra.Command {
 		Short: "Record or update an exit permit (of a traveller with --member, else of the whole case)",
 		Args:  exactArgs(1, "CASE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withWrite(cmd, func(s *store.Store) error {
-				return s.Update(a.cfg.User, func(tx *store.Tx) error {
-					f, err := tx.CaseFile(args[0])
-					if err != nil {
+			var p desk.PermitPatch
+			for _, name := range fields {
+				if cmd.Flags().Changed(name) {
+					if err := setPermitField(&p, name, *str[name]); err != nil {
 						return err
 					}
-					if member > 0 && f.Traveller(member) == nil {
-						return booking.Errorf(booking.ENOTFOUND, "member", "case %s has no traveller %d", args[0], member)
-					}
-					p := booking.ExitPermit{Case: args[0], Member: member, ID: id, Status: booking.PermitPending}
-					if _, err := tx.Get(booking.PermitKey(args[0], member, id), &p); err != nil {
-						return err
-					}
-					for _, name := range fields {
-						if !cmd.Flags().Changed(name) {
-							continue
-						}
-						if err := setPermitField(&p, name, *str[name]); err != nil {
-							return err
-						}
-					}
-					if p.Status != booking.PermitDenied {
-						p.ReasonCode, p.ReasonText = "", ""
-					}
-					if err := tx.Put(&p); err != nil {
-						return err
-					}
-					printf(a.out, "permit %s of %s: %s\n", p.ID, args[0], p.Describe())
-					return nil
-				})
+				}
+			}
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				x, err := d.SetPermit(a.cfg.User, args[0], member, id, p)
+				if err != nil {
+					return err
+				}
+				printf(a.out, "permit %s of %s: %s\n", x.ID, args[0], x.Describe())
+				return nil
 			})
 		},
 	}
@@ -627,26 +396,28 @@ var permitHelp = map[string]string{
 	"reason-text": "denial reason in words",
 }
 
-func setPermitField(p *booking.ExitPermit, name, v string) error {
-	date := func(d *booking.Date) error {
+// setPermitField sets the patch field of `permit set`'s flag name from its
+// text; a bad date is an error on the permit's field.
+func setPermitField(p *desk.PermitPatch, name, v string) error {
+	date := func(d **booking.Date) error {
 		x, err := booking.ParseDate(v)
 		if err != nil {
 			return booking.Errorf(booking.EINVALID, strings.ReplaceAll(name, "-", "_"), "%v", err)
 		}
-		*d = x
+		*d = &x
 		return nil
 	}
 	switch name {
 	case "country":
-		p.Country = strings.ToUpper(v)
+		p.Country = &v
 	case "authority":
-		p.Authority = v
+		p.Authority = &v
 	case "status":
-		p.Status = strings.ToLower(v)
+		p.Status = &v
 	case "reason-code":
-		p.ReasonCode = strings.ToLower(v)
+		p.ReasonCode = &v
 	case "reason-text":
-		p.ReasonText = v
+		p.ReasonText = &v
 	case "submitted":
 		return date(&p.Submitted)
 	case "decided":
@@ -718,23 +489,13 @@ func newCustodyAddCmd(a *app) *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("member %q must be a number", args[1])}
 			}
-			return a.withWrite(cmd, func(s *store.Store) error {
-				return s.Update(a.cfg.User, func(tx *store.Tx) error {
-					f, err := tx.CaseFile(args[0])
-					if err != nil {
-						return err
-					}
-					e.By, e.At = a.cfg.User, time.Now()
-					rec, err := f.LogCustody(m, args[2], e)
-					if err != nil {
-						return err
-					}
-					if err := tx.Put(rec); err != nil {
-						return err
-					}
-					printf(a.out, "%s document %s of traveller %d: %s; held by %s\n", args[0], args[2], m, e.Action, rec.Holder())
-					return nil
-				})
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				rec, err := d.AddCustody(a.cfg.User, args[0], m, args[2], e)
+				if err != nil {
+					return err
+				}
+				printf(a.out, "%s document %s of traveller %d: %s; held by %s\n", args[0], args[2], m, e.Action, rec.Holder())
+				return nil
 			})
 		},
 	}
@@ -763,37 +524,23 @@ func newCounsellingSetCmd(a *app) *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("--date: %w", err)}
 			}
-			return a.withWrite(cmd, func(s *store.Store) error {
-				return s.Update(a.cfg.User, func(tx *store.Tx) error {
-					if _, err := tx.CaseFile(args[0]); err != nil {
-						return err
-					}
-					c := booking.Counselling{Case: args[0]}
-					if _, err := tx.Get(booking.CounsellingKey(args[0]), &c); err != nil {
-						return err
-					}
-					if !d.IsZero() {
-						c.Date = d
-					} else if c.Date.IsZero() {
-						c.Date = booking.DateOf(time.Now())
-					}
-					if counsellor != "" {
-						c.Counsellor = counsellor
-					} else if c.Counsellor == "" {
-						c.Counsellor = a.cfg.User
-					}
-					if cmd.Flags().Changed("language") {
-						c.Language = language
-					}
-					if cmd.Flags().Changed("interpreter") {
-						c.Interpreter = interpreter
-					}
-					if err := tx.Put(&c); err != nil {
-						return err
-					}
-					printf(a.out, "counselling of %s on %s by %s\n", args[0], c.Date, c.Counsellor)
-					return nil
-				})
+			p := desk.CounsellingPatch{Date: &d}
+			if counsellor != "" {
+				p.Counsellor = &counsellor
+			}
+			if cmd.Flags().Changed("language") {
+				p.Language = &language
+			}
+			if cmd.Flags().Changed("interpreter") {
+				p.Interpreter = &interpreter
+			}
+			return a.withDesk(cmd, func(dk *desk.Service) error {
+				c, err := dk.SetCounselling(a.cfg.User, args[0], p)
+				if err != nil {
+					return err
+				}
+				printf(a.out, "counselling of %s on %s by %s\n", args[0], c.Date, c.Counsellor)
+				return nil
 			})
 		},
 	}
@@ -811,40 +558,16 @@ func newCounsellingActionCmd(a *app) *cobra.Command {
 		Short: "Note a vulnerability as an action item (it blocks the gate until ticked)",
 		Args:  exactArgs(2, "CASE NOTE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withWrite(cmd, func(s *store.Store) error {
-				return s.Update(a.cfg.User, func(tx *store.Tx) error {
-					f, err := tx.CaseFile(args[0])
-					if err != nil {
-						return err
-					}
-					if traveller > 0 && f.Traveller(traveller) == nil {
-						return booking.Errorf(booking.ENOTFOUND, "traveller", "case %s has no traveller %d", args[0], traveller)
-					}
-					c := booking.Counselling{Case: args[0]}
-					if f.Counselling != nil {
-						c = *f.Counselling
-					}
-					id := c.AddAction(traveller, args[1], a.cfg.User)
-					if err := tx.Put(&c); err != nil {
-						return err
-					}
-					printf(a.out, "action/%d noted on %s (tick it with: movedesk checklist toggle %s counselling action/%d)\n", id, args[0], args[0], id)
-					return nil
-				})
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				id, err := d.AddCounsellingAction(a.cfg.User, args[0], traveller, args[1])
+				if err != nil {
+					return err
+				}
+				printf(a.out, "action/%d noted on %s (tick it with: movedesk checklist toggle %s counselling action/%d)\n", id, args[0], args[0], id)
+				return nil
 			})
 		},
 	}
 	c.Flags().IntVar(&traveller, "traveller", 0, "traveller concerned (0: the whole case)")
 	return c
-}
-
-// checklistActions are the case-view actions opening the checklist screens,
-// wired with the configured templates and the quote engine's findings.
-func checklistActions(a *app, s *store.Store, keys tui.KeyMap, st tui.Styles) ([]tui.CaseAction, error) {
-	gate, err := a.gateFunc(s)
-	if err != nil {
-		return nil, err
-	}
-	acts := tui.ChecklistActions(tui.ChecklistDeps{Source: storeSource{s}, User: a.cfg.User, Keys: keys, Styles: st, Gate: gate})
-	return append(acts, dutyActions(a, s, keys, st)...), nil
 }

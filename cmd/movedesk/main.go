@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -38,11 +39,27 @@ type app struct {
 	in         io.Reader
 	out, err   io.Writer
 	cfg        *config.Config
+	// now is the clock of the desk and the app (tests fix it); nil means
+	// time.Now.
+	now func() time.Time
+}
+
+// clock returns the app's clock.
+func (a *app) clock() time.Time {
+	if a.now != nil {
+		return a.now()
+	}
+	return time.Now()
 }
 
 // run executes the command line and returns the exit code.
 func run(args []string, in io.Reader, out, errOut io.Writer) int {
-	a := &app{in: in, out: out, err: errOut}
+	return runApp(&app{in: in, out: out, err: errOut}, args)
+}
+
+// runApp executes the command line with a (its streams and clock).
+func runApp(a *app, args []string) int {
+	in, out, errOut := a.in, a.out, a.err
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(in)
@@ -91,6 +108,7 @@ terminal app on the store in --data. Subcommands script the same store.`,
 		newCustodyCmd(a),
 		newCounsellingCmd(a),
 		newABNCmd(a),
+		newBookCmd(a),
 		newCentralServeCmd(a),
 		newCentralHubCmd(a),
 		newCentralSyncCmd(a),

@@ -227,7 +227,7 @@ func newTariffsListCmd(a *app) *cobra.Command {
 			if isIllustrative(set) {
 				printLine(a.out, "NOTE:", tariffs.IllustrativeNote)
 			}
-			fmt.Fprintln(a.out)
+			printLine(a.out)
 			tw = tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
 			fmt.Fprintln(tw, "FROM\tTO\tFARES\tVALID\tROUTINGS")
 			for _, r := range routes {
@@ -520,7 +520,7 @@ func printQuote(w io.Writer, set *tariffs.Set, from, to string, d booking.Date, 
 			printf(tw, "  %s\tUSD %s\t  %s\t\n", o.Routing, tariffs.FormatAmount(o.TotalUSD), status)
 		}
 		tw.Flush()
-		fmt.Fprintln(w)
+		printLine(w)
 	}
 	printf(w, "Quote %s %s on %s, tariff version %s\n", best.Routing, strings.Join(append(append([]string{from}, best.Routing.Via...), to), "-"), d, res.Version)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
@@ -551,7 +551,7 @@ func printQuote(w io.Writer, set *tariffs.Set, from, to string, d booking.Date, 
 	if !res.Priced() {
 		fmt.Fprint(w, " (incomplete: some segments have no tariff)")
 	}
-	fmt.Fprintln(w)
+	printLine(w)
 	if len(res.Findings) > 0 {
 		fmt.Fprintln(w, "Findings:")
 		for _, f := range res.Findings {
@@ -614,31 +614,11 @@ explained; ` + "`movedesk tariffs activate VERSION`" + ` switches back.`,
 				return err
 			}
 			defer s.Close()
-			var previous string
-			now := time.Now()
-			err = s.Update(a.cfg.User, func(tx *store.Tx) error {
-				var act tariffs.ActiveRecord
-				if _, err := tx.Get(tariffs.ActiveKey, &act); err != nil {
-					return err
-				}
-				previous = act.Version
-				if previous == "" {
-					previous = tariffs.EmbeddedVersion
-				}
-				var old tariffs.SetRecord
-				exists, err := tx.Get(tariffs.SetKey(set.Version), &old)
-				if err != nil {
-					return err
-				}
-				if exists {
-					return booking.Errorf(booking.ECONFLICT, "version", "tariff version %s was already imported by %s on %s; versions never change, give a new --version",
-						set.Version, old.ImportedBy, old.ImportedAt.Local().Format("2006-01-02"))
-				}
-				if err := tx.Put(tariffs.NewSetRecord(set, a.cfg.User, now, path)); err != nil {
-					return err
-				}
-				return tx.Put(&tariffs.ActiveRecord{Version: set.Version, Previous: previous, ActivatedBy: a.cfg.User, ActivatedAt: now.UTC()})
-			})
+			d, err := a.newDesk(s)
+			if err != nil {
+				return err
+			}
+			previous, err := d.ImportTariffs(a.cfg.User, set, path)
 			if err != nil {
 				return err
 			}
@@ -740,30 +720,11 @@ func newTariffsActivateCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			var previous string
-			err = s.Update(a.cfg.User, func(tx *store.Tx) error {
-				var act tariffs.ActiveRecord
-				if _, err := tx.Get(tariffs.ActiveKey, &act); err != nil {
-					return err
-				}
-				previous = act.Version
-				if v != tariffs.EmbeddedVersion {
-					var rec tariffs.SetRecord
-					ok, err := tx.Get(tariffs.SetKey(v), &rec)
-					if err != nil {
-						return err
-					}
-					if !ok {
-						return booking.Errorf(booking.ENOTFOUND, "version", "no tariff version %q (list them with `movedesk tariffs list`)", v)
-					}
-					// A version that no longer parses must not become active.
-					if _, err := rec.Set(); err != nil {
-						return fmt.Errorf("tariff version %s does not parse: %w", v, err)
-					}
-				}
-				return tx.Put(&tariffs.ActiveRecord{Version: v, Previous: previous, ActivatedBy: a.cfg.User, ActivatedAt: time.Now().UTC()})
-			})
+			d, err := a.newDesk(s)
 			if err != nil {
+				return err
+			}
+			if err := d.ActivateTariff(a.cfg.User, v); err != nil {
 				return err
 			}
 			printf(a.out, "tariff version %s is active\n", v)

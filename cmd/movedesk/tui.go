@@ -5,7 +5,6 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -13,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"movedesk/booking"
+	"movedesk/desk"
 	"movedesk/store"
 	"movedesk/tariffs"
 	"movedesk/tui"
@@ -70,22 +70,19 @@ func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
 	if err != nil {
 		return tui.Options{}, fmt.Errorf("%s: theme: %w", configName(a), err)
 	}
-	q, err := newQuoter(s, a.cfg.Rules)
+	d, err := a.newDesk(s)
 	if err != nil {
 		return tui.Options{}, err
 	}
-	actions, err := checklistActions(a, s, keys, st)
-	if err != nil {
+	// The app prices as the user types: the active tables must parse.
+	if _, err := d.Tariffs(); err != nil {
 		return tui.Options{}, err
 	}
-	gate, err := a.gateFunc(s)
-	if err != nil {
-		return tui.Options{}, err
-	}
+	td := tuiDesk{d}
 	return tui.Options{
-		Source: storeSource{s}, Quoter: q, User: a.cfg.User, Office: a.cfg.Office,
-		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: actions, Gate: gate,
-		Conflicts: storeConflicts{s},
+		Source: storeSource{s}, Cases: td, ABNs: td, Quoter: td, User: a.cfg.User, Office: a.cfg.Office,
+		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: caseActions(a, s, td, keys, st), Gate: d.GateInput,
+		Conflicts: storeConflicts{s, d}, Now: a.now,
 	}, nil
 }
 
@@ -122,13 +119,12 @@ func (ss storeSource) History(no string) ([]tui.HistoryEntry, error) {
 	return out, nil
 }
 
-func (ss storeSource) Update(actor string, fn func(tx tui.Tx) error) error {
-	return ss.s.Update(actor, func(tx *store.Tx) error { return fn(tx) })
+// storeConflicts adapts the store and the desk to tui.ConflictSource, with
+// the same calls as `movedesk conflicts list|resolve`.
+type storeConflicts struct {
+	s *store.Store
+	d *desk.Service
 }
-
-// storeConflicts adapts *store.Store to tui.ConflictSource, with the same
-// calls as `movedesk conflicts list|resolve`.
-type storeConflicts struct{ s *store.Store }
 
 func (sc storeConflicts) Conflicts() ([]tui.ConflictView, error) {
 	cs, err := sc.s.Conflicts(false)
@@ -151,85 +147,31 @@ func (sc storeConflicts) Conflicts() ([]tui.ConflictView, error) {
 }
 
 func (sc storeConflicts) Resolve(actor, id, take string) error {
-	return sc.s.Update(actor, func(tx *store.Tx) error {
-		_, err := tx.ResolveConflict(id, take)
-		return err
-	})
+	_, err := sc.d.ResolveConflict(actor, id, take)
+	return err
 }
 
-// storeQuoter adapts the tariff engine to tui.Quoter. It follows the active
-// version, so a version the hub publishes is used as soon as sync brings it.
-type storeQuoter struct {
-	s     *store.Store
-	rules tariffs.Rules
+// tuiDesk adapts *desk.Service to the tui's use-case interfaces
+// (CaseWriter, ABNDesk, Quoter, ChecklistDesk, EscortDesk, PermitDesk,
+// CustodyDesk): the app and the CLI make the same calls.
+type tuiDesk struct{ *desk.Service }
 
-	mu      sync.Mutex
-	version string // active version loaded
-	set     *tariffs.Set
-}
-
-// newQuoter loads the active tariff version from the open store (or the
-// embedded tables when none was activated).
-func newQuoter(s *store.Store, rules tariffs.Rules) (*storeQuoter, error) {
-	q := &storeQuoter{s: s, rules: rules}
-	if _, err := q.current(); err != nil {
-		return nil, err
+// Book implements tui.CaseWriter.
+func (t tuiDesk) Book(actor, no string, b booking.Booking, confirm bool) (booking.Booking, error) {
+	res, err := t.Service.Book(actor, no, b, confirm)
+	if err != nil {
+		return booking.Booking{}, err
 	}
-	return q, nil
+	return *res.Booking, nil
 }
 
-// current returns the active table set, loading it when the active version
-// changed since the last call. A version that does not parse is an error on
-// first load; later, the set in use is kept.
-func (q *storeQuoter) current() (*tariffs.Set, error) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	var act tariffs.ActiveRecord
-	var rec *tariffs.SetRecord
-	err := q.s.View(func(tx *store.Tx) error {
-		if _, err := tx.Get(tariffs.ActiveKey, &act); err != nil {
-			return err
-		}
-		if act.Version == "" {
-			act.Version = tariffs.EmbeddedVersion
-		}
-		if q.set != nil && act.Version == q.version || act.Version == tariffs.EmbeddedVersion {
-			return nil
-		}
-		rec = &tariffs.SetRecord{}
-		ok, err := tx.Get(tariffs.SetKey(act.Version), rec)
-		if !ok {
-			rec = nil
-		}
-		return err
-	})
-	if err == nil && (q.set == nil || act.Version != q.version) {
-		var set *tariffs.Set
-		if rec != nil {
-			set, err = rec.Set()
-			if err != nil {
-				err = fmt.Errorf("active tariff version %s does not parse: %w", act.Version, err)
-			}
-		} else {
-			// No such version stored: the embedded tables, as before activation.
-			set, err = tariffs.Embedded()
-		}
-		if err == nil {
-			q.set, q.version = set, act.Version
-		}
-	}
-	if err != nil && q.set != nil {
-		return q.set, nil
-	}
-	return q.set, err
-}
-
-func (q *storeQuoter) Quote(req tui.QuoteRequest) tui.Quote {
-	set, _ := q.current() // loaded once at start, so never nil
-	res := tariffs.Quote(set, tariffs.QuoteRequest{
+// Quote implements tui.Quoter with the active tariff version, which
+// follows what sync brings.
+func (t tuiDesk) Quote(req tui.QuoteRequest) tui.Quote {
+	res := t.Service.Quote(tariffs.QuoteRequest{
 		Segments: req.Segments, Travellers: req.Travellers, Documents: req.Documents,
 		Programme: req.Programme, BookingDate: req.BookingDate, BookedAt: time.Now(),
-		EscortSeats: req.EscortSeats, Rules: &q.rules,
+		EscortSeats: req.EscortSeats,
 	})
 	out := tui.Quote{Version: res.Version, TotalUSD: res.TotalUSD, Priced: res.Priced()}
 	for _, p := range res.Passengers {
@@ -241,4 +183,23 @@ func (q *storeQuoter) Quote(req tui.QuoteRequest) tui.Quote {
 			Traveller: f.Traveller, Segment: f.Segment, Escort: f.Escort, Message: f.Message})
 	}
 	return out
+}
+
+// ToggleItem implements tui.ChecklistDesk.
+func (t tuiDesk) ToggleItem(actor, no, list, key string) (booking.Record, error) {
+	_, rec, err := t.Service.ToggleItem(actor, no, list, key)
+	return rec, err
+}
+
+// Rank implements tui.EscortDesk as `escort list --case` does.
+func (t tuiDesk) Rank(no string) ([]booking.EscortCandidate, error) { return t.RankEscorts(no) }
+
+// Assign implements tui.EscortDesk as `escort assign` does.
+func (t tuiDesk) Assign(actor, no, id string, ret []booking.Segment) (*booking.EscortTrip, []booking.EscortProblem, error) {
+	return t.AssignEscort(actor, desk.EscortRequest{Case: no, Escort: id, Return: ret})
+}
+
+// SetPermit implements tui.PermitDesk as `permit set` does.
+func (t tuiDesk) SetPermit(actor, no string, member int, id string, p tui.PermitPatch) (booking.ExitPermit, error) {
+	return t.Service.SetPermit(actor, no, member, id, desk.PermitPatch(p))
 }

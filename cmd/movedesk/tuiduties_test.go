@@ -48,8 +48,11 @@ func TestTUIDutiesEndToEnd(t *testing.T) {
 	)
 
 	// Escort: the pool ranked as `escort list --case` ranks it.
-	pool, _ := s.Escorts()
-	ranked, err := a.rankEscorts(s, no, pool)
+	dk, err := a.newDesk(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranked, err := dk.RankEscorts(no)
 	if err != nil {
 		t.Fatal(err)
 	}

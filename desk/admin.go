@@ -1,0 +1,79 @@
+package desk
+
+import (
+	"fmt"
+
+	"movedesk/booking"
+	"movedesk/store"
+	"movedesk/tariffs"
+)
+
+// ResolveConflict resolves sync conflict id as actor in one transaction;
+// take is "winner", "loser" or a literal value (a bare word is a string).
+// The resolution is written as a new change.
+func (d *Service) ResolveConflict(actor, id, take string) (store.Conflict, error) {
+	var k store.Conflict
+	err := d.s.Update(actor, func(tx *store.Tx) error {
+		var err error
+		k, err = tx.ResolveConflict(id, take)
+		return err
+	})
+	return k, err
+}
+
+// ImportTariffs stores tariff version set (read from source, a path shown
+// in `tariffs list`) and activates it in one transaction; a version that
+// exists is refused (versions never change). It returns the version that
+// was active before.
+func (d *Service) ImportTariffs(actor string, set *tariffs.Set, source string) (previous string, err error) {
+	now := d.now()
+	err = d.s.Update(actor, func(tx *store.Tx) error {
+		var act tariffs.ActiveRecord
+		if _, err := tx.Get(tariffs.ActiveKey, &act); err != nil {
+			return err
+		}
+		previous = act.Version
+		if previous == "" {
+			previous = tariffs.EmbeddedVersion
+		}
+		var old tariffs.SetRecord
+		exists, err := tx.Get(tariffs.SetKey(set.Version), &old)
+		if err != nil {
+			return err
+		}
+		if exists {
+			return booking.Errorf(booking.ECONFLICT, "version", "tariff version %s was already imported by %s on %s; versions never change, give a new --version",
+				set.Version, old.ImportedBy, old.ImportedAt.Local().Format("2006-01-02"))
+		}
+		if err := tx.Put(tariffs.NewSetRecord(set, actor, now, source)); err != nil {
+			return err
+		}
+		return tx.Put(&tariffs.ActiveRecord{Version: set.Version, Previous: previous, ActivatedBy: actor, ActivatedAt: now.UTC()})
+	})
+	return previous, err
+}
+
+// ActivateTariff makes stored tariff version v (or the embedded tables) the
+// active one; a version that no longer parses is refused.
+func (d *Service) ActivateTariff(actor, v string) error {
+	return d.s.Update(actor, func(tx *store.Tx) error {
+		var act tariffs.ActiveRecord
+		if _, err := tx.Get(tariffs.ActiveKey, &act); err != nil {
+			return err
+		}
+		if v != tariffs.EmbeddedVersion {
+			var rec tariffs.SetRecord
+			ok, err := tx.Get(tariffs.SetKey(v), &rec)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return booking.Errorf(booking.ENOTFOUND, "version", "no tariff version %q (list them with `movedesk tariffs list`)", v)
+			}
+			if _, err := rec.Set(); err != nil {
+				return fmt.Errorf("tariff version %s does not parse: %w", v, err)
+			}
+		}
+		return tx.Put(&tariffs.ActiveRecord{Version: v, Previous: act.Version, ActivatedBy: actor, ActivatedAt: d.now().UTC()})
+	})
+}
