@@ -222,14 +222,35 @@ func ruleStatusMove(w Write, r WriteRules) error {
 		if a == nil || a.Type != ABNDeparture {
 			return Errorf(ECONFLICT, "status", "case %s cannot be departed without a departure notice", c.Number)
 		}
-		dep := c.Departure
-		if b := f.ActiveBooking(); dep.IsZero() && b != nil {
-			dep = b.Departure().Date()
+		g := *f
+		g.Case = *c
+		if err := g.DepartureDue(r.today(), r.DepartureToleranceDays); err != nil {
+			return err
 		}
-		today := r.today()
-		if !dep.IsZero() && dep.After(today.AddDays(r.DepartureToleranceDays)) {
-			return Errorf(ECONFLICT, "departure", "case %s cannot be departed before its first flight on %s (today is %s)", c.Number, dep, today)
-		}
+	}
+	return nil
+}
+
+// FirstFlight is the date of the case's first flight: the active booking's
+// first segment, else the departure date on the case.
+func (f *CaseFile) FirstFlight() Date {
+	if b := f.ActiveBooking(); b != nil && len(b.Segments) > 0 {
+		return b.Segments[0].Depart.Date()
+	}
+	return f.Case.Departure
+}
+
+// DepartureDue is the rule on when a departure may be recorded: not before
+// the first flight's date less tolerance days (a notice typed the evening
+// before). The app asks it before it offers the departure notice.
+func (f *CaseFile) DepartureDue(today Date, tolerance int) error {
+	dep := f.FirstFlight()
+	if dep.IsZero() {
+		return nil
+	}
+	if from := dep.AddDays(-tolerance); today.Before(from) {
+		return Errorf(ECONFLICT, "departure", "first flight departs %s: case %s can be recorded departed from %s, not on %s",
+			dep, f.Case.Number, from, today)
 	}
 	return nil
 }

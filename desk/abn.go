@@ -147,13 +147,7 @@ func (d *Service) departureCheck(f *booking.CaseFile, today booking.Date) error 
 	if b == nil || len(b.Segments) == 0 {
 		return booking.Errorf(booking.ECONFLICT, "booking", "the case has no active booking to depart on")
 	}
-	s := b.Segments[0]
-	dep := s.Depart.Date()
-	if from := dep.AddDays(-d.cfg.Rules.DepartureToleranceDays); today.Before(from) {
-		return booking.Errorf(booking.ECONFLICT, "departure", "first flight departs %s (%s%s %s-%s); the notice can be issued from %s, not on %s",
-			dep, s.Carrier, s.Flight, s.From, s.To, from, today)
-	}
-	return nil
+	return f.DepartureDue(today, d.cfg.Rules.DepartureToleranceDays)
 }
 
 // MarkABNSent records that version v (0: the latest) of the case's ABN went

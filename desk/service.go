@@ -56,6 +56,9 @@ func New(s *store.Store, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	// The store's invariants judge dates by the desk's clock and rules.
+	s.SetWriteRules(booking.WriteRules{Today: func() booking.Date { return booking.DateOf(cfg.Now()) },
+		DepartureToleranceDays: cfg.Rules.DepartureToleranceDays})
 	return &Service{s: s, cfg: cfg}
 }
 

@@ -33,7 +33,7 @@ func (a *app) abnWrite(cmd *cobra.Command, id string, write func(d *desk.Service
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.out, "%s %s (case %s)\n", x.Title(), verb, no)
+		printf(a.out, "%s %s (case %s)\n", x.Title(), verb, no)
 		return nil
 	})
 }

@@ -71,9 +71,9 @@ Otherwise nothing is saved and the exit code is 1.`,
 					return err
 				}
 				if !asJSON {
-					fmt.Fprintf(a.out, "%s booked: booking %s, %d traveller(s), USD %s", no, res.Booking.ID, len(res.Booking.Travellers), tariffs.FormatAmount(res.Booking.TotalUSDCents))
+					printf(a.out, "%s booked: booking %s, %d traveller(s), USD %s", no, res.Booking.ID, len(res.Booking.Travellers), tariffs.FormatAmount(res.Booking.TotalUSDCents))
 					if len(res.Booking.Confirmed) > 0 {
-						fmt.Fprintf(a.out, " (warnings confirmed: %s)", strings.Join(res.Booking.Confirmed, ", "))
+						printf(a.out, " (warnings confirmed: %s)", strings.Join(res.Booking.Confirmed, ", "))
 					}
 					fmt.Fprintln(a.out)
 				}
@@ -102,7 +102,7 @@ func printBookQuote(w io.Writer, f *booking.CaseFile, res *desk.BookResult) {
 		if p.Priced {
 			usd = "USD " + tariffs.FormatAmount(p.USD)
 		}
-		fmt.Fprintf(w, "  %-40s %-4s %s\n", who, p.FarePax, usd)
+		printf(w, "  %-40s %-4s %s\n", who, p.FarePax, usd)
 	}
 	fmt.Fprintf(w, "  %-45s USD %s", "total", tariffs.FormatAmount(q.TotalUSD))
 	if !q.Priced() {

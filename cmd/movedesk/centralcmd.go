@@ -58,6 +58,8 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 				return err
 			}
 			defer s.Close()
+			// The hub judges desks' ops with the office's rules.
+			s.SetWriteRules(booking.WriteRules{DepartureToleranceDays: a.cfg.Rules.DepartureToleranceDays})
 			h := central.New(s, a.cfg.Data)
 			// Publications and the desks' last syncs, until the hub stops
 			// (before the store closes).
