@@ -63,7 +63,7 @@ func TestABNLifecycle(t *testing.T) {
 	if _, _, err := f.IssueABN(ABNRequest{Type: ABNIssue, By: "amina", At: at}); ErrorCode(err) != ECONFLICT {
 		t.Fatalf("issue without booking: %v", err)
 	}
-	recs, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1, 2}, TotalUSDCents: 150000, Confirmed: []string{"doc-expiring"}})
+	recs, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1, 2}, TotalUSDCents: 150000, Confirmed: []string{"doc-expiring"}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestABNLifecycle(t *testing.T) {
 		t.Fatalf("empty update: %v", err)
 	}
 	// Rebooking steps the case back and the update carries a diff.
-	recs, err = f.Book(Booking{Segments: seg("2026-12-12"), Travellers: []int{1, 2}, TotalUSDCents: 160000})
+	recs, err = f.Book(Booking{Segments: seg("2026-12-12"), Travellers: []int{1, 2}, TotalUSDCents: 160000}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestABNLifecycle(t *testing.T) {
 func TestABNDeparture(t *testing.T) {
 	f := abnFixture(t)
 	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
-	recs, _ := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1}})
+	recs, _ := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1}}, "")
 	apply(t, f, recs)
 	_, recs, _ = f.IssueABN(ABNRequest{Type: ABNIssue, By: "a", At: at})
 	apply(t, f, recs)
@@ -183,14 +183,14 @@ func TestABNDeparture(t *testing.T) {
 func TestBookRules(t *testing.T) {
 	f := abnFixture(t)
 	f.Case.Status = StatusDataEntry
-	if _, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1}}); ErrorCode(err) != ECONFLICT {
+	if _, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1}}, ""); ErrorCode(err) != ECONFLICT {
 		t.Fatalf("booking a data-entry case: %v", err)
 	}
 	f.Case.Status = StatusTravelReady
-	if _, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{7}}); ErrorCode(err) != EINVALID {
+	if _, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{7}}, ""); ErrorCode(err) != EINVALID {
 		t.Fatalf("unknown traveller: %v", err)
 	}
-	if _, err := f.Book(Booking{Travellers: []int{1}}); ErrorCode(err) != EINVALID {
+	if _, err := f.Book(Booking{Travellers: []int{1}}, ""); ErrorCode(err) != EINVALID {
 		t.Fatalf("no segments: %v", err)
 	}
 }

@@ -44,7 +44,7 @@ func issueABNCmd(e *env, no string, typ booking.ABNType, reason string) tea.Cmd 
 			if typ == booking.ABNIssue || typ == booking.ABNUpdate {
 				fares = abnFares(e.quoter, f, e.today())
 			}
-			a, recs, err := f.IssueABN(booking.ABNRequest{Type: typ, Reason: reason, Fares: fares, By: e.user, At: e.now()})
+			a, recs, err := f.IssueABN(booking.ABNRequest{Type: typ, Reason: reason, Fares: fares, By: e.user, At: e.now(), Desk: tx.Desk()})
 			if err != nil {
 				return err
 			}

@@ -113,7 +113,7 @@ func (s *custodyScreen) saveCmd() tea.Cmd {
 			if err != nil {
 				return err
 			}
-			rec, err := f.LogCustody(m, doc, e)
+			rec, err := f.LogCustody(m, doc, e, tx.Desk())
 			if err != nil {
 				return err
 			}

@@ -30,6 +30,9 @@ type Tx interface {
 	CaseFile(no string) (*booking.CaseFile, error)
 	// Put validates and writes one record (and its change-log entry).
 	Put(rec booking.Record) error
+	// Desk is this desk's id: new records' ids carry it (booking.NewID), so
+	// two desks never make the same one.
+	Desk() string
 }
 
 // HistoryEntry is one change of a case, as the timeline shows it.

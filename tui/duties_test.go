@@ -67,8 +67,15 @@ func (d *fakeDesk) Assign(actor, no, id, ret string) (*booking.EscortTrip, []boo
 }
 
 func (d *fakeDesk) SetPermit(actor, no string, in PermitInput) (booking.ExitPermit, error) {
-	p := booking.ExitPermit{Case: no, Member: in.Member, ID: in.ID}
+	var p booking.ExitPermit
 	err := d.src.Update(actor, func(tx Tx) error {
+		f, err := tx.CaseFile(no)
+		if err != nil {
+			return err
+		}
+		if p, err = f.PermitToSet(in.Member, in.ID, tx.Desk()); err != nil {
+			return err
+		}
 		v := in.Values
 		p.Country, p.Authority, p.Status = v["country"], v["authority"], v["status"]
 		p.ReasonCode, p.ReasonText = v["reason-code"], v["reason-text"]
@@ -205,7 +212,7 @@ func TestPermitFormErrorOnFieldKeepsInput(t *testing.T) {
 	src := &dutySource{f: dutyCaseFile()}
 	d, _ := dutyDeps(t, src)
 	s := open(t, NewPermitScreen(d, "RBA-2026-000101"))
-	// Traveller 1, permit P1, country, authority, then status denied.
+	// Traveller 1, a new permit (no id), country, authority, then status denied.
 	hit(t, s, "space", "tab", "tab", "text:ma", "tab", "text:DGSN", "tab", "space", "space")
 	if !strings.Contains(view(s), "‹ denied ›") || !strings.Contains(view(s), "reason code") {
 		t.Fatalf("denied shows no reason fields:\n%s", view(s))
@@ -228,12 +235,17 @@ func TestPermitFormErrorOnFieldKeepsInput(t *testing.T) {
 		t.Fatalf("save: %v\n%s", msgs, view(s))
 	}
 	p := src.puts[0].(*booking.ExitPermit)
-	if p.Member != 1 || p.ID != "P1" || p.Country != "MA" || p.Authority != "DGSN" || p.Status != booking.PermitDenied || p.ReasonCode != "military-service" {
+	if p.Member != 1 || p.ID != "P1-dtest" || p.Country != "MA" || p.Authority != "DGSN" || p.Status != booking.PermitDenied || p.ReasonCode != "military-service" {
 		t.Fatalf("permit %+v", p)
 	}
 	goldenText(t, "permit_saved", view(s))
 	if s.(Dirtier).Dirty() {
 		t.Fatal("dirty after save")
+	}
+	// The form goes on with the permit saved: a second save updates it.
+	hit(t, s, "ctrl+s")
+	if len(src.puts) != 2 || src.puts[1].Key() != p.Key() {
+		t.Fatalf("second save: %v", src.puts)
 	}
 }
 
@@ -248,8 +260,8 @@ func TestPermitFormOpensOnRecordedPermit(t *testing.T) {
 	if !strings.Contains(v, "‹ 2 HADDAD, Layla ›") || !strings.Contains(v, "until    2027-01-31") || !strings.Contains(v, "‹ approved ›") {
 		t.Fatalf("recorded permit not shown:\n%s", v)
 	}
-	// Another id is a new application: dates cleared, authority kept.
-	hit(t, s, "tab", "backspace", "text:2")
+	// No id is a new application: dates cleared, authority kept.
+	hit(t, s, "tab", "backspace", "backspace")
 	v = view(s)
 	if strings.Contains(v, "until    2027-01-31") || !strings.Contains(v, "‹ pending ›") || !strings.Contains(v, "DGSN") {
 		t.Fatalf("new permit id:\n%s", v)

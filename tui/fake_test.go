@@ -93,6 +93,8 @@ type memTx struct {
 	actor string
 }
 
+func (tx *memTx) Desk() string { return "dtest" }
+
 func (tx *memTx) CaseFile(no string) (*booking.CaseFile, error) {
 	if f, ok := tx.files[no]; ok {
 		return cloneFile(f), nil

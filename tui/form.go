@@ -251,7 +251,7 @@ func saveBookingCmd(e *env, no string, b booking.Booking) tea.Cmd {
 			if err != nil {
 				return err
 			}
-			recs, err := f.Book(b)
+			recs, err := f.Book(b, tx.Desk())
 			if err != nil {
 				return err
 			}

@@ -194,7 +194,7 @@ func newChecklistShowCmd(a *app) *cobra.Command {
 				in := gate(f)
 				pt, dep := in.Templates.For(f.Case.Programme), f.DepartureDate()
 				r := checklistReport{Case: f.Case.Number, Status: f.Case.Status, Programme: f.Case.Programme, Departure: dep,
-					Checklists: f.Checklists(pt, dep), EscortNeed: f.EscortNeeds(pt, dep), Permits: f.Permits, Custody: f.Custody,
+					Checklists: f.Checklists(pt, dep), EscortNeed: f.EscortNeeds(pt, dep), Permits: f.Permits, Custody: f.CustodyTrails(),
 					Gate: f.GateWith(in)}
 				r.GateOpen = len(r.Gate) == 0
 				if r.Gate == nil {
@@ -566,6 +566,7 @@ func newPermitCmd(a *app) *cobra.Command {
 func newPermitSetCmd(a *app) *cobra.Command {
 	var member int
 	var id string
+	var fresh bool
 	str := map[string]*string{}
 	fields := []string{"country", "authority", "status", "submitted", "decided", "valid-from", "valid-until", "reason-code", "reason-text"}
 	c := &cobra.Command{
@@ -579,11 +580,14 @@ func newPermitSetCmd(a *app) *cobra.Command {
 					if err != nil {
 						return err
 					}
-					if member > 0 && f.Traveller(member) == nil {
-						return booking.Errorf(booking.ENOTFOUND, "member", "case %s has no traveller %d", args[0], member)
+					pid := id
+					if pid == "" && !fresh {
+						if pid, err = f.OnlyPermit(member); err != nil {
+							return err
+						}
 					}
-					p := booking.ExitPermit{Case: args[0], Member: member, ID: id, Status: booking.PermitPending}
-					if _, err := tx.Get(booking.PermitKey(args[0], member, id), &p); err != nil {
+					p, err := permitToSet(tx, f, member, pid)
+					if err != nil {
 						return err
 					}
 					for _, name := range fields {
@@ -607,12 +611,21 @@ func newPermitSetCmd(a *app) *cobra.Command {
 		},
 	}
 	c.Flags().IntVar(&member, "member", 0, "traveller member id (0: the whole case)")
-	c.Flags().StringVar(&id, "id", "P1", "permit id (a new id records a new application)")
+	c.Flags().StringVar(&id, "id", "", "permit id (default: the traveller's only permit, or a new one when none)")
+	c.Flags().BoolVar(&fresh, "new", false, "record a new application (its id is made here)")
+	c.MarkFlagsMutuallyExclusive("id", "new")
 	for _, n := range fields {
 		str[n] = new(string)
 		c.Flags().StringVar(str[n], n, "", permitHelp[n])
 	}
 	return c
+}
+
+// permitToSet returns the permit `permit set` (and the app's permit form)
+// changes: the recorded one with id, or with no id a new application whose
+// id is made at this desk.
+func permitToSet(tx *store.Tx, f *booking.CaseFile, member int, id string) (booking.ExitPermit, error) {
+	return f.PermitToSet(member, id, tx.Desk())
 }
 
 var permitHelp = map[string]string{
@@ -677,20 +690,20 @@ func newCustodyLogCmd(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				trails := f.CustodyTrails()
 				if asJSON {
-					out := f.Custody
-					if out == nil {
-						out = []booking.Custody{}
+					if trails == nil {
+						trails = []booking.Custody{}
 					}
-					return writeJSON(a.out, out)
+					return writeJSON(a.out, trails)
 				}
-				if len(f.Custody) == 0 {
+				if len(trails) == 0 {
 					fmt.Fprintf(a.out, "%s: no custody records\n", args[0])
 					return nil
 				}
 				tw := tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
 				fmt.Fprintln(tw, "TRAVELLER\tDOCUMENT\tWHEN\tACTION\tFROM\tTO / WHERE\tBY")
-				for _, c := range f.Custody {
+				for _, c := range trails {
 					for _, e := range c.Events {
 						where := e.To
 						if e.Action == booking.CustodyStored {
@@ -725,7 +738,7 @@ func newCustodyAddCmd(a *app) *cobra.Command {
 						return err
 					}
 					e.By, e.At = a.cfg.User, time.Now()
-					rec, err := f.LogCustody(m, args[2], e)
+					rec, err := f.LogCustody(m, args[2], e, tx.Desk())
 					if err != nil {
 						return err
 					}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -150,7 +151,7 @@ func TestEscortAndPermitCLI(t *testing.T) {
 		t.Fatalf("deny: %s", e)
 	}
 	_, out, _ = cli(t, "checklist", "show", no, "--data", dir)
-	if !strings.Contains(out, "P1 traveller 1 (DGSN): denied (military-service)") || !strings.Contains(out, "[exit-permit]") {
+	if !regexp.MustCompile(`P1-d[0-9a-f]+ traveller 1 \(DGSN\): denied \(military-service\)`).MatchString(out) || !strings.Contains(out, "[exit-permit]") {
 		t.Fatalf("show: %s", out)
 	}
 	if code, _, e := cli(t, "permit", "set", no, "--member", "1", "--status", "approved", "--valid-until", "2030-01-01", "--data", dir); code != 0 {
@@ -158,6 +159,17 @@ func TestEscortAndPermitCLI(t *testing.T) {
 	}
 	if _, out, _ = cli(t, "checklist", "show", no, "--data", dir); strings.Contains(out, "[exit-permit]") {
 		t.Fatalf("approved permit still open: %s", out)
+	}
+	// A second application gets its own id; then which one must be said.
+	code, out, e = cli(t, "permit", "set", no, "--member", "1", "--new", "--authority", "DGSN", "--data", dir)
+	if code != 0 || !regexp.MustCompile(`permit P2-d[0-9a-f]+ of `).MatchString(out) {
+		t.Fatalf("new application: %d %s %s", code, out, e)
+	}
+	if code, _, e = cli(t, "permit", "set", no, "--member", "1", "--status", "pending", "--data", dir); code != 1 || !strings.Contains(e, "has 2 permits") {
+		t.Fatalf("ambiguous permit: %d %s", code, e)
+	}
+	if code, _, e = cli(t, "permit", "set", no, "--member", "1", "--id", "P7", "--status", "pending", "--data", dir); code != 1 || !strings.Contains(e, "has no permit P7") {
+		t.Fatalf("unknown id: %d %s", code, e)
 	}
 }
 

@@ -78,11 +78,7 @@ func (d dutyDesk) SetPermit(actor, no string, in tui.PermitInput) (booking.ExitP
 		if err != nil {
 			return err
 		}
-		if in.Member > 0 && f.Traveller(in.Member) == nil {
-			return booking.Errorf(booking.ENOTFOUND, "member", "case %s has no traveller %d", no, in.Member)
-		}
-		p = booking.ExitPermit{Case: no, Member: in.Member, ID: in.ID, Status: booking.PermitPending}
-		if _, err := tx.Get(booking.PermitKey(no, in.Member, in.ID), &p); err != nil {
+		if p, err = permitToSet(tx, f, in.Member, in.ID); err != nil {
 			return err
 		}
 		for _, name := range permitFlags {
