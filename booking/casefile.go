@@ -20,6 +20,7 @@ type CaseFile struct {
 	Custody       []Custody      `json:"custody,omitempty"`
 	Permits       []ExitPermit   `json:"permits,omitempty"`
 	Counselling   *Counselling   `json:"counselling,omitempty"`
+	Actions       []Action       `json:"actions,omitempty"`
 	TravelBag     *TravelBag     `json:"travel_bag,omitempty"`
 	ABNs          []ABN          `json:"abns,omitempty"`
 	// Other keeps records of kinds this version does not know, by kind, so a
@@ -60,7 +61,7 @@ func (f *CaseFile) Add(key string, data []byte) error {
 		if err = json.Unmarshal(data, &a); err == nil {
 			f.ABNs = append(f.ABNs, a)
 		}
-	case KindEscortTrip, KindVerification, KindCustody, KindPermit, KindCounselling, KindTravelBag:
+	case KindEscortTrip, KindVerification, KindCustody, KindPermit, KindCounselling, KindTravelBag, KindAction:
 		err = f.addDuty(kind, data)
 	default:
 		if f.Other == nil {

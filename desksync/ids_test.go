@@ -28,8 +28,9 @@ func travelReady(t *testing.T, s *store.Store, cases []string) (*booking.CaseFil
 	return nil, booking.Document{}
 }
 
-// offlineWork books case no, records a whole-case exit permit and a custody
-// step of document d at desk s, as the app and the CLI do.
+// offlineWork books case no, records a whole-case exit permit, a custody
+// step of document d and a counselling action item at desk s, as the app
+// and the CLI do.
 func offlineWork(t *testing.T, s *store.Store, no string, d booking.Document, flight, authority, from string, at time.Time) {
 	t.Helper()
 	err := s.Update("tester", func(tx *store.Tx) error {
@@ -57,7 +58,11 @@ func offlineWork(t *testing.T, s *store.Store, no string, d booking.Document, fl
 		if err != nil {
 			return err
 		}
-		for _, r := range append(recs, &p, c) {
+		act, err := f.NoteAction(0, "action from "+from, "tester", tx.Desk())
+		if err != nil {
+			return err
+		}
+		for _, r := range append(recs, &p, c, act) {
 			if err := tx.Put(r); err != nil {
 				return err
 			}
@@ -70,8 +75,8 @@ func offlineWork(t *testing.T, s *store.Store, no string, d booking.Document, fl
 }
 
 // TestTwoDesksRecordTheSameCaseOffline: two desks that book the same case,
-// record an exit permit and a custody step of the same document while
-// offline keep both of each after syncing, each whole (never blended field
+// record an exit permit, a custody step of the same document and a
+// counselling action item while offline keep both of each after syncing, each whole (never blended field
 // by field), and every desk has the same one booking active.
 func TestTwoDesksRecordTheSameCaseOffline(t *testing.T) {
 	h := newHub(t)
@@ -134,6 +139,15 @@ func TestTwoDesksRecordTheSameCaseOffline(t *testing.T) {
 		}
 		if auth["P1-rba-1"] != "DGSN Rabat" || auth["P1-rba-2"] != "DGSN Casablanca" {
 			t.Fatalf("%s: permits %v", s.Desk(), auth)
+		}
+
+		// Both action items, each a checklist item of its own.
+		notes := map[string]string{}
+		for _, a := range f.Actions {
+			notes[a.Note] = a.ID
+		}
+		if notes["action from embassy A"] == "" || notes["action from embassy B"] == "" || notes["action from embassy A"] == notes["action from embassy B"] {
+			t.Fatalf("%s: action items %v", s.Desk(), notes)
 		}
 
 		// One trail with both steps, in time order.

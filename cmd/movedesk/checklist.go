@@ -830,18 +830,15 @@ func newCounsellingActionCmd(a *app) *cobra.Command {
 					if err != nil {
 						return err
 					}
-					if traveller > 0 && f.Traveller(traveller) == nil {
-						return booking.Errorf(booking.ENOTFOUND, "traveller", "case %s has no traveller %d", args[0], traveller)
-					}
-					c := booking.Counselling{Case: args[0]}
-					if f.Counselling != nil {
-						c = *f.Counselling
-					}
-					id := c.AddAction(traveller, args[1], a.cfg.User)
-					if err := tx.Put(&c); err != nil {
+					act, err := f.NoteAction(traveller, args[1], a.cfg.User, tx.Desk())
+					if err != nil {
 						return err
 					}
-					fmt.Fprintf(a.out, "action/%d noted on %s (tick it with: movedesk checklist toggle %s counselling action/%d)\n", id, args[0], args[0], id)
+					if err := tx.Put(act); err != nil {
+						return err
+					}
+					id := act.ID
+					fmt.Fprintf(a.out, "action/%s noted on %s (tick it with: movedesk checklist toggle %s counselling action/%s)\n", id, args[0], args[0], id)
 					return nil
 				})
 			})

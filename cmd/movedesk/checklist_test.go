@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,6 +71,15 @@ func TestChecklistCLIClosesTheGate(t *testing.T) {
 	if code, _, e := cli(t, "counselling", "set", no, "--language", "ar", "--interpreter", "Samir", "--data", dir); code != 0 {
 		t.Fatalf("counselling set: %s", e)
 	}
+	code, out, e := cli(t, "counselling", "action", no, "confirm wheelchair at transit", "--traveller", "1", "--data", dir)
+	if code != 0 || !regexp.MustCompile(`^action/a1-d[0-9a-f]+ noted on `).MatchString(out) {
+		t.Fatalf("counselling action: %d %s %s", code, out, e)
+	}
+	if !slices.ContainsFunc(show().Gate, func(it booking.GateItem) bool {
+		return it.Message == "counselling action item open: confirm wheelchair at transit"
+	}) {
+		t.Fatal("the action item does not hold the gate")
+	}
 	for _, cl := range show().Checklists {
 		for _, it := range cl.Items {
 			if it.Gate && !it.Done {
@@ -89,7 +99,7 @@ func TestChecklistCLIClosesTheGate(t *testing.T) {
 	if it := r.Checklists[0].Items[0]; !it.Done || it.By != "tester" || it.At.IsZero() {
 		t.Fatalf("tick does not say who and when: %+v", it)
 	}
-	code, out, _ := cli(t, "case", "history", no, "--data", dir)
+	code, out, _ = cli(t, "case", "history", no, "--data", dir)
 	if code != 0 || !strings.Contains(out, "verification") || !strings.Contains(out, "ticks=") {
 		t.Fatalf("history lacks the toggles: %.500s", out)
 	}
