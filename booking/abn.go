@@ -76,17 +76,28 @@ type ABN struct {
 	Sent     bool      `json:"sent,omitempty"`
 	SentBy   string    `json:"sent_by,omitempty"`
 	SentAt   time.Time `json:"sent_at,omitzero"`
+	// Desk is the tag of the desk that issued the version (see NewID). It
+	// is part of the key, so two desks that issue the same version while
+	// offline keep two records; versions from before it have none.
+	Desk string `json:"desk,omitempty"`
 }
 
 // ABNKey is the key of version v of ABN number n of case c; versions sort
-// numerically because they are zero-padded.
+// numerically because they are zero-padded. A version issued at a desk
+// adds the desk's tag: "<case>/abn/<n>/002-d3fa91c02".
 func ABNKey(c, n string, v int) string { return fmt.Sprintf("%s/%s/%s/%03d", c, KindABN, n, v) }
 
 // Kind implements Record.
 func (a *ABN) Kind() string { return KindABN }
 
 // Key implements Record.
-func (a *ABN) Key() string { return ABNKey(a.Case, a.Number, a.Version) }
+func (a *ABN) Key() string {
+	k := ABNKey(a.Case, a.Number, a.Version)
+	if a.Desk != "" {
+		k += "-" + a.Desk
+	}
+	return k
+}
 
 // CaseNumber implements Record.
 func (a *ABN) CaseNumber() string { return a.Case }
@@ -100,6 +111,8 @@ func (a *ABN) Validate() error {
 		return Errorf(EINVALID, "number", "ABN number %q must be non-empty without spaces or slashes", a.Number)
 	case a.Version < 1 || a.Version > 999:
 		return Errorf(EINVALID, "version", "ABN version %d must be 1 to 999", a.Version)
+	case a.Desk != DeskTag(a.Desk):
+		return Errorf(EINVALID, "desk", "desk tag %q must be letters, digits or '-'", a.Desk)
 	case !slices.Contains(ABNTypes, a.Type):
 		return Errorf(EINVALID, "type", "unknown ABN type %q (valid: issue, update, cancellation, departure)", a.Type)
 	case a.Type == ABNCancellation && strings.TrimSpace(a.Reason) == "":
@@ -117,14 +130,28 @@ func (a *ABN) Validate() error {
 	return nil
 }
 
-// ABNVersions returns the case's ABN versions in version order.
+// CompareABN orders versions of one ABN: by version number, then (two desks
+// that issued the same version offline) by issue time, then by desk tag.
+// Every desk orders them alike; the last is the version in force.
+func CompareABN(a, b *ABN) int {
+	if a.Version != b.Version {
+		return a.Version - b.Version
+	}
+	if c := a.IssuedAt.Compare(b.IssuedAt); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Desk, b.Desk)
+}
+
+// ABNVersions returns the case's ABN versions by number, then in version
+// order (CompareABN).
 func (f *CaseFile) ABNVersions() []ABN {
 	out := slices.Clone(f.ABNs)
 	slices.SortFunc(out, func(a, b ABN) int {
 		if c := strings.Compare(a.Number, b.Number); c != 0 {
 			return c
 		}
-		return a.Version - b.Version
+		return CompareABN(&a, &b)
 	})
 	return out
 }
@@ -137,7 +164,21 @@ func (f *CaseFile) LatestABN() *ABN {
 		if f.Case.ABNNumber != "" && a.Number != f.Case.ABNNumber {
 			continue
 		}
-		if best == nil || a.Version > best.Version {
+		if best == nil || CompareABN(best, a) < 0 {
+			best = a
+		}
+	}
+	return best
+}
+
+// ABNVersion returns version v of the case's current ABN: when two desks
+// issued it, the later one (CompareABN). Nil if there is none.
+func (f *CaseFile) ABNVersion(v int) *ABN {
+	num := ABNNumberFor(&f.Case)
+	var best *ABN
+	for i := range f.ABNs {
+		a := &f.ABNs[i]
+		if a.Number == num && a.Version == v && (best == nil || CompareABN(best, a) < 0) {
 			best = a
 		}
 	}
@@ -171,6 +212,8 @@ type ABNRequest struct {
 	Fares []ABNFare
 	By    string
 	At    time.Time
+	// Desk is the id of the desk issuing the version (see ABN.Desk).
+	Desk string
 }
 
 // DraftABN builds the next ABN version of type req.Type from the case file,
@@ -181,7 +224,7 @@ func (f *CaseFile) DraftABN(req ABNRequest) (*ABN, error) {
 	prev := f.LatestABN()
 	a := &ABN{Case: c.Number, Number: ABNNumberFor(c), Version: 1, Type: req.Type, Programme: c.Programme,
 		Office: c.Office, Sponsor: c.Sponsor, FinalCity: c.DestCity, FinalAirport: c.DestAirport,
-		Reason: strings.TrimSpace(req.Reason), IssuedBy: req.By, IssuedAt: req.At.UTC().Truncate(time.Second)}
+		Reason: strings.TrimSpace(req.Reason), IssuedBy: req.By, IssuedAt: req.At.UTC().Truncate(time.Second), Desk: DeskTag(req.Desk)}
 	if prev != nil {
 		a.Version = prev.Version + 1
 	}

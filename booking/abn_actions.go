@@ -9,9 +9,10 @@ import (
 // Book records booking b as the case's active booking: an earlier active
 // booking is marked replaced, the case moves to booked (stepping back from
 // abn-sent or ready-to-depart, since the receiving side must be told again)
-// and its departure date follows the new itinerary. It returns the records
-// to write, in one transaction.
-func (f *CaseFile) Book(b Booking) ([]Record, error) {
+// and its departure date follows the new itinerary. A new booking gets an
+// id made at desk (see NewID). It returns the records to write, in one
+// transaction.
+func (f *CaseFile) Book(b Booking, desk string) ([]Record, error) {
 	c := f.Case
 	switch c.Status {
 	case StatusTravelReady, StatusBooked, StatusABNSent, StatusReadyToDepart:
@@ -20,7 +21,9 @@ func (f *CaseFile) Book(b Booking) ([]Record, error) {
 	}
 	b.Case, b.Status = c.Number, BookingActive
 	if b.ID == "" {
-		b.ID = nextBookingID(f)
+		b.ID = NewID("b", len(f.Bookings)+1, desk, func(id string) bool {
+			return slices.ContainsFunc(f.Bookings, func(o Booking) bool { return o.ID == id })
+		})
 	}
 	for _, m := range b.Travellers {
 		if f.Traveller(m) == nil {
@@ -30,7 +33,7 @@ func (f *CaseFile) Book(b Booking) ([]Record, error) {
 	if err := b.Validate(); err != nil {
 		return nil, err
 	}
-	var recs []Record
+	recs := f.settledBookings()
 	for i := range f.Bookings {
 		old := f.Bookings[i]
 		if old.Status == BookingActive && old.ID != b.ID {
@@ -51,28 +54,6 @@ func (f *CaseFile) Book(b Booking) ([]Record, error) {
 	return append(recs, &b, &c), nil
 }
 
-func nextBookingID(f *CaseFile) string {
-	n := len(f.Bookings) + 1
-	for {
-		id := "b" + itoa(n)
-		if !slices.ContainsFunc(f.Bookings, func(b Booking) bool { return b.ID == id }) {
-			return id
-		}
-		n++
-	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
-}
-
 // IssueABN drafts the next ABN version (see DraftABN) and applies what it
 // means to the case: the case keeps the ABN number; a cancellation notice
 // cancels the active booking, clears the departure and, unless the case is
@@ -89,6 +70,7 @@ func (f *CaseFile) IssueABN(req ABNRequest) (*ABN, []Record, error) {
 	recs := []Record{a}
 	switch req.Type {
 	case ABNCancellation:
+		recs = append(recs, f.settledBookings()...)
 		if b := f.ActiveBooking(); b != nil {
 			cb := *b
 			cb.Status, cb.Reason = BookingCancelled, a.Reason
@@ -118,11 +100,9 @@ func (f *CaseFile) IssueABN(req ABNRequest) (*ABN, []Record, error) {
 // issue or update moves a booked case to abn-sent.
 func (f *CaseFile) MarkABNSent(v int, by string, at time.Time) ([]Record, error) {
 	var a *ABN
-	for i := range f.ABNs {
-		if f.ABNs[i].Version == v && f.ABNs[i].Number == ABNNumberFor(&f.Case) {
-			x := f.ABNs[i]
-			a = &x
-		}
+	if x := f.ABNVersion(v); x != nil {
+		y := *x
+		a = &y
 	}
 	if a == nil {
 		return nil, Errorf(ENOTFOUND, "version", "case %s has no ABN version %d", f.Case.Number, v)
@@ -130,7 +110,7 @@ func (f *CaseFile) MarkABNSent(v int, by string, at time.Time) ([]Record, error)
 	if a.Sent {
 		return nil, Errorf(ECONFLICT, "sent", "%s was already marked sent by %s", a.Title(), a.SentBy)
 	}
-	if last := f.LatestABN(); last != nil && last.Version != v {
+	if last := f.LatestABN(); last != nil && last.Key() != a.Key() {
 		return nil, Errorf(ECONFLICT, "version", "version %d is superseded by version %d; send that one", v, last.Version)
 	}
 	a.Sent, a.SentBy, a.SentAt = true, strings.TrimSpace(by), at.UTC().Truncate(time.Second)

@@ -1,6 +1,8 @@
 package booking
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -63,7 +65,7 @@ func TestABNLifecycle(t *testing.T) {
 	if _, _, err := f.IssueABN(ABNRequest{Type: ABNIssue, By: "amina", At: at}); ErrorCode(err) != ECONFLICT {
 		t.Fatalf("issue without booking: %v", err)
 	}
-	recs, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1, 2}, TotalUSDCents: 150000, Confirmed: []string{"doc-expiring"}})
+	recs, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1, 2}, TotalUSDCents: 150000, Confirmed: []string{"doc-expiring"}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +108,7 @@ func TestABNLifecycle(t *testing.T) {
 		t.Fatalf("empty update: %v", err)
 	}
 	// Rebooking steps the case back and the update carries a diff.
-	recs, err = f.Book(Booking{Segments: seg("2026-12-12"), Travellers: []int{1, 2}, TotalUSDCents: 160000})
+	recs, err = f.Book(Booking{Segments: seg("2026-12-12"), Travellers: []int{1, 2}, TotalUSDCents: 160000}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +161,7 @@ func TestABNLifecycle(t *testing.T) {
 func TestABNDeparture(t *testing.T) {
 	f := abnFixture(t)
 	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
-	recs, _ := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1}})
+	recs, _ := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1}}, "")
 	apply(t, f, recs)
 	_, recs, _ = f.IssueABN(ABNRequest{Type: ABNIssue, By: "a", At: at})
 	apply(t, f, recs)
@@ -183,14 +185,14 @@ func TestABNDeparture(t *testing.T) {
 func TestBookRules(t *testing.T) {
 	f := abnFixture(t)
 	f.Case.Status = StatusDataEntry
-	if _, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1}}); ErrorCode(err) != ECONFLICT {
+	if _, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1}}, ""); ErrorCode(err) != ECONFLICT {
 		t.Fatalf("booking a data-entry case: %v", err)
 	}
 	f.Case.Status = StatusTravelReady
-	if _, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{7}}); ErrorCode(err) != EINVALID {
+	if _, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{7}}, ""); ErrorCode(err) != EINVALID {
 		t.Fatalf("unknown traveller: %v", err)
 	}
-	if _, err := f.Book(Booking{Travellers: []int{1}}); ErrorCode(err) != EINVALID {
+	if _, err := f.Book(Booking{Travellers: []int{1}}, ""); ErrorCode(err) != EINVALID {
 		t.Fatalf("no segments: %v", err)
 	}
 }
@@ -210,4 +212,74 @@ func TestABNValidateAndRecord(t *testing.T) {
 	if got := USD(123456789); got != "USD 1,234,567.89" {
 		t.Fatalf("USD: %s", got)
 	}
+}
+
+// TestABNSameVersionAtTwoDesks: two desks that issue version 2 of one ABN
+// while offline make two records (their keys carry the desk); the one
+// issued later is in force, is what version 2 means, and the next version
+// is 3.
+func TestABNSameVersionAtTwoDesks(t *testing.T) {
+	f := abnFixture(t)
+	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	recs, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1, 2}}, "rba-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, f, recs)
+	_, recs, err = f.IssueABN(ABNRequest{Type: ABNIssue, By: "amina", At: at, Desk: "rba-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, f, recs)
+	apply(t, f, mustRecs(f.MarkABNSent(1, "amina", at)))
+
+	// Each desk rebooks and issues an update: version 2, twice.
+	a, b := *f, *f
+	a.Bookings, b.Bookings = slices.Clone(f.Bookings), slices.Clone(f.Bookings)
+	a.ABNs, b.ABNs = slices.Clone(f.ABNs), slices.Clone(f.ABNs)
+	var v2 [2]*ABN
+	for i, g := range []*CaseFile{&a, &b} {
+		desk := []string{"rba-1", "rba-2"}[i]
+		recs, err := g.Book(Booking{Segments: seg("2026-12-1" + strconv.Itoa(i+1)), Travellers: []int{1, 2}}, desk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		apply(t, g, recs)
+		v2[i], recs, err = g.IssueABN(ABNRequest{Type: ABNUpdate, By: desk, At: at.Add(time.Duration(i+1) * time.Hour), Desk: desk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		apply(t, g, recs)
+	}
+	if v2[0].Version != 2 || v2[1].Version != 2 || v2[0].Key() == v2[1].Key() ||
+		v2[1].Key() != "RBA-2026-000123/abn/ABN-RBA-2026-000123/002-rba-2" {
+		t.Fatalf("keys %s and %s", v2[0].Key(), v2[1].Key())
+	}
+	// After sync both are in every file, in key order.
+	f.ABNs = append(slices.Clone(f.ABNs), *v2[0], *v2[1])
+	slices.Reverse(f.ABNs[1:]) // arrival order must not matter
+	if l := f.LatestABN(); l.Desk != "rba-2" {
+		t.Fatalf("latest %+v", l)
+	}
+	if v := f.ABNVersion(2); v.Desk != "rba-2" {
+		t.Fatalf("version 2 is %+v", v)
+	}
+	vs := f.ABNVersions()
+	if len(vs) != 3 || vs[1].Desk != "rba-1" || vs[2].Desk != "rba-2" {
+		t.Fatalf("versions %+v", vs)
+	}
+	if _, err := f.MarkABNSent(2, "lina", at); err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.DraftABN(ABNRequest{Type: ABNCancellation, Reason: "withdrawn", At: at, Desk: "rba-1"})
+	if err != nil || d.Version != 3 {
+		t.Fatalf("next: %+v %v", d, err)
+	}
+}
+
+func mustRecs(recs []Record, err error) []Record {
+	if err != nil {
+		panic(err)
+	}
+	return recs
 }

@@ -20,11 +20,17 @@ type CaseFile struct {
 	Custody       []Custody      `json:"custody,omitempty"`
 	Permits       []ExitPermit   `json:"permits,omitempty"`
 	Counselling   *Counselling   `json:"counselling,omitempty"`
+	Actions       []Action       `json:"actions,omitempty"`
 	TravelBag     *TravelBag     `json:"travel_bag,omitempty"`
 	ABNs          []ABN          `json:"abns,omitempty"`
 	// Other keeps records of kinds this version does not know, by kind, so a
 	// newer desk's data survives an older reader.
 	Other map[string][]json.RawMessage `json:"other,omitempty"`
+
+	// staleActive are bookings stored as active that another active booking
+	// outranks (see settleBooking): they read as replaced, and the next
+	// write that changes the active booking stores them so.
+	staleActive []string
 }
 
 // Add decodes one stored record into the file, by the kind its key names.
@@ -48,13 +54,14 @@ func (f *CaseFile) Add(key string, data []byte) error {
 		var b Booking
 		if err = json.Unmarshal(data, &b); err == nil {
 			f.Bookings = append(f.Bookings, b)
+			f.settleBooking(len(f.Bookings) - 1)
 		}
 	case KindABN:
 		var a ABN
 		if err = json.Unmarshal(data, &a); err == nil {
 			f.ABNs = append(f.ABNs, a)
 		}
-	case KindEscortTrip, KindVerification, KindCustody, KindPermit, KindCounselling, KindTravelBag:
+	case KindEscortTrip, KindVerification, KindCustody, KindPermit, KindCounselling, KindTravelBag, KindAction:
 		err = f.addDuty(kind, data)
 	default:
 		if f.Other == nil {
@@ -100,6 +107,57 @@ func (f *CaseFile) DocumentsOf(m int) []Document {
 		}
 	}
 	return out
+}
+
+// settleBooking keeps one booking active when booking i, just added, is
+// active too: two desks that booked the case while offline each stored
+// theirs as active, and sync brings both to every desk. The later one
+// (booked on, then the number of its id, then its id) stays active on every
+// desk alike; the other reads as replaced.
+func (f *CaseFile) settleBooking(i int) {
+	b := &f.Bookings[i]
+	if b.Status != BookingActive {
+		return
+	}
+	for j := range f.Bookings {
+		o := &f.Bookings[j]
+		if j == i || o.Status != BookingActive {
+			continue
+		}
+		loser := o
+		if !bookingBefore(o, b) {
+			loser = b
+		}
+		loser.Status = BookingReplaced
+		f.staleActive = append(f.staleActive, loser.ID)
+		return
+	}
+}
+
+// bookingBefore reports whether booking a was made before b.
+func bookingBefore(a, b *Booking) bool {
+	if a.BookedOn != b.BookedOn {
+		return a.BookedOn.Before(b.BookedOn)
+	}
+	if na, nb := idNumber(a.ID), idNumber(b.ID); na != nb {
+		return na < nb
+	}
+	return a.ID < b.ID
+}
+
+// settledBookings returns the bookings stored as active that read as
+// replaced, as records to write: a write that changes the active booking
+// stores them replaced, so the one left active stays so.
+func (f *CaseFile) settledBookings() []Record {
+	var recs []Record
+	for _, id := range f.staleActive {
+		for _, b := range f.Bookings {
+			if b.ID == id && b.Status == BookingReplaced {
+				recs = append(recs, &b)
+			}
+		}
+	}
+	return recs
 }
 
 // ActiveBooking returns the case's active booking, or nil.

@@ -186,7 +186,71 @@ func (c *Counselling) Validate() error {
 // record.
 func (c *Counselling) Recorded() bool { return c != nil && !c.Date.IsZero() && c.Counsellor != "" }
 
+// KindAction is the record kind of a counselling action item noted at a
+// desk.
+const KindAction = "action"
+
+// ActionKey is the key of action item id of case c.
+func ActionKey(c, id string) string { return c + "/" + KindAction + "/" + id }
+
+// Action is a counselling action item as a record of its own, with an id
+// made at the desk that noted it (see NewID), so that items two desks note
+// while offline both survive a sync. Items noted before are in
+// Counselling.Actions. Its checklist key is "action/<id>".
+type Action struct {
+	Case      string `json:"case"`
+	ID        string `json:"id"`
+	Traveller int    `json:"traveller,omitempty"`
+	Note      string `json:"note"`
+	NotedBy   string `json:"noted_by,omitempty"`
+}
+
+// Kind implements Record.
+func (a *Action) Kind() string { return KindAction }
+
+// Key implements Record.
+func (a *Action) Key() string { return ActionKey(a.Case, a.ID) }
+
+// CaseNumber implements Record.
+func (a *Action) CaseNumber() string { return a.Case }
+
+// Validate implements Record.
+func (a *Action) Validate() error {
+	switch {
+	case !ValidCaseNumber(a.Case):
+		return Errorf(EINVALID, "case", "case number %q must look like RBA-2026-000123", a.Case)
+	case a.ID == "" || strings.ContainsAny(a.ID, "/ "):
+		return Errorf(EINVALID, "id", "action id %q must be non-empty without spaces or slashes", a.ID)
+	case strings.TrimSpace(a.Note) == "":
+		return Errorf(EINVALID, "note", "an action item needs a note")
+	case a.Traveller < 0 || a.Traveller > 99:
+		return Errorf(EINVALID, "traveller", "traveller %d must be 0 (whole case) to 99", a.Traveller)
+	}
+	return nil
+}
+
+// NoteAction notes a vulnerability as a new action item of traveller (0:
+// the whole case) and returns the record to write, its id made at desk.
+func (f *CaseFile) NoteAction(traveller int, note, by, desk string) (*Action, error) {
+	if traveller > 0 && f.Traveller(traveller) == nil {
+		return nil, Errorf(ENOTFOUND, "traveller", "case %s has no traveller %d", f.Case.Number, traveller)
+	}
+	taken := map[string]bool{}
+	if f.Counselling != nil {
+		for _, a := range f.Counselling.Actions {
+			taken[strconv.Itoa(a.ID)] = true
+		}
+	}
+	for _, a := range f.Actions {
+		taken[a.ID] = true
+	}
+	a := &Action{Case: f.Case.Number, Traveller: traveller, Note: strings.TrimSpace(note), NotedBy: by}
+	a.ID = NewID("a", len(taken)+1, desk, func(id string) bool { return taken[id] })
+	return a, a.Validate()
+}
+
 // AddAction notes a vulnerability as a new action item and returns its id.
+// It is for records made whole (the demo); a desk uses CaseFile.NoteAction.
 func (c *Counselling) AddAction(traveller int, note, by string) int {
 	id := 1
 	for _, a := range c.Actions {
@@ -386,6 +450,10 @@ func (f *CaseFile) counsellingList(pt ProgrammeTemplate, dep Date) Checklist {
 			k := "action/" + strconv.Itoa(a.ID)
 			c.Items = append(c.Items, itemFrom(ts, k, ChecklistItem{Key: k, Label: a.Note, Group: "action items", Traveller: a.Traveller, Gate: true}))
 		}
+	}
+	for _, a := range f.Actions {
+		k := "action/" + a.ID
+		c.Items = append(c.Items, itemFrom(ts, k, ChecklistItem{Key: k, Label: a.Note, Group: "action items", Traveller: a.Traveller, Gate: true}))
 	}
 	return c
 }

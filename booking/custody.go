@@ -12,6 +12,8 @@ import (
 const KindCustody = "custody"
 
 // CustodyKey is the key of the custody trail of document id of member m.
+// Each event recorded at a desk is a record of its own under it:
+// CustodyKey(...)+"/"+event id.
 func CustodyKey(c string, m int, id string) string {
 	return fmt.Sprintf("%s/%s/%02d/%s", c, KindCustody, m, id)
 }
@@ -59,11 +61,15 @@ func (e *CustodyEvent) Validate(i int) error {
 }
 
 // Custody is the custody trail of one document: who had it, from receipt
-// to hand-over.
+// to hand-over. As a record it is one event made at a desk (ID set, see
+// LogCustody), so two desks that record a step of the same document while
+// offline both keep theirs; a record without ID is a whole trail as stores
+// kept it before. CaseFile.CustodyOf joins them into the trail.
 type Custody struct {
 	Case     string         `json:"case"`
 	Member   int            `json:"member"`
 	Document string         `json:"document"`
+	ID       string         `json:"id,omitempty"`
 	Events   []CustodyEvent `json:"events"`
 }
 
@@ -71,7 +77,13 @@ type Custody struct {
 func (c *Custody) Kind() string { return KindCustody }
 
 // Key implements Record.
-func (c *Custody) Key() string { return CustodyKey(c.Case, c.Member, c.Document) }
+func (c *Custody) Key() string {
+	k := CustodyKey(c.Case, c.Member, c.Document)
+	if c.ID != "" {
+		k += "/" + c.ID
+	}
+	return k
+}
 
 // CaseNumber implements Record.
 func (c *Custody) CaseNumber() string { return c.Case }
@@ -85,6 +97,8 @@ func (c *Custody) Validate() error {
 		return Errorf(EINVALID, "member", "member id %d must be 1 to 99", c.Member)
 	case c.Document == "" || strings.ContainsAny(c.Document, "/ "):
 		return Errorf(EINVALID, "document", "document id %q must be non-empty without spaces or slashes", c.Document)
+	case strings.ContainsAny(c.ID, "/ "):
+		return Errorf(EINVALID, "id", "custody event id %q must be without spaces or slashes", c.ID)
 	case len(c.Events) == 0:
 		return Errorf(EINVALID, "events", "a custody trail needs at least one event")
 	}
@@ -135,19 +149,51 @@ func (c *Custody) Log(e CustodyEvent, v *Verification) error {
 	return nil
 }
 
-// CustodyOf returns the custody trail of document id of member m, or nil.
+// CustodyOf returns the custody trail of document id of member m: the
+// events of all its records in time order (a new copy), or nil.
 func (f *CaseFile) CustodyOf(m int, id string) *Custody {
-	for i := range f.Custody {
-		if f.Custody[i].Member == m && f.Custody[i].Document == id {
-			return &f.Custody[i]
+	var c *Custody
+	for _, r := range f.Custody {
+		if r.Member != m || r.Document != id {
+			continue
 		}
+		if c == nil {
+			c = &Custody{Case: r.Case, Member: m, Document: id}
+		}
+		c.Events = append(c.Events, r.Events...)
 	}
-	return nil
+	if c != nil {
+		slices.SortStableFunc(c.Events, func(a, b CustodyEvent) int { return a.At.Compare(b.At) })
+	}
+	return c
 }
 
-// LogCustody appends e to the trail of document id of member m and returns
-// the record to write (a copy; f is not changed).
-func (f *CaseFile) LogCustody(m int, id string, e CustodyEvent) (*Custody, error) {
+// CustodyTrails returns the custody trail of every document that has one,
+// by traveller and document.
+func (f *CaseFile) CustodyTrails() []Custody {
+	var out []Custody
+	seen := map[string]bool{}
+	for _, r := range f.Custody {
+		k := CustodyKey(r.Case, r.Member, r.Document)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, *f.CustodyOf(r.Member, r.Document))
+		}
+	}
+	slices.SortFunc(out, func(a, b Custody) int {
+		if a.Member != b.Member {
+			return a.Member - b.Member
+		}
+		return strings.Compare(a.Document, b.Document)
+	})
+	return out
+}
+
+// LogCustody checks event e against the trail of document id of member m
+// and returns the record to write: the event alone, with an id made at desk
+// (see NewID), so that events two desks record offline both survive a sync.
+// The record's Holder is the document's holder after e. f is not changed.
+func (f *CaseFile) LogCustody(m int, id string, e CustodyEvent, desk string) (*Custody, error) {
 	found := false
 	for _, d := range f.DocumentsOf(m) {
 		found = found || d.ID == id
@@ -155,12 +201,16 @@ func (f *CaseFile) LogCustody(m int, id string, e CustodyEvent) (*Custody, error
 	if !found {
 		return nil, Errorf(ENOTFOUND, "document", "case %s has no document %s of traveller %d", f.Case.Number, id, m)
 	}
-	c := Custody{Case: f.Case.Number, Member: m, Document: id}
+	trail := Custody{Case: f.Case.Number, Member: m, Document: id}
 	if cur := f.CustodyOf(m, id); cur != nil {
-		c.Events = slices.Clone(cur.Events)
+		trail = *cur
 	}
-	if err := c.Log(e, f.Verification(m)); err != nil {
+	if err := trail.Log(e, f.Verification(m)); err != nil {
 		return nil, err
 	}
-	return &c, nil
+	rec := &Custody{Case: f.Case.Number, Member: m, Document: id, Events: trail.Events[len(trail.Events)-1:]}
+	rec.ID = NewID("e", len(trail.Events), desk, func(eid string) bool {
+		return slices.ContainsFunc(f.Custody, func(r Custody) bool { return r.Member == m && r.Document == id && r.ID == eid })
+	})
+	return rec, nil
 }

@@ -9,33 +9,37 @@ import (
 func TestCustodyHandOverNeedsVerification(t *testing.T) {
 	f := dutyFixture()
 	at := dutyAt
-	c, err := f.LogCustody(1, "d1", CustodyEvent{Action: CustodyReceived, From: "US embassy Rabat", By: "amina", At: at})
+	c, err := f.LogCustody(1, "d1", CustodyEvent{Action: CustodyReceived, From: "US embassy Rabat", By: "amina", At: at}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.Apply(c)
-	c, err = f.LogCustody(1, "d1", CustodyEvent{Action: CustodyStored, Location: "safe 2", By: "amina", At: at.Add(time.Minute)})
+	c, err = f.LogCustody(1, "d1", CustodyEvent{Action: CustodyStored, Location: "safe 2", By: "amina", At: at.Add(time.Minute)}, "")
 	if err != nil || c.Holder() != "office: safe 2" {
 		t.Fatalf("stored: %v %v", c, err)
 	}
 	f.Apply(c)
 	hand := CustodyEvent{Action: CustodyHandedOver, To: "Omar Haddad", By: "amina", At: at.Add(time.Hour)}
-	_, err = f.LogCustody(1, "d1", hand)
+	_, err = f.LogCustody(1, "d1", hand, "")
 	if ErrorCode(err) != ECONFLICT || !strings.Contains(err.Error(), "verification is not recorded") {
 		t.Fatalf("hand-over before verification: %v", err)
 	}
 	f.Apply(&Verification{Case: f.Case.Number, Member: 1, DocumentNumber: "P100",
 		Ticks: map[string]Tick{VerifyBiodata: {By: "a", At: at}, VerifyPhoto: {By: "a", At: at}}})
-	if _, err = f.LogCustody(1, "d1", hand); err == nil {
+	if _, err = f.LogCustody(1, "d1", hand, ""); err == nil {
 		t.Fatal("hand-over with the document check missing")
 	}
 	f.Verifications[0].Ticks[VerifyDocument] = Tick{By: "a", At: at}
-	c, err = f.LogCustody(1, "d1", hand)
-	if err != nil || c.Holder() != "Omar Haddad" || len(c.Events) != 3 || !c.InCustody() {
+	c, err = f.LogCustody(1, "d1", hand, "dRBA1")
+	if err != nil || c.Holder() != "Omar Haddad" || len(c.Events) != 1 || c.ID != "e3-dRBA1" || !c.InCustody() {
 		t.Fatalf("hand-over: %+v %v", c, err)
 	}
 	if len(f.CustodyOf(1, "d1").Events) != 2 {
 		t.Fatal("LogCustody changed the file")
+	}
+	f.Apply(c)
+	if trail := f.CustodyOf(1, "d1"); len(trail.Events) != 3 || trail.Holder() != "Omar Haddad" {
+		t.Fatalf("trail: %+v", trail)
 	}
 }
 
@@ -52,11 +56,11 @@ func TestCustodyEventValidation(t *testing.T) {
 		{CustodyEvent{Action: CustodyReceived, From: "x", At: dutyAt}, "events.1.by"},
 	}
 	for _, tt := range tests {
-		if _, err := f.LogCustody(1, "d1", tt.e); ErrorField(err) != tt.field {
+		if _, err := f.LogCustody(1, "d1", tt.e, ""); ErrorField(err) != tt.field {
 			t.Errorf("%+v: err %v, want field %s", tt.e, err, tt.field)
 		}
 	}
-	if _, err := f.LogCustody(1, "zz", CustodyEvent{Action: CustodyReceived, From: "x", By: "a", At: dutyAt}); ErrorCode(err) != ENOTFOUND {
+	if _, err := f.LogCustody(1, "zz", CustodyEvent{Action: CustodyReceived, From: "x", By: "a", At: dutyAt}, ""); ErrorCode(err) != ENOTFOUND {
 		t.Errorf("unknown document: %v", err)
 	}
 }

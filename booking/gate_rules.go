@@ -97,6 +97,12 @@ func (f *CaseFile) addDuty(kind string, data []byte) error {
 	case KindTravelBag:
 		f.TravelBag = &TravelBag{}
 		return json.Unmarshal(data, f.TravelBag)
+	case KindAction:
+		var a Action
+		if err := json.Unmarshal(data, &a); err != nil {
+			return err
+		}
+		f.Actions = append(f.Actions, a)
 	}
 	return nil
 }
@@ -282,6 +288,8 @@ func (f *CaseFile) Apply(rec Record) bool {
 	case *TravelBag:
 		b := *r
 		f.TravelBag = &b
+	case *Action:
+		f.Actions = replaceByKey(f.Actions, *r)
 	default:
 		return false
 	}

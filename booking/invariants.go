@@ -273,7 +273,7 @@ func latestABNOf(f *CaseFile, number string) *ABN {
 	var last *ABN
 	for i := range f.ABNs {
 		a := &f.ABNs[i]
-		if a.Number == number && (last == nil || a.Version > last.Version) {
+		if a.Number == number && (last == nil || CompareABN(last, a) < 0) {
 			last = a
 		}
 	}

@@ -122,3 +122,54 @@ func (f *CaseFile) PermitsOf(m int) []ExitPermit {
 	}
 	return out
 }
+
+// PermitToSet returns the exit permit of member m that a "permit set"
+// changes: the recorded one with id, or (id empty) a new application with an
+// id made at desk (see NewID), so that two desks recording a permit offline
+// keep two. An id this case does not have is refused: only desks make ids.
+func (f *CaseFile) PermitToSet(m int, id, desk string) (ExitPermit, error) {
+	if m > 0 && f.Traveller(m) == nil {
+		return ExitPermit{}, Errorf(ENOTFOUND, "member", "case %s has no traveller %d", f.Case.Number, m)
+	}
+	var ids []string
+	for _, p := range f.Permits {
+		if p.Member != m {
+			continue
+		}
+		if id != "" && p.ID == id {
+			return p, nil
+		}
+		ids = append(ids, p.ID)
+	}
+	if id != "" {
+		return ExitPermit{}, Errorf(ENOTFOUND, "id", "case %s has no permit %s of %s (recorded: %s); leave the id out to record a new application",
+			f.Case.Number, id, permitHolder(m), orNone(ids))
+	}
+	id = NewID("P", len(ids)+1, desk, func(x string) bool { return slices.Contains(ids, x) })
+	return ExitPermit{Case: f.Case.Number, Member: m, ID: id, Status: PermitPending}, nil
+}
+
+// OnlyPermit returns the id of member m's only exit permit, "" when there
+// is none, and an error naming them when there are several.
+func (f *CaseFile) OnlyPermit(m int) (string, error) {
+	var ids []string
+	for _, p := range f.Permits {
+		if p.Member == m {
+			ids = append(ids, p.ID)
+		}
+	}
+	if len(ids) > 1 {
+		return "", Errorf(ECONFLICT, "id", "%s has %d permits (%s); say which with its id", permitHolder(m), len(ids), strings.Join(ids, ", "))
+	}
+	if len(ids) == 1 {
+		return ids[0], nil
+	}
+	return "", nil
+}
+
+func permitHolder(m int) string {
+	if m == 0 {
+		return "the whole case"
+	}
+	return fmt.Sprintf("traveller %d", m)
+}

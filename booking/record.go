@@ -82,6 +82,8 @@ func NewRecord(kind string) Record {
 		return &TravelBag{}
 	case KindTemplates:
 		return &TemplatesRecord{}
+	case KindAction:
+		return &Action{}
 	}
 	return nil
 }

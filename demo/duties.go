@@ -153,7 +153,7 @@ func (g *dutyGen) run() []booking.Record {
 	for _, t := range g.f.Travellers {
 		for _, doc := range g.f.DocumentsOf(t.Member) {
 			if doc.Type.IsTravelDocument() {
-				c, err := g.f.LogCustody(t.Member, doc.ID, booking.CustodyEvent{Action: booking.CustodyReceived, From: "embassy", By: by, At: g.at(20)})
+				c, err := g.f.LogCustody(t.Member, doc.ID, booking.CustodyEvent{Action: booking.CustodyReceived, From: "embassy", By: by, At: g.at(20)}, "")
 				if err == nil {
 					c.Events = append(c.Events, booking.CustodyEvent{Action: booking.CustodyStored, Location: fmt.Sprintf("safe %d, shelf %c", 1+g.r.IntN(3), 'A'+rune(g.r.IntN(6))), By: by, At: g.at(20).Add(time.Hour)})
 					g.put(c)
@@ -293,13 +293,13 @@ func (g *dutyGen) escorts(stage int) {
 // handOver records the hand-over of each travel document to its holder at
 // the airport, for departed cases.
 func (g *dutyGen) handOver(by string) {
-	for _, c := range g.f.Custody {
+	for _, c := range g.f.CustodyTrails() {
 		t := g.f.Traveller(c.Member)
 		if t == nil {
 			continue
 		}
 		rec, err := g.f.LogCustody(c.Member, c.Document, booking.CustodyEvent{Action: booking.CustodyHandedOver,
-			To: t.GivenNames + " " + t.FamilyName, Location: "airport", By: by, At: g.at(0).Add(-6 * time.Hour)})
+			To: t.GivenNames + " " + t.FamilyName, Location: "airport", By: by, At: g.at(0).Add(-6 * time.Hour)}, "")
 		if err == nil {
 			g.put(rec)
 		}

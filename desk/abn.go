@@ -43,7 +43,7 @@ func (d *Service) ABNFares(f *booking.CaseFile, today booking.Date) []booking.AB
 // DraftABN returns the ABN that issuing would produce now for case file f
 // (the first notice or an update), without writing anything.
 func (d *Service) DraftABN(actor string, f *booking.CaseFile) (*booking.ABN, error) {
-	return f.DraftABN(booking.ABNRequest{Type: f.NextABNType(), Fares: d.ABNFares(f, d.today()), By: actor, At: d.now()})
+	return f.DraftABN(booking.ABNRequest{Type: f.NextABNType(), Fares: d.ABNFares(f, d.today()), By: actor, At: d.now(), Desk: d.s.Desk()})
 }
 
 // refused words a refusal of action on case file f with the case and its
@@ -78,7 +78,7 @@ func (d *Service) issue(actor, no, action string, typ booking.ABNType, reason st
 		if t == booking.ABNIssue || t == booking.ABNUpdate {
 			fares = d.ABNFares(f, d.today())
 		}
-		a, recs, err := f.IssueABN(booking.ABNRequest{Type: t, Reason: reason, Fares: fares, By: actor, At: d.now()})
+		a, recs, err := f.IssueABN(booking.ABNRequest{Type: t, Reason: reason, Fares: fares, By: actor, At: d.now(), Desk: tx.Desk()})
 		if err != nil {
 			return refused(f, action, err)
 		}

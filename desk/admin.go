@@ -2,6 +2,7 @@ package desk
 
 import (
 	"fmt"
+	"io"
 
 	"movedesk/booking"
 	"movedesk/store"
@@ -76,4 +77,16 @@ func (d *Service) ActivateTariff(actor, v string) error {
 		}
 		return tx.Put(&tariffs.ActiveRecord{Version: v, Previous: act.Version, ActivatedBy: actor, ActivatedAt: d.now().UTC()})
 	})
+}
+
+// Import reads records as JSON Lines (see store.Import): each line changes
+// only the fields it names and passes every invariant, status moves to
+// ready-to-depart pass the gate; with restore, an export is loaded into an
+// empty store as it was. All or nothing.
+func (d *Service) Import(actor string, r io.Reader, restore bool) (int, error) {
+	opt := store.ImportOptions{Restore: restore}
+	if !restore {
+		opt.Gate = d.GateInput
+	}
+	return d.s.Import(actor, r, opt)
 }

@@ -143,16 +143,20 @@ func TestSetPermitPatch(t *testing.T) {
 	fx := newFixture(t)
 	s := func(v string) *string { return &v }
 	until := booking.MustDate("2030-01-01")
-	p, err := fx.d.SetPermit("amina", fx.no, 1, "P1", PermitPatch{Country: s("ma"), Authority: s("DGSN"), Status: s("Approved"), ValidUntil: &until})
-	if err != nil || p.Country != "MA" || p.Status != booking.PermitApproved {
+	// No id: a new application, its id made at this desk.
+	p, err := fx.d.SetPermit("amina", fx.no, 1, "", PermitPatch{Country: s("ma"), Authority: s("DGSN"), Status: s("Approved"), ValidUntil: &until})
+	if err != nil || p.Country != "MA" || p.Status != booking.PermitApproved || !strings.HasSuffix(p.ID, "-"+fx.d.Store().Desk()) {
 		t.Fatalf("%+v %v", p, err)
 	}
 	// A patch without fields keeps the rest.
-	p, err = fx.d.SetPermit("amina", fx.no, 1, "P1", PermitPatch{Authority: s("Sûreté")})
+	p, err = fx.d.SetPermit("amina", fx.no, 1, p.ID, PermitPatch{Authority: s("Sûreté")})
 	if err != nil || p.Country != "MA" || p.Authority != "Sûreté" || !p.ValidUntil.Equal(until) {
 		t.Fatalf("%+v %v", p, err)
 	}
-	if _, err := fx.d.SetPermit("amina", fx.no, 9, "P1", PermitPatch{}); err == nil {
+	if _, err := fx.d.SetPermit("amina", fx.no, 9, "", PermitPatch{}); err == nil {
 		t.Fatal("permit of a missing traveller saved")
+	}
+	if _, err := fx.d.SetPermit("amina", fx.no, 1, "P7", PermitPatch{}); booking.ErrorCode(err) != booking.ENOTFOUND {
+		t.Fatalf("an id the case does not have: %v", err)
 	}
 }

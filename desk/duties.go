@@ -94,22 +94,19 @@ func (d *Service) SetCounselling(actor, no string, p CounsellingPatch) (booking.
 // AddCounsellingAction notes a vulnerability of traveller (0: the whole
 // case) as an action item of case no; it blocks the gate until ticked. It
 // returns the item's id.
-func (d *Service) AddCounsellingAction(actor, no string, traveller int, note string) (int, error) {
-	var id int
+func (d *Service) AddCounsellingAction(actor, no string, traveller int, note string) (string, error) {
+	var id string
 	err := d.s.Update(actor, func(tx *store.Tx) error {
 		f, err := tx.CaseFile(no)
 		if err != nil {
 			return err
 		}
-		if traveller > 0 && f.Traveller(traveller) == nil {
-			return booking.Errorf(booking.ENOTFOUND, "traveller", "case %s has no traveller %d", no, traveller)
+		act, err := f.NoteAction(traveller, note, actor, tx.Desk())
+		if err != nil {
+			return err
 		}
-		c := booking.Counselling{Case: no}
-		if f.Counselling != nil {
-			c = *f.Counselling
-		}
-		id = c.AddAction(traveller, note, actor)
-		return tx.Put(&c)
+		id = act.ID
+		return tx.Put(act)
 	})
 	return id, err
 }
@@ -124,7 +121,8 @@ type PermitPatch struct {
 	ReasonCode, ReasonText     *string
 }
 
-// SetPermit records or updates exit permit id of member (0: the whole case)
+// SetPermit records or updates exit permit id of member (0: the whole case;
+// an empty id records a new application with an id made at this desk)
 // of case no. The denial reason is kept only while the permit is denied.
 func (d *Service) SetPermit(actor, no string, member int, id string, p PermitPatch) (booking.ExitPermit, error) {
 	var out booking.ExitPermit
@@ -133,11 +131,7 @@ func (d *Service) SetPermit(actor, no string, member int, id string, p PermitPat
 		if err != nil {
 			return err
 		}
-		if member > 0 && f.Traveller(member) == nil {
-			return booking.Errorf(booking.ENOTFOUND, "member", "case %s has no traveller %d", no, member)
-		}
-		out = booking.ExitPermit{Case: no, Member: member, ID: id, Status: booking.PermitPending}
-		if _, err := tx.Get(booking.PermitKey(no, member, id), &out); err != nil {
+		if out, err = f.PermitToSet(member, id, tx.Desk()); err != nil {
 			return err
 		}
 		str := func(dst *string, v *string, norm func(string) string) {
@@ -178,7 +172,7 @@ func (d *Service) AddCustody(actor, no string, member int, doc string, e booking
 		if err != nil {
 			return err
 		}
-		rec, err := f.LogCustody(member, doc, e)
+		rec, err := f.LogCustody(member, doc, e, tx.Desk())
 		if err != nil {
 			return err
 		}

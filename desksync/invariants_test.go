@@ -239,7 +239,7 @@ func TestInvariantsOnEveryPath(t *testing.T) {
 		// An import line.
 		if !bc.del {
 			line, _ := json.Marshal(store.Line{Key: bc.key, Record: overlay(t, d.s, bc.key, bc.fields).Encode()})
-			_, err := d.s.Import("amina", bytes.NewReader(append(line, '\n')))
+			_, err := d.s.Import("amina", bytes.NewReader(append(line, '\n')), store.ImportOptions{})
 			want := bc.field
 			if bc.name == "renumbering a case" {
 				want = "key" // a line's key and its record disagree

@@ -14,7 +14,12 @@
 //	  <case>                         the case            (codec(JSON object))
 //	  <case>/traveller/<NN>          a traveller
 //	  <case>/document/<NN>/<id>      a traveller's document
-//	  <case>/<kind>/<id>...          any other record of the case
+//	  <case>/<kind>/<id>...          any other record of the case; ids made at a
+//	                                 desk carry its id (booking.NewID): b2-<desk>
+//	  <case>/abn/<n>/<NNN>[-<desk>]  an ABN version (two desks may issue one NNN)
+//	  <case>/custody/<NN>/<doc>/<id> one custody event (a bare .../<doc> is an
+//	                                 older whole trail)
+//	  <case>/action/<id>             a counselling action item
 //	  <case>/conflict/<id>           a sync conflict, synced to the office's desks
 //	                                 (conflict_sync.go; indexed in replica/conflicts)
 //	  ~<kind>/<id>                   shared records (tariff sets, templates)

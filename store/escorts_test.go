@@ -61,7 +61,7 @@ func doEverything(t *testing.T, s *Store, no, skip string) {
 		if err != nil {
 			return err
 		}
-		c, err := f.LogCustody(1, "d1", booking.CustodyEvent{Action: booking.CustodyReceived, From: "embassy", By: "amina", At: dutyTime})
+		c, err := f.LogCustody(1, "d1", booking.CustodyEvent{Action: booking.CustodyReceived, From: "embassy", By: "amina", At: dutyTime}, "")
 		if err != nil {
 			return err
 		}

@@ -56,6 +56,7 @@ type dutyTx struct {
 }
 
 func (tx *dutyTx) CaseFile(string) (*booking.CaseFile, error) { return tx.f, nil }
+func (tx *dutyTx) Desk() string                               { return "dtest" }
 func (tx *dutyTx) Put(rec booking.Record) error {
 	if err := rec.Validate(); err != nil {
 		return err
@@ -197,7 +198,7 @@ func TestChecklistScreenTabsAndGate(t *testing.T) {
 	// Custody is logged outside the checklist screens.
 	f := src.copy()
 	for _, m := range []int{1, 2} {
-		c, err := f.LogCustody(m, "d1", booking.CustodyEvent{Action: booking.CustodyReceived, From: "embassy", By: "amina", At: testNow()})
+		c, err := f.LogCustody(m, "d1", booking.CustodyEvent{Action: booking.CustodyReceived, From: "embassy", By: "amina", At: testNow()}, "")
 		if err != nil {
 			t.Fatal(err)
 		}

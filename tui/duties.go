@@ -114,6 +114,9 @@ type dutySavedMsg struct {
 	what  string
 	warns []string
 	err   error
+	// permit is the id of the exit permit saved (a new one's id is made by
+	// the desk), for the form to go on editing it.
+	permit string
 }
 
 func loadDutyCmd(src Source, id int, no string) tea.Cmd {

@@ -64,6 +64,9 @@ func (d *fakeDesk) Assign(actor, no, id string, ret []booking.Segment) (*booking
 }
 
 func (d *fakeDesk) SetPermit(actor, no string, member int, id string, pp PermitPatch) (booking.ExitPermit, error) {
+	if id == "" {
+		id = "P1-dtest" // a new application: the desk makes its id
+	}
 	p := booking.ExitPermit{Case: no, Member: member, ID: id}
 	err := d.src.update(func(tx *dutyTx) error {
 		p.Country, p.Authority, p.Status = *pp.Country, *pp.Authority, *pp.Status
@@ -79,7 +82,7 @@ func (d *fakeDesk) AddCustody(actor, no string, m int, doc string, e booking.Cus
 	e.By, e.At = actor, testNow()
 	err := d.src.update(func(tx *dutyTx) error {
 		f, _ := tx.CaseFile(no)
-		rec, err := f.LogCustody(m, doc, e)
+		rec, err := f.LogCustody(m, doc, e, "")
 		if err != nil {
 			return err
 		}
@@ -235,7 +238,7 @@ func TestPermitFormErrorOnFieldKeepsInput(t *testing.T) {
 		t.Fatalf("save: %v\n%s", msgs, view(s))
 	}
 	p := src.puts[0].(*booking.ExitPermit)
-	if p.Member != 1 || p.ID != "P1" || p.Country != "MA" || p.Authority != "DGSN" || p.Status != booking.PermitDenied || p.ReasonCode != "military-service" {
+	if p.Member != 1 || p.ID != "P1-dtest" || p.Country != "MA" || p.Authority != "DGSN" || p.Status != booking.PermitDenied || p.ReasonCode != "military-service" {
 		t.Fatalf("permit %+v", p)
 	}
 	goldenText(t, "permit_saved", view(s))

@@ -97,6 +97,8 @@ type memTx struct {
 	actor string
 }
 
+func (tx *memTx) Desk() string { return "dtest" }
+
 func (tx *memTx) CaseFile(no string) (*booking.CaseFile, error) {
 	if f, ok := tx.files[no]; ok {
 		return cloneFile(f), nil
@@ -240,7 +242,7 @@ func (s *memSource) Book(actor, no string, b booking.Booking, confirm bool) (boo
 			return booking.Errorf(booking.ECONFLICT, "findings", "warnings need a confirmation")
 		}
 		b.Confirmed, b.TariffVersion, b.TotalUSDCents = q.Warnings(), q.Version, q.TotalUSD
-		recs, err := f.Book(b)
+		recs, err := f.Book(b, "")
 		if err != nil {
 			return err
 		}

@@ -25,7 +25,7 @@ func NewPermitScreen(d DutyDeps, no string) Screen {
 	s := &permitScreen{formBase: formBase{d: d, id: newScreenID(), no: no}}
 	s.form.fields = []*dutyField{
 		choiceField("member", "traveller", []string{"0"}, []string{"whole case"}),
-		textField("id", "permit id", "a new id records a new application", 10),
+		textField("id", "permit id", "empty records a new application (its id is made here)", 40),
 		{name: "country", label: "country", hint: "2- or 3-letter code", text: newField(3, true)},
 		textField("authority", "authority", "issuing authority (required)", 60),
 		choiceField("status", "status", booking.PermitStatuses, nil),
@@ -37,7 +37,6 @@ func NewPermitScreen(d DutyDeps, no string) Screen {
 			append([]string{"—"}, booking.PermitDenialReasons...)),
 		textField("reason_text", "reason text", "required for reason other", 120),
 	}
-	s.form.get("id").text.SetValue("P1")
 	return s
 }
 
@@ -125,6 +124,12 @@ func (s *permitScreen) showReasons() {
 
 // Update implements Screen.
 func (s *permitScreen) Update(msg tea.Msg) tea.Cmd {
+	if m, ok := msg.(dutySavedMsg); ok && m.id == s.id && m.err == nil && m.permit != "" {
+		// A new application got its id at the desk: go on editing it.
+		s.form.get("id").text.SetValue(m.permit)
+		member, _ := s.key()
+		s.shown = booking.PermitKey(s.no, member, m.permit)
+	}
 	return s.update(msg, formHooks{load: s.load, save: s.saveCmd, changed: s.follow})
 }
 
@@ -145,7 +150,7 @@ func (s *permitScreen) saveCmd() tea.Cmd {
 		if p.Member > 0 {
 			who = fmt.Sprintf("traveller %d", p.Member)
 		}
-		return dutySavedMsg{id: id, what: fmt.Sprintf("permit %s of %s: %s", p.ID, who, p.Describe())}
+		return dutySavedMsg{id: id, what: fmt.Sprintf("permit %s of %s: %s", p.ID, who, p.Describe()), permit: p.ID}
 	}
 }
 

@@ -350,6 +350,7 @@ func newPermitCmd(a *app) *cobra.Command {
 func newPermitSetCmd(a *app) *cobra.Command {
 	var member int
 	var id string
+	var fresh bool
 	str := map[string]*string{}
 	fields := []string{"country", "authority", "status", "submitted", "decided", "valid-from", "valid-until", "reason-code", "reason-text"}
 	c := &cobra.Command{
@@ -366,7 +367,18 @@ func newPermitSetCmd(a *app) *cobra.Command {
 				}
 			}
 			return a.withDesk(cmd, func(d *desk.Service) error {
-				x, err := d.SetPermit(a.cfg.User, args[0], member, id, p)
+				pid := id
+				if pid == "" && !fresh {
+					// No id: the traveller's only permit, or a new one.
+					f, err := d.Store().CaseFile(args[0])
+					if err != nil {
+						return err
+					}
+					if pid, err = f.OnlyPermit(member); err != nil {
+						return err
+					}
+				}
+				x, err := d.SetPermit(a.cfg.User, args[0], member, pid, p)
 				if err != nil {
 					return err
 				}
@@ -376,7 +388,9 @@ func newPermitSetCmd(a *app) *cobra.Command {
 		},
 	}
 	c.Flags().IntVar(&member, "member", 0, "traveller member id (0: the whole case)")
-	c.Flags().StringVar(&id, "id", "P1", "permit id (a new id records a new application)")
+	c.Flags().StringVar(&id, "id", "", "permit id (default: the traveller's only permit, or a new one when none)")
+	c.Flags().BoolVar(&fresh, "new", false, "record a new application (its id is made here)")
+	c.MarkFlagsMutuallyExclusive("id", "new")
 	for _, n := range fields {
 		str[n] = new(string)
 		c.Flags().StringVar(str[n], n, "", permitHelp[n])
@@ -563,7 +577,7 @@ func newCounsellingActionCmd(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				printf(a.out, "action/%d noted on %s (tick it with: movedesk checklist toggle %s counselling action/%d)\n", id, args[0], args[0], id)
+				printf(a.out, "action/%s noted on %s (tick it with: movedesk checklist toggle %s counselling action/%s)\n", id, args[0], args[0], id)
 				return nil
 			})
 		},

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,6 +71,15 @@ func TestChecklistCLIClosesTheGate(t *testing.T) {
 	if code, _, e := cli(t, "counselling", "set", no, "--language", "ar", "--interpreter", "Samir", "--data", dir); code != 0 {
 		t.Fatalf("counselling set: %s", e)
 	}
+	code, out, e := cli(t, "counselling", "action", no, "confirm wheelchair at transit", "--traveller", "1", "--data", dir)
+	if code != 0 || !regexp.MustCompile(`^action/a1-d[0-9a-f]+ noted on `).MatchString(out) {
+		t.Fatalf("counselling action: %d %s %s", code, out, e)
+	}
+	if !slices.ContainsFunc(show().Gate, func(it booking.GateItem) bool {
+		return it.Message == "counselling action item open: confirm wheelchair at transit"
+	}) {
+		t.Fatal("the action item does not hold the gate")
+	}
 	for _, cl := range show().Checklists {
 		for _, it := range cl.Items {
 			if it.Gate && !it.Done {
@@ -88,7 +99,7 @@ func TestChecklistCLIClosesTheGate(t *testing.T) {
 	if it := r.Checklists[0].Items[0]; !it.Done || it.By != "tester" || it.At.IsZero() {
 		t.Fatalf("tick does not say who and when: %+v", it)
 	}
-	code, out, _ := cli(t, "case", "history", no, "--data", dir)
+	code, out, _ = cli(t, "case", "history", no, "--data", dir)
 	if code != 0 || !strings.Contains(out, "verification") || !strings.Contains(out, "ticks=") {
 		t.Fatalf("history lacks the toggles: %.500s", out)
 	}
@@ -150,7 +161,7 @@ func TestEscortAndPermitCLI(t *testing.T) {
 		t.Fatalf("deny: %s", e)
 	}
 	_, out, _ = cli(t, "checklist", "show", no, "--data", dir)
-	if !strings.Contains(out, "P1 traveller 1 (DGSN): denied (military-service)") || !strings.Contains(out, "[exit-permit]") {
+	if !regexp.MustCompile(`P1-d[0-9a-f]+ traveller 1 \(DGSN\): denied \(military-service\)`).MatchString(out) || !strings.Contains(out, "[exit-permit]") {
 		t.Fatalf("show: %s", out)
 	}
 	if code, _, e := cli(t, "permit", "set", no, "--member", "1", "--status", "approved", "--valid-until", "2030-01-01", "--data", dir); code != 0 {
@@ -158,6 +169,17 @@ func TestEscortAndPermitCLI(t *testing.T) {
 	}
 	if _, out, _ = cli(t, "checklist", "show", no, "--data", dir); strings.Contains(out, "[exit-permit]") {
 		t.Fatalf("approved permit still open: %s", out)
+	}
+	// A second application gets its own id; then which one must be said.
+	code, out, e = cli(t, "permit", "set", no, "--member", "1", "--new", "--authority", "DGSN", "--data", dir)
+	if code != 0 || !regexp.MustCompile(`permit P2-d[0-9a-f]+ of `).MatchString(out) {
+		t.Fatalf("new application: %d %s %s", code, out, e)
+	}
+	if code, _, e = cli(t, "permit", "set", no, "--member", "1", "--status", "pending", "--data", dir); code != 1 || !strings.Contains(e, "has 2 permits") {
+		t.Fatalf("ambiguous permit: %d %s", code, e)
+	}
+	if code, _, e = cli(t, "permit", "set", no, "--member", "1", "--id", "P7", "--status", "pending", "--data", dir); code != 1 || !strings.Contains(e, "has no permit P7") {
+		t.Fatalf("unknown id: %d %s", code, e)
 	}
 }
 

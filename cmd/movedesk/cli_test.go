@@ -144,7 +144,7 @@ func TestImportExportRoundTripAndBadLine(t *testing.T) {
 		t.Fatal(e)
 	}
 	fresh := filepath.Join(t.TempDir(), "fresh")
-	if code, _, e := cli(t, "import", exp, "--data", fresh); code != 0 {
+	if code, _, e := cli(t, "import", "--restore", exp, "--data", fresh); code != 0 {
 		t.Fatal(e)
 	}
 	exp2 := filepath.Join(t.TempDir(), "out2.jsonl")
@@ -158,12 +158,37 @@ func TestImportExportRoundTripAndBadLine(t *testing.T) {
 	lines := strings.SplitN(string(a), "\n", 4)
 	os.WriteFile(bad, []byte(lines[0]+"\n"+lines[1]+"\n{\"key\":\"RBA-2026-000100\",\"record\":{\"number\":\"RBA-2026-000100\",\"programme\":\"MARS\",\"office\":\"RBA\",\"status\":\"received\"}}\n"), 0o600)
 	empty := filepath.Join(t.TempDir(), "empty")
-	code, _, e := cli(t, "import", bad, "--data", empty)
+	code, _, e := cli(t, "import", "--restore", bad, "--data", empty)
 	if code != 1 || !strings.Contains(e, "line 3 (RBA-2026-000100): field programme") || !strings.Contains(e, "nothing imported") {
 		t.Fatalf("bad import: %d %s", code, e)
 	}
 	if _, out, _ := cli(t, "case", "list", "--json", "--data", empty); strings.Contains(out, "number") {
 		t.Fatal("a failed import left cases behind")
+	}
+	// A restore over cases is refused; a plain import changes the fields it
+	// names, through the rules, and lists every bad line.
+	if code, _, e := cli(t, "import", "--restore", exp, "--data", fresh); code != 1 || !strings.Contains(e, "empty store") {
+		t.Fatalf("restore over cases: %d %s", code, e)
+	}
+	var first struct {
+		Key    string         `json:"key"`
+		Record map[string]any `json:"record"`
+	}
+	json.Unmarshal([]byte(lines[0]), &first)
+	edit := filepath.Join(t.TempDir(), "edit.jsonl")
+	os.WriteFile(edit, []byte("\ufeff{\"key\":\""+first.Key+"\",\"record\":{\"notes\":\"checked\"}}\n"), 0o600)
+	if code, out, e := cli(t, "import", edit, "--data", fresh); code != 0 || !strings.Contains(out, "imported 1 record") {
+		t.Fatalf("edit import: %d %s %s", code, out, e)
+	}
+	code, out, _ := cli(t, "case", "show", first.Key, "--json", "--data", fresh)
+	if code != 0 || !strings.Contains(out, `"notes": "checked"`) || !strings.Contains(out, `"programme": "`+first.Record["programme"].(string)) {
+		t.Fatalf("after edit import: %s", out)
+	}
+	os.WriteFile(edit, []byte("{\"key\":\""+first.Key+"\",\"record\":{\"priority\":\"urgent\"}}\n{\"key\":\""+first.Key+"\",\"record\":{\"status\":\"flying\"}}\n"), 0o600)
+	code, _, e = cli(t, "import", edit, "--data", fresh)
+	if code != 1 || !strings.Contains(e, "2 line(s) failed") || !strings.Contains(e, "line 1 ("+first.Key+"): field priority") ||
+		!strings.Contains(e, "line 2 ("+first.Key+"): field status") {
+		t.Fatalf("bad edit import: %d %s", code, e)
 	}
 }
 

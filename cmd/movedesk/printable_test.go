@@ -158,7 +158,7 @@ func TestExportOfHostileTextIsInertAndNotReimported(t *testing.T) {
 	b, _ := os.ReadFile(exp)
 	assertInert(t, "export", string(b))
 	fresh := filepath.Join(t.TempDir(), "fresh")
-	code, _, e := cli(t, "import", exp, "--data", fresh)
+	code, _, e := cli(t, "import", "--restore", exp, "--data", fresh)
 	if code != 1 || !strings.Contains(e, "(RBA-2026-000003") || !strings.Contains(e, "field ") || !strings.Contains(e, "nothing imported") {
 		t.Fatalf("import of hostile text: %d %q", code, e)
 	}

@@ -5,13 +5,23 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
 )
 
 func newImportCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var restore bool
+	c := &cobra.Command{
 		Use:   "import FILE",
-		Short: "Import records from JSON Lines, all or nothing (- reads standard input)",
-		Args:  exactArgs(1, "FILE"),
+		Short: "Import records from JSON Lines through the rules, all or nothing (- reads standard input)",
+		Long: `Import records from JSON Lines, {"key":...,"record":{...}} a line, in one
+transaction. A line for a record that exists changes only the fields it
+names; a case's status moves only through the state machine (ready-to-depart
+through the gate). A line for a new record is the whole record; records of a
+case that neither exists nor comes earlier in the file are refused. Every
+failed line is listed (line, key, field); when any fails nothing is imported.
+
+--restore loads an export into an empty store exactly as it was exported.`,
+		Args: exactArgs(1, "FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r := a.in
 			if args[0] != "-" {
@@ -27,14 +37,20 @@ func newImportCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			n, err := s.Import(a.cfg.User, r)
+			d, err := a.newDesk(s)
 			if err != nil {
-				return fmt.Errorf("%s: %w (nothing imported)", args[0], err)
+				return err
+			}
+			n, err := d.Import(a.cfg.User, r, restore)
+			if err != nil {
+				return fmt.Errorf("%s: nothing imported: %w", args[0], err)
 			}
 			printf(a.out, "imported %d record(s)\n", n)
 			return nil
 		},
 	}
+	c.Flags().BoolVar(&restore, "restore", false, "load an export into an empty store as it is (statuses as exported)")
+	return c
 }
 
 func newExportCmd(a *app) *cobra.Command {
