@@ -5,7 +5,6 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-
 )
 
 func newImportCmd(a *app) *cobra.Command {
