@@ -249,8 +249,8 @@ func (f *CaseFile) DepartureDue(today Date, tolerance int) error {
 		return nil
 	}
 	if from := dep.AddDays(-tolerance); today.Before(from) {
-		return Errorf(ECONFLICT, "departure", "first flight departs %s: case %s can be recorded departed from %s, not on %s",
-			dep, f.Case.Number, from, today)
+		return Errorf(ECONFLICT, "departure", "first flight departs %s: departed from %s, not %s (case %s)",
+			dep, from, today, f.Case.Number)
 	}
 	return nil
 }
