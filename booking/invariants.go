@@ -162,7 +162,8 @@ var IntakeStatuses = []Status{StatusReceived, StatusDataEntry, StatusTravelReady
 var reopen = map[Status]Status{StatusBooked: StatusTravelReady, StatusABNSent: StatusBooked, StatusReadyToDepart: StatusABNSent}
 
 // ruleStatusMove: status changes only through the state machine, with the
-// evidence each step needs: a sent ABN for abn-sent, a departure notice and
+// evidence each step needs: an active booking for booked, a sent ABN for
+// abn-sent, a departure notice and
 // a first flight no later than today (within the tolerance) for departed.
 // The ready-to-depart gate needs the desk's templates and tariffs; the
 // use-case layer judges it before it writes.
@@ -204,6 +205,14 @@ func ruleStatusMove(w Write, r WriteRules) error {
 		return nil
 	}
 	switch {
+	case c.Status == StatusBooked && old.Status == StatusTravelReady:
+		f, err := w.File()
+		if err != nil {
+			return err
+		}
+		if f.ActiveBooking() == nil {
+			return Errorf(ECONFLICT, "status", "case %s cannot be booked without an active booking: book its itinerary", c.Number)
+		}
 	case c.Status == StatusABNSent && old.Status == StatusBooked:
 		f, err := w.File()
 		if err != nil {

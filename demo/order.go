@@ -60,8 +60,14 @@ func inOrder(recs []booking.Record) []booking.Record {
 	for _, r := range closing {
 		departure = departure || r.(*booking.ABN).Type == booking.ABNDeparture
 	}
+	active := false
+	for _, r := range bookings {
+		active = active || r.(*booking.Booking).Status == booking.BookingActive
+	}
 	capAt := booking.StatusDeparted
 	switch {
+	case !active:
+		capAt = booking.StatusTravelReady
 	case !sentNotice:
 		capAt = booking.StatusBooked
 	case !departure:

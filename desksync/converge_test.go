@@ -77,8 +77,18 @@ func TestCancelNotUndone(t *testing.T) {
 	cases := fill(t, a.s, 2, "RBA", 8)
 	a.sync(t)
 	b.sync(t)
+	// A legal move at each desk: A cancels, B (later clock) takes the case
+	// off hold, back where it was.
+	var held struct {
+		Status   string `json:"status"`
+		HeldFrom string `json:"held_from"`
+	}
+	b.s.View(func(tx *store.Tx) error { _, err := tx.Get(cases[0], &held); return err })
+	if held.Status != "on-hold" || held.HeldFrom == "" {
+		t.Fatalf("fixture: %+v", held)
+	}
 	edit(t, a.s, cases[0], "status", "cancelled")
-	edit(t, b.s, cases[0], "status", "booked") // later clock
+	edit(t, b.s, cases[0], "status", held.HeldFrom) // later clock
 	b.sync(t)
 	a.sync(t)
 	b.sync(t)

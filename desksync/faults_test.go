@@ -147,7 +147,7 @@ func TestBatchDeliveredTwice(t *testing.T) {
 func TestHubRestartMidSync(t *testing.T) {
 	h := newHub(t)
 	a := newDesk(t, h, "RBA", "rba-1")
-	fill(t, a.s, 60, "RBA", 4)
+	fill(t, a.s, 150, "RBA", 4)
 	c := a.client(&stopAfter{n: 3, rt: http.DefaultTransport})
 	c.Chunk = 200
 	if _, err := c.Sync(context.Background(), a.s, h.srv.URL, a.token, nil); err == nil {

@@ -823,9 +823,11 @@ func (tx *Tx) Current(key string, fields []string) (map[string]json.RawMessage, 
 	return out, nil
 }
 
-// TakeBack writes the hub's values of fields a refused own op changed, as
-// a local write without the invariants (the hub judged them): this desk
-// holds the hub's record again, and the refusal says what was undone.
+// TakeBack puts back the hub's values of the fields a refused own op
+// changed, so this desk holds the hub's record again. Nothing is logged or
+// pushed: the refused op leaves the case's history (its fields no longer
+// count as this desk's latest writes), so what the hub sends later merges
+// as if the op had never been made; the refusal record keeps what it was.
 // A field changed here again since the refused op keeps that newer value.
 func (tx *Tx) TakeBack(refused *change.Op, values map[string]json.RawMessage) error {
 	key := refused.Key
@@ -839,9 +841,28 @@ func (tx *Tx) TakeBack(refused *change.Op, values map[string]json.RawMessage) er
 			take[f] = v
 		}
 	}
+	caseNo, _ := booking.SplitKey(key)
+	if caseNo != "" {
+		// An own op's seq is its local log position.
+		if err := tx.btx.Bucket(bHist).Delete(histKey(caseNo, refused.Seq)); err != nil {
+			return err
+		}
+	}
+	if len(take) == 0 {
+		return nil
+	}
 	obj.Apply(take)
-	_, kind := booking.SplitKey(key)
-	return tx.PutObject(key, kind, obj)
+	sealed, err := tx.s.codec.Seal(obj.Encode())
+	if err != nil {
+		return err
+	}
+	if err := tx.btx.Bucket(bRecords).Put([]byte(key), sealed); err != nil {
+		return err
+	}
+	if caseNo != "" {
+		tx.dirty[caseNo] = true
+	}
+	return nil
 }
 
 var unknownFieldRE = regexp.MustCompile(`unknown field "([^"]*)"`)
