@@ -40,7 +40,8 @@ type Write struct {
 	// New is the record to store; nil deletes.
 	New Record
 	// File returns the case file as it stands in the writing transaction,
-	// before this write (an ENOTFOUND error when the case does not exist).
+	// before this write (an ENOTFOUND error when the case does not exist);
+	// it needs to hold only the case, its bookings and its ABN versions.
 	File func() (*CaseFile, error)
 	// Has reports whether a record is stored under key (in the writing
 	// transaction, before this write).
@@ -121,6 +122,10 @@ func memberOf(rec Record) int {
 	}
 	return 0
 }
+
+// CheckBelongs applies the belongs-to-case rule alone (a snapshot judges it
+// once all its records are written).
+func CheckBelongs(w Write) error { return ruleBelongsToCase(w, WriteRules{}) }
 
 // ruleBelongsToCase: every record of a case needs its case, and a
 // traveller's record needs the traveller.
@@ -301,9 +306,26 @@ var blockFields = map[string]bool{"notes": true, "note": true, "reason": true, "
 // CheckText judges one stored string: valid UTF-8, no control characters
 // (a block keeps newlines and tabs), no bidi overrides, within the limit.
 func CheckText(field, s string, block bool) error {
+	if err := checkText(field, s, block); err != nil {
+		return err
+	}
+	return nil
+}
+
+func checkText(field, s string, block bool) *Error {
 	limit := MaxLineRunes
 	if block {
 		limit = MaxBlockRunes
+	}
+	if len(s) <= limit {
+		// Most text is short printable ASCII: one pass over the bytes.
+		i := 0
+		for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
+			i++
+		}
+		if i == len(s) {
+			return nil
+		}
 	}
 	if len(s) > limit*utf8.UTFMax || utf8.RuneCountInString(s) > limit {
 		return Errorf(EINVALID, field, "text of %d characters is over the limit of %d", utf8.RuneCountInString(s), limit)
@@ -329,31 +351,24 @@ func isBidiControl(r rune) bool {
 // CheckRecordText applies CheckText to every string of a record, naming the
 // field by its JSON path ("segments[1].carrier").
 func CheckRecordText(rec Record) error {
-	return walkText(reflect.ValueOf(rec), nil, false)
-}
-
-// textPath is where walkText is, built into a string only for an error.
-type textPath struct {
-	parent *textPath
-	name   string
-	index  int // -1 for a field
-	key    reflect.Value
-}
-
-func (p *textPath) String() string {
-	if p == nil {
-		return ""
+	if err := walkText(reflect.ValueOf(rec), false); err != nil {
+		return err
 	}
-	s := p.parent.String()
+	return nil
+}
+
+// under names the field of e within a parent: "name" then ".child" or
+// "[i]"; paths are built only for an error, while it returns.
+func under(e *Error, part string) *Error {
 	switch {
-	case p.name != "" && s == "":
-		return p.name
-	case p.name != "":
-		return s + "." + p.name
-	case p.key.IsValid():
-		return fmt.Sprintf("%s[%v]", s, p.key.Interface())
+	case e.Field == "":
+		e.Field = part
+	case e.Field[0] == '[':
+		e.Field = part + e.Field
+	default:
+		e.Field = part + "." + e.Field
 	}
-	return fmt.Sprintf("%s[%d]", s, p.index)
+	return e
 }
 
 // textField is one exported field of a struct as walkText sees it.
@@ -413,43 +428,40 @@ func hasText(t reflect.Type, depth int) bool {
 	return false
 }
 
-func walkText(v reflect.Value, path *textPath, block bool) error {
+func walkText(v reflect.Value, block bool) *Error {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return nil
 		}
-		return walkText(v.Elem(), path, block)
+		return walkText(v.Elem(), block)
 	case reflect.String:
-		if err := CheckText("", v.String(), block); err != nil {
-			err.(*Error).Field = path.String()
-			return err
-		}
+		return checkText("", v.String(), block)
 	case reflect.Struct:
 		for _, f := range textPlan(v.Type()) {
-			if err := walkText(v.Field(f.index), &textPath{parent: path, name: f.name, index: -1}, f.block); err != nil {
-				return err
+			if err := walkText(v.Field(f.index), f.block); err != nil {
+				return under(err, f.name)
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := 0; i < v.Len(); i++ {
-			if err := walkText(v.Index(i), &textPath{parent: path, index: i}, block); err != nil {
-				return err
+			if err := walkText(v.Index(i), block); err != nil {
+				return under(err, fmt.Sprintf("[%d]", i))
 			}
 		}
 	case reflect.Map:
 		iter := v.MapRange()
 		for iter.Next() {
 			k := iter.Key()
-			p := &textPath{parent: path, key: k}
+			var err *Error
 			if k.Kind() == reflect.String {
-				if err := CheckText("", k.String(), false); err != nil {
-					err.(*Error).Field = p.String()
-					return err
-				}
+				err = checkText("", k.String(), false)
 			}
-			if err := walkText(iter.Value(), p, block); err != nil {
-				return err
+			if err == nil {
+				err = walkText(iter.Value(), block)
+			}
+			if err != nil {
+				return under(err, fmt.Sprintf("[%v]", k.Interface()))
 			}
 		}
 	}

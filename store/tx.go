@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -240,7 +241,7 @@ func (tx *Tx) check(key string, rec booking.Record) error {
 		}
 	}
 	w := booking.Write{Key: key, Old: old, New: rec, Snapshot: tx.snapshot,
-		File: func() (*booking.CaseFile, error) { return tx.CaseFile(no) },
+		File: func() (*booking.CaseFile, error) { return tx.statusFile(no) },
 		Has:  tx.has,
 	}
 	if tx.snapshot {
@@ -259,6 +260,42 @@ func (tx *Tx) check(key string, rec booking.Record) error {
 	return nil
 }
 
+// statusFile reads what the status rules look at: the case, its bookings
+// and its ABN versions (not the duty records).
+func (tx *Tx) statusFile(no string) (*booking.CaseFile, error) {
+	f := &booking.CaseFile{}
+	raw, ok, err := tx.GetRaw(no)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, booking.Errorf(booking.ENOTFOUND, "case", "no case %s", no)
+	}
+	if err := f.Add(no, raw); err != nil {
+		return nil, err
+	}
+	if err := tx.Scan(no+"/"+booking.KindBooking+"/", f.Add); err != nil {
+		return nil, err
+	}
+	// Of an ABN version the rules read what it is, not what it says.
+	err = tx.Scan(no+"/"+booking.KindABN+"/", func(k string, d []byte) error {
+		var a struct {
+			Case, Number, Desk string
+			Version            int
+			Type               booking.ABNType
+			Sent               bool
+			IssuedAt           time.Time `json:"issued_at"`
+		}
+		if err := json.Unmarshal(d, &a); err != nil {
+			return fmt.Errorf("record %s: %w", k, err)
+		}
+		f.ABNs = append(f.ABNs, booking.ABN{Case: a.Case, Number: a.Number, Desk: a.Desk, Version: a.Version,
+			Type: a.Type, Sent: a.Sent, IssuedAt: a.IssuedAt})
+		return nil
+	})
+	return f, err
+}
+
 func (tx *Tx) has(key string) bool {
 	if tx.known[key] {
 		return true
@@ -273,7 +310,7 @@ func (tx *Tx) checkLoaded() error {
 		if rec == nil {
 			continue
 		}
-		if err := booking.CheckWrite(booking.Write{Key: rec.Key(), New: rec, Has: tx.has, Snapshot: true}, tx.s.rules); err != nil {
+		if err := booking.CheckBelongs(booking.Write{Key: rec.Key(), New: rec, Has: tx.has}); err != nil {
 			return fmt.Errorf("%s: %w", rec.Key(), err)
 		}
 	}
