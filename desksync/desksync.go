@@ -228,6 +228,9 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 					return err
 				}
 			}
+			if resp.Cursor == st.Cursor {
+				return nil // nothing pulled: the cursor stays
+			}
 			return tx.SetReplicaUint(store.MetaCursor, resp.Cursor)
 		}); err != nil {
 			return res, err

@@ -36,7 +36,9 @@ const DefaultLinkRetry = 5 * time.Second
 
 // Loop syncs in the background, shaped like litestream's replica monitor: a
 // ticker plus the store's change notifications, capped exponential backoff
-// after errors, and context cancellation.
+// after errors, and context cancellation. It syncs on start, when a local
+// change is waiting, every Interval, and while retrying a lost link; nothing
+// it writes itself wakes it, so an idle desk sends one request per interval.
 type Loop struct {
 	Client   *Client
 	Store    *store.Store
@@ -123,10 +125,12 @@ func (l *Loop) Run(ctx context.Context) error {
 			resetTimer(timer, 0)
 			continue
 		case <-changes:
-			if backoff == 0 {
+			// Only a change waiting to go up calls for a sync: ops this
+			// loop's own sync merged also notify, and must not re-arm it.
+			publish()
+			if backoff == 0 && st.Waiting > 0 {
 				resetTimer(timer, debounce)
 			}
-			publish()
 			continue
 		case <-timer.C:
 		}
