@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -147,13 +148,23 @@ func (l *Loop) Run(ctx context.Context) error {
 		if err != nil {
 			var he *HTTPError
 			var cve *tls.CertificateVerificationError
-			st.Online = errors.As(err, &he) || errors.As(err, &cve) // the hub answered
-			st.Err = err.Error()
-			if cve != nil {
-				st.Err = "hub certificate not trusted (sync.ca_file)"
-			}
+			errors.As(err, &he)
+			errors.As(err, &cve)
+			st.Online = he != nil || cve != nil // the hub answered
+			st.Err = ErrorText(err)
 			limit := linkRetry
 			switch {
+			case he != nil && he.Busy():
+				// The hub said when to come back: not sooner (nor, for a
+				// missing header, faster than errors back off).
+				backoff = max(he.RetryAfter, time.Second)
+				if he.RetryAfter == 0 {
+					backoff = maxBackoff
+				}
+				st.Err = fmt.Sprintf("%s; next try at %s", st.Err, time.Now().Add(backoff).Format("15:04:05"))
+				resetTimer(timer, backoff)
+				publish()
+				continue
 			case he != nil && he.Permanent(), cve != nil:
 				limit = interval // a revoked token or an untrusted certificate will not mend itself soon
 			case st.Online:

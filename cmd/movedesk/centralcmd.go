@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -58,18 +59,17 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 			}
 			defer s.Close()
 			h := central.New(s, a.cfg.Data)
+			h.Limits = central.Limits(a.cfg.Serve)
 			// Publications and the desks' last syncs, until the hub stops
 			// (before the store closes).
 			bgStop, bgDone := make(chan struct{}), make(chan struct{})
 			go func() { h.Background(bgStop, time.Second); close(bgDone) }()
 			defer func() { close(bgStop); <-bgDone }()
-			ln, err := net.Listen("tcp", addr)
+			ln, err := central.Listen(addr, h.Limits)
 			if err != nil {
 				return err
 			}
-			ln.Close()
-			srv := &http.Server{Addr: addr, Handler: h.Handler(), ReadHeaderTimeout: 30 * time.Second,
-				ReadTimeout: 10 * time.Minute, WriteTimeout: 10 * time.Minute, IdleTimeout: 10 * time.Minute}
+			srv := h.HTTPServer(addr)
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			scheme := "http"
@@ -82,7 +82,7 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 					fmt.Fprintln(a.err, "warning: plain HTTP on a network address; desks refuse it unless sync.allow_plain_http is set. `movedesk hub cert` makes a certificate.")
 				}
 			}
-			err = central.Serve(ctx, srv, cert, key)
+			err = central.Serve(ctx, srv, ln, cert, key)
 			fmt.Fprintln(cmd.OutOrStdout(), "hub stopped")
 			return err
 		},
@@ -299,7 +299,7 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 					fmt.Fprintln(errOut)
 				}
 				if err != nil {
-					return fmt.Errorf("sync: %w (nothing is lost: run sync again)", err)
+					return syncFailure(err, time.Now())
 				}
 				w, _ := s.Waiting()
 				printf(cmd.OutOrStdout(), "pushed %d, pulled %d (%d applied), %d new conflicts, %d open; %d waiting; %d requests, %s\n",
@@ -380,6 +380,31 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress line")
 	return c
 }
+
+// syncFailure says in words what a failed `movedesk sync` means and what to
+// do (desksync.ErrorText); only a failure that may mend by itself says to
+// run sync again.
+func syncFailure(err error, now time.Time) error {
+	msg := desksync.ErrorText(err)
+	var he *desksync.HTTPError
+	var cve *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &he) && he.Busy():
+		msg += fmt.Sprintf("; run sync again after %s", now.Add(max(he.RetryAfter, time.Second)).Format("15:04:05"))
+	case he != nil && he.Permanent(), errors.As(err, &cve):
+	default:
+		msg += " (nothing is lost: run sync again)"
+	}
+	return &syncError{msg: "sync: " + msg, err: err}
+}
+
+type syncError struct {
+	msg string
+	err error
+}
+
+func (e *syncError) Error() string { return e.msg }
+func (e *syncError) Unwrap() error { return e.err }
 
 // shared is what the hub publishes to every desk, as this desk has it.
 type shared struct {
