@@ -232,7 +232,7 @@ func newCentralHubCmd(a *app) *cobra.Command {
 		Short: "Write a consistent copy of the hub store, also while the hub runs",
 		Long: `backup writes a consistent copy of the hub store to FILE (mode 0600), also
 while the hub runs (it makes the copy from one read transaction, between
-syncs). To restore, stop the hub and put the file as movedesk.db in the data
+syncs). FILE must not exist, and must be outside the hub's data directory. To restore, stop the hub and put the file as movedesk.db in the data
 directory. An encrypted store's copy needs the same key_file.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -244,6 +244,9 @@ directory. An encrypted store's copy needs the same key_file.`,
 			}
 			abs, err := filepath.Abs(out)
 			if err != nil {
+				return err
+			}
+			if err := central.CheckBackupPath(a.cfg.Data, abs); err != nil {
 				return err
 			}
 			return a.publish(cmd, &central.Publication{Actor: a.cfg.User, Backup: abs}, wait)

@@ -185,3 +185,48 @@ func TestServeWithHubCert(t *testing.T) {
 		t.Fatal("serve did not stop on SIGTERM")
 	}
 }
+
+// TestHubBackupRefusesToClobber: a backup is written 0600 to a new file
+// outside the hub's data directory; an existing file (an older backup, the
+// hub's own store, desks.json) and any path inside the data directory, also
+// through a symbolic link, are refused and left as they were.
+func TestHubBackupRefusesToClobber(t *testing.T) {
+	hubDir := filepath.Join(t.TempDir(), "hub")
+	addDesk(t, hubDir, "RBA", "rba-1")
+	hs, err := store.Open(hubDir, store.Options{Desk: "hub"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs.Close()
+	outDir := t.TempDir()
+	bak := filepath.Join(outDir, "hub.db")
+	if code, out, e := cli(t, "hub", "backup", "--out", bak, "--data", hubDir); code != 0 || !strings.Contains(out, "backup written") {
+		t.Fatalf("backup: %d %q %q", code, out, e)
+	}
+	if fi, err := os.Stat(bak); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup file: %v %v", fi, err)
+	}
+	os.Symlink(hubDir, filepath.Join(outDir, "link"))
+	registry, _ := os.ReadFile(filepath.Join(hubDir, central.RegistryFile))
+	dbBefore, _ := os.ReadFile(filepath.Join(hubDir, store.FileName))
+	for _, tc := range []struct{ out, want string }{
+		{bak, "exists"},
+		{filepath.Join(hubDir, store.FileName), "exists"},
+		{filepath.Join(hubDir, central.RegistryFile), "exists"},
+		{filepath.Join(hubDir, "new.db"), "inside the hub's data directory"},
+		{filepath.Join(outDir, "link", "new.db"), "inside the hub's data directory"},
+	} {
+		if code, _, e := cli(t, "hub", "backup", "--out", tc.out, "--data", hubDir); code == 0 || !strings.Contains(e, tc.want) {
+			t.Fatalf("backup --out %s: %d %q", tc.out, code, e)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(hubDir, central.RegistryFile)); !bytes.Equal(b, registry) {
+		t.Fatal("desks.json changed")
+	}
+	if b, _ := os.ReadFile(filepath.Join(hubDir, store.FileName)); !bytes.Equal(b, dbBefore) {
+		t.Fatal("the hub store changed")
+	}
+	if _, err := os.Stat(filepath.Join(hubDir, "new.db")); err == nil {
+		t.Fatal("a backup was written inside the data directory")
+	}
+}
