@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -103,7 +102,7 @@ func newABNExportCmd(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if err := os.WriteFile(out, buf.Bytes(), 0o600); err != nil {
+				if err := writePrivate(out, buf.Bytes()); err != nil {
 					return err
 				}
 				printf(a.out, "wrote %s version %d to %s\n", x.Number, x.Version, out)
