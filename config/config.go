@@ -61,6 +61,9 @@ type Sync struct {
 	Hub string `mapstructure:"hub"`
 	// Token is this desk's token, printed once by `movedesk hub desk add`.
 	Token string `mapstructure:"token"`
+	// TokenFile is a file (mode 0600) holding the token, when Token is
+	// empty.
+	TokenFile string `mapstructure:"token_file"`
 	// Interval is how often the TUI syncs in the background.
 	Interval time.Duration `mapstructure:"interval"`
 	// CAFile is a PEM file of certificates to trust for an https hub, beside
@@ -104,6 +107,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("keys", map[string][]string{})
 	v.SetDefault("sync.hub", "")
 	v.SetDefault("sync.token", "")
+	v.SetDefault("sync.token_file", "")
 	v.SetDefault("sync.interval", "2m")
 	v.SetDefault("sync.ca_file", "")
 	v.SetDefault("sync.allow_plain_http", false)

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -260,7 +261,7 @@ directory. An encrypted store's copy needs the same key_file.`,
 
 // newCentralSyncCmd: `movedesk sync`, one sync with the hub.
 func newCentralSyncCmd(a *app) *cobra.Command {
-	var hubURL, token, caFile string
+	var hubURL, token, tokenFile, caFile string
 	var quiet bool
 	c := &cobra.Command{
 		Use:   "sync",
@@ -271,16 +272,28 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 				if hubURL == "" {
 					hubURL = a.cfg.Sync.Hub
 				}
+				if token != "" && tokenFile != "" {
+					return usageError{errors.New("--token and --token-file go alone: give one")}
+				}
+				if tokenFile != "" {
+					var err error
+					if token, err = readTokenFile(tokenFile); err != nil {
+						return err
+					}
+				}
 				if token == "" {
-					token = a.cfg.Sync.Token
+					var err error
+					if token, err = configToken(a); err != nil {
+						return err
+					}
 				}
 				if hubURL == "" || token == "" {
-					return usageError{errors.New("no hub: set sync.hub and sync.token in the config, or pass --hub and --token")}
+					return usageError{errors.New("no hub: set sync.hub and sync.token (or sync.token_file, or MOVEDESK_SYNC_TOKEN), or pass --hub and --token-file")}
 				}
 				if caFile == "" {
 					caFile = a.cfg.Sync.CAFile
 				}
-				if !cmd.Flags().Changed("token") {
+				if !cmd.Flags().Changed("token") && tokenFile == "" {
 					if err := tokenFileSafe(a); err != nil {
 						return err
 					}
@@ -378,7 +391,8 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 	refused.Flags().BoolVar(&clearAll, "clear", false, "forget the listed refusals once dealt with")
 	c.AddCommand(refused)
 	c.Flags().StringVar(&hubURL, "hub", "", "hub URL (config sync.hub)")
-	c.Flags().StringVar(&token, "token", "", "desk token (config sync.token)")
+	c.Flags().StringVar(&token, "token", "", "desk token (config sync.token); visible to every user in the process list: prefer --token-file or MOVEDESK_SYNC_TOKEN")
+	c.Flags().StringVar(&tokenFile, "token-file", "", "file (mode 0600) holding the desk token (config sync.token_file)")
 	c.Flags().StringVar(&caFile, "ca-file", "", "PEM certificates to trust for an https hub (config sync.ca_file)")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress line")
 	return c
@@ -550,8 +564,12 @@ func clip(v []byte) string {
 // configured; it returns the status channel (nil: not configured) and a
 // stop function that waits for the loop to end.
 func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), func(), error) {
-	if a.cfg.Sync.Hub == "" || a.cfg.Sync.Token == "" {
+	if a.cfg.Sync.Hub == "" {
 		return nil, func() {}, nil, nil
+	}
+	token, err := configToken(a)
+	if err != nil || token == "" {
+		return nil, func() {}, nil, err
 	}
 	if err := tokenFileSafe(a); err != nil {
 		return nil, func() {}, nil, err
@@ -563,7 +581,7 @@ func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), func(
 	in := make(chan desksync.Status, 8)
 	out := make(chan tui.SyncStatus, 8)
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &desksync.Loop{Client: &desksync.Client{Actor: a.cfg.User, HTTP: hc}, Store: s, Hub: a.cfg.Sync.Hub, Token: a.cfg.Sync.Token,
+	l := &desksync.Loop{Client: &desksync.Client{Actor: a.cfg.User, HTTP: hc}, Store: s, Hub: a.cfg.Sync.Hub, Token: token,
 		Interval: a.cfg.Sync.Interval, Status: in}
 	done := make(chan struct{})
 	go func() {
@@ -623,6 +641,41 @@ func tokenFileSafe(a *app) error {
 		return nil
 	}
 	return fmt.Errorf("%s holds sync.token and is readable by others (mode %v): chmod 600 it, or give the token in MOVEDESK_SYNC_TOKEN", a.cfg.File, fi.Mode().Perm())
+}
+
+// configToken is the desk token of the configuration: sync.token (or
+// MOVEDESK_SYNC_TOKEN), else the file sync.token_file names.
+func configToken(a *app) (string, error) {
+	if a.cfg.Sync.Token != "" || a.cfg.Sync.TokenFile == "" {
+		return a.cfg.Sync.Token, nil
+	}
+	return readTokenFile(a.cfg.Sync.TokenFile)
+}
+
+// readTokenFile reads a desk token from path, which only its owner may
+// read: the token opens the office's cases at the hub.
+func readTokenFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("token file: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("token file: %w", err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return "", fmt.Errorf("token file %s is readable by others (mode %v): chmod 600 it", path, perm)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, 4096))
+	if err != nil {
+		return "", fmt.Errorf("token file %s: %w", path, err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" || strings.ContainsAny(tok, " \t\r\n") {
+		return "", fmt.Errorf("token file %s: want the token alone on one line", path)
+	}
+	return tok, nil
 }
 
 // syncHTTP checks the hub URL and returns the HTTP client for it.

@@ -230,3 +230,32 @@ func TestHubBackupRefusesToClobber(t *testing.T) {
 		t.Fatal("a backup was written inside the data directory")
 	}
 }
+
+// TestSyncTokenFile: --token-file reads the token from a private file; a
+// file others can read is refused, and so are --token with --token-file.
+func TestSyncTokenFile(t *testing.T) {
+	hubDir := filepath.Join(t.TempDir(), "hub")
+	tok := addDesk(t, hubDir, "RBA", "rba-1")
+	srv := httptest.NewServer(openHub(t, hubDir).Handler())
+	defer srv.Close()
+	deskDir := filepath.Join(t.TempDir(), "desk")
+	file := filepath.Join(t.TempDir(), "token")
+	os.WriteFile(file, []byte(tok+"\n"), 0o644)
+	os.Chmod(file, 0o644)
+	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token-file", file, "-q"); code == 0 || !strings.Contains(e, "chmod 600") {
+		t.Fatalf("token file 0644: %d %q", code, e)
+	}
+	os.Chmod(file, 0o600)
+	if code, out, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token-file", file, "-q"); code != 0 || !strings.Contains(out, "pulled") {
+		t.Fatalf("token file: %d %q %q", code, out, e)
+	}
+	if code, _, _ := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token-file", file, "--token", tok, "-q"); code != 2 {
+		t.Fatalf("--token with --token-file: %d", code)
+	}
+	// The same file from the config, for the app and `movedesk sync`.
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	os.WriteFile(cfg, []byte("data: "+deskDir+"\nsync:\n  hub: "+srv.URL+"\n  token_file: "+file+"\n"), 0o644)
+	if code, out, e := cli(t, "sync", "--config", cfg, "-q"); code != 0 || !strings.Contains(out, "pulled") {
+		t.Fatalf("sync.token_file: %d %q %q", code, out, e)
+	}
+}
