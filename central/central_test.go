@@ -84,7 +84,7 @@ func TestShutdownFinishesSyncsInFlight(t *testing.T) {
 	srv := &http.Server{Addr: addr, Handler: handler}
 	ctx, stop := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- central.Serve(ctx, srv, "", "") }()
+	go func() { served <- central.Serve(ctx, srv, nil, "", "") }()
 
 	url := "http://" + addr
 	type answer struct {

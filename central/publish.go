@@ -187,7 +187,7 @@ func ApplyPublications(s *store.Store, dir string) ([]PublishResult, error) {
 		} else if err := p.check(); err != nil {
 			res.Message = err.Error()
 		} else if p.Backup != "" {
-			if n, err := s.Backup(p.Backup); err != nil {
+			if n, err := backupTo(s, dir, p.Backup); err != nil {
 				res.Message = err.Error()
 			} else {
 				res.OK, res.Message = true, fmt.Sprintf("backup written to %s (%d KiB)", p.Backup, (n+1023)/1024)

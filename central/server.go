@@ -8,12 +8,15 @@ package central
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -33,13 +36,19 @@ type Server struct {
 	seen  seenBook
 	// Limit caps pulled ops per answer.
 	Limit int
+	// Limits bound requests (zero fields: DefaultLimits); set before serving.
+	Limits Limits
 	// Log receives one line per request error (nil: log.Printf).
 	Log func(format string, args ...any)
+
+	rates    rateBook
+	inflight chan struct{}
+	once     sync.Once
 }
 
 // New returns a hub over s whose desk registry lives in dir.
 func New(s *store.Store, dir string) *Server {
-	return &Server{store: s, reg: &registry{dir: dir}, Limit: DefaultLimit}
+	return &Server{store: s, reg: &registry{dir: dir}, Limit: DefaultLimit, Limits: DefaultLimits()}
 }
 
 // Handler returns the hub's routes.
@@ -59,9 +68,31 @@ type httpError struct {
 
 func (e *httpError) Error() string { return e.msg }
 
+// fail makes an answer's error. Strings and errors among args may come
+// from the request: each is cut to a short escaped excerpt, so neither the
+// answer nor the log ever echoes request content whole.
 func fail(code int, format string, args ...any) error {
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			args[i] = wire.Excerpt(v, excerptLen)
+		case json.RawMessage:
+			args[i] = wire.Excerpt(string(v), excerptLen)
+		case error:
+			args[i] = wire.Excerpt(v.Error(), 4*excerptLen)
+		}
+	}
 	return &httpError{code, fmt.Sprintf(format, args...)}
 }
+
+// maxDeskID is the longest store id a request may carry.
+const maxDeskID = 128
+
+// excerptLen is how much of a request's string an error message quotes.
+const excerptLen = 64
+
+// maxMessage caps a whole error message, in the answer and the log.
+const maxMessage = 400
 
 func (h *Server) logf(format string, args ...any) {
 	if h.Log != nil {
@@ -72,44 +103,92 @@ func (h *Server) logf(format string, args ...any) {
 }
 
 func (h *Server) sync(w http.ResponseWriter, r *http.Request) {
-	resp, err := h.serve(r)
+	lim := h.Limits.WithDefaults()
+	h.once.Do(func() { h.inflight = make(chan struct{}, lim.MaxInflight) })
+	rc := http.NewResponseController(w)
+	answer := func(code int, err error) {
+		msg := wire.Excerpt(err.Error(), maxMessage)
+		h.logf("sync %s: %d %s", r.RemoteAddr, code, msg)
+		wire.WriteJSON(w, code, wire.ErrorBody{Error: msg})
+	}
+	// Refused before its body is read: answer and drop the connection,
+	// whatever the client still sends (nothing waits on a slow body).
+	early := func(code int, err error) {
+		w.Header().Set("Connection", "close")
+		_ = rc.SetReadDeadline(time.Now())
+		answer(code, err)
+	}
+	desk, err := h.authenticate(r)
 	if err != nil {
-		code := http.StatusInternalServerError
-		var he *httpError
-		if errors.As(err, &he) {
-			code = he.code
-		}
-		h.logf("sync %s: %d %v", r.RemoteAddr, code, err)
-		wire.WriteJSON(w, code, wire.ErrorBody{Error: err.Error()})
+		early(codeOf(err), err)
+		return
+	}
+	if ok, wait := h.rates.take(desk.Name, lim.DeskRate, lim.DeskBurst, time.Now()); !ok {
+		w.Header().Set("Retry-After", retryAfter(wait))
+		early(http.StatusTooManyRequests, fail(http.StatusTooManyRequests,
+			"desk %s: too many requests (limit %g a minute): retry in %s", desk.Name, lim.DeskRate, retryAfter(wait)+" s"))
+		return
+	}
+	if r.ContentLength > lim.MaxBody {
+		early(http.StatusRequestEntityTooLarge, fail(http.StatusRequestEntityTooLarge, "request body over %d bytes", lim.MaxBody))
+		return
+	}
+	_ = rc.SetReadDeadline(time.Now().Add(lim.BodyTimeout))
+	select {
+	case h.inflight <- struct{}{}:
+		defer func() { <-h.inflight }()
+	case <-r.Context().Done():
+		return
+	}
+	resp, err := h.serve(r, desk, lim)
+	if err != nil {
+		answer(codeOf(err), err)
 		return
 	}
 	wire.WriteJSON(w, http.StatusOK, resp)
 }
 
-func (h *Server) serve(r *http.Request) (*wire.SyncResponse, error) {
+func codeOf(err error) int {
+	var he *httpError
+	if errors.As(err, &he) {
+		return he.code
+	}
+	return http.StatusInternalServerError
+}
+
+// authenticate finds the desk of the request's bearer token, before any of
+// its body is read.
+func (h *Server) authenticate(r *http.Request) (Desk, error) {
 	auth := r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || tok == "" {
-		return nil, fail(http.StatusUnauthorized, "missing bearer token")
+		return Desk{}, fail(http.StatusUnauthorized, "missing bearer token")
 	}
 	desk, ok, err := h.reg.lookup(tok)
 	if err != nil {
-		return nil, err
+		return Desk{}, err
 	}
 	if !ok {
-		return nil, fail(http.StatusUnauthorized, "unknown or revoked token")
+		return Desk{}, fail(http.StatusUnauthorized, "unknown or revoked token")
 	}
-	if r.ContentLength > wire.MaxBody {
-		return nil, fail(http.StatusRequestEntityTooLarge, "request body over %d bytes", wire.MaxBody)
-	}
+	return desk, nil
+}
+
+func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncResponse, error) {
 	var req wire.SyncRequest
-	if err := wire.Decode(r.Body, wire.MaxBody, &req); err != nil {
-		if errors.Is(err, wire.ErrTooLarge) {
-			return nil, fail(http.StatusRequestEntityTooLarge, "request body too large")
+	if err := wire.DecodeLimited(r.Body, wire.Limits{Body: lim.MaxBody, Plain: lim.MaxPlain, String: lim.MaxString}, &req); err != nil {
+		switch {
+		case errors.Is(err, wire.ErrStringTooLong):
+			return nil, fail(http.StatusRequestEntityTooLarge, "a string in the request is longer than %d bytes (the hub's limit)", lim.MaxString)
+		case errors.Is(err, wire.ErrTooLarge):
+			return nil, fail(http.StatusRequestEntityTooLarge, "request body too large (limits: %d bytes compressed, %d plain)", lim.MaxBody, lim.MaxPlain)
 		}
 		return nil, fail(http.StatusBadRequest, "%v", err)
 	}
-	if req.Desk == "" || req.Desk == h.store.Desk() {
+	if len(req.Ops) > lim.MaxOps {
+		return nil, fail(http.StatusRequestEntityTooLarge, "%d ops in one request, over the hub's limit of %d: send them in chunks", len(req.Ops), lim.MaxOps)
+	}
+	if req.Desk == "" || req.Desk == h.store.Desk() || len(req.Desk) > maxDeskID || booking.Printable(req.Desk) != req.Desk {
 		return nil, fail(http.StatusBadRequest, "bad desk id %q", req.Desk)
 	}
 	ops := make([]change.Op, len(req.Ops))
@@ -130,7 +209,7 @@ func (h *Server) serve(r *http.Request) (*wire.SyncResponse, error) {
 	}
 	var acked uint64
 	var refused []wire.Refusal
-	err = h.store.Update("desk:"+desk.Name, func(tx *store.Tx) error {
+	err := h.store.Update("desk:"+desk.Name, func(tx *store.Tx) error {
 		refused = refused[:0] // a retried transaction starts over
 		if err := h.bind(tx, desk, req.Desk); err != nil {
 			return err
@@ -335,15 +414,22 @@ func (h *Server) authorize(tx *store.Tx, desk Desk, op *change.Op, batch map[str
 	return nil
 }
 
-// Shutdown helper: Serve runs srv until ctx is done, then shuts it down
+// Serve runs srv on ln (nil: a plain listener on srv.Addr; Listen gives one
+// with the connection limits) until ctx is done, then shuts it down
 // gracefully (in-flight syncs finish and commit before their answers).
-func Serve(ctx context.Context, srv *http.Server, certFile, keyFile string) error {
+func Serve(ctx context.Context, srv *http.Server, ln net.Listener, certFile, keyFile string) error {
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", srv.Addr); err != nil {
+			return err
+		}
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if certFile != "" {
-			errc <- srv.ListenAndServeTLS(certFile, keyFile)
+			errc <- srv.ServeTLS(ln, certFile, keyFile)
 		} else {
-			errc <- srv.ListenAndServe()
+			errc <- srv.Serve(ln)
 		}
 	}()
 	select {

@@ -42,6 +42,8 @@ type Config struct {
 	Keys map[string][]string `mapstructure:"keys"`
 	// Sync configures the connection to the central office hub.
 	Sync Sync `mapstructure:"sync"`
+	// Serve holds the limits of `movedesk serve` (the hub), see HubLimits.
+	Serve HubLimits `mapstructure:"serve"`
 	// Rules are the travel-rule thresholds of the quote engine.
 	Rules tariffs.Rules `mapstructure:"rules"`
 	// Templates are the duty templates (counselling topics, escort rules,
@@ -59,6 +61,9 @@ type Sync struct {
 	Hub string `mapstructure:"hub"`
 	// Token is this desk's token, printed once by `movedesk hub desk add`.
 	Token string `mapstructure:"token"`
+	// TokenFile is a file (mode 0600) holding the token, when Token is
+	// empty.
+	TokenFile string `mapstructure:"token_file"`
 	// Interval is how often the TUI syncs in the background.
 	Interval time.Duration `mapstructure:"interval"`
 	// CAFile is a PEM file of certificates to trust for an https hub, beside
@@ -67,6 +72,24 @@ type Sync struct {
 	// AllowPlainHTTP permits an http:// hub that is not on this machine:
 	// personal data then crosses the network unencrypted.
 	AllowPlainHTTP bool `mapstructure:"allow_plain_http"`
+}
+
+// HubLimits bound what one desk token, or a client with none, can make the
+// hub hold. It has central.Limits' fields exactly (serve converts it);
+// config.example.yaml documents each with its default.
+type HubLimits struct {
+	MaxOps        int           `mapstructure:"max_ops"`
+	MaxString     int           `mapstructure:"max_string"`
+	MaxBody       int64         `mapstructure:"max_body"`
+	MaxPlain      int64         `mapstructure:"max_plain"`
+	HeaderTimeout time.Duration `mapstructure:"header_timeout"`
+	BodyTimeout   time.Duration `mapstructure:"body_timeout"`
+	IdleTimeout   time.Duration `mapstructure:"idle_timeout"`
+	MaxConns      int           `mapstructure:"max_conns"`
+	MaxConnsPerIP int           `mapstructure:"max_conns_per_ip"`
+	MaxInflight   int           `mapstructure:"max_inflight"`
+	DeskRate      float64       `mapstructure:"desk_rate"`
+	DeskBurst     int           `mapstructure:"desk_burst"`
 }
 
 // Themes accepted in Theme.
@@ -84,9 +107,16 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("keys", map[string][]string{})
 	v.SetDefault("sync.hub", "")
 	v.SetDefault("sync.token", "")
+	v.SetDefault("sync.token_file", "")
 	v.SetDefault("sync.interval", "2m")
 	v.SetDefault("sync.ca_file", "")
 	v.SetDefault("sync.allow_plain_http", false)
+	// The hub's limits (central.DefaultLimits; a test keeps them equal).
+	for k, val := range map[string]any{"max_ops": 5000, "max_string": 65536, "max_body": 8 << 20, "max_plain": 64 << 20,
+		"header_timeout": "10s", "body_timeout": "2m", "idle_timeout": "10m", "max_conns": 1024, "max_conns_per_ip": 64,
+		"max_inflight": 16, "desk_rate": 120, "desk_burst": 60} {
+		v.SetDefault("serve."+k, val)
+	}
 	// Every rules key gets its default, so each is known to the environment
 	// (MOVEDESK_RULES_MEDIF_NOTICE) and a partial rules section keeps the rest.
 	var rules map[string]any
@@ -166,6 +196,20 @@ func (c *Config) Validate() error {
 	}
 	if c.Sync.Interval < 0 || (c.Sync.Interval > 0 && c.Sync.Interval < time.Second) {
 		errs = append(errs, fmt.Errorf("key sync.interval: %s is too short (at least 1s)", c.Sync.Interval))
+	}
+	for _, h := range []struct {
+		key string
+		bad bool
+	}{
+		{"max_ops", c.Serve.MaxOps < 1}, {"max_string", c.Serve.MaxString < 4096}, {"max_body", c.Serve.MaxBody < 1<<10},
+		{"max_plain", c.Serve.MaxPlain < c.Serve.MaxBody}, {"header_timeout", c.Serve.HeaderTimeout < time.Second},
+		{"body_timeout", c.Serve.BodyTimeout < time.Second}, {"idle_timeout", c.Serve.IdleTimeout < time.Second},
+		{"max_conns", c.Serve.MaxConns < 1}, {"max_conns_per_ip", c.Serve.MaxConnsPerIP < 1 || c.Serve.MaxConnsPerIP > c.Serve.MaxConns},
+		{"max_inflight", c.Serve.MaxInflight < 1}, {"desk_rate", c.Serve.DeskRate <= 0}, {"desk_burst", c.Serve.DeskBurst < 1},
+	} {
+		if h.bad {
+			errs = append(errs, fmt.Errorf("key serve.%s: out of range (see config.example.yaml)", h.key))
+		}
 	}
 	if len(c.Programmes) == 0 {
 		errs = append(errs, errors.New("key programmes: at least one programme is required"))

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,7 +33,14 @@ type Client struct {
 	Actor string
 	// Now is the desk's wall clock (nil: time.Now), compared with the hub's.
 	Now func() time.Time
+	// MaxWait is the longest Retry-After of a 429 that Sync waits out
+	// itself before sending the chunk again (0: DefaultMaxWait); a longer
+	// one ends the sync with an *HTTPError carrying it.
+	MaxWait time.Duration
 }
+
+// DefaultMaxWait is the longest Retry-After Sync waits out by default.
+const DefaultMaxWait = 10 * time.Second
 
 // SkewTolerance is how far the desk's clock may be off the hub's before its
 // writes are stamped in hub time instead (see change.Clock.SetOffset). The
@@ -65,13 +73,21 @@ type Result struct {
 type HTTPError struct {
 	Status int
 	Msg    string
+	// RetryAfter is the hub's Retry-After (a 429 or 503), 0 if none.
+	RetryAfter time.Duration
 }
 
 func (e *HTTPError) Error() string { return fmt.Sprintf("hub: %d %s", e.Status, e.Msg) }
 
 // Permanent reports whether retrying cannot help (auth, forbidden, bad
-// request): the loop then waits for the next tick instead of backing off fast.
-func (e *HTTPError) Permanent() bool { return e.Status >= 400 && e.Status < 500 }
+// request): the loop then waits for the next tick instead of backing off
+// fast. A 429 is not: the hub said when to come back.
+func (e *HTTPError) Permanent() bool {
+	return e.Status >= 400 && e.Status < 500 && e.Status != http.StatusTooManyRequests
+}
+
+// Busy reports whether the hub asked this desk to wait (429).
+func (e *HTTPError) Busy() bool { return e.Status == http.StatusTooManyRequests }
 
 // Sync runs one sync with the default client.
 func Sync(ctx context.Context, s *store.Store, hubURL, token string, progress func(done, total int)) (Result, error) {
@@ -110,6 +126,11 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 	startCursor := st.Cursor
 	sent := 0 // own ops acknowledged, refused ones included
 	redated := false
+	waits := 0 // Retry-Afters waited out in a row
+	maxWait := c.MaxWait
+	if maxWait <= 0 {
+		maxWait = DefaultMaxWait
+	}
 	var head uint64
 	report := func() {
 		if progress == nil {
@@ -139,7 +160,21 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 		res.Bytes += n
 		res.Requests++
 		var he *HTTPError
-		if errors.As(err, &he) && he.Status == http.StatusConflict && skew.ok && !redated {
+		if errors.As(err, &he) && he.Busy() && he.RetryAfter <= maxWait && waits < 5 {
+			// The hub's rate limit: wait as it asks, then send this chunk
+			// again (the ones before are committed).
+			waits++
+			t := time.NewTimer(max(he.RetryAfter, time.Second))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return res, ctx.Err()
+			case <-t.C:
+			}
+			continue
+		}
+		waits = 0
+		if he != nil && he.Status == http.StatusConflict && skew.ok && !redated {
 			// Ops stamped by a clock that ran ahead before this desk met
 			// the hub: re-date them in hub time and send them again.
 			redated = true
@@ -227,6 +262,9 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 				if err := tx.SetReplicaUint(store.MetaPushed, resp.Acked); err != nil {
 					return err
 				}
+			}
+			if resp.Cursor == st.Cursor {
+				return nil // nothing pulled: the cursor stays
 			}
 			return tx.SetReplicaUint(store.MetaCursor, resp.Cursor)
 		}); err != nil {
@@ -327,7 +365,8 @@ func (c *Client) post(ctx context.Context, hc *http.Client, url, token string, r
 		if err := wire.Decode(cr, wire.MaxBody, &eb); err != nil {
 			eb.Error = r.Status
 		}
-		return nil, sk, n + cr.n, &HTTPError{Status: r.StatusCode, Msg: eb.Error}
+		return nil, sk, n + cr.n, &HTTPError{Status: r.StatusCode, Msg: wire.Excerpt(eb.Error, 400),
+			RetryAfter: parseRetryAfter(r.Header.Get("Retry-After"), c.now())}
 	}
 	var resp wire.SyncResponse
 	if err := wire.Decode(cr, 1<<40, &resp); err != nil {
@@ -346,4 +385,18 @@ func (c *countReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// parseRetryAfter reads a Retry-After header: seconds, or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0)
+	}
+	return 0
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -36,7 +37,9 @@ const DefaultLinkRetry = 5 * time.Second
 
 // Loop syncs in the background, shaped like litestream's replica monitor: a
 // ticker plus the store's change notifications, capped exponential backoff
-// after errors, and context cancellation.
+// after errors, and context cancellation. It syncs on start, when a local
+// change is waiting, every Interval, and while retrying a lost link; nothing
+// it writes itself wakes it, so an idle desk sends one request per interval.
 type Loop struct {
 	Client   *Client
 	Store    *store.Store
@@ -123,10 +126,12 @@ func (l *Loop) Run(ctx context.Context) error {
 			resetTimer(timer, 0)
 			continue
 		case <-changes:
-			if backoff == 0 {
+			// Only a change waiting to go up calls for a sync: ops this
+			// loop's own sync merged also notify, and must not re-arm it.
+			publish()
+			if backoff == 0 && st.Waiting > 0 {
 				resetTimer(timer, debounce)
 			}
-			publish()
 			continue
 		case <-timer.C:
 		}
@@ -143,13 +148,23 @@ func (l *Loop) Run(ctx context.Context) error {
 		if err != nil {
 			var he *HTTPError
 			var cve *tls.CertificateVerificationError
-			st.Online = errors.As(err, &he) || errors.As(err, &cve) // the hub answered
-			st.Err = err.Error()
-			if cve != nil {
-				st.Err = "hub certificate not trusted (sync.ca_file)"
-			}
+			errors.As(err, &he)
+			errors.As(err, &cve)
+			st.Online = he != nil || cve != nil // the hub answered
+			st.Err = ErrorText(err)
 			limit := linkRetry
 			switch {
+			case he != nil && he.Busy():
+				// The hub said when to come back: not sooner (nor, for a
+				// missing header, faster than errors back off).
+				backoff = max(he.RetryAfter, time.Second)
+				if he.RetryAfter == 0 {
+					backoff = maxBackoff
+				}
+				st.Err = fmt.Sprintf("%s; next try at %s", st.Err, time.Now().Add(backoff).Format("15:04:05"))
+				resetTimer(timer, backoff)
+				publish()
+				continue
 			case he != nil && he.Permanent(), cve != nil:
 				limit = interval // a revoked token or an untrusted certificate will not mend itself soon
 			case st.Online:

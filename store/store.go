@@ -224,7 +224,10 @@ func (s *Store) Desk() string { return s.desk }
 func (s *Store) Clock() *change.Clock { return s.clock }
 
 // Changes returns a channel that receives a value after every committed
-// write (coalesced: a slow reader sees one signal for many writes).
+// transaction that wrote records or change-log ops (coalesced: a slow reader
+// sees one signal for many writes). Sync bookkeeping alone (cursor, acks,
+// applied marks, refusals, the clock offset) sends nothing: a sync loop
+// woken by its own writes would never go quiet.
 func (s *Store) Changes() <-chan struct{} {
 	ch := make(chan struct{}, 1)
 	s.subMu.Lock()
@@ -250,6 +253,7 @@ func (s *Store) notify() {
 func (s *Store) Update(actor string, fn func(tx *Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	wrote := false
 	err := s.db.Update(func(btx *bolt.Tx) error {
 		tx := newTx(s, btx, actor)
 		if err := fn(tx); err != nil {
@@ -262,13 +266,14 @@ func (s *Store) Update(actor string, fn func(tx *Tx) error) error {
 			return err
 		}
 		if tx.wrote {
+			wrote = true
 			var b [8]byte
 			binary.BigEndian.PutUint64(b[:], uint64(s.clock.Last()))
 			return btx.Bucket(bMeta).Put(kHLC, b[:])
 		}
 		return nil
 	})
-	if err == nil {
+	if err == nil && wrote {
 		s.notify()
 	}
 	return err

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"movedesk/booking"
 	"movedesk/change"
@@ -138,10 +139,37 @@ func Encode(v any) ([]byte, error) {
 // ErrTooLarge is returned by Decode for bodies over the limits.
 var ErrTooLarge = errors.New("body too large")
 
+// ErrStringTooLong is returned by DecodeLimited for a body holding a JSON
+// string (a key or a value) longer than its limit.
+var ErrStringTooLong = errors.New("string too long")
+
+// Limits bound what DecodeLimited reads. Zero fields mean no limit, except
+// Plain (MaxPlain).
+type Limits struct {
+	// Body is the most compressed bytes read.
+	Body int64
+	// Plain is the most decompressed bytes read (0: MaxPlain).
+	Plain int64
+	// String is the most bytes of any one JSON string, as sent (escapes
+	// counted as written, so at least its decoded length).
+	String int
+}
+
 // Decode reads a gzip JSON body of at most max compressed bytes (and
 // MaxPlain decompressed) into v.
 func Decode(r io.Reader, max int64, v any) error {
-	lr := &io.LimitedReader{R: r, N: max + 1}
+	return DecodeLimited(r, Limits{Body: max}, v)
+}
+
+// DecodeLimited reads a gzip JSON body into v within lim. Strings are
+// measured as the bytes stream in, so a body holding an oversized string is
+// refused with ErrStringTooLong before that string is ever held whole.
+func DecodeLimited(r io.Reader, lim Limits, v any) error {
+	plain := lim.Plain
+	if plain <= 0 {
+		plain = MaxPlain
+	}
+	lr := &io.LimitedReader{R: r, N: lim.Body + 1}
 	zr, err := gzip.NewReader(lr)
 	if err != nil {
 		if lr.N <= 0 {
@@ -149,17 +177,71 @@ func Decode(r io.Reader, max int64, v any) error {
 		}
 		return fmt.Errorf("not gzip: %w", err)
 	}
-	pr := &io.LimitedReader{R: zr, N: MaxPlain + 1}
-	dec := json.NewDecoder(pr)
+	pr := &io.LimitedReader{R: zr, N: plain + 1}
+	var in io.Reader = pr
+	if lim.String > 0 {
+		in = &stringCap{r: pr, max: lim.String}
+	}
+	dec := json.NewDecoder(in)
 	dec.DisallowUnknownFields()
 	err = dec.Decode(v)
+	if errors.Is(err, ErrStringTooLong) {
+		return err
+	}
 	if lr.N <= 0 || pr.N <= 0 {
 		return ErrTooLarge
 	}
 	if err != nil {
-		return fmt.Errorf("bad JSON: %w", err)
+		return fmt.Errorf("bad JSON: %s", Excerpt(err.Error(), 200))
 	}
 	return nil
+}
+
+// stringCap fails a read once a JSON string in the stream passes max
+// bytes. It follows only quotes and backslashes: outside strings JSON has
+// neither.
+type stringCap struct {
+	r          io.Reader
+	max, n     int
+	inStr, esc bool
+}
+
+func (s *stringCap) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	for i, c := range p[:n] {
+		switch {
+		case !s.inStr:
+			if c == '"' {
+				s.inStr, s.n = true, 0
+			}
+			continue
+		case s.esc:
+			s.esc = false
+		case c == '\\':
+			s.esc = true
+		case c == '"':
+			s.inStr = false
+			continue
+		}
+		if s.n++; s.n > s.max {
+			return i, ErrStringTooLong
+		}
+	}
+	return n, err
+}
+
+// Excerpt returns at most about max bytes of s for an error message or a
+// log line, escaped (booking.Printable) and cut on a rune boundary with the
+// full length noted: request content is never echoed whole.
+func Excerpt(s string, max int) string {
+	if len(s) <= max {
+		return booking.Printable(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return booking.Printable(s[:cut]) + fmt.Sprintf("… (%d bytes)", len(s))
 }
 
 // WriteJSON answers with status and v, gzip JSON.

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -61,18 +63,17 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 			// The hub judges desks' ops with the office's rules.
 			s.SetWriteRules(booking.WriteRules{DepartureToleranceDays: a.cfg.Rules.DepartureToleranceDays})
 			h := central.New(s, a.cfg.Data)
+			h.Limits = central.Limits(a.cfg.Serve)
 			// Publications and the desks' last syncs, until the hub stops
 			// (before the store closes).
 			bgStop, bgDone := make(chan struct{}), make(chan struct{})
 			go func() { h.Background(bgStop, time.Second); close(bgDone) }()
 			defer func() { close(bgStop); <-bgDone }()
-			ln, err := net.Listen("tcp", addr)
+			ln, err := central.Listen(addr, h.Limits)
 			if err != nil {
 				return err
 			}
-			ln.Close()
-			srv := &http.Server{Addr: addr, Handler: h.Handler(), ReadHeaderTimeout: 30 * time.Second,
-				ReadTimeout: 10 * time.Minute, WriteTimeout: 10 * time.Minute, IdleTimeout: 10 * time.Minute}
+			srv := h.HTTPServer(addr)
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			scheme := "http"
@@ -85,7 +86,7 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 					fmt.Fprintln(a.err, "warning: plain HTTP on a network address; desks refuse it unless sync.allow_plain_http is set. `movedesk hub cert` makes a certificate.")
 				}
 			}
-			err = central.Serve(ctx, srv, cert, key)
+			err = central.Serve(ctx, srv, ln, cert, key)
 			fmt.Fprintln(cmd.OutOrStdout(), "hub stopped")
 			return err
 		},
@@ -235,7 +236,7 @@ func newCentralHubCmd(a *app) *cobra.Command {
 		Short: "Write a consistent copy of the hub store, also while the hub runs",
 		Long: `backup writes a consistent copy of the hub store to FILE (mode 0600), also
 while the hub runs (it makes the copy from one read transaction, between
-syncs). To restore, stop the hub and put the file as movedesk.db in the data
+syncs). FILE must not exist, and must be outside the hub's data directory. To restore, stop the hub and put the file as movedesk.db in the data
 directory. An encrypted store's copy needs the same key_file.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -249,6 +250,9 @@ directory. An encrypted store's copy needs the same key_file.`,
 			if err != nil {
 				return err
 			}
+			if err := central.CheckBackupPath(a.cfg.Data, abs); err != nil {
+				return err
+			}
 			return a.publish(cmd, &central.Publication{Actor: a.cfg.User, Backup: abs}, wait)
 		},
 	}
@@ -260,7 +264,7 @@ directory. An encrypted store's copy needs the same key_file.`,
 
 // newCentralSyncCmd: `movedesk sync`, one sync with the hub.
 func newCentralSyncCmd(a *app) *cobra.Command {
-	var hubURL, token, caFile string
+	var hubURL, token, tokenFile, caFile string
 	var quiet bool
 	c := &cobra.Command{
 		Use:   "sync",
@@ -271,16 +275,28 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 				if hubURL == "" {
 					hubURL = a.cfg.Sync.Hub
 				}
+				if token != "" && tokenFile != "" {
+					return usageError{errors.New("--token and --token-file go alone: give one")}
+				}
+				if tokenFile != "" {
+					var err error
+					if token, err = readTokenFile(tokenFile); err != nil {
+						return err
+					}
+				}
 				if token == "" {
-					token = a.cfg.Sync.Token
+					var err error
+					if token, err = configToken(a); err != nil {
+						return err
+					}
 				}
 				if hubURL == "" || token == "" {
-					return usageError{errors.New("no hub: set sync.hub and sync.token in the config, or pass --hub and --token")}
+					return usageError{errors.New("no hub: set sync.hub and sync.token (or sync.token_file, or MOVEDESK_SYNC_TOKEN), or pass --hub and --token-file")}
 				}
 				if caFile == "" {
 					caFile = a.cfg.Sync.CAFile
 				}
-				if !cmd.Flags().Changed("token") {
+				if !cmd.Flags().Changed("token") && tokenFile == "" {
 					if err := tokenFileSafe(a); err != nil {
 						return err
 					}
@@ -302,7 +318,7 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 					fmt.Fprintln(errOut)
 				}
 				if err != nil {
-					return fmt.Errorf("sync: %w (nothing is lost: run sync again)", err)
+					return syncFailure(err, time.Now())
 				}
 				w, _ := s.Waiting()
 				printf(cmd.OutOrStdout(), "pushed %d, pulled %d (%d applied), %d new conflicts, %d open; %d waiting; %d requests, %s\n",
@@ -378,11 +394,37 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 	refused.Flags().BoolVar(&clearAll, "clear", false, "forget the listed refusals once dealt with")
 	c.AddCommand(refused)
 	c.Flags().StringVar(&hubURL, "hub", "", "hub URL (config sync.hub)")
-	c.Flags().StringVar(&token, "token", "", "desk token (config sync.token)")
+	c.Flags().StringVar(&token, "token", "", "desk token (config sync.token); visible to every user in the process list: prefer --token-file or MOVEDESK_SYNC_TOKEN")
+	c.Flags().StringVar(&tokenFile, "token-file", "", "file (mode 0600) holding the desk token (config sync.token_file)")
 	c.Flags().StringVar(&caFile, "ca-file", "", "PEM certificates to trust for an https hub (config sync.ca_file)")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress line")
 	return c
 }
+
+// syncFailure says in words what a failed `movedesk sync` means and what to
+// do (desksync.ErrorText); only a failure that may mend by itself says to
+// run sync again.
+func syncFailure(err error, now time.Time) error {
+	msg := desksync.ErrorText(err)
+	var he *desksync.HTTPError
+	var cve *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &he) && he.Busy():
+		msg += fmt.Sprintf("; run sync again after %s", now.Add(max(he.RetryAfter, time.Second)).Format("15:04:05"))
+	case he != nil && he.Permanent(), errors.As(err, &cve):
+	default:
+		msg += " (nothing is lost: run sync again)"
+	}
+	return &syncError{msg: "sync: " + msg, err: err}
+}
+
+type syncError struct {
+	msg string
+	err error
+}
+
+func (e *syncError) Error() string { return e.msg }
+func (e *syncError) Unwrap() error { return e.err }
 
 // shared is what the hub publishes to every desk, as this desk has it.
 type shared struct {
@@ -520,8 +562,12 @@ func clip(v []byte) string {
 // configured; it returns the status channel (nil: not configured) and a
 // stop function that waits for the loop to end.
 func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), func(), error) {
-	if a.cfg.Sync.Hub == "" || a.cfg.Sync.Token == "" {
+	if a.cfg.Sync.Hub == "" {
 		return nil, func() {}, nil, nil
+	}
+	token, err := configToken(a)
+	if err != nil || token == "" {
+		return nil, func() {}, nil, err
 	}
 	if err := tokenFileSafe(a); err != nil {
 		return nil, func() {}, nil, err
@@ -533,7 +579,7 @@ func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), func(
 	in := make(chan desksync.Status, 8)
 	out := make(chan tui.SyncStatus, 8)
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &desksync.Loop{Client: &desksync.Client{Actor: a.cfg.User, HTTP: hc}, Store: s, Hub: a.cfg.Sync.Hub, Token: a.cfg.Sync.Token,
+	l := &desksync.Loop{Client: &desksync.Client{Actor: a.cfg.User, HTTP: hc}, Store: s, Hub: a.cfg.Sync.Hub, Token: token,
 		Interval: a.cfg.Sync.Interval, Status: in}
 	done := make(chan struct{})
 	go func() {
@@ -593,6 +639,41 @@ func tokenFileSafe(a *app) error {
 		return nil
 	}
 	return fmt.Errorf("%s holds sync.token and is readable by others (mode %v): chmod 600 it, or give the token in MOVEDESK_SYNC_TOKEN", a.cfg.File, fi.Mode().Perm())
+}
+
+// configToken is the desk token of the configuration: sync.token (or
+// MOVEDESK_SYNC_TOKEN), else the file sync.token_file names.
+func configToken(a *app) (string, error) {
+	if a.cfg.Sync.Token != "" || a.cfg.Sync.TokenFile == "" {
+		return a.cfg.Sync.Token, nil
+	}
+	return readTokenFile(a.cfg.Sync.TokenFile)
+}
+
+// readTokenFile reads a desk token from path, which only its owner may
+// read: the token opens the office's cases at the hub.
+func readTokenFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("token file: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("token file: %w", err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return "", fmt.Errorf("token file %s is readable by others (mode %v): chmod 600 it", path, perm)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, 4096))
+	if err != nil {
+		return "", fmt.Errorf("token file %s: %w", path, err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" || strings.ContainsAny(tok, " \t\r\n") {
+		return "", fmt.Errorf("token file %s: want the token alone on one line", path)
+	}
+	return tok, nil
 }
 
 // syncHTTP checks the hub URL and returns the HTTP client for it.

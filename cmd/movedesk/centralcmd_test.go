@@ -96,7 +96,9 @@ func TestCentralCLI(t *testing.T) {
 	if code, _, _ := cli(t, "hub", "desk", "revoke", "rba-1", "--data", hubDir); code != 0 {
 		t.Fatal("revoke failed")
 	}
-	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok); code == 0 || !strings.Contains(e, "401") {
+	// A revoked token is not mended by running sync again: ask for a new one.
+	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok); code == 0 || !strings.Contains(e, "401") ||
+		!strings.Contains(e, "ask the office for a new token") || strings.Contains(e, "run sync again") {
 		t.Fatalf("sync after revoke: %d %s", code, e)
 	}
 }
@@ -113,7 +115,9 @@ func TestSyncOverTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	deskDir := filepath.Join(t.TempDir(), "desk")
-	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok, "-q"); code == 0 || !strings.Contains(e, "certificate") {
+	// The certificate is named, and how to trust it said.
+	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok, "-q"); code == 0 || !strings.Contains(e, "hub certificate not trusted") ||
+		!strings.Contains(e, "SHA-256") || !strings.Contains(e, "sync.ca_file") {
 		t.Fatalf("untrusted certificate accepted: %d %q", code, e)
 	}
 	if code, out, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok, "--ca-file", ca, "-q"); code != 0 || !strings.Contains(out, "pulled") {
@@ -179,5 +183,79 @@ func TestServeWithHubCert(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop on SIGTERM")
+	}
+}
+
+// TestHubBackupRefusesToClobber: a backup is written 0600 to a new file
+// outside the hub's data directory; an existing file (an older backup, the
+// hub's own store, desks.json) and any path inside the data directory, also
+// through a symbolic link, are refused and left as they were.
+func TestHubBackupRefusesToClobber(t *testing.T) {
+	hubDir := filepath.Join(t.TempDir(), "hub")
+	addDesk(t, hubDir, "RBA", "rba-1")
+	hs, err := store.Open(hubDir, store.Options{Desk: "hub"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs.Close()
+	outDir := t.TempDir()
+	bak := filepath.Join(outDir, "hub.db")
+	if code, out, e := cli(t, "hub", "backup", "--out", bak, "--data", hubDir); code != 0 || !strings.Contains(out, "backup written") {
+		t.Fatalf("backup: %d %q %q", code, out, e)
+	}
+	if fi, err := os.Stat(bak); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup file: %v %v", fi, err)
+	}
+	os.Symlink(hubDir, filepath.Join(outDir, "link"))
+	registry, _ := os.ReadFile(filepath.Join(hubDir, central.RegistryFile))
+	dbBefore, _ := os.ReadFile(filepath.Join(hubDir, store.FileName))
+	for _, tc := range []struct{ out, want string }{
+		{bak, "exists"},
+		{filepath.Join(hubDir, store.FileName), "exists"},
+		{filepath.Join(hubDir, central.RegistryFile), "exists"},
+		{filepath.Join(hubDir, "new.db"), "inside the hub's data directory"},
+		{filepath.Join(outDir, "link", "new.db"), "inside the hub's data directory"},
+	} {
+		if code, _, e := cli(t, "hub", "backup", "--out", tc.out, "--data", hubDir); code == 0 || !strings.Contains(e, tc.want) {
+			t.Fatalf("backup --out %s: %d %q", tc.out, code, e)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(hubDir, central.RegistryFile)); !bytes.Equal(b, registry) {
+		t.Fatal("desks.json changed")
+	}
+	if b, _ := os.ReadFile(filepath.Join(hubDir, store.FileName)); !bytes.Equal(b, dbBefore) {
+		t.Fatal("the hub store changed")
+	}
+	if _, err := os.Stat(filepath.Join(hubDir, "new.db")); err == nil {
+		t.Fatal("a backup was written inside the data directory")
+	}
+}
+
+// TestSyncTokenFile: --token-file reads the token from a private file; a
+// file others can read is refused, and so are --token with --token-file.
+func TestSyncTokenFile(t *testing.T) {
+	hubDir := filepath.Join(t.TempDir(), "hub")
+	tok := addDesk(t, hubDir, "RBA", "rba-1")
+	srv := httptest.NewServer(openHub(t, hubDir).Handler())
+	defer srv.Close()
+	deskDir := filepath.Join(t.TempDir(), "desk")
+	file := filepath.Join(t.TempDir(), "token")
+	os.WriteFile(file, []byte(tok+"\n"), 0o644)
+	os.Chmod(file, 0o644)
+	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token-file", file, "-q"); code == 0 || !strings.Contains(e, "chmod 600") {
+		t.Fatalf("token file 0644: %d %q", code, e)
+	}
+	os.Chmod(file, 0o600)
+	if code, out, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token-file", file, "-q"); code != 0 || !strings.Contains(out, "pulled") {
+		t.Fatalf("token file: %d %q %q", code, out, e)
+	}
+	if code, _, _ := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token-file", file, "--token", tok, "-q"); code != 2 {
+		t.Fatalf("--token with --token-file: %d", code)
+	}
+	// The same file from the config, for the app and `movedesk sync`.
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	os.WriteFile(cfg, []byte("data: "+deskDir+"\nsync:\n  hub: "+srv.URL+"\n  token_file: "+file+"\n"), 0o644)
+	if code, out, e := cli(t, "sync", "--config", cfg, "-q"); code != 0 || !strings.Contains(out, "pulled") {
+		t.Fatalf("sync.token_file: %d %q %q", code, out, e)
 	}
 }

@@ -66,7 +66,7 @@ func newExportCmd(a *app) *cobra.Command {
 			defer s.Close()
 			w := a.out
 			if out != "" {
-				f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+				f, err := openPrivate(out)
 				if err != nil {
 					return err
 				}

@@ -1,0 +1,73 @@
+package desksync
+
+import (
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"movedesk/booking"
+)
+
+// ErrorText says in words what a failed sync means and what to do about it,
+// for the status bar and `movedesk sync`: a token the hub no longer
+// accepts, a hub asking the desk to wait, a certificate the desk does not
+// trust (named). Other errors are returned as they are.
+func ErrorText(err error) string {
+	var he *HTTPError
+	var cve *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &he) && he.Status == http.StatusUnauthorized:
+		return "the hub no longer accepts this desk's token (401: revoked, or unknown to it): " +
+			"ask the office for a new token and set it in sync.token (or MOVEDESK_SYNC_TOKEN); " +
+			"this desk's changes stay here and go up once it syncs again (hub: " + he.Msg + ")"
+	case he != nil && he.Busy():
+		wait := "a while"
+		if he.RetryAfter > 0 {
+			wait = he.RetryAfter.Round(time.Second).String()
+		}
+		return "the hub is limiting this desk's requests (429, too many): it asks for " + wait +
+			" before the next; nothing is lost"
+	case errors.As(err, &cve):
+		what := "hub certificate not trusted"
+		if len(cve.UnverifiedCertificates) > 0 {
+			what += ", " + DescribeCert(cve.UnverifiedCertificates[0])
+		}
+		why := cve.Err.Error()
+		var he x509.HostnameError
+		var ie x509.CertificateInvalidError
+		switch {
+		case errors.As(cve.Err, &he):
+			why = "it is not for this host name (" + booking.Printable(he.Host) + "): set sync.hub to a name it holds, or make it anew with `movedesk hub cert --host`"
+		case errors.As(cve.Err, &ie) && ie.Reason == x509.Expired:
+			why = "it has expired: make a new one at the hub (`movedesk hub cert --force`) and copy it to the desks"
+		default:
+			why = booking.Printable(why) + ": set sync.ca_file to this certificate (the hub's hub.crt, or the office authority's)"
+		}
+		return what + ": " + why
+	}
+	return err.Error()
+}
+
+// DescribeCert names a certificate for a person checking it: subject, the
+// names it holds, issuer, validity and the start of its SHA-256
+// fingerprint. Every part is escaped: it came from the network.
+func DescribeCert(c *x509.Certificate) string {
+	names := append([]string{}, c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		names = append(names, ip.String())
+	}
+	sum := sha256.Sum256(c.Raw)
+	subject := c.Subject.CommonName
+	if subject == "" {
+		subject = c.Subject.String()
+	}
+	return booking.Printable(fmt.Sprintf("%q (for %s; issued by %q; valid %s to %s; SHA-256 %s…)",
+		subject, strings.Join(names, ", "), c.Issuer.CommonName,
+		c.NotBefore.UTC().Format("2006-01-02"), c.NotAfter.UTC().Format("2006-01-02"), hex.EncodeToString(sum[:8])))
+}
