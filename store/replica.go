@@ -862,6 +862,7 @@ func (tx *Tx) TakeBack(refused *change.Op, values map[string]json.RawMessage) er
 	if caseNo != "" {
 		tx.dirty[caseNo] = true
 	}
+	tx.wrote = true // the record changed: the app shows it
 	return nil
 }
 
