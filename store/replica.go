@@ -859,6 +859,7 @@ func (tx *Tx) TakeBack(refused *change.Op, values map[string]json.RawMessage) er
 	if err := tx.btx.Bucket(bRecords).Put([]byte(key), sealed); err != nil {
 		return err
 	}
+	delete(tx.objs, key)
 	if caseNo != "" {
 		tx.dirty[caseNo] = true
 	}
