@@ -4,6 +4,14 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"movedesk/config"
+	"movedesk/store"
+	"movedesk/tariffs"
+	"movedesk/tui"
 )
 
 // TestCLIRefusesWhatEveryPathRefuses: the bad changes of the sync table
@@ -59,5 +67,51 @@ func TestCLIRefusesWhatEveryPathRefuses(t *testing.T) {
 	}
 	if _, after, _ := cli(t, "export", "--data", dir); after != before {
 		t.Fatal("a refused change was stored")
+	}
+}
+
+// TestAppRefusesWhatEveryPathRefuses drives the app on a real store: moving
+// a travel-ready case to booked with m (without a booking) and to on-hold
+// without a reason are refused with the rule's words in the footer, and
+// nothing is stored.
+func TestAppRefusesWhatEveryPathRefuses(t *testing.T) {
+	dir := demoStore(t, "60")
+	var rows []struct{ Number, Status string }
+	_, out, _ := cli(t, "case", "list", "--status", "travel-ready", "--json", "--data", dir)
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) == 0 {
+		t.Fatalf("%v %d", err, len(rows))
+	}
+	no := rows[0].Number
+	_, before, _ := cli(t, "export", "--data", dir)
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &config.Config{User: "amina.idrissi", Office: "RBA", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules()}
+	opts, err := tuiOptions(&app{cfg: cfg, now: time.Now}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Changes = nil
+	m, err := tui.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(t, m, tea.Key{Code: ':', Text: ":"})
+	typeKeys(t, m, "open "+no)
+	press(t, m, tea.Key{Code: tea.KeyEnter})
+	// m, then the first move offered: booked.
+	press(t, m, tea.Key{Code: 'm', Text: "m"})
+	if fr := frame(m); !strings.Contains(fr, "▸ booked") {
+		t.Fatalf("move menu:\n%s", fr)
+	}
+	press(t, m, tea.Key{Code: tea.KeyEnter})
+	if fr := frame(m); !strings.Contains(fr, "without an active booking") {
+		t.Fatalf("booked without a booking not refused in the footer:\n%s", fr)
+	}
+	s.Close()
+	if _, after, _ := cli(t, "export", "--data", dir); after != before {
+		t.Fatal("the refused move was stored")
 	}
 }
