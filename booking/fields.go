@@ -28,6 +28,16 @@ func FieldNames(rec Record) []string {
 // validates the record. Lists are comma-separated; an empty value clears.
 // On error rec may be partly changed: callers set fields on a copy.
 func SetField(rec Record, name, value string) error {
+	if err := SetFieldValue(rec, name, value); err != nil {
+		return err
+	}
+	return rec.Validate()
+}
+
+// SetFieldValue is SetField without the validation of the whole record, for
+// a form or a command that sets several fields and then validates once (a
+// record may pass through an invalid state between two of its fields).
+func SetFieldValue(rec Record, name, value string) error {
 	if slices.Contains(readOnlyFields, name) {
 		hint := ""
 		if name == "status" {
@@ -41,10 +51,7 @@ func SetField(rec Record, name, value string) error {
 		if jsonName(t.Field(i)) != name {
 			continue
 		}
-		if err := setValue(v.Field(i), name, value); err != nil {
-			return err
-		}
-		return rec.Validate()
+		return setValue(v.Field(i), name, value)
 	}
 	return Errorf(EINVALID, name, "unknown %s field %q (fields: %s)", rec.Kind(), name, strings.Join(FieldNames(rec), ", "))
 }
