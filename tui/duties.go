@@ -30,6 +30,11 @@ type DutyDeps struct {
 	Permits PermitDesk
 	// Custody records custody steps (`custody add`).
 	Custody CustodyDesk
+	// Edit opens cases and changes their fields, travellers, documents
+	// and counselling (`case set`, `counselling`); Office is where new
+	// cases are opened.
+	Edit   CaseEditor
+	Office string
 }
 
 // EscortDesk ranks the escort pool for a case and assigns escorts.
@@ -138,6 +143,9 @@ type dutyField struct {
 	pick    int
 	hint    string
 	hidden  bool
+	// note, when set, returns a muted line shown under the field (what
+	// the codes typed mean).
+	note func() string
 }
 
 func textField(name, label, hint string, max int) *dutyField {
@@ -264,7 +272,14 @@ func (f *dutyForm) setError(err error) bool {
 
 // lines renders the fields, each with its error below it.
 func (f *dutyForm) lines(st *Styles, w int) []string {
+	l, _ := f.linesAt(st, w)
+	return l
+}
+
+// linesAt is lines and the index of the focused field's line.
+func (f *dutyForm) linesAt(st *Styles, w int) ([]string, int) {
 	var l []string
+	at := 0
 	cur := f.focused()
 	for _, x := range f.visible() {
 		var v string
@@ -278,6 +293,7 @@ func (f *dutyForm) lines(st *Styles, w int) []string {
 		}
 		line := " " + fit(x.label, 14) + " " + v
 		if x == cur {
+			at = len(l)
 			line = st.Selected.Render(st.Cursor + line)
 		} else {
 			line = " " + line
@@ -286,6 +302,11 @@ func (f *dutyForm) lines(st *Styles, w int) []string {
 			line += "  " + st.Muted.Render(x.hint)
 		}
 		l = append(l, ansi.Truncate(line, w, "…"))
+		if x.note != nil {
+			if n := x.note(); n != "" {
+				l = append(l, ansi.Truncate(st.Muted.Render("                  "+printable(n)), w, "…"))
+			}
+		}
 		if msg, ok := f.errs[x.name]; ok {
 			// Domain messages can list every allowed value: wrap, up to 3 lines.
 			ws := strings.Split(ansi.Wordwrap(printable(msg), w-6, ""), "\n")
@@ -298,7 +319,14 @@ func (f *dutyForm) lines(st *Styles, w int) []string {
 			}
 		}
 	}
-	return l
+	return l, at
+}
+
+// paste puts pasted text in the focused text field and reports whether it
+// changed.
+func (f *dutyForm) paste(s string) bool {
+	cur := f.focused()
+	return !cur.isChoice() && cur.text.paste(s)
 }
 
 // formBase is what the permit and custody screens share: the case, the
@@ -311,6 +339,7 @@ type formBase struct {
 	form    dutyForm
 	initial string // the inputs after the last load or save, for Dirty
 	w, h    int
+	offset  int // first form line shown, to keep the focus visible
 
 	saving  bool
 	loadErr string
@@ -352,6 +381,7 @@ type formHooks struct {
 	save    func() tea.Cmd
 	check   func() error // before a save; nil: none
 	changed func()       // after an input changed; nil: none
+	dirty   func() bool  // unsaved input, so esc asks; nil: formBase.Dirty
 }
 
 // update routes the screen's load and save answers and its keys.
@@ -375,6 +405,13 @@ func (b *formBase) update(msg tea.Msg, h formHooks) tea.Cmd {
 		k := &b.d.Keys
 		switch {
 		case key.Matches(msg, k.Back):
+			dirty := b.Dirty
+			if h.dirty != nil {
+				dirty = h.dirty
+			}
+			if dirty() {
+				return msgCmd(ConfirmMsg{Text: "Discard unsaved input?", Yes: msgCmd(BackMsg{})})
+			}
 			return msgCmd(BackMsg{})
 		case b.file == nil || b.saving:
 			return nil
@@ -388,6 +425,13 @@ func (b *formBase) update(msg tea.Msg, h formHooks) tea.Cmd {
 			return h.save()
 		}
 		if b.form.key(k, msg) {
+			b.done = ""
+			if h.changed != nil {
+				h.changed()
+			}
+		}
+	case tea.PasteMsg:
+		if b.file != nil && !b.saving && b.form.paste(msg.Content) {
 			b.done = ""
 			if h.changed != nil {
 				h.changed()
@@ -437,8 +481,18 @@ func (b *formBase) frame(head []string) string {
 	for _, x := range head {
 		l = append(l, ansi.Truncate(x, b.w, "…"))
 	}
-	l = append(l, b.form.lines(st, b.w)...)
+	form, at := b.form.linesAt(st, b.w)
 	foot := b.footer()
+	// Keep the focused field (and the lines under it) on screen.
+	room := max(b.h-len(foot)-len(l), 1)
+	if at < b.offset {
+		b.offset = at
+	}
+	if at+2 >= b.offset+room {
+		b.offset = at + 3 - room
+	}
+	b.offset = max(0, min(b.offset, len(form)-room))
+	l = append(l, form[b.offset:]...)
 	for len(l) < b.h-len(foot) {
 		l = append(l, "")
 	}

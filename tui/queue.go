@@ -417,6 +417,8 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	case key.Matches(kp, k.Conflicts):
 		return msgCmd(ConflictsMsg{})
+	case key.Matches(kp, k.NewCase):
+		return msgCmd(NewCaseMsg{})
 	default:
 		q.move(kp)
 	}
@@ -464,11 +466,11 @@ func (q *queueScreen) KeyMap() help.KeyMap {
 		}
 	}
 	return bindings{
-		short: []key.Binding{k.Open, k.Filter, k.NextTab, k.Sort, k.Command, k.Help, k.Quit},
+		short: []key.Binding{k.Open, k.NewCase, k.Filter, k.NextTab, k.Sort, k.Help, k.Quit},
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp},
 			{k.NextTab, k.PrevTab, k.Sort, k.Reverse, k.Filter, withHelp(k.Back, "clear filter")},
-			{k.Open, k.Book, k.ABN, k.Conflicts, k.Command, k.Help, k.Quit, k.ForceQuit},
+			{k.Open, k.NewCase, k.Book, k.ABN, k.Conflicts, k.Command, k.Help, k.Quit, k.ForceQuit},
 		},
 	}
 }
