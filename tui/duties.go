@@ -191,6 +191,22 @@ type dutyForm struct {
 	fields []*dutyField
 	focus  int
 	errs   map[string]string // field name -> message
+	// touched fields show their errors as the user types; all (after a
+	// save was tried) shows every error.
+	touched map[string]bool
+	all     bool
+}
+
+// shows reports whether field name's error is shown.
+func (f *dutyForm) shows(name string) bool {
+	return f.all || f.touched[name]
+}
+
+func (f *dutyForm) touch(name string) {
+	if f.touched == nil {
+		f.touched = map[string]bool{}
+	}
+	f.touched[name] = true
 }
 
 func (f *dutyForm) visible() []*dutyField {
@@ -234,16 +250,22 @@ func (f *dutyForm) key(k *KeyMap, kp tea.KeyPressMsg) bool {
 	cur := f.focused()
 	switch {
 	case key.Matches(kp, k.NextField):
+		f.touch(cur.name)
 		f.focus = (f.focus + 1) % n
 	case key.Matches(kp, k.PrevField):
+		f.touch(cur.name)
 		f.focus = (f.focus - 1 + n) % n
 	case cur.isChoice() && key.Matches(kp, k.Toggle):
 		if len(cur.choices) > 0 {
 			cur.pick = (cur.pick + 1) % len(cur.choices)
+			f.touch(cur.name)
 			return true
 		}
 	case !cur.isChoice():
 		changed, _ := cur.text.update(kp)
+		if changed {
+			f.touch(cur.name)
+		}
 		return changed
 	}
 	return false
@@ -267,6 +289,7 @@ func (f *dutyForm) setError(err error) bool {
 		msg = de.Message
 	}
 	f.errs[name] = msg
+	f.all = true
 	return true
 }
 
@@ -307,7 +330,7 @@ func (f *dutyForm) linesAt(st *Styles, w int) ([]string, int) {
 				l = append(l, ansi.Truncate(st.Muted.Render("                  "+printable(n)), w, "…"))
 			}
 		}
-		if msg, ok := f.errs[x.name]; ok {
+		if msg, ok := f.errs[x.name]; ok && f.shows(x.name) {
 			// Domain messages can list every allowed value: wrap, up to 3 lines.
 			ws := strings.Split(ansi.Wordwrap(printable(msg), w-6, ""), "\n")
 			for i, m := range ws[:min(len(ws), 3)] {
@@ -326,7 +349,11 @@ func (f *dutyForm) linesAt(st *Styles, w int) ([]string, int) {
 // changed.
 func (f *dutyForm) paste(s string) bool {
 	cur := f.focused()
-	return !cur.isChoice() && cur.text.paste(s)
+	if !cur.isChoice() && cur.text.paste(s) {
+		f.touch(cur.name)
+		return true
+	}
+	return false
 }
 
 // formBase is what the permit and custody screens share: the case, the
@@ -453,7 +480,7 @@ func (b *formBase) saved(msg dutySavedMsg) tea.Cmd {
 		}
 		return errCmd(msg.err)
 	}
-	b.err, b.done, b.form.errs = "", msg.what, nil
+	b.err, b.done, b.form.errs, b.form.all, b.form.touched = "", msg.what, nil, false, nil
 	b.initial = b.form.snapshot()
 	return tea.Batch(msgCmd(SavedMsg{Case: b.no, What: msg.what}), loadDutyCmd(b.d.Source, b.id, b.no))
 }
@@ -466,7 +493,7 @@ func (b *formBase) footer() []string {
 		return []string{st.Muted.Render("saving…")}
 	case b.err != "":
 		return errLines(st, b.err, b.w)
-	case len(b.form.errs) > 0:
+	case len(b.form.errs) > 0 && b.form.all:
 		return []string{st.Error.Render(st.ErrGlyph + " not saved: fix the field marked above")}
 	case b.done != "":
 		return []string{st.OK.Render(st.OKGlyph + " saved: " + printable(b.done))}

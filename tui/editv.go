@@ -379,7 +379,7 @@ func (s *recordScreen) sync() {
 		if s.kind == EditDocumentForm && s.isNew() {
 			s.form.get("id").set(s.nextDocID())
 		}
-		s.form.errs = nil
+		s.form.errs, s.form.touched, s.form.all = nil, nil, false
 		s.initial = s.form.snapshot()
 		return
 	}
@@ -433,13 +433,45 @@ func (s *recordScreen) validate() {
 			s.form.errs[n] = errMessage(err)
 		}
 	}
-	if err := rec.Validate(); err != nil {
-		if n := booking.ErrorField(err); n != "" && s.form.get(n) != nil && s.form.errs[n] == "" {
-			s.form.errs[n] = errMessage(err)
-		}
-	}
+	validateAll(rec, s.form.errs, func(n string) bool { return s.form.get(n) != nil })
 	if len(s.form.errs) == 0 {
 		s.form.errs = nil
+	}
+}
+
+// validateAll runs rec's Validate and notes its error in errs; as
+// Validate reports only its first broken rule, the field at fault is then
+// set aside (cleared, or a stand-in when required) and the record judged
+// again, so every field at fault is marked, not only the first. known says
+// which fields the form shows; an error on another goes under "".
+func validateAll(rec booking.Record, errs map[string]string, known func(string) bool) {
+	seen := map[string]bool{}
+	for range 8 {
+		err := rec.Validate()
+		if err == nil {
+			return
+		}
+		n := booking.ErrorField(err)
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		k := n
+		if !known(n) {
+			k = ""
+		}
+		if errs[k] == "" {
+			errs[k] = errMessage(err)
+		}
+		if booking.SetFieldValue(rec, n, "") != nil {
+			return
+		}
+		if rec.Validate() != nil && booking.ErrorField(rec.Validate()) == n {
+			// Required: a stand-in lets the rules after it speak.
+			if booking.SetFieldValue(rec, n, "X") != nil {
+				return
+			}
+		}
 	}
 }
 
@@ -470,6 +502,7 @@ func (s *recordScreen) Update(msg tea.Msg) tea.Cmd {
 func (s *recordScreen) check() error {
 	s.validate()
 	if len(s.form.errs) > 0 {
+		s.form.all = true
 		return fmt.Errorf("not saved: fix the field(s) marked %s", s.d.Styles.ErrGlyph)
 	}
 	if len(s.changes()) == 0 {
@@ -613,6 +646,7 @@ func (s *counsellingScreen) validate() {
 func (s *counsellingScreen) check() error {
 	s.validate()
 	if len(s.form.errs) > 0 {
+		s.form.all = true
 		return fmt.Errorf("not saved: fix the field(s) marked %s", s.d.Styles.ErrGlyph)
 	}
 	if !s.Dirty() {

@@ -36,7 +36,9 @@ func NewCaseScreen(d DutyDeps) Screen {
 		x.label = "PA " + x.label
 		s.paOwn = append(s.paOwn, x.name)
 	}
-	s.form.fields = append(cf, pa...)
+	office := &dutyField{name: "office", label: "office", hint: "3-letter code (office: in the config)", text: newField(3, true)}
+	s.form.fields = append(append([]*dutyField{office}, cf...), pa...)
+	office.set(strings.ToUpper(d.Office))
 	s.form.get("priority").set("3")
 	s.form.get("assignee").set(d.User)
 	s.initial = s.form.snapshot()
@@ -48,9 +50,6 @@ func (s *intakeScreen) Init() tea.Cmd { return nil }
 
 // Title implements Screen.
 func (s *intakeScreen) Title() string { return "new case" }
-
-// CurrentCase implements CaseContext: none yet.
-func (s *intakeScreen) CurrentCase() string { return "" }
 
 // Capturing implements Capturer.
 func (s *intakeScreen) Capturing() bool { return true }
@@ -65,28 +64,33 @@ func (s *intakeScreen) AcceptsCommand() bool {
 // number is a stand-in: the desk allocates it).
 func (s *intakeScreen) records() (booking.Case, booking.Traveller, map[string]string) {
 	errs := map[string]string{}
-	office := strings.ToUpper(s.d.Office)
+	office := s.form.get("office").value()
 	no := office + "-2000-000000"
-	c := booking.Case{Number: no, Office: office, Status: booking.StatusReceived}
+	if len(office) != 3 {
+		errs["office"] = "the office opening the case: a 3-letter code"
+		no = "XXX-2000-000000"
+	}
+	c := booking.Case{Number: no, Office: no[:3], Status: booking.StatusReceived}
 	pa := booking.Traveller{Case: no, Member: 1, Principal: true, Relationship: "PA"}
-	check := func(rec booking.Record, names []string) {
+	set := func(rec booking.Record, names []string) {
 		for _, n := range names {
 			if err := booking.SetFieldValue(rec, n, s.form.get(n).value()); err != nil {
 				errs[n] = errMessage(err)
 			}
 		}
-		if err := rec.Validate(); err != nil {
-			n := booking.ErrorField(err)
-			if s.form.get(n) == nil {
-				n = "office"
-			}
-			if errs[n] == "" {
-				errs[n] = errMessage(err)
-			}
-		}
 	}
-	check(&c, s.caseOwn)
-	check(&pa, s.paOwn)
+	set(&c, s.caseOwn)
+	set(&pa, s.paOwn)
+	// validateAll changes what it judges: copies.
+	known := func(n string) bool { return s.form.get(n) != nil }
+	cc, pp := c, pa
+	validateAll(&cc, errs, known)
+	validateAll(&pp, errs, known)
+	c.Office = office
+	if errs[""] != "" {
+		errs["office"] = errs[""]
+		delete(errs, "")
+	}
 	return c, pa, errs
 }
 
@@ -103,10 +107,8 @@ func (s *intakeScreen) validate() {
 func (s *intakeScreen) check() error {
 	_, _, errs := s.records()
 	s.form.errs = errs
-	if errs["office"] != "" {
-		return fmt.Errorf("office %q: set office: in the config (a 3-letter code)", s.d.Office)
-	}
 	if len(errs) > 0 {
+		s.form.all = true
 		return fmt.Errorf("not saved: fix the field(s) marked %s", s.d.Styles.ErrGlyph)
 	}
 	return nil
@@ -138,7 +140,7 @@ func (s *intakeScreen) saveCmd() tea.Cmd {
 		if d.Edit == nil {
 			return dutySavedMsg{id: id, err: errors.New("this desk cannot open cases")}
 		}
-		no, err := d.Edit.NewCase(d.User, d.Office, c, pa)
+		no, err := d.Edit.NewCase(d.User, c.Office, c, pa)
 		if err != nil {
 			return dutySavedMsg{id: id, err: err}
 		}
@@ -149,7 +151,7 @@ func (s *intakeScreen) saveCmd() tea.Cmd {
 // View implements Screen.
 func (s *intakeScreen) View() string {
 	st := &s.d.Styles
-	head := []string{st.Bold.Render(sprintf("New case · office %s · received %s", orDash(s.d.Office), booking.DateOf(s.d.Now()))),
-		st.Muted.Render("the number is given on save; add travellers and documents in the case view (T, O)"), ""}
+	head := []string{st.Bold.Render(sprintf("New case · received %s", booking.DateOf(s.d.Now()))),
+		st.Muted.Render("the number is given on save; then T adds travellers, O documents"), ""}
 	return s.frame(head)
 }

@@ -587,7 +587,7 @@ func (m *Model) header() string {
 	for i, s := range m.stack {
 		// A screen about a case opened straight from the queue names the
 		// case in the breadcrumb; under the case view it need not.
-		if cc, ok := s.(CaseContext); ok && i > 0 && s.Title() != cc.CurrentCase() {
+		if cc, ok := s.(CaseContext); ok && i > 0 && cc.CurrentCase() != "" && s.Title() != cc.CurrentCase() {
 			prev, ok := m.stack[i-1].(CaseContext)
 			if i == 1 || !ok || prev.CurrentCase() != cc.CurrentCase() {
 				parts = append(parts, cc.CurrentCase())
