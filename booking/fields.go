@@ -11,13 +11,22 @@ import (
 // status, which only moves through the state machine.
 var readOnlyFields = []string{"number", "case", "member", "id", "office", "status", "held_from", "status_reason", "abn_number"}
 
+// readOnly reports whether field name of rec cannot be set: "number" is the
+// case's identity but a document's passport number.
+func readOnly(rec Record, name string) bool {
+	if name == "number" && rec.Kind() == KindDocument {
+		return false
+	}
+	return slices.Contains(readOnlyFields, name)
+}
+
 // FieldNames lists the fields of rec that SetField accepts.
 func FieldNames(rec Record) []string {
 	var out []string
 	t := reflect.TypeOf(rec).Elem()
 	for i := range t.NumField() {
 		name := jsonName(t.Field(i))
-		if name != "" && !slices.Contains(readOnlyFields, name) {
+		if name != "" && !readOnly(rec, name) {
 			out = append(out, name)
 		}
 	}
@@ -38,7 +47,7 @@ func SetField(rec Record, name, value string) error {
 // a form or a command that sets several fields and then validates once (a
 // record may pass through an invalid state between two of its fields).
 func SetFieldValue(rec Record, name, value string) error {
-	if slices.Contains(readOnlyFields, name) {
+	if readOnly(rec, name) {
 		hint := ""
 		if name == "status" {
 			hint = " (use the status command)"

@@ -153,11 +153,12 @@ func NewRecordScreen(d DutyDeps, no string, kind EditForm) Screen {
 	case EditCaseForm:
 		own = caseFields()
 	case EditTravellerForm:
-		s.form.fields = append(s.form.fields, choiceField("member", "traveller", []string{newChoice}, []string{"new traveller"}))
+		// Choices come with the case: the first traveller is shown first.
+		s.form.fields = append(s.form.fields, choiceField("member", "traveller", nil, nil))
 		own = travellerFields()
 	case EditDocumentForm:
 		s.form.fields = append(s.form.fields, choiceField("member", "traveller", nil, nil),
-			choiceField("doc", "document", []string{newChoice}, []string{"new document"}),
+			choiceField("doc", "document", nil, nil),
 			textField("id", "document id", "short, no spaces: p1, v1 …", 20))
 		own = documentFields()
 	}
@@ -405,14 +406,18 @@ func (s *recordScreen) changes() []FieldChange {
 	rec := s.record()
 	p := s.prefix(rec)
 	var out []FieldChange
+	changed := false
 	for _, n := range s.own {
 		v := s.form.get(n).value()
-		if v != s.loaded[n] || (s.isNew() && n == "type" && len(out) > 0) {
+		if v != s.loaded[n] {
+			changed = true
+		}
+		if v != s.loaded[n] || (s.isNew() && v != "") {
 			out = append(out, FieldChange{Path: p + n, Value: v})
 		}
 	}
-	if s.isNew() && len(out) == 1 && out[0].Path == p+"type" && s.form.get("type").value() == s.loaded["type"] {
-		return nil
+	if !changed {
+		return nil // a new record's defaults alone are not input
 	}
 	return out
 }
