@@ -88,7 +88,7 @@ func travellerFields() []*dutyField {
 		choiceField("relationship", "relationship", append([]string{""}, booking.Relationships...),
 			append([]string{"—"}, booking.Relationships...)),
 		{name: "ssr", label: "SSR codes", hint: "e.g. WCHR, MOML (enter: pick from the list)", text: newField(120, true)},
-		textField("vulnerabilities", "vulnerabilities", "comma-separated", 400),
+		textField("vulnerabilities", "vulnerability", "comma-separated", 400),
 		textField("pregnancy_weeks", "pregnancy wks", "0 to 45", 2),
 		boolChoice("pregnancy_multiple", "multiple preg."),
 		textField("medical_date", "medical date", "YYYY-MM-DD", 10),
@@ -112,7 +112,7 @@ func documentFields() []*dutyField {
 	return []*dutyField{
 		choiceField("type", "type", docTypeNames(), nil),
 		{name: "number", label: "number", text: newField(40, true)},
-		{name: "issuing_country", label: "issuing country", hint: "country code", text: newField(3, true)},
+		{name: "issuing_country", label: "issuing ctry", hint: "country code", text: newField(3, true)},
 		textField("issue_date", "issue date", "YYYY-MM-DD", 10),
 		textField("expiry_date", "expiry date", "YYYY-MM-DD", 10),
 	}
