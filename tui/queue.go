@@ -193,7 +193,7 @@ func (q *queueScreen) setRow(s booking.Summary) {
 }
 
 func haystack(s *booking.Summary) string {
-	return strings.ToLower(s.Number + " " + s.ABNNumber + " " + s.DestAirport + " " + s.DestCity + " " + s.Names)
+	return fold(s.Number + " " + s.ABNNumber + " " + s.DestAirport + " " + s.DestCity + " " + s.Names)
 }
 
 // seek puts the cursor on case no if it is shown.
@@ -272,7 +272,7 @@ func prio(p int) int {
 // old one, it scans the rows already shown instead of the whole queue.
 func (q *queueScreen) refilter(full bool) {
 	q.ensureSorted()
-	text := strings.ToLower(strings.TrimSpace(q.filter.Value()))
+	text := fold(strings.TrimSpace(q.filter.Value()))
 	src := q.tabs[q.tab].members
 	if !full && q.applied != "" && strings.HasPrefix(text, q.applied) {
 		src = q.shown
