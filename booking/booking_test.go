@@ -128,3 +128,16 @@ func TestGateBlocksWithoutBookingDocumentsOrMedical(t *testing.T) {
 		t.Fatalf("gate should be open: %v", err)
 	}
 }
+
+// TestSetDocumentNumber: "number" is read-only on a case (its identity),
+// settable on a document (its passport number).
+func TestSetDocumentNumber(t *testing.T) {
+	d := &Document{Case: "RBA-2026-000001", Member: 1, ID: "p1", Type: DocPassport}
+	if err := SetField(d, "number", "N123"); err != nil || d.Number != "N123" {
+		t.Fatalf("document number: %v %q", err, d.Number)
+	}
+	c := &Case{Number: "RBA-2026-000001"}
+	if err := SetField(c, "number", "RBA-2026-000002"); err == nil {
+		t.Fatal("case number set")
+	}
+}

@@ -11,13 +11,22 @@ import (
 // status, which only moves through the state machine.
 var readOnlyFields = []string{"number", "case", "member", "id", "office", "status", "held_from", "status_reason", "abn_number"}
 
+// readOnly reports whether field name of rec cannot be set: "number" is the
+// case's identity but a document's passport number.
+func readOnly(rec Record, name string) bool {
+	if name == "number" && rec.Kind() == KindDocument {
+		return false
+	}
+	return slices.Contains(readOnlyFields, name)
+}
+
 // FieldNames lists the fields of rec that SetField accepts.
 func FieldNames(rec Record) []string {
 	var out []string
 	t := reflect.TypeOf(rec).Elem()
 	for i := range t.NumField() {
 		name := jsonName(t.Field(i))
-		if name != "" && !slices.Contains(readOnlyFields, name) {
+		if name != "" && !readOnly(rec, name) {
 			out = append(out, name)
 		}
 	}
@@ -28,7 +37,17 @@ func FieldNames(rec Record) []string {
 // validates the record. Lists are comma-separated; an empty value clears.
 // On error rec may be partly changed: callers set fields on a copy.
 func SetField(rec Record, name, value string) error {
-	if slices.Contains(readOnlyFields, name) {
+	if err := SetFieldValue(rec, name, value); err != nil {
+		return err
+	}
+	return rec.Validate()
+}
+
+// SetFieldValue is SetField without the validation of the whole record, for
+// a form or a command that sets several fields and then validates once (a
+// record may pass through an invalid state between two of its fields).
+func SetFieldValue(rec Record, name, value string) error {
+	if readOnly(rec, name) {
 		hint := ""
 		if name == "status" {
 			hint = " (use the status command)"
@@ -41,10 +60,7 @@ func SetField(rec Record, name, value string) error {
 		if jsonName(t.Field(i)) != name {
 			continue
 		}
-		if err := setValue(v.Field(i), name, value); err != nil {
-			return err
-		}
-		return rec.Validate()
+		return setValue(v.Field(i), name, value)
 	}
 	return Errorf(EINVALID, name, "unknown %s field %q (fields: %s)", rec.Kind(), name, strings.Join(FieldNames(rec), ", "))
 }

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -145,4 +146,64 @@ func (d *Service) Book(actor, no string, b booking.Booking, confirmWarnings bool
 	})
 	res.Saved = err == nil
 	return res, err
+}
+
+// NewCase opens a case at office (received today, status received,
+// priority normal unless c says otherwise) with its principal applicant pa
+// as traveller 1, in one transaction, and returns the number it got: the
+// office's next number of the year (OFF-YYYY-NNNNNN) among the cases held
+// at this desk. Number, office, status and dates of c are set here.
+func (d *Service) NewCase(actor, office string, c booking.Case, pa booking.Traveller) (string, error) {
+	office = strings.ToUpper(strings.TrimSpace(office))
+	if len(office) != 3 {
+		return "", booking.Errorf(booking.EINVALID, "office", "office %q must be a 3-letter code (office: in the config)", office)
+	}
+	today := d.today()
+	prefix := fmt.Sprintf("%s-%04d-", office, today.Time().Year())
+	var no string
+	err := d.s.Update(actor, func(tx *store.Tx) error {
+		n := 1
+		if last := tx.LastCaseNumber(prefix); last != "" {
+			var k int
+			if _, err := fmt.Sscanf(strings.TrimPrefix(last, prefix), "%06d", &k); err == nil {
+				n = k + 1
+			}
+		}
+		if n > 999999 {
+			return booking.Errorf(booking.ECONFLICT, "number", "office %s has used every case number of %d", office, today.Time().Year())
+		}
+		no = fmt.Sprintf("%s%06d", prefix, n)
+		c.Number, c.Office, c.Status, c.Received = no, office, booking.StatusReceived, today
+		c.HeldFrom, c.StatusReason, c.ABNNumber, c.TravelReady, c.Departure = "", "", "", booking.Date{}, booking.Date{}
+		if c.Priority == 0 {
+			c.Priority = booking.PriorityNormal
+		}
+		if err := tx.Put(&c); err != nil {
+			return err
+		}
+		pa.Case, pa.Member, pa.Principal = no, 1, true
+		if pa.Relationship == "" {
+			pa.Relationship = "PA"
+		}
+		if err := tx.Put(&pa); err != nil {
+			return prefixField(err, "traveller.1.")
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return no, nil
+}
+
+// prefixField puts prefix before the field of a domain error, so a form
+// showing several records finds it ("traveller.1.birth_date").
+func prefixField(err error, prefix string) error {
+	var e *booking.Error
+	if errors.As(err, &e) && e.Field != "" {
+		x := *e
+		x.Field = prefix + e.Field
+		return &x
+	}
+	return err
 }

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +159,53 @@ func TestSetPermitPatch(t *testing.T) {
 	}
 	if _, err := fx.d.SetPermit("amina", fx.no, 1, "P7", PermitPatch{}); booking.ErrorCode(err) != booking.ENOTFOUND {
 		t.Fatalf("an id the case does not have: %v", err)
+	}
+}
+
+// TestNewCaseNumbersPerOfficeAndYear: numbers follow the office's highest
+// of the year; the principal applicant is traveller 1; a bad traveller
+// field is refused with its path and nothing is written.
+func TestNewCaseNumbersPerOfficeAndYear(t *testing.T) {
+	fx := newFixture(t)
+	year := fx.now.Year()
+	c := booking.Case{Programme: "USRAP", OriginAirport: "CMN", Priority: 2}
+	pa := booking.Traveller{FamilyName: "Ramírez", GivenNames: "Ana", Sex: "F"}
+	no, err := fx.d.NewCase("amina", "RBA", c, pa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("RBA-%d-000001", year)
+	if year == 2026 {
+		want = "RBA-2026-000778" // after the fixture's RBA-2026-000777
+	}
+	if no != want {
+		t.Fatalf("first number %s, want %s", no, want)
+	}
+	no2, err := fx.d.NewCase("amina", "rba", c, pa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if no2 <= no || no2[:9] != no[:9] {
+		t.Fatalf("second number %s after %s", no2, no)
+	}
+	f, err := fx.s.CaseFile(no2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Case.Status != booking.StatusReceived || f.Case.Received != booking.DateOf(fx.now) || f.Case.Priority != 2 ||
+		len(f.Travellers) != 1 || !f.Travellers[0].Principal || f.Travellers[0].Relationship != "PA" {
+		t.Fatalf("new case: %+v %+v", f.Case, f.Travellers)
+	}
+	other, err := fx.d.NewCase("amina", "KLT", c, pa)
+	if err != nil || other != fmt.Sprintf("KLT-%d-000001", year) {
+		t.Fatalf("KLT: %s %v", other, err)
+	}
+	pa.Sex = "Q"
+	_, err = fx.d.NewCase("amina", "RBA", c, pa)
+	if booking.ErrorField(err) != "traveller.1.sex" {
+		t.Fatalf("bad sex: %v (field %q)", err, booking.ErrorField(err))
+	}
+	if n, _ := fx.s.Count(); n != 4 {
+		t.Fatalf("%d cases, want 4 (the refused one not written)", n)
 	}
 }

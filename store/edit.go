@@ -34,6 +34,7 @@ func (s *Store) SetFields(actor, no string, as []Assignment) error {
 			return err
 		}
 		recs := map[string]booking.Record{}
+		prefixes := map[string]string{}
 		var order []string
 		for _, a := range as {
 			rec, field, err := resolve(f, a.Path, recs)
@@ -42,14 +43,18 @@ func (s *Store) SetFields(actor, no string, as []Assignment) error {
 			}
 			if _, seen := recs[rec.Key()]; !seen {
 				recs[rec.Key()] = rec
+				prefixes[rec.Key()] = strings.TrimSuffix(a.Path, field)
 				order = append(order, rec.Key())
 			}
-			if err := booking.SetField(rec, field, a.Value); err != nil {
-				if e, ok := err.(*booking.Error); ok && e.Field != "" && e.Field != a.Path {
-					prefix := strings.TrimSuffix(a.Path, field)
-					e.Field = prefix + e.Field
-				}
-				return err
+			if err := booking.SetFieldValue(rec, field, a.Value); err != nil {
+				return withPrefix(err, prefixes[rec.Key()], a.Path)
+			}
+		}
+		// Validated once all fields are set: a record may pass through an
+		// invalid state between two of them (sex and pregnancy weeks).
+		for _, k := range order {
+			if err := recs[k].Validate(); err != nil {
+				return withPrefix(err, prefixes[k], "")
 			}
 		}
 		for _, k := range order {
@@ -59,6 +64,15 @@ func (s *Store) SetFields(actor, no string, as []Assignment) error {
 		}
 		return nil
 	})
+}
+
+// withPrefix puts a record's path prefix ("traveller.2.") before the field
+// of a domain error, unless the error already names path.
+func withPrefix(err error, prefix, path string) error {
+	if e, ok := err.(*booking.Error); ok && e.Field != "" && e.Field != path && prefix != "" && !strings.HasPrefix(e.Field, prefix) {
+		e.Field = prefix + e.Field
+	}
+	return err
 }
 
 // resolve finds the record a path names (a copy, reused across assignments

@@ -260,3 +260,20 @@ func (s *Store) Statuses() (map[booking.Status]int, error) {
 	})
 	return out, err
 }
+
+// LastCaseNumber returns the highest case number starting with prefix
+// ("RBA-2026-") held here, or "" when there is none. It seeks the rows
+// bucket once (case numbers sort as their digits do).
+func (tx *Tx) LastCaseNumber(prefix string) string {
+	c := tx.btx.Bucket(bRows).Cursor()
+	k, _ := c.Seek([]byte(prefix + "\xff"))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	if k != nil && bytes.HasPrefix(k, []byte(prefix)) {
+		return string(k)
+	}
+	return ""
+}

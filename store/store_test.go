@@ -197,3 +197,24 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatalf("backup desk %q log %d", b.Desk(), b.LogLen())
 	}
 }
+
+// TestSetFieldsValidatesOnceAtTheEnd: a form's save may pass through an
+// invalid state between two fields (sex M before pregnancy weeks 0); the
+// record is judged when every field is set.
+func TestSetFieldsValidatesOnceAtTheEnd(t *testing.T) {
+	s := openTemp(t)
+	no := "RBA-2026-000321"
+	if err := s.PutRecords("a", sampleCase(no)...); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetFields("a", no, []Assignment{{"traveller.1.sex", "F"}, {"traveller.1.pregnancy_weeks", "20"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetFields("a", no, []Assignment{{"traveller.1.sex", "M"}, {"traveller.1.pregnancy_weeks", "0"}}); err != nil {
+		t.Fatalf("sex then weeks: %v", err)
+	}
+	err := s.SetFields("a", no, []Assignment{{"traveller.1.pregnancy_weeks", "12"}})
+	if booking.ErrorField(err) != "traveller.1.pregnancy_weeks" {
+		t.Fatalf("weeks for sex M: %v (field %q)", err, booking.ErrorField(err))
+	}
+}

@@ -191,3 +191,32 @@ type ConflictSide struct {
 	Desk  string
 	When  time.Time
 }
+
+// CaseEditor is intake and editing: new cases, field changes of a case, its
+// travellers and documents, and its counselling session, each call one
+// transaction as actor through the same use cases as the CLI.
+type CaseEditor interface {
+	// NewCase opens a case at office with c's fields and its principal
+	// applicant pa (traveller 1) and returns the number it got.
+	NewCase(actor, office string, c booking.Case, pa booking.Traveller) (string, error)
+	// SetFields applies changes (paths as `case set` takes them:
+	// "notes", "traveller.2.birth_date", "traveller.2.document.p1.number")
+	// to case no; setting a field of a traveller or document not yet
+	// recorded creates it.
+	SetFields(actor, no string, changes []FieldChange) error
+	// SetCounselling records or updates the counselling session of case no.
+	SetCounselling(actor, no string, p CounsellingPatch) error
+	// AddCounsellingAction notes an action item for traveller member (0:
+	// the whole case) of case no; it blocks the gate until ticked.
+	AddCounsellingAction(actor, no string, member int, note string) (string, error)
+}
+
+// FieldChange sets one field, named by its path, to its text form (lists
+// comma-separated; empty clears).
+type FieldChange struct{ Path, Value string }
+
+// CounsellingPatch changes the counselling session; nil fields stay.
+type CounsellingPatch struct {
+	Date                              *booking.Date
+	Counsellor, Language, Interpreter *string
+}

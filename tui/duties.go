@@ -30,6 +30,11 @@ type DutyDeps struct {
 	Permits PermitDesk
 	// Custody records custody steps (`custody add`).
 	Custody CustodyDesk
+	// Edit opens cases and changes their fields, travellers, documents
+	// and counselling (`case set`, `counselling`); Office is where new
+	// cases are opened.
+	Edit   CaseEditor
+	Office string
 }
 
 // EscortDesk ranks the escort pool for a case and assigns escorts.
@@ -138,6 +143,9 @@ type dutyField struct {
 	pick    int
 	hint    string
 	hidden  bool
+	// note, when set, returns a muted line shown under the field (what
+	// the codes typed mean).
+	note func() string
 }
 
 func textField(name, label, hint string, max int) *dutyField {
@@ -183,6 +191,22 @@ type dutyForm struct {
 	fields []*dutyField
 	focus  int
 	errs   map[string]string // field name -> message
+	// touched fields show their errors as the user types; all (after a
+	// save was tried) shows every error.
+	touched map[string]bool
+	all     bool
+}
+
+// shows reports whether field name's error is shown.
+func (f *dutyForm) shows(name string) bool {
+	return f.all || f.touched[name]
+}
+
+func (f *dutyForm) touch(name string) {
+	if f.touched == nil {
+		f.touched = map[string]bool{}
+	}
+	f.touched[name] = true
 }
 
 func (f *dutyForm) visible() []*dutyField {
@@ -226,16 +250,22 @@ func (f *dutyForm) key(k *KeyMap, kp tea.KeyPressMsg) bool {
 	cur := f.focused()
 	switch {
 	case key.Matches(kp, k.NextField):
+		f.touch(cur.name)
 		f.focus = (f.focus + 1) % n
 	case key.Matches(kp, k.PrevField):
+		f.touch(cur.name)
 		f.focus = (f.focus - 1 + n) % n
 	case cur.isChoice() && key.Matches(kp, k.Toggle):
 		if len(cur.choices) > 0 {
 			cur.pick = (cur.pick + 1) % len(cur.choices)
+			f.touch(cur.name)
 			return true
 		}
 	case !cur.isChoice():
 		changed, _ := cur.text.update(kp)
+		if changed {
+			f.touch(cur.name)
+		}
 		return changed
 	}
 	return false
@@ -259,12 +289,20 @@ func (f *dutyForm) setError(err error) bool {
 		msg = de.Message
 	}
 	f.errs[name] = msg
+	f.all = true
 	return true
 }
 
 // lines renders the fields, each with its error below it.
 func (f *dutyForm) lines(st *Styles, w int) []string {
+	l, _ := f.linesAt(st, w)
+	return l
+}
+
+// linesAt is lines and the index of the focused field's line.
+func (f *dutyForm) linesAt(st *Styles, w int) ([]string, int) {
 	var l []string
+	at := 0
 	cur := f.focused()
 	for _, x := range f.visible() {
 		var v string
@@ -278,6 +316,7 @@ func (f *dutyForm) lines(st *Styles, w int) []string {
 		}
 		line := " " + fit(x.label, 14) + " " + v
 		if x == cur {
+			at = len(l)
 			line = st.Selected.Render(st.Cursor + line)
 		} else {
 			line = " " + line
@@ -286,7 +325,12 @@ func (f *dutyForm) lines(st *Styles, w int) []string {
 			line += "  " + st.Muted.Render(x.hint)
 		}
 		l = append(l, ansi.Truncate(line, w, "…"))
-		if msg, ok := f.errs[x.name]; ok {
+		if x.note != nil {
+			if n := x.note(); n != "" {
+				l = append(l, ansi.Truncate(st.Muted.Render("                  "+printable(n)), w, "…"))
+			}
+		}
+		if msg, ok := f.errs[x.name]; ok && f.shows(x.name) {
 			// Domain messages can list every allowed value: wrap, up to 3 lines.
 			ws := strings.Split(ansi.Wordwrap(printable(msg), w-6, ""), "\n")
 			for i, m := range ws[:min(len(ws), 3)] {
@@ -298,7 +342,18 @@ func (f *dutyForm) lines(st *Styles, w int) []string {
 			}
 		}
 	}
-	return l
+	return l, at
+}
+
+// paste puts pasted text in the focused text field and reports whether it
+// changed.
+func (f *dutyForm) paste(s string) bool {
+	cur := f.focused()
+	if !cur.isChoice() && cur.text.paste(s) {
+		f.touch(cur.name)
+		return true
+	}
+	return false
 }
 
 // formBase is what the permit and custody screens share: the case, the
@@ -311,6 +366,7 @@ type formBase struct {
 	form    dutyForm
 	initial string // the inputs after the last load or save, for Dirty
 	w, h    int
+	offset  int // first form line shown, to keep the focus visible
 
 	saving  bool
 	loadErr string
@@ -352,6 +408,7 @@ type formHooks struct {
 	save    func() tea.Cmd
 	check   func() error // before a save; nil: none
 	changed func()       // after an input changed; nil: none
+	dirty   func() bool  // unsaved input, so esc asks; nil: formBase.Dirty
 }
 
 // update routes the screen's load and save answers and its keys.
@@ -375,6 +432,13 @@ func (b *formBase) update(msg tea.Msg, h formHooks) tea.Cmd {
 		k := &b.d.Keys
 		switch {
 		case key.Matches(msg, k.Back):
+			dirty := b.Dirty
+			if h.dirty != nil {
+				dirty = h.dirty
+			}
+			if dirty() {
+				return msgCmd(ConfirmMsg{Text: "Discard unsaved input?", Yes: msgCmd(BackMsg{})})
+			}
 			return msgCmd(BackMsg{})
 		case b.file == nil || b.saving:
 			return nil
@@ -388,6 +452,13 @@ func (b *formBase) update(msg tea.Msg, h formHooks) tea.Cmd {
 			return h.save()
 		}
 		if b.form.key(k, msg) {
+			b.done = ""
+			if h.changed != nil {
+				h.changed()
+			}
+		}
+	case tea.PasteMsg:
+		if b.file != nil && !b.saving && b.form.paste(msg.Content) {
 			b.done = ""
 			if h.changed != nil {
 				h.changed()
@@ -409,7 +480,7 @@ func (b *formBase) saved(msg dutySavedMsg) tea.Cmd {
 		}
 		return errCmd(msg.err)
 	}
-	b.err, b.done, b.form.errs = "", msg.what, nil
+	b.err, b.done, b.form.errs, b.form.all, b.form.touched = "", msg.what, nil, false, nil
 	b.initial = b.form.snapshot()
 	return tea.Batch(msgCmd(SavedMsg{Case: b.no, What: msg.what}), loadDutyCmd(b.d.Source, b.id, b.no))
 }
@@ -422,7 +493,7 @@ func (b *formBase) footer() []string {
 		return []string{st.Muted.Render("saving…")}
 	case b.err != "":
 		return errLines(st, b.err, b.w)
-	case len(b.form.errs) > 0:
+	case len(b.form.errs) > 0 && b.form.all:
 		return []string{st.Error.Render(st.ErrGlyph + " not saved: fix the field marked above")}
 	case b.done != "":
 		return []string{st.OK.Render(st.OKGlyph + " saved: " + printable(b.done))}
@@ -437,8 +508,18 @@ func (b *formBase) frame(head []string) string {
 	for _, x := range head {
 		l = append(l, ansi.Truncate(x, b.w, "…"))
 	}
-	l = append(l, b.form.lines(st, b.w)...)
+	form, at := b.form.linesAt(st, b.w)
 	foot := b.footer()
+	// Keep the focused field (and the lines under it) on screen.
+	room := max(b.h-len(foot)-len(l), 1)
+	if at < b.offset {
+		b.offset = at
+	}
+	if at+2 >= b.offset+room {
+		b.offset = at + 3 - room
+	}
+	b.offset = max(0, min(b.offset, len(form)-room))
+	l = append(l, form[b.offset:]...)
 	for len(l) < b.h-len(foot) {
 		l = append(l, "")
 	}

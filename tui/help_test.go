@@ -160,7 +160,7 @@ func TestEveryHelpBindingWorks(t *testing.T) {
 // unknown names.
 func TestKeysOverride(t *testing.T) {
 	k := DefaultKeyMap()
-	if err := k.Override(map[string][]string{"down": {"n"}}); err != nil {
+	if err := k.Override(map[string][]string{"down": {"v"}}); err != nil {
 		t.Fatal(err)
 	}
 	st, _ := DefaultStyles("light", false)
@@ -169,9 +169,9 @@ func TestKeysOverride(t *testing.T) {
 		t.Fatal(err)
 	}
 	send(t, m, teaSize(80, 24))
-	keys(t, m, "n")
+	keys(t, m, "v")
 	if m.queue.cursor != 1 {
-		t.Fatalf("n should move down after the override, cursor %d", m.queue.cursor)
+		t.Fatalf("v should move down after the override, cursor %d", m.queue.cursor)
 	}
 	keys(t, m, "j")
 	if m.queue.cursor != 1 {

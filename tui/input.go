@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"strings"
+	"unicode"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -120,4 +123,36 @@ func upperASCII(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// paste inserts pasted text at the cursor: line breaks and tabs become
+// spaces and other control characters are dropped (a field is one line);
+// the field's limit and upper-casing apply as when typing. It reports
+// whether the text changed.
+func (f *field) paste(s string) bool {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimRight(s, " ")
+	if f.upper {
+		s = upperASCII(s)
+	}
+	changed := false
+	for _, r := range s {
+		if f.max > 0 && len(f.runes) >= f.max {
+			break
+		}
+		f.runes = append(f.runes, 0)
+		copy(f.runes[f.pos+1:], f.runes[f.pos:])
+		f.runes[f.pos] = r
+		f.pos++
+		changed = true
+	}
+	return changed
 }

@@ -27,6 +27,9 @@ type KeyMap struct {
 	Conflicts, Details, KeepWinner, TakeLoser, EnterValue, SyncNow key.Binding
 	// Duties (case view): escort assignment, exit permits, document custody
 	Escorts, Permit, Custody key.Binding
+	// Intake and editing: a new case (queues), the case, traveller,
+	// document and counselling forms (case view), the SSR picker (forms)
+	NewCase, EditCase, EditTraveller, EditDocument, EditCounselling, Pick key.Binding
 }
 
 // DefaultKeyMap returns the standard bindings.
@@ -87,6 +90,13 @@ func DefaultKeyMap() KeyMap {
 		Escorts: b([]string{"e"}, "e", "escorts"),
 		Permit:  b([]string{"p"}, "p", "exit permit"),
 		Custody: b([]string{"d"}, "d", "doc custody"),
+
+		NewCase:         b([]string{"n"}, "n", "new case"),
+		EditCase:        b([]string{"E"}, "E", "edit case"),
+		EditTraveller:   b([]string{"T"}, "T", "travellers"),
+		EditDocument:    b([]string{"O"}, "O", "documents"),
+		EditCounselling: b([]string{"K"}, "K", "counselling"),
+		Pick:            b([]string{"enter"}, "enter", "pick codes"),
 	}
 }
 
@@ -108,6 +118,8 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"conflicts": &k.Conflicts, "details": &k.Details, "keep_winner": &k.KeepWinner,
 		"take_loser": &k.TakeLoser, "enter_value": &k.EnterValue,
 		"escorts": &k.Escorts, "permit": &k.Permit, "custody": &k.Custody, "sync_now": &k.SyncNow,
+		"new_case": &k.NewCase, "edit_case": &k.EditCase, "edit_traveller": &k.EditTraveller,
+		"edit_document": &k.EditDocument, "edit_counselling": &k.EditCounselling, "pick": &k.Pick,
 	}
 }
 

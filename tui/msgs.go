@@ -30,6 +30,14 @@ type Screen interface {
 // returns true, the root does not interpret q, :, ? or / itself.
 type Capturer interface{ Capturing() bool }
 
+// CommandTaker is implemented by capturing screens that let ":" open the
+// command bar when it would not be typed into something (an empty input or
+// a choice); elsewhere ":" is text (times like 10:05).
+type CommandTaker interface{ AcceptsCommand() bool }
+
+// NewCaseMsg opens the new-case form.
+type NewCaseMsg struct{}
+
 // Dirtier is implemented by screens holding unsaved input; the root asks
 // before discarding it (ctrl+c, q, :q).
 type Dirtier interface{ Dirty() bool }
@@ -66,6 +74,12 @@ type QueueMsg struct{ Name string }
 type SavedMsg struct {
 	Case string
 	What string
+}
+
+// ConfirmMsg asks a yes/no question in the footer; Yes runs on y.
+type ConfirmMsg struct {
+	Text string
+	Yes  tea.Cmd
 }
 
 // ErrMsg reports an error to show in the footer.

@@ -193,7 +193,7 @@ func (q *queueScreen) setRow(s booking.Summary) {
 }
 
 func haystack(s *booking.Summary) string {
-	return strings.ToLower(s.Number + " " + s.ABNNumber + " " + s.DestAirport + " " + s.DestCity + " " + s.Names)
+	return fold(s.Number + " " + s.ABNNumber + " " + s.DestAirport + " " + s.DestCity + " " + s.Names)
 }
 
 // seek puts the cursor on case no if it is shown.
@@ -272,7 +272,7 @@ func prio(p int) int {
 // old one, it scans the rows already shown instead of the whole queue.
 func (q *queueScreen) refilter(full bool) {
 	q.ensureSorted()
-	text := strings.ToLower(strings.TrimSpace(q.filter.Value()))
+	text := fold(strings.TrimSpace(q.filter.Value()))
 	src := q.tabs[q.tab].members
 	if !full && q.applied != "" && strings.HasPrefix(text, q.applied) {
 		src = q.shown
@@ -417,6 +417,8 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	case key.Matches(kp, k.Conflicts):
 		return msgCmd(ConflictsMsg{})
+	case key.Matches(kp, k.NewCase):
+		return msgCmd(NewCaseMsg{})
 	default:
 		q.move(kp)
 	}
@@ -464,11 +466,11 @@ func (q *queueScreen) KeyMap() help.KeyMap {
 		}
 	}
 	return bindings{
-		short: []key.Binding{k.Open, k.Filter, k.NextTab, k.Sort, k.Command, k.Help, k.Quit},
+		short: []key.Binding{k.Open, k.NewCase, k.Filter, k.NextTab, k.Sort, k.Help, k.Quit},
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp},
 			{k.NextTab, k.PrevTab, k.Sort, k.Reverse, k.Filter, withHelp(k.Back, "clear filter")},
-			{k.Open, k.Book, k.ABN, k.Conflicts, k.Command, k.Help, k.Quit, k.ForceQuit},
+			{k.Open, k.NewCase, k.Book, k.ABN, k.Conflicts, k.Command, k.Help, k.Quit, k.ForceQuit},
 		},
 	}
 }

@@ -126,3 +126,33 @@ func TestTooSmall(t *testing.T) {
 		t.Fatal("keys changed state while the terminal was too small")
 	}
 }
+
+// TestFilterIgnoresAccentsAndCase: /ramirez finds RAMÍREZ and /ramírez
+// finds Ramirez.
+func TestFilterIgnoresAccentsAndCase(t *testing.T) {
+	src := fixture(6)
+	f := fixtureFile(7)
+	f.Case.Number = "RBA-2026-000900"
+	for i := range f.Travellers {
+		f.Travellers[i].Case, f.Travellers[i].FamilyName = f.Case.Number, "Ramírez"
+	}
+	f.Documents = nil
+	src.add(f)
+	g := fixtureFile(17)
+	g.Case.Number = "RBA-2026-000901"
+	for i := range g.Travellers {
+		g.Travellers[i].Case, g.Travellers[i].FamilyName = g.Case.Number, "RAMIREZ"
+	}
+	g.Documents = nil
+	src.add(g)
+	m := newTestModel(t, src, nil)
+	send(t, m, QueueMsg{Name: "all"})
+	for _, q := range []string{"ramirez", "RAMÍREZ", "ramírez"} {
+		keys(t, m, "/")
+		typeText(t, m, q)
+		if shown, _ := m.queue.Counts(); shown != 2 {
+			t.Errorf("/%s shows %d case(s), want 2:\n%s", q, shown, screen(m))
+		}
+		keys(t, m, "esc")
+	}
+}

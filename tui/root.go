@@ -53,6 +53,9 @@ type Options struct {
 	Hub string
 	// SyncNow asks the background sync to run at once; nil: no hub.
 	SyncNow func()
+	// Editor opens new cases (n, :new) at Office; nil: the new-case
+	// form says this desk cannot.
+	Editor CaseEditor
 }
 
 // Model is the root model: it routes messages to the screen on top of a
@@ -254,6 +257,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case InfoMsg:
 		m.msg, m.msgErr = msg.Text, false
 		return m, nil
+	case ConfirmMsg:
+		m.confirm = &confirmPrompt{text: msg.Text, yes: msg.Yes}
+		return m, nil
+	case tea.PasteMsg:
+		if m.tooSmall() {
+			return m, nil
+		}
+		if m.cmdMode {
+			if m.cmdline.paste(msg.Content) {
+				m.matches = m.candidates(m.cmdline.Value())
+			}
+			return m, nil
+		}
+		// Only the screen in front takes pasted text.
+		return m, m.top().Update(msg)
 	case PushMsg:
 		return m, m.push(msg.Screen)
 	case BackMsg:
@@ -265,6 +283,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(newFormScreen(m.env(), msg.Number))
 	case ABNMsg:
 		return m, m.push(newABNScreen(m.env(), msg.Number))
+	case NewCaseMsg:
+		return m, m.push(NewCaseScreen(DutyDeps{Source: m.opt.Source, User: m.opt.User, Keys: *m.keys, Styles: *m.st,
+			Now: m.opt.Now, Edit: m.opt.Editor, Office: m.opt.Office}))
 	case ConflictsMsg:
 		return m, m.push(newConflictsScreen(m.keys, m.st, m.opt.Conflicts, m.opt.User))
 	case SyncScreenMsg:
@@ -316,7 +337,7 @@ func (m *Model) key(kp tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.tooSmall() {
 		if key.Matches(kp, k.Quit) {
-			return tea.Quit
+			return m.back(true) // asks when a form holds unsaved input
 		}
 		return nil
 	}
@@ -324,6 +345,12 @@ func (m *Model) key(kp tea.KeyPressMsg) tea.Cmd {
 		return m.commandKey(kp)
 	}
 	if m.capturing() {
+		if ct, ok := m.top().(CommandTaker); ok && key.Matches(kp, k.Command) && ct.AcceptsCommand() {
+			m.cmdMode = true
+			m.cmdline.SetValue("")
+			m.matches = nil
+			return nil
+		}
 		return m.top().Update(kp)
 	}
 	if m.showHelp {
@@ -368,7 +395,7 @@ func (m *Model) back(quit bool) tea.Cmd {
 }
 
 // commands the command bar knows, for completion.
-var commandNames = []string{"open", "book", "abn", "queue", "conflicts", "sync", "q", "quit", "help"}
+var commandNames = []string{"open", "new", "book", "abn", "queue", "conflicts", "sync", "q", "quit", "help"}
 
 func (m *Model) commandKey(kp tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
@@ -469,6 +496,8 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		return nil
 	case "conflicts":
 		return msgCmd(ConflictsMsg{})
+	case "new":
+		return msgCmd(NewCaseMsg{})
 	case "sync":
 		return msgCmd(SyncScreenMsg{})
 	case "queue":
@@ -528,8 +557,12 @@ func (m *Model) render() string {
 		return ""
 	}
 	if m.tooSmall() {
-		return fmt.Sprintf("Terminal too small: %dx%d.\nmovedesk needs at least %dx%d.\nEnlarge the window, or press q to quit.",
+		s := fmt.Sprintf("Terminal too small: %dx%d.\nmovedesk needs at least %dx%d.\nEnlarge the window, or press q to quit.",
 			m.w, m.h, MinWidth, MinHeight)
+		if m.confirm != nil {
+			s += "\n" + m.st.Warning.Render(m.st.WarnGlyph+" "+m.confirm.text+" (y/n)")
+		}
+		return s
 	}
 	var b strings.Builder
 	b.WriteString(m.header())
@@ -537,7 +570,7 @@ func (m *Model) render() string {
 	if m.showHelp {
 		m.help.ShowAll = true
 		b.WriteString(clip(m.st.Title.Render("Keys: "+m.top().Title())+"\n\n"+m.help.View(m.top().KeyMap())+
-			"\n\n"+m.st.Muted.Render("Commands: :open CASE  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :conflicts  :q"), m.w, m.bodyHeight()))
+			"\n\n"+m.st.Muted.Render("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :conflicts  :q"), m.w, m.bodyHeight()))
 		m.help.ShowAll = false
 	} else {
 		b.WriteString(m.top().View())
@@ -554,7 +587,7 @@ func (m *Model) header() string {
 	for i, s := range m.stack {
 		// A screen about a case opened straight from the queue names the
 		// case in the breadcrumb; under the case view it need not.
-		if cc, ok := s.(CaseContext); ok && i > 0 && s.Title() != cc.CurrentCase() {
+		if cc, ok := s.(CaseContext); ok && i > 0 && cc.CurrentCase() != "" && s.Title() != cc.CurrentCase() {
 			prev, ok := m.stack[i-1].(CaseContext)
 			if i == 1 || !ok || prev.CurrentCase() != cc.CurrentCase() {
 				parts = append(parts, cc.CurrentCase())

@@ -82,7 +82,7 @@ func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
 	return tui.Options{
 		Source: storeSource{s}, Cases: td, ABNs: td, Quoter: td, User: a.cfg.User, Office: a.cfg.Office,
 		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: caseActions(a, s, td, keys, st), Gate: d.GateInput,
-		Conflicts: storeConflicts{s, d}, Now: a.now,
+		Conflicts: storeConflicts{s, d}, Now: a.now, Editor: td,
 	}, nil
 }
 
@@ -202,4 +202,24 @@ func (t tuiDesk) Assign(actor, no, id string, ret []booking.Segment) (*booking.E
 // SetPermit implements tui.PermitDesk as `permit set` does.
 func (t tuiDesk) SetPermit(actor, no string, member int, id string, p tui.PermitPatch) (booking.ExitPermit, error) {
 	return t.Service.SetPermit(actor, no, member, id, desk.PermitPatch(p))
+}
+
+// NewCase implements tui.CaseEditor.
+func (t tuiDesk) NewCase(actor, office string, c booking.Case, pa booking.Traveller) (string, error) {
+	return t.Service.NewCase(actor, office, c, pa)
+}
+
+// SetFields implements tui.CaseEditor as `case set` does.
+func (t tuiDesk) SetFields(actor, no string, ch []tui.FieldChange) error {
+	as := make([]store.Assignment, len(ch))
+	for i, c := range ch {
+		as[i] = store.Assignment{Path: c.Path, Value: c.Value}
+	}
+	return t.Service.SetFields(actor, no, as)
+}
+
+// SetCounselling implements tui.CaseEditor as `counselling set` does.
+func (t tuiDesk) SetCounselling(actor, no string, p tui.CounsellingPatch) error {
+	_, err := t.Service.SetCounselling(actor, no, desk.CounsellingPatch(p))
+	return err
 }

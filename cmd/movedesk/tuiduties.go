@@ -13,6 +13,8 @@ func caseActions(a *app, s *store.Store, td tuiDesk, keys tui.KeyMap, st tui.Sty
 	src := storeSource{s}
 	acts := tui.ChecklistActions(tui.ChecklistDeps{Source: src, Checklists: td, User: a.cfg.User, Keys: keys, Styles: st,
 		Gate: td.GateInput})
-	return append(acts, tui.DutyActions(tui.DutyDeps{Source: src, User: a.cfg.User, Keys: keys, Styles: st,
+	acts = append(acts, tui.DutyActions(tui.DutyDeps{Source: src, User: a.cfg.User, Keys: keys, Styles: st,
 		Escorts: td, Permits: td, Custody: td})...)
+	return append(acts, tui.EditActions(tui.DutyDeps{Source: src, User: a.cfg.User, Keys: keys, Styles: st,
+		Edit: td, Office: a.cfg.Office, Now: a.now})...)
 }
