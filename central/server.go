@@ -267,6 +267,14 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 			return err
 		}
 		for _, rf := range mr.Refused {
+			if no, _ := booking.SplitKey(rf.Op.Key); no == rf.Op.Key && tx.ReplicaString(creatorKey(no)) == desk.Name {
+				if _, creating := rf.Op.Fields["number"]; creating {
+					// The creation was refused: the number is not taken.
+					if err := tx.SetReplicaString(creatorKey(no), ""); err != nil {
+						return err
+					}
+				}
+			}
 			// An op breaking an invariant is refused alone, like one the
 			// desk may not write: acknowledged unapplied, with its reason.
 			why := fmt.Sprintf("op %s: %s", rf.Op.ID(), refusalText(rf.Err))
@@ -407,12 +415,38 @@ func (h *Server) authorize(tx *store.Tx, desk Desk, op *change.Op, batch map[str
 	if v, ok := op.Fields["office"]; (ok || !found) && op.Key == caseNo && string(v) != `"`+desk.Office+`"` {
 		return fail(http.StatusForbidden, "op %s: desk of office %s cannot place case %s in office %s", op.ID(), desk.Office, caseNo, v)
 	}
+	if tx.ReplicaString(clashKey(desk.Name, caseNo)) != "" {
+		return fail(http.StatusForbidden, "op %s: case number %s is another desk's case; this one stays on this desk, unsent", op.ID(), caseNo)
+	}
+	if _, creating := op.Fields["number"]; creating && op.Key == caseNo {
+		// Only a new record's op names its number. Desks number new cases
+		// offline, each in its own block; should two still meet, the later
+		// is refused whole (never blended into the other family's case).
+		switch creator := tx.ReplicaString(creatorKey(caseNo)); {
+		case !found:
+			if err := tx.SetReplicaString(creatorKey(caseNo), desk.Name); err != nil {
+				return err
+			}
+		case creator != "" && creator != desk.Name:
+			if err := tx.SetReplicaString(clashKey(desk.Name, caseNo), creator); err != nil {
+				return err
+			}
+			return fail(http.StatusForbidden, "op %s: case number %s was already used by another desk of office %s; this desk's case stays here, unsent: record it again under a new number",
+				op.ID(), caseNo, desk.Office)
+		}
+	}
 	if op.Key == caseNo {
 		batch[caseNo] = true
 	}
 	op.Office = desk.Office
 	return nil
 }
+
+// creatorKey remembers which desk created a case (replica meta at the hub).
+func creatorKey(caseNo string) string { return "creator/" + caseNo }
+
+// clashKey marks a desk whose case creation met another desk's number.
+func clashKey(desk, caseNo string) string { return "clash/" + desk + "/" + caseNo }
 
 // Serve runs srv on ln (nil: a plain listener on srv.Addr; Listen gives one
 // with the connection limits) until ctx is done, then shuts it down

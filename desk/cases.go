@@ -159,20 +159,22 @@ func (d *Service) NewCase(actor, office string, c booking.Case, pa booking.Trave
 		return "", booking.Errorf(booking.EINVALID, "office", "office %q must be a 3-letter code (office: in the config)", office)
 	}
 	today := d.today()
-	prefix := fmt.Sprintf("%s-%04d-", office, today.Time().Year())
+	// Desks of an office number offline, so each numbers in its own block:
+	// OFF-YYYY-SSNNNN, SS the desk's slot (see store.NumberSlot).
+	prefix := fmt.Sprintf("%s-%04d-%02d", office, today.Time().Year(), d.s.NumberSlot())
 	var no string
 	err := d.s.Update(actor, func(tx *store.Tx) error {
 		n := 1
 		if last := tx.LastCaseNumber(prefix); last != "" {
 			var k int
-			if _, err := fmt.Sscanf(strings.TrimPrefix(last, prefix), "%06d", &k); err == nil {
+			if _, err := fmt.Sscanf(strings.TrimPrefix(last, prefix), "%04d", &k); err == nil {
 				n = k + 1
 			}
 		}
-		if n > 999999 {
-			return booking.Errorf(booking.ECONFLICT, "number", "office %s has used every case number of %d", office, today.Time().Year())
+		if n > 9999 {
+			return booking.Errorf(booking.ECONFLICT, "number", "this desk has used every case number of its block %s for %d", prefix, today.Time().Year())
 		}
-		no = fmt.Sprintf("%s%06d", prefix, n)
+		no = fmt.Sprintf("%s%04d", prefix, n)
 		c.Number, c.Office, c.Status, c.Received = no, office, booking.StatusReceived, today
 		c.HeldFrom, c.StatusReason, c.ABNNumber, c.TravelReady, c.Departure = "", "", "", booking.Date{}, booking.Date{}
 		if c.Priority == 0 {

@@ -162,8 +162,8 @@ func TestSetPermitPatch(t *testing.T) {
 	}
 }
 
-// TestNewCaseNumbersPerOfficeAndYear: numbers follow the office's highest
-// of the year; the principal applicant is traveller 1; a bad traveller
+// TestNewCaseNumbersPerOfficeAndYear: numbers follow this desk's highest
+// of the office and year, in its own block; the principal applicant is traveller 1; a bad traveller
 // field is refused with its path and nothing is written.
 func TestNewCaseNumbersPerOfficeAndYear(t *testing.T) {
 	fx := newFixture(t)
@@ -174,11 +174,9 @@ func TestNewCaseNumbersPerOfficeAndYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := fmt.Sprintf("RBA-%d-000001", year)
-	if year == 2026 {
-		want = "RBA-2026-000778" // after the fixture's RBA-2026-000777
-	}
-	if no != want {
+	// In this desk's block: RBA-YYYY-SS0001, SS its slot.
+	slot := fx.s.NumberSlot()
+	if want := fmt.Sprintf("RBA-%d-%02d0001", year, slot); no != want {
 		t.Fatalf("first number %s, want %s", no, want)
 	}
 	no2, err := fx.d.NewCase("amina", "rba", c, pa)
@@ -197,7 +195,7 @@ func TestNewCaseNumbersPerOfficeAndYear(t *testing.T) {
 		t.Fatalf("new case: %+v %+v", f.Case, f.Travellers)
 	}
 	other, err := fx.d.NewCase("amina", "KLT", c, pa)
-	if err != nil || other != fmt.Sprintf("KLT-%d-000001", year) {
+	if err != nil || other != fmt.Sprintf("KLT-%d-%02d0001", year, slot) {
 		t.Fatalf("KLT: %s %v", other, err)
 	}
 	pa.Sex = "Q"
