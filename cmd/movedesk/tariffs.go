@@ -395,12 +395,13 @@ checked. Exit status 1 when the shown quote has a blocking finding.`,
 				}
 			}
 			rules := a.cfg.Rules
-			// Synthetic travellers have no medical record to judge.
+			// Synthetic travellers have no medical record nor passenger data to judge.
 			rules.Severity = maps.Clone(rules.Severity)
 			if rules.Severity == nil {
 				rules.Severity = map[string]tariffs.Severity{}
 			}
 			rules.Severity[tariffs.CodeMedicalMissing] = tariffs.SeverityOff
+			rules.Severity[tariffs.CodeDOCSIncomplete] = tariffs.SeverityOff
 			var opts []quoteOption
 			for _, r := range routings {
 				res := tariffs.Quote(set, tariffs.QuoteRequest{
