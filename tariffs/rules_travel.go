@@ -448,18 +448,26 @@ func ruleProgramme(q *quoter) {
 	for s := range segs {
 		seg := &segs[s]
 		count := len(q.req.Travellers)
-		var others []string
-		for _, l := range q.req.FlightLoads {
-			if l.Carrier == seg.Carrier && l.Flight == seg.Flight && l.Date.Equal(q.dates[s]) && l.Programme == pr.Programme {
+		on := func(l *FlightLoad) bool {
+			return l.Carrier == seg.Carrier && l.Flight == seg.Flight && l.Date.Equal(q.dates[s]) && l.Programme == pr.Programme
+		}
+		for i := range q.req.FlightLoads {
+			if l := &q.req.FlightLoads[i]; on(l) {
 				count += l.Travellers
+			}
+		}
+		if count <= pr.MaxPerFlight {
+			continue
+		}
+		var others []string
+		for i := range q.req.FlightLoads {
+			if l := &q.req.FlightLoads[i]; on(l) {
 				others = append(others, fmt.Sprintf("%s (%d)", l.Case, l.Travellers))
 			}
 		}
-		if count > pr.MaxPerFlight {
-			q.add(CodeProgrammeFlightCap, Blocking, 0, 0, s+1,
-				"%s takes at most %d of its travellers on one flight: %s%s on %s would carry %d (this booking %d; other cases: %s)",
-				pr.Programme, pr.MaxPerFlight, seg.Carrier, seg.Flight, q.dates[s], count, len(q.req.Travellers), strings.Join(others, ", "))
-		}
+		q.add(CodeProgrammeFlightCap, Blocking, 0, 0, s+1,
+			"%s takes at most %d of its travellers on one flight: %s%s on %s would carry %d (this booking %d; other cases: %s)",
+			pr.Programme, pr.MaxPerFlight, seg.Carrier, seg.Flight, q.dates[s], count, len(q.req.Travellers), strings.Join(others, ", "))
 	}
 }
 

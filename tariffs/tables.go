@@ -69,8 +69,8 @@ var carrierColumns = []string{
 // TransitRule is one row of transit.csv: whether a traveller of a
 // nationality (or "*") on a travel document type (or "*") needs an airport
 // transit visa (ATV) to connect airside in Country. The most specific row
-// applies (nationality and document, then nationality, then document, then
-// "*" for both).
+// applies: nationality and document, then document (an ICRC travel document
+// row outranks a nationality row), then nationality, then "*" for both.
 type TransitRule struct {
 	Country     string          `json:"country"`
 	Nationality string          `json:"nationality"`
@@ -184,13 +184,13 @@ func (s *Set) transitRule(country, nationality string, doc booking.DocType) *Tra
 		score := 0
 		switch {
 		case r.Nationality == nationality && nationality != "":
-			score += 2
+			score++
 		case r.Nationality != "*":
 			continue
 		}
 		switch {
 		case r.Document == doc && doc != "":
-			score++
+			score += 2
 		case r.Document != "*":
 			continue
 		}
