@@ -53,6 +53,36 @@ func TestTripPassengerTypeInfantTurningTwo(t *testing.T) {
 	}
 }
 
+func TestTripPassengerTypeByStartOfTravel(t *testing.T) {
+	cases := []struct {
+		name, dob string
+		flights   []string
+		want      PaxType
+	}{
+		{"turns 12 on the second leg stays CHD", "2014-12-05", []string{"2026-12-04", "2026-12-05"}, CHD},
+		{"turns 12 on the first leg is ADT", "2014-12-04", []string{"2026-12-04", "2026-12-05"}, ADT},
+		{"turns 12 the day after the last leg", "2014-12-06", []string{"2026-12-04", "2026-12-05"}, CHD},
+		{"turns 2 on the last leg pays CHD", "2024-12-05", []string{"2026-12-04", "2026-12-05"}, CHD},
+		{"turns 2 on the first leg", "2024-12-04", []string{"2026-12-04"}, CHD},
+		{"stays INF", "2024-12-06", []string{"2026-12-04", "2026-12-05"}, INF},
+		{"adult", "1990-01-01", []string{"2026-12-04"}, ADT},
+		{"first date missing: judged on the next", "2014-12-05", []string{"", "2026-12-05"}, ADT},
+	}
+	for _, c := range cases {
+		var ds []Date
+		for _, f := range c.flights {
+			if f != "" {
+				ds = append(ds, MustDate(f))
+			} else {
+				ds = append(ds, Date{})
+			}
+		}
+		if got := TripPassengerType(MustDate(c.dob), ds...); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
 func TestTransitions(t *testing.T) {
 	c := &Case{Number: "RBA-2026-000001", Status: StatusReceived}
 	steps := []Status{StatusDataEntry, StatusTravelReady, StatusBooked, StatusABNSent}

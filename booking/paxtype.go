@@ -23,17 +23,30 @@ func PassengerType(dob, on Date) PaxType {
 	}
 }
 
-// TripPassengerType returns the passenger type for a whole trip whose flights
-// are on the given dates: the oldest type reached on any flight applies to the
-// whole trip, so an infant who turns 2 during the trip pays a child fare
-// throughout.
+// TripPassengerType returns the fare type for a whole trip whose flights are
+// on the given dates (in travel order): the type on the first flight, since
+// fares follow the age at the start of travel (a child who turns 12 on the
+// second leg keeps the child fare). One exception, the conservative choice
+// airlines make: an infant who turns 2 before the last flight needs a seat
+// from that flight on, so it pays a child fare for the whole trip.
 func TripPassengerType(dob Date, flights ...Date) PaxType {
-	rank := map[PaxType]int{INF: 0, CHD: 1, ADT: 2}
-	best := INF
+	var first Date
 	for _, d := range flights {
-		if p := PassengerType(dob, d); rank[p] > rank[best] {
-			best = p
+		if !d.IsZero() {
+			first = d
+			break
 		}
 	}
-	return best
+	if first.IsZero() {
+		return ADT
+	}
+	p := PassengerType(dob, first)
+	if p == INF {
+		for _, d := range flights {
+			if !d.IsZero() && PassengerType(dob, d) != INF {
+				return CHD
+			}
+		}
+	}
+	return p
 }

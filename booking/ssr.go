@@ -8,7 +8,7 @@ import (
 // SSR describes one IATA special service request code.
 type SSR struct {
 	Code  string
-	Group string // wheelchair, assistance, medical, minor, meal
+	Group string // wheelchair, assistance, medical, minor, infant, meal
 	Name  string
 }
 
@@ -25,10 +25,15 @@ var SSRCodes = []SSR{
 	{"DEAF", "assistance", "deaf"},
 	{"DPNA", "assistance", "disabled, needs assistance"},
 	{"MAAS", "assistance", "meet and assist"},
+	{"EXST", "assistance", "extra seat (for comfort or size)"},
+	{"LANG", "assistance", "language assistance (speaks only the language named)"},
 	{"STCR", "medical", "stretcher"},
 	{"MEDA", "medical", "medical case"},
 	{"OXYG", "medical", "oxygen (MEDIF)"},
+	{"MEQT", "medical", "medical equipment carried on board"},
+	{"POCS", "medical", "portable oxygen concentrator"},
 	{"UMNR", "minor", "unaccompanied minor"},
+	{"BSCT", "infant", "bassinet (infant cot)"},
 	{"VGML", "meal", "vegan meal"},
 	{"VLML", "meal", "lacto-ovo vegetarian meal"},
 	{"AVML", "meal", "Asian vegetarian meal"},

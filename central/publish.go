@@ -327,7 +327,8 @@ func applyPublication(tx *store.Tx, p *Publication) (string, error) {
 
 func sameTables(a, b *tariffs.SetRecord) bool {
 	return a.VersionCSV == b.VersionCSV && a.AirportsCSV == b.AirportsCSV && a.MCTCSV == b.MCTCSV &&
-		a.RatesCSV == b.RatesCSV && a.FaresCSV == b.FaresCSV
+		a.RatesCSV == b.RatesCSV && a.FaresCSV == b.FaresCSV && a.CarriersCSV == b.CarriersCSV &&
+		a.TransitCSV == b.TransitCSV && a.HolidaysCSV == b.HolidaysCSV && a.ProgrammesCSV == b.ProgrammesCSV
 }
 
 // PublishedFile summarises what the hub currently publishes, for the office

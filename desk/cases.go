@@ -114,7 +114,11 @@ func (d *Service) Book(actor, no string, b booking.Booking, confirmWarnings bool
 				return booking.Errorf(booking.EINVALID, "travellers", "case %s has no traveller %d", no, m)
 			}
 		}
-		res.Quote = d.QuoteBooking(f, &b)
+		loads, err := flightLoads(tx, no, b.Segments)
+		if err != nil {
+			return err
+		}
+		res.Quote = d.quoteBookingWith(f, &b, loads)
 		if bl := res.Blocking(); len(bl) > 0 {
 			msgs := make([]string, len(bl))
 			for i, x := range bl {
@@ -126,6 +130,9 @@ func (d *Service) Book(actor, no string, b booking.Booking, confirmWarnings bool
 		if len(warn) > 0 && !confirmWarnings {
 			return booking.Errorf(booking.ECONFLICT, "findings", "case %s not booked: %d warning(s) (%s) need a confirmation",
 				no, len(warn), strings.Join(warn, ", "))
+		}
+		if slices.Contains(warn, tariffs.CodeMemberLeftOff) && strings.TrimSpace(b.Reason) == "" {
+			return booking.Errorf(booking.EINVALID, "reason", "case %s not booked: a member left off the booking needs the reason recorded", no)
 		}
 		b.Confirmed = warn
 		b.TariffVersion, b.TotalUSDCents = res.Quote.Version, res.Quote.TotalUSD

@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -178,20 +179,29 @@ func (d *Service) Quote(req tariffs.QuoteRequest) tariffs.QuoteResult {
 }
 
 // QuoteBooking quotes booking b of case file f: its travellers with their
-// documents, dated b.BookedOn.
+// documents, dated b.BookedOn, against the case's destination and the
+// members left off. The programme's cap per flight is not judged (see
+// quoteBookingWith).
 func (d *Service) QuoteBooking(f *booking.CaseFile, b *booking.Booking) tariffs.QuoteResult {
-	var ts []booking.Traveller
+	return d.quoteBookingWith(f, b, nil)
+}
+
+// quoteBookingWith is QuoteBooking with the other cases on b's flights
+// (nil: not counted).
+func (d *Service) quoteBookingWith(f *booking.CaseFile, b *booking.Booking, loads []tariffs.FlightLoad) tariffs.QuoteResult {
+	var ts, others []booking.Traveller
 	docs := map[int][]booking.Document{}
 	for _, t := range f.Travellers {
-		for _, m := range b.Travellers {
-			if t.Member == m {
-				ts = append(ts, t)
-				docs[m] = f.DocumentsOf(m)
-			}
+		if slices.Contains(b.Travellers, t.Member) {
+			ts = append(ts, t)
+			docs[t.Member] = f.DocumentsOf(t.Member)
+		} else {
+			others = append(others, t)
 		}
 	}
 	return d.Quote(tariffs.QuoteRequest{Segments: b.Segments, Travellers: ts, Documents: docs,
-		Programme: f.Case.Programme, BookingDate: b.BookedOn, EscortSeats: b.EscortSeats})
+		Programme: f.Case.Programme, BookingDate: b.BookedOn, EscortSeats: b.EscortSeats,
+		Destination: f.Case.DestAirport, Others: others, FlightLoads: loads})
 }
 
 // blockingFindings returns the quote engine's blocking findings for f's

@@ -82,6 +82,11 @@ func BenchmarkQuote(b *testing.B) {
 		"AF9A,AF,JFK,IAD,,Y,RHIT26,ADT,90.00,20.00,EUR,1,23,2026-06-01,2026-12-31,,\n" +
 		"AF9C,AF,JFK,IAD,,Y,RHIT26CH,CHD,70.00,20.00,EUR,1,23,2026-06-01,2026-12-31,,\n" +
 		"AF9I,AF,JFK,IAD,,Y,RHIT26IN,INF,9.00,5.00,EUR,1,10,2026-06-01,2026-12-31,,\n"
+	rf := ruleFiles("AF,16,7,no,48,72,6,yes\nUA,16,7,no,48,72,6,yes\n")
+	for _, f := range OptionalFiles {
+		files[f] = rf[f]
+	}
+	files[FileProgrammes] += "USRAP,US,10,Mon-Fri,no,75\n"
 	s, err := Parse(files)
 	if err != nil {
 		b.Fatal(err)
@@ -99,12 +104,22 @@ func BenchmarkQuote(b *testing.B) {
 		},
 		Documents:   map[int][]booking.Document{},
 		Programme:   "USRAP",
-		BookingDate: booking.MustDate("2026-11-20"),
+		BookingDate: booking.MustDate("2026-11-10"),
+		Destination: "IAD",
+		Others:      []booking.Traveller{},
+		FlightLoads: []FlightLoad{},
+	}
+	for i := 0; i < 20; i++ {
+		req.FlightLoads = append(req.FlightLoads, FlightLoad{Carrier: "AF", Flight: "100", Date: booking.MustDate("2026-12-03"),
+			Case: fmt.Sprintf("RBA-2026-%06d", i+2), Programme: []string{"USRAP", "CA-GAR"}[i%2], Travellers: 3})
 	}
 	for m := 1; m <= 6; m++ {
-		req.Documents[m] = []booking.Document{{Member: m, Type: booking.DocPassport, ExpiryDate: booking.MustDate("2030-01-01")}}
+		req.Documents[m] = []booking.Document{{Member: m, Type: booking.DocPassport, Number: "P" + itoa(m), ExpiryDate: booking.MustDate("2030-01-01")}}
 	}
 	res := Quote(s, req)
+	if len(res.Findings) > 0 {
+		b.Logf("findings: %v", res.Findings)
+	}
 	if res.Blocking() || !res.Priced() || len(res.Lines) != 18 || len(res.Components) != 2 {
 		b.Fatalf("benchmark quote is not clean: %d components, findings %v", len(res.Components), res.Findings)
 	}

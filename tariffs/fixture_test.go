@@ -63,7 +63,7 @@ func seg(carrier, from, to, dep, arr string) booking.Segment {
 // trav builds traveller m born on dob with SSR codes.
 func trav(m int, dob string, ssr ...string) booking.Traveller {
 	return booking.Traveller{Case: "RBA-2026-000001", Member: m, FamilyName: "Test", GivenNames: "M" + strings.Repeat("x", m),
-		BirthDate: booking.MustDate(dob), SSR: ssr, MedicalValidUntil: booking.MustDate("2030-01-01")}
+		BirthDate: booking.MustDate(dob), SSR: ssr, Sex: "F", Nationality: "MA", MedicalValidUntil: booking.MustDate("2030-01-01")}
 }
 
 // rbaJFK is RBA-CDG-JFK on AF departing day (YYYY-MM-DD) with a 3h connection.

@@ -96,6 +96,8 @@ func Parse(files map[string]string) (*Set, error) {
 		mctDef:   MCT{Airport: "*", Domestic: 60 * time.Minute, International: 90 * time.Minute},
 		rates:    map[string][]Rate{},
 		texts:    map[string]string{},
+		carriers: map[string]*CarrierRule{},
+		holidays: map[holidayKey]Holiday{},
 	}}
 	for name := range files {
 		if !slices.Contains(Files, name) {
@@ -104,6 +106,9 @@ func Parse(files map[string]string) (*Set, error) {
 	}
 	for _, name := range Files {
 		text, ok := files[name]
+		if !ok && slices.Contains(OptionalFiles, name) {
+			continue
+		}
 		if !ok {
 			p.errs = append(p.errs, &TableError{File: name, Message: "table file is missing"})
 			continue
@@ -116,6 +121,10 @@ func Parse(files map[string]string) (*Set, error) {
 	p.parseMCT(files[FileMCT], files)
 	p.parseRates(files[FileRates], files)
 	p.parseFares(files[FileFares], files)
+	p.parseCarriers(files[FileCarriers], files)
+	p.parseTransit(files[FileTransit], files)
+	p.parseHolidays(files[FileHolidays], files)
+	p.parseProgrammes(files[FileProgrammes], files)
 	if len(p.errs) > 0 {
 		slices.SortStableFunc(p.errs, func(a, b *TableError) int {
 			return cmp.Or(cmp.Compare(slices.Index(Files, a.File), slices.Index(Files, b.File)),

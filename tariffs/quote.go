@@ -27,10 +27,31 @@ type QuoteRequest struct {
 	// moment at the origin, so the rule errs on the safe side.
 	BookingDate booking.Date
 	BookedAt    time.Time
-	// EscortSeats are priced as adults and can hold lap infants.
+	// EscortSeats are priced as adults and can hold lap infants; a child
+	// on a booking with an escort seat is escorted, not an UMNR.
 	EscortSeats int
+	// Destination is the case's destination airport: the itinerary must end
+	// there or at another airport of its city. Empty: not checked.
+	Destination string
+	// Others are the case's travellers left off this booking: each is a
+	// warning whose reason the booking must record.
+	Others []booking.Traveller
+	// FlightLoads are the other cases booked on these flights, for the
+	// programme's cap per flight. Nil: the cap is not checked (the caller
+	// could not count); empty: nobody else is on them.
+	FlightLoads []FlightLoad
 	// Rules are the thresholds; nil means DefaultRules.
 	Rules *Rules
+}
+
+// FlightLoad is another case's party on one flight.
+type FlightLoad struct {
+	Carrier    string       `json:"carrier"`
+	Flight     string       `json:"flight"`
+	Date       booking.Date `json:"date"`
+	Case       string       `json:"case"`
+	Programme  string       `json:"programme"`
+	Travellers int          `json:"travellers"`
 }
 
 // Component is one fare component: consecutive segments priced by one fare.
@@ -57,14 +78,17 @@ type Line struct {
 	Component int `json:"component,omitempty"`
 	// PaxType is the passenger type on the segment's date; FarePax the type
 	// priced, which holds for the whole trip.
-	PaxType   booking.PaxType `json:"pax_type"`
-	FarePax   booking.PaxType `json:"fare_pax"`
-	FareID    string          `json:"fare_id,omitempty"`
-	FareBasis string          `json:"fare_basis,omitempty"`
-	Fare      Money           `json:"fare"`
-	Taxes     Money           `json:"taxes"`
-	Through   bool            `json:"through,omitempty"`
-	Rate      Rate            `json:"rate"`
+	PaxType booking.PaxType `json:"pax_type"`
+	FarePax booking.PaxType `json:"fare_pax"`
+	// Seats is how many seats the fare is charged for when more than one
+	// (a stretcher); taxes are charged once.
+	Seats     int    `json:"seats,omitempty"`
+	FareID    string `json:"fare_id,omitempty"`
+	FareBasis string `json:"fare_basis,omitempty"`
+	Fare      Money  `json:"fare"`
+	Taxes     Money  `json:"taxes"`
+	Through   bool   `json:"through,omitempty"`
+	Rate      Rate   `json:"rate"`
 	// USD is Fare plus Taxes in US cents at Rate.
 	USD       int64   `json:"usd_cents"`
 	Baggage   Baggage `json:"baggage"`
@@ -134,7 +158,8 @@ type quoter struct {
 	// per segment
 	dates []booking.Date
 	cabin []string
-	known []bool // both airports known
+	known []bool          // both airports known
+	pol   []CarrierPolicy // the carrier's policy
 	// per passenger: travellers then escort seats
 	pax     []booking.PaxType
 	names   []string
@@ -154,16 +179,25 @@ var quoteRules = []rule{
 	{"infant", ruleInfants},
 	{"connection", ruleConnections},
 	{"pregnancy", rulePregnancy},
-	{"umnr", ruleUMNR},
+	{"umnr", ruleMinors},
 	{"medif", ruleMEDIF},
+	{"special-handling", ruleSpecialHandling},
 	{"documents", ruleDocuments},
 	{"medical", ruleMedical},
+	{"booking", ruleBooking},
+	{"docs", ruleDOCS},
+	{"icrc", ruleICRC},
+	{"transit", ruleTransit},
+	{"programme", ruleProgramme},
 }
 
 // Quote prices req against set and checks every travel rule. It never
 // fails: what it cannot price or judge becomes a finding, so a form can call
 // it on every keystroke and show the findings next to the fields.
-func Quote(set *Set, req QuoteRequest) QuoteResult {
+func Quote(set *Set, req QuoteRequest) QuoteResult { return quoteWith(set, req, quoteRules) }
+
+// quoteWith is Quote with the given rules (tests leave some out).
+func quoteWith(set *Set, req QuoteRequest, checks []rule) QuoteResult {
 	res := QuoteResult{Programme: req.Programme}
 	rules := req.Rules
 	if rules == nil {
@@ -181,7 +215,7 @@ func Quote(set *Set, req QuoteRequest) QuoteResult {
 		return res
 	}
 	q.prepare()
-	for _, r := range quoteRules {
+	for _, r := range checks {
 		r.check(q)
 	}
 	if len(rules.Severity) > 0 {
@@ -213,7 +247,13 @@ func (q *quoter) prepare() {
 	q.dates = make([]booking.Date, len(segs))
 	q.cabin = make([]string, len(segs))
 	q.known = make([]bool, len(segs))
+	q.pol = make([]CarrierPolicy, len(segs))
 	for i := range segs {
+		if i > 0 && segs[i].Carrier == segs[i-1].Carrier {
+			q.pol[i] = q.pol[i-1]
+		} else {
+			q.pol[i] = q.rules.Policy(q.set, segs[i].Carrier)
+		}
 		q.dates[i] = segs[i].Depart.Date()
 		c := strings.ToUpper(strings.TrimSpace(segs[i].Cabin))
 		if c == "" {
@@ -282,7 +322,7 @@ func ruleItinerary(q *quoter) {
 		if s.Depart.IsZero() {
 			q.add(CodeItinerary, Blocking, 0, 0, i+1, "segment %d has no departure date", i+1)
 		}
-		if i > 0 && segs[i-1].To != s.From {
+		if i > 0 && segs[i-1].To != s.From && !q.sameCity(segs[i-1].To, s.From) {
 			q.add(CodeItinerary, Blocking, 0, 0, i+1, "segment %d starts at %s but segment %d ends at %s", i+1, s.From, i, segs[i-1].To)
 		}
 		if q.known[i] && !s.Depart.IsZero() && !s.Arrive.IsZero() {
@@ -435,8 +475,13 @@ func (q *quoter) line(pi, s, ci int, f *Fare, through bool, day booking.Date) {
 		// fare is valid.
 		l.Rate, _ = q.set.Rate(f.Currency, day)
 		if !through {
-			l.Fare.Amount, l.Taxes.Amount = f.Fare, f.Taxes
-			l.USD = l.Rate.Convert(f.Fare + f.Taxes)
+			seats := int64(1)
+			if pi < len(q.req.Travellers) && q.stretcher(pi) {
+				seats = int64(max(q.pol[s].StretcherSeats, 1))
+				l.Seats = int(seats)
+			}
+			l.Fare.Amount, l.Taxes.Amount = f.Fare*seats, f.Taxes
+			l.USD = l.Rate.Convert(f.Fare*seats + f.Taxes)
 		}
 	}
 	q.res.Lines = append(q.res.Lines, l)
@@ -554,41 +599,75 @@ func (q *quoter) diagnose(k fareKey, d booking.Date) (int, string, string) {
 		k.carrier, route, k.pax, d, strings.Join(progs, ", "), prog)
 }
 
-// ruleInfants checks lap infants against the adults who can hold them.
+// ruleInfants checks birth dates, the youngest age carried, an infant
+// turning 2 during the trip, and lap infants against the adults who can
+// hold them, by the age on each flight and each carrier's policy.
 func ruleInfants(q *quoter) {
 	first := q.travelDate()
-	adults := max(q.req.EscortSeats, 0)
 	var infants []int // traveller indexes priced INF
 	for i := range q.req.Travellers {
 		t := &q.req.Travellers[i]
 		if t.BirthDate.IsZero() {
 			q.add(CodeBirthDateMissing, Warning, t.Member, 0, 0, "%s has no birth date; priced as an adult", q.names[i])
-			adults++
 			continue
-		}
-		if t.BirthDate.Age(first) >= q.rules.LapAdultMinAge {
-			adults++
 		}
 		switch {
 		case q.pax[i] == booking.INF:
 			infants = append(infants, i)
 		case q.pax[i] == booking.CHD && booking.PassengerType(t.BirthDate, first) == booking.INF:
-			turns := t.BirthDate.Time().AddDate(2, 0, 0)
-			q.add(CodeInfantTurnsTwo, Warning, t.Member, 0, 0,
-				"%s turns 2 on %s during the trip: child fare and own seat for the whole trip", q.names[i], booking.DateOf(turns))
+			turns := booking.DateOf(t.BirthDate.Time().AddDate(2, 0, 0))
+			seg := 0
+			for s, d := range q.dates {
+				if !d.IsZero() && !d.Before(turns) {
+					seg = s + 1
+					break
+				}
+			}
+			q.add(CodeInfantTurnsTwo, Warning, t.Member, 0, seg,
+				"%s turns 2 on %s, before segment %d: priced as a child (CHD) with its own seat for the whole trip, "+
+					"the conservative choice (one fare type per ticket, and a seat is needed from that flight on)", q.names[i], turns, seg)
+		}
+		for s, d := range q.dates {
+			if d.IsZero() {
+				continue
+			}
+			if days := t.BirthDate.DaysUntil(d); days >= 0 && days < q.pol[s].InfantMinAgeDays {
+				q.add(CodeInfantTooYoung, Blocking, t.Member, 0, s+1, "%s is %d day(s) old on %s; %s carries infants from %d days of age",
+					q.names[i], days, d, q.req.Segments[s].Carrier, q.pol[s].InfantMinAgeDays)
+				break
+			}
 		}
 	}
-	switch {
-	case len(infants) > 0 && adults == 0:
-		for _, i := range infants {
-			q.add(CodeInfantUnaccompanied, Blocking, q.req.Travellers[i].Member, 0, 0,
-				"%s travels as a lap infant with no accompanying adult (%d or older)", q.names[i], q.rules.LapAdultMinAge)
+	if len(infants) == 0 {
+		return
+	}
+	for s, d := range q.dates {
+		if d.IsZero() {
+			continue
 		}
-	case len(infants) > adults:
-		for _, i := range infants[adults:] {
-			q.add(CodeLapInfants, Blocking, q.req.Travellers[i].Member, 0, 0,
-				"%d lap infants but %d adult(s) to hold them: %s needs a seat (book a child fare) or another adult", len(infants), adults, q.names[i])
+		min := q.pol[s].LapAdultMinAge
+		adults := max(q.req.EscortSeats, 0)
+		for i := range q.req.Travellers {
+			if t := &q.req.Travellers[i]; t.BirthDate.IsZero() || t.BirthDate.Age(d) >= min {
+				adults++
+			}
 		}
+		switch {
+		case adults == 0:
+			for _, i := range infants {
+				q.add(CodeInfantUnaccompanied, Blocking, q.req.Travellers[i].Member, 0, s+1,
+					"%s travels as a lap infant with no accompanying adult (%d or older on %s)", q.names[i], min, q.req.Segments[s].Carrier)
+			}
+		case len(infants) > adults:
+			for _, i := range infants[adults:] {
+				q.add(CodeLapInfants, Blocking, q.req.Travellers[i].Member, 0, s+1,
+					"%d lap infants but %d adult(s) of %d or older to hold them on segment %d: %s needs a seat (book a child fare) or another adult",
+					len(infants), adults, min, s+1, q.names[i])
+			}
+		default:
+			continue
+		}
+		return // once, at the first segment short of adults
 	}
 }
 
@@ -658,14 +737,10 @@ func fmtDur(d time.Duration) string {
 	return fmt.Sprintf("%s%dh%02dm", neg, h, m)
 }
 
-// rulePregnancy judges pregnancy on the last travel date. PregnancyWeeks is
-// taken as recorded on the medical exam date (or, without one, the booking
-// date) and advanced to the travel date.
+// rulePregnancy judges pregnancy on each flight's date under its carrier's
+// limits. PregnancyWeeks is taken as recorded on the medical exam date (or,
+// without one, the booking date) and advanced to the flight date.
 func rulePregnancy(q *quoter) {
-	travel := q.lastDate()
-	if travel.IsZero() {
-		return
-	}
 	for i := range q.req.Travellers {
 		t := &q.req.Travellers[i]
 		if t.PregnancyWeeks <= 0 {
@@ -675,22 +750,36 @@ func rulePregnancy(q *quoter) {
 		if asOf.IsZero() {
 			asOf = q.bookingDay()
 		}
-		weeks := t.PregnancyWeeks
-		if !asOf.IsZero() && asOf.Before(travel) {
-			weeks += asOf.DaysUntil(travel) / 7
+		cert := 0
+		certWeeks, certDay := 0, booking.Date{}
+		blocked := false
+		for s, d := range q.dates {
+			if d.IsZero() {
+				continue
+			}
+			weeks := t.PregnancyWeeks
+			if !asOf.IsZero() && asOf.Before(d) {
+				weeks += asOf.DaysUntil(d) / 7
+			}
+			p := &q.pol[s]
+			limit, kind := p.PregnancyNoTravelWeek, "single"
+			if t.PregnancyMultiple {
+				limit, kind = p.PregnancyNoTravelWeekMultiple, "multiple"
+			}
+			if weeks >= limit {
+				q.add(CodePregnancyNoTravel, Blocking, t.Member, 0, s+1,
+					"%s will be %d weeks pregnant on %s: %s carries no one from week %d (%s pregnancy)", q.names[i], weeks, d, q.req.Segments[s].Carrier, limit, kind)
+				blocked = true
+				break
+			}
+			if weeks >= p.PregnancyCertificateWeek && cert == 0 {
+				cert, certWeeks, certDay = s+1, weeks, d
+			}
 		}
-		limit, kind := q.rules.PregnancyNoTravelWeek, "single"
-		if t.PregnancyMultiple {
-			limit, kind = q.rules.PregnancyNoTravelWeekMultiple, "multiple"
-		}
-		switch {
-		case weeks >= limit:
-			q.add(CodePregnancyNoTravel, Blocking, t.Member, 0, 0,
-				"%s will be %d weeks pregnant on %s: no travel from week %d (%s pregnancy)", q.names[i], weeks, travel, limit, kind)
-		case weeks >= q.rules.PregnancyCertificateWeek:
-			q.add(CodePregnancyCertificate, Warning, t.Member, 0, 0,
+		if !blocked && cert > 0 {
+			q.add(CodePregnancyCertificate, Warning, t.Member, 0, cert,
 				"%s will be %d weeks pregnant on %s: a fitness-to-fly certificate dated within %d days of travel is needed",
-				q.names[i], weeks, travel, q.rules.PregnancyCertificateMaxDays)
+				q.names[i], certWeeks, certDay, q.rules.PregnancyCertificateMaxDays)
 		}
 	}
 }
@@ -703,55 +792,74 @@ func (q *quoter) bookingDay() booking.Date {
 	return q.req.BookingDate
 }
 
-// ruleUMNR: unaccompanied minors fly nonstop only.
-func ruleUMNR(q *quoter) {
-	if len(q.req.Segments) < 2 {
-		return
+// bookedBy returns the moment of booking at an airport in loc: BookedAt, or
+// the last moment of BookingDate there (the safe side for notice rules).
+func (q *quoter) bookedBy(loc *time.Location) (time.Time, bool) {
+	if !q.req.BookedAt.IsZero() {
+		return q.req.BookedAt, true
 	}
-	for i := range q.req.Travellers {
-		t := &q.req.Travellers[i]
-		if booking.HasSSR(t.SSR, "UMNR") {
-			q.add(CodeUMNRConnection, Blocking, t.Member, 0, 2,
-				"%s is an unaccompanied minor (UMNR) on an itinerary with %d connection(s); book a nonstop", q.names[i], len(q.req.Segments)-1)
-		}
+	if q.req.BookingDate.IsZero() {
+		return time.Time{}, false
 	}
+	d := q.req.BookingDate.AddDays(1).Time()
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc), true
 }
 
-// ruleMEDIF: the MEDIF must reach the airline MEDIFNotice before departure.
+// medifNeed returns the MEDIF notice traveller t needs under policy p and
+// why, or 0 and "" when t needs no MEDIF. Oxygen and stretchers need the
+// longer notices.
+func (q *quoter) medifNeed(t *booking.Traveller, p *CarrierPolicy) (time.Duration, string) {
+	var need time.Duration
+	why := ""
+	if t.MEDIFNeeded {
+		need, why = p.MEDIFNotice, "MEDIF needed"
+	}
+	for _, s := range t.SSR {
+		s = strings.ToUpper(s)
+		if !slices.Contains(q.rules.MEDIFSSRs, s) {
+			continue
+		}
+		n := p.MEDIFNotice
+		switch s {
+		case "OXYG", "POCS":
+			n = p.MEDIFOxygenNotice
+		case "STCR":
+			n = p.MEDIFStretcherNotice
+		}
+		if why == "" || n > need {
+			need, why = n, "SSR "+s+" needs a MEDIF"
+		}
+	}
+	return need, why
+}
+
+// ruleMEDIF: the MEDIF must reach each operating carrier its notice (by
+// need: oxygen and stretchers longer) before that carrier's flight.
 func ruleMEDIF(q *quoter) {
-	first := &q.req.Segments[0]
-	if first.Depart.IsZero() || (q.req.BookedAt.IsZero() && q.req.BookingDate.IsZero()) {
-		return
-	}
-	loc := q.zone(first.From)
-	dep := first.Depart.In(loc)
-	booked := q.req.BookedAt
-	if booked.IsZero() {
-		d := q.req.BookingDate.AddDays(1).Time()
-		booked = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-	}
-	lead := dep.Sub(booked)
-	if lead >= q.rules.MEDIFNotice {
-		return
-	}
 	for i := range q.req.Travellers {
 		t := &q.req.Travellers[i]
-		why := ""
-		if t.MEDIFNeeded {
-			why = "MEDIF needed"
-		}
-		for _, s := range t.SSR {
-			if slices.Contains(q.rules.MEDIFSSRs, strings.ToUpper(s)) {
-				why = "SSR " + strings.ToUpper(s) + " needs a MEDIF"
+		for s := range q.req.Segments {
+			seg := &q.req.Segments[s]
+			if seg.Depart.IsZero() {
+				continue
+			}
+			need, why := q.medifNeed(t, &q.pol[s])
+			if why == "" {
+				break
+			}
+			loc := q.zone(seg.From)
+			booked, ok := q.bookedBy(loc)
+			if !ok {
+				break
+			}
+			dep := seg.Depart.In(loc)
+			if lead := dep.Sub(booked); lead < need {
+				q.add(CodeMEDIFLate, Blocking, t.Member, 0, s+1,
+					"%s: %s, which must reach %s %s before departure; departure %s %s is only %s after booking",
+					q.names[i], why, seg.Carrier, fmtDur(need), seg.From, seg.Depart, fmtDur(max(lead, 0)))
 				break
 			}
 		}
-		if why == "" {
-			continue
-		}
-		q.add(CodeMEDIFLate, Blocking, t.Member, 0, 1,
-			"%s: %s, which must reach the airline %s before departure; departure %s %s is only %s after booking",
-			q.names[i], why, fmtDur(q.rules.MEDIFNotice), first.From, first.Depart, fmtDur(max(lead, 0)))
 	}
 }
 

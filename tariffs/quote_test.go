@@ -166,13 +166,13 @@ func TestRuleInfants(t *testing.T) {
 		want    []string
 	}{
 		{"one adult one infant", []booking.Traveller{trav(1, "1980-01-01"), trav(2, "2026-01-01")}, 0, nil},
-		{"infant alone", []booking.Traveller{trav(1, "2026-01-01")}, 0, []string{"infant-unaccompanied/t1"}},
-		{"teen is no lap adult", []booking.Traveller{trav(1, "2012-01-01"), trav(2, "2026-01-01")}, 0, []string{"infant-unaccompanied/t2"}},
+		{"infant alone", []booking.Traveller{trav(1, "2026-01-01")}, 0, []string{"infant-unaccompanied/t1/s1"}},
+		{"teen is no lap adult", []booking.Traveller{trav(1, "2012-01-01"), trav(2, "2026-01-01")}, 0, []string{"infant-unaccompanied/t2/s1"}},
 		{"escort holds infant", []booking.Traveller{trav(1, "2026-01-01")}, 1, nil},
-		{"two infants one adult", []booking.Traveller{trav(1, "1980-01-01"), trav(2, "2026-01-01"), trav(3, "2025-12-01")}, 0, []string{"lap-infants/t3"}},
+		{"two infants one adult", []booking.Traveller{trav(1, "1980-01-01"), trav(2, "2026-01-01"), trav(3, "2025-12-01")}, 0, []string{"lap-infants/t3/s1"}},
 		{"two infants two adults", []booking.Traveller{trav(1, "1980-01-01"), trav(2, "1981-01-01"), trav(3, "2026-01-01"), trav(4, "2025-12-01")}, 0, nil},
 		// Turns 2 on 2026-09-02, the day after the first flight.
-		{"turns two", []booking.Traveller{trav(1, "1980-01-01"), trav(2, "2024-09-02")}, 0, []string{"infant-turns-two/t2"}},
+		{"turns two", []booking.Traveller{trav(1, "1980-01-01"), trav(2, "2024-09-02")}, 0, []string{"infant-turns-two/t2/s2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			segs := []booking.Segment{
@@ -268,14 +268,14 @@ func TestRulePregnancy(t *testing.T) {
 		want []string
 	}{
 		{"27 weeks", preg(27, false, "2026-09-01"), nil},
-		{"28 weeks", preg(28, false, "2026-09-01"), []string{"pregnancy-certificate/t1"}},
-		{"35 weeks", preg(35, false, "2026-09-01"), []string{"pregnancy-certificate/t1"}},
-		{"36 weeks", preg(36, false, "2026-09-01"), []string{"pregnancy-no-travel/t1"}},
-		{"31 weeks multiple", preg(31, true, "2026-09-01"), []string{"pregnancy-certificate/t1"}},
-		{"32 weeks multiple", preg(32, true, "2026-09-01"), []string{"pregnancy-no-travel/t1"}},
+		{"28 weeks", preg(28, false, "2026-09-01"), []string{"pregnancy-certificate/t1/s1"}},
+		{"35 weeks", preg(35, false, "2026-09-01"), []string{"pregnancy-certificate/t1/s1"}},
+		{"36 weeks", preg(36, false, "2026-09-01"), []string{"pregnancy-no-travel/t1/s1"}},
+		{"31 weeks multiple", preg(31, true, "2026-09-01"), []string{"pregnancy-certificate/t1/s1"}},
+		{"32 weeks multiple", preg(32, true, "2026-09-01"), []string{"pregnancy-no-travel/t1/s1"}},
 		// 30 weeks six weeks before travel is 36 on the travel date.
-		{"judged on travel date", preg(30, false, "2026-07-21"), []string{"pregnancy-no-travel/t1"}},
-		{"27 weeks seven days before", preg(27, false, "2026-08-25"), []string{"pregnancy-certificate/t1"}},
+		{"judged on travel date", preg(30, false, "2026-07-21"), []string{"pregnancy-no-travel/t1/s1"}},
+		{"27 weeks seven days before", preg(27, false, "2026-08-25"), []string{"pregnancy-certificate/t1/s1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := Quote(s, QuoteRequest{Segments: rbaJFK("2026-09-01"), Travellers: []booking.Traveller{tc.t}})

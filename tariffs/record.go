@@ -35,6 +35,11 @@ type SetRecord struct {
 	MCTCSV      string       `json:"mct_csv"`
 	RatesCSV    string       `json:"rates_csv"`
 	FaresCSV    string       `json:"fares_csv"`
+	// The rule tables, empty when the version has none.
+	CarriersCSV   string `json:"carriers_csv,omitempty"`
+	TransitCSV    string `json:"transit_csv,omitempty"`
+	HolidaysCSV   string `json:"holidays_csv,omitempty"`
+	ProgrammesCSV string `json:"programmes_csv,omitempty"`
 }
 
 // NewSetRecord returns the record storing s.
@@ -44,6 +49,8 @@ func NewSetRecord(s *Set, by string, at time.Time, source string) *SetRecord {
 		ImportedBy: by, ImportedAt: at.UTC(), Source: source, Fares: s.Len(),
 		VersionCSV: s.Text(FileVersion), AirportsCSV: s.Text(FileAirports), MCTCSV: s.Text(FileMCT),
 		RatesCSV: s.Text(FileRates), FaresCSV: s.Text(FileFares),
+		CarriersCSV: s.Text(FileCarriers), TransitCSV: s.Text(FileTransit), HolidaysCSV: s.Text(FileHolidays),
+		ProgrammesCSV: s.Text(FileProgrammes),
 	}
 }
 
@@ -75,10 +82,17 @@ func (r *SetRecord) Validate() error {
 
 // Set parses the stored tables.
 func (r *SetRecord) Set() (*Set, error) {
-	return Parse(map[string]string{
+	files := map[string]string{
 		FileVersion: r.VersionCSV, FileAirports: r.AirportsCSV, FileMCT: r.MCTCSV,
 		FileRates: r.RatesCSV, FileFares: r.FaresCSV,
-	})
+	}
+	for name, text := range map[string]string{FileCarriers: r.CarriersCSV, FileTransit: r.TransitCSV,
+		FileHolidays: r.HolidaysCSV, FileProgrammes: r.ProgrammesCSV} {
+		if text != "" {
+			files[name] = text
+		}
+	}
+	return Parse(files)
 }
 
 // ActiveRecord names the active version. Without one, the embedded tables

@@ -19,8 +19,12 @@ const (
 	FileFares    = "fares.csv"
 )
 
-// Files lists the table files of a set.
-var Files = []string{FileVersion, FileAirports, FileMCT, FileRates, FileFares}
+// RequiredFiles are the table files every set has.
+var RequiredFiles = []string{FileVersion, FileAirports, FileMCT, FileRates, FileFares}
+
+// Files lists the table files of a set: the required ones, then the rule
+// tables (OptionalFiles).
+var Files = append(slices.Clone(RequiredFiles), OptionalFiles...)
 
 // Airport is one row of airports.csv.
 type Airport struct {
@@ -181,6 +185,11 @@ type Set struct {
 	byOD     map[odKey][]int32
 	byPair   map[[2]string][]int32 // origin, destination
 	texts    map[string]string
+	// Rule tables.
+	carriers   map[string]*CarrierRule
+	transit    []TransitRule
+	holidays   map[holidayKey]Holiday
+	programmes []ProgrammeRule
 }
 
 // Airport returns the airport with the given code.

@@ -28,6 +28,7 @@ func newBookCmd(a *app) *cobra.Command {
 	var travellers []int
 	var escorts int
 	var confirm, asJSON bool
+	var reason string
 	c := &cobra.Command{
 		Use:   "book CASE --segment CARRIER,FLIGHT,FROM,TO,DEPART,ARRIVE...",
 		Short: "Book a case: quote the itinerary, show every finding, save only when nothing blocks",
@@ -45,7 +46,7 @@ Otherwise nothing is saved and the exit code is 1.`,
 			if escorts < 0 || escorts > 9 {
 				return usageError{fmt.Errorf("--escort-seats must be 0 to 9, not %d", escorts)}
 			}
-			b := booking.Booking{Travellers: travellers, EscortSeats: escorts}
+			b := booking.Booking{Travellers: travellers, EscortSeats: escorts, Reason: reason}
 			for _, x := range segs {
 				sg, err := parseSegment(x)
 				if err != nil {
@@ -85,6 +86,7 @@ Otherwise nothing is saved and the exit code is 1.`,
 	c.Flags().IntSliceVar(&travellers, "travellers", nil, "members travelling (default the whole case)")
 	c.Flags().IntVar(&escorts, "escort-seats", 0, "escort seats to price with the booking")
 	c.Flags().BoolVar(&confirm, "confirm-warnings", false, "save despite warnings (recorded on the booking)")
+	c.Flags().StringVar(&reason, "reason", "", "why members of the case are left off the booking (required then)")
 	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
 	return c
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,11 +105,17 @@ func TestBookCLI(t *testing.T) {
 		len(bk.Confirmed) != 1 || bk.Confirmed[0] != "medical-clearance-missing" || bk.TariffVersion == "" || len(bk.Travellers) != 2 {
 		t.Fatalf("booking %+v, status %s", bk, f.Case.Status)
 	}
-	// Clean itinerary, JSON: saved and reported.
-	code, out, e = cli(t, "book", b.no, "--segment", b.seg, "--travellers", "1", "--json", "--data", b.dir)
+	// One member only: the member left off is a warning whose reason is
+	// required and recorded.
+	code, _, e = cli(t, "book", b.no, "--segment", b.seg, "--travellers", "1", "--confirm-warnings", "--data", b.dir)
+	if code == 0 || !strings.Contains(e, "member left off") || !strings.Contains(e, "reason") {
+		t.Fatalf("member left off without a reason: exit %d %s", code, e)
+	}
+	code, out, e = cli(t, "book", b.no, "--segment", b.seg, "--travellers", "1", "--confirm-warnings", "--reason", "spouse travels later", "--json", "--data", b.dir)
 	r = bookReport{}
-	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || !r.Saved || r.Booking == nil || r.Booking.TotalUSDCents != r.Quote.TotalUSD {
-		t.Fatalf("clean booking: exit %d\n%s\n%s", code, out, e)
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || !r.Saved || r.Booking == nil || r.Booking.TotalUSDCents != r.Quote.TotalUSD ||
+		r.Booking.Reason != "spouse travels later" || !slices.Contains(r.Booking.Confirmed, "member-left-off") {
+		t.Fatalf("booking one member: exit %d\n%s\n%s", code, out, e)
 	}
 	// Usage errors.
 	if code, _, e := cli(t, "book", b.no, "--data", b.dir); code != exitUsage || !strings.Contains(e, "--segment") {
@@ -125,7 +132,7 @@ func TestABNCLI(t *testing.T) {
 	if code, _, e := cli(t, "abn", "issue", b.no, "--data", b.dir); code != 1 || !strings.Contains(e, "case "+b.no+" is travel-ready") {
 		t.Fatalf("issue before booking: exit %d %s", code, e)
 	}
-	if code, _, e := cli(t, "book", b.no, "--segment", b.seg, "--travellers", "1", "--data", b.dir); code != 0 {
+	if code, _, e := cli(t, "book", b.no, "--segment", b.seg, "--travellers", "1", "--confirm-warnings", "--reason", "spouse travels later", "--data", b.dir); code != 0 {
 		t.Fatalf("book: %s", e)
 	}
 	if code, _, e := cli(t, "abn", "send", b.no, "--data", b.dir); code != 1 || !strings.Contains(e, "case "+b.no+" is booked") {

@@ -395,12 +395,13 @@ checked. Exit status 1 when the shown quote has a blocking finding.`,
 				}
 			}
 			rules := a.cfg.Rules
-			// Synthetic travellers have no medical record to judge.
+			// Synthetic travellers have no medical record nor passenger data to judge.
 			rules.Severity = maps.Clone(rules.Severity)
 			if rules.Severity == nil {
 				rules.Severity = map[string]tariffs.Severity{}
 			}
 			rules.Severity[tariffs.CodeMedicalMissing] = tariffs.SeverityOff
+			rules.Severity[tariffs.CodeDOCSIncomplete] = tariffs.SeverityOff
 			var opts []quoteOption
 			for _, r := range routings {
 				res := tariffs.Quote(set, tariffs.QuoteRequest{
@@ -569,7 +570,8 @@ func newTariffsImportCmd(a *app) *cobra.Command {
 		Long: `Import a table set and make it active, atomically: every row of every file is
 checked first and all errors are listed (file:line:column: field: message);
 with any error nothing changes. PATH is a directory holding version.csv,
-airports.csv, mct.csv, rates.csv and fares.csv, or a single one of those files,
+airports.csv, mct.csv, rates.csv and fares.csv (and optionally the rule tables
+carriers.csv, transit.csv, holidays.csv, programmes.csv), or a single one of those files,
 in which case the other tables are taken from the active version and
 --version names the new one. --version and --effective override version.csv.
 The previous version stays stored, so bookings made under it can still be

@@ -1,0 +1,88 @@
+package desk
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"movedesk/booking"
+	"movedesk/store"
+	"movedesk/tariffs"
+)
+
+// TestProgrammeCapAcrossCases books three cases of one programme on one
+// flight under a version capping it at 5 per flight: the third, over the
+// cap, is refused with a finding naming the other two cases.
+func TestProgrammeCapAcrossCases(t *testing.T) {
+	fx := newFixture(t)
+	emb, err := tariffs.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := emb.Texts()
+	files[tariffs.FileVersion] = "version,effective\ncap-test,2026-01-01\n"
+	files[tariffs.FileProgrammes] = "programme,country,max_per_flight\nUSRAP,*,5\n"
+	set, err := tariffs.Parse(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.d.ImportTariffs("admin", set, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.d.ActivateTariff("admin", "cap-test"); err != nil {
+		t.Fatal(err)
+	}
+	// Cases of 2 travellers each, on fx.seg's flight.
+	book := func(no string) (*BookResult, error) {
+		if no != fx.no {
+			f := &booking.CaseFile{Case: booking.Case{Number: no, Programme: "USRAP", Office: "RBA", OriginCity: "Origin",
+				OriginAirport: fx.seg.From, DestCity: "Destination", DestAirport: fx.seg.To, Sponsor: "IRC", Priority: 2,
+				Received: booking.MustDate("2026-01-10"), TravelReady: booking.MustDate("2026-02-01"), Status: booking.StatusTravelReady}}
+			if err := fx.d.CreateCase("setup", f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := fx.d.s.Update("setup", func(tx *store.Tx) error {
+			cf, err := tx.CaseFile(no)
+			if err != nil {
+				return err
+			}
+			for m := len(cf.Travellers) + 1; m <= 2; m++ {
+				tr := booking.Traveller{Case: no, Member: m, Principal: m == 1, FamilyName: "Member", GivenNames: fmt.Sprint(m),
+					BirthDate: booking.MustDate("1980-05-05"), Sex: "F", Nationality: "SYR", Relationship: "PA",
+					MedicalValidUntil: fx.seg.Depart.Date().AddDays(90)}
+				doc := booking.Document{Case: no, Member: m, ID: "p1", Type: booking.DocPassport, Number: "N" + fmt.Sprint(m),
+					ExpiryDate: fx.seg.Depart.Date().AddDays(2000)}
+				if err := tx.Put(&tr); err != nil {
+					return err
+				}
+				if err := tx.Put(&doc); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return fx.d.Book("amina", no, booking.Booking{Segments: []booking.Segment{fx.seg}}, true)
+	}
+	if _, err := book(fx.no); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := book("RBA-2026-000778"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := book("RBA-2026-000779")
+	if err == nil || res.Saved {
+		t.Fatal("third case over the cap was booked")
+	}
+	var cap *tariffs.Finding
+	for _, f := range res.Quote.Findings {
+		if f.Code == tariffs.CodeProgrammeFlightCap {
+			cap = &f
+		}
+	}
+	if cap == nil || !strings.Contains(cap.Message, fx.no+" (2)") || !strings.Contains(cap.Message, "RBA-2026-000778 (2)") || !strings.Contains(cap.Message, "carry 6") {
+		t.Fatalf("cap finding %v in %v", cap, res.Quote.Findings)
+	}
+}
