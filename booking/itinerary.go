@@ -132,10 +132,13 @@ type Booking struct {
 	EscortSeats   int       `json:"escort_seats,omitempty"`
 	TariffVersion string    `json:"tariff_version,omitempty"`
 	TotalUSDCents int64     `json:"total_usd_cents,omitempty"`
-	Confirmed     []string  `json:"confirmed_warnings,omitempty"`
-	BookedBy      string    `json:"booked_by,omitempty"`
-	BookedOn      Date      `json:"booked_on,omitzero"`
-	Reason        string    `json:"reason,omitempty"`
+	// Fares are the per-traveller (and escort seat) fares the total was
+	// priced from, when known; reports read costs from them.
+	Fares     []ABNFare `json:"fares,omitempty"`
+	Confirmed []string  `json:"confirmed_warnings,omitempty"`
+	BookedBy  string    `json:"booked_by,omitempty"`
+	BookedOn  Date      `json:"booked_on,omitzero"`
+	Reason    string    `json:"reason,omitempty"`
 }
 
 // Kind implements Record.
