@@ -36,6 +36,7 @@ func TestLayering(t *testing.T) {
 		"store":   {"booking", "change"},
 		"tui":     {"booking"},
 		"demo":    {"booking"},
+		"reports": {"booking"},
 		// Sync: the wire format knows ops, not stores; the hub and the desk
 		// client meet only through it.
 		"wire":     {"booking", "change"},
