@@ -99,6 +99,10 @@ func (q *quality) Add(f *booking.CaseFile) {
 	}
 	principals := 0
 	ci := int32(-1)
+	var paBorn booking.Date
+	if pa := f.Principal(); pa != nil {
+		paBorn = pa.BirthDate
+	}
 	for _, t := range f.Travellers {
 		var miss []string
 		if t.BirthDate.IsZero() {
@@ -122,8 +126,9 @@ func (q *quality) Add(f *booking.CaseFile) {
 		if t.Relationship == "PA" && !t.Principal {
 			add("inconsistent-biodata", t.Member, "%s is recorded as PA but is not the principal applicant", t.FullName())
 		}
-		if !t.BirthDate.IsZero() && !c.Received.IsZero() && t.BirthDate.After(c.Received) {
-			add("inconsistent-biodata", t.Member, "%s was born on %s, after the request (%s)", t.FullName(), t.BirthDate, c.Received)
+		if t.Relationship == "child" && !t.BirthDate.IsZero() && !paBorn.IsZero() && !t.BirthDate.After(paBorn) {
+			add("inconsistent-biodata", t.Member, "%s is recorded as a child of the principal applicant but was born on %s, not after them (%s)",
+				t.FullName(), t.BirthDate, paBorn)
 		}
 		if !t.BirthDate.IsZero() && strings.TrimSpace(t.FamilyName) != "" {
 			h := maphash.String(q.seed, strings.ToUpper(strings.Join(strings.Fields(t.FamilyName), " "))+"\x00"+
