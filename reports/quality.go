@@ -151,9 +151,11 @@ func (q *quality) Add(f *booking.CaseFile) {
 	if len(f.Travellers) > 0 && principals != 1 {
 		add("inconsistent-biodata", 0, "the case has %d principal applicants (want 1)", principals)
 	}
-	open := !c.Status.Terminal()
 	b := f.ActiveBooking()
-	if b != nil && open {
+	if b != nil && c.Status != booking.StatusCancelled {
+		paxChecks(f, b, add)
+	}
+	if b != nil && !c.Status.Terminal() {
 		q.bookingChecks(f, b, add)
 	}
 	for _, cu := range f.Custody {
@@ -166,26 +168,32 @@ func (q *quality) Add(f *booking.CaseFile) {
 	}
 }
 
-// bookingChecks judges the active booking of an open case.
-func (q *quality) bookingChecks(f *booking.CaseFile, b *booking.Booking, add func(string, int, string, ...any)) {
-	c := &f.Case
-	dep := bookingDeparture(f, b)
+// paxChecks compares the passenger types fares were priced at (stored on
+// the booking or the ABN) with the birth dates on the flight dates.
+func paxChecks(f *booking.CaseFile, b *booking.Booking, add func(string, int, string, ...any)) {
+	fares, src := BookingFares(f, b)
+	if src != SourceBooking && src != SourceABN {
+		return
+	}
 	var dates []booking.Date
 	for _, s := range b.Segments {
 		dates = append(dates, s.Depart.Date())
 	}
-	fares, src := BookingFares(f, b)
-	if src == SourceBooking || src == SourceABN {
-		for _, fa := range fares {
-			t := f.Traveller(fa.Traveller)
-			if fa.Escort > 0 || t == nil || t.BirthDate.IsZero() || len(dates) == 0 {
-				continue
-			}
-			if want := booking.TripPassengerType(t.BirthDate, dates...); fa.PaxType != want {
-				add("pax-type", t.Member, "%s is priced as %s but is %s on the flight dates (born %s)", t.FullName(), fa.PaxType, want, t.BirthDate)
-			}
+	for _, fa := range fares {
+		t := f.Traveller(fa.Traveller)
+		if fa.Escort > 0 || t == nil || t.BirthDate.IsZero() || len(dates) == 0 {
+			continue
+		}
+		if want := booking.TripPassengerType(t.BirthDate, dates...); fa.PaxType != want {
+			add("pax-type", t.Member, "%s is priced as %s but is %s on the flight dates (born %s)", t.FullName(), fa.PaxType, want, t.BirthDate)
 		}
 	}
+}
+
+// bookingChecks judges the active booking of an open case.
+func (q *quality) bookingChecks(f *booking.CaseFile, b *booking.Booking, add func(string, int, string, ...any)) {
+	c := &f.Case
+	dep := bookingDeparture(f, b)
 	if dep.IsZero() {
 		return
 	}

@@ -37,6 +37,68 @@ var fields = map[string]struct{ valid, def []string }{
 	"quality":    {[]string{"check", "office", "programme", "assignee"}, []string{"check"}},
 }
 
+// kinds are the record kinds each report reads first (nil: all of them);
+// MoreKinds says what a case file needs besides.
+var kinds = map[string][]string{
+	"costs":      {booking.KindCase, booking.KindBooking},
+	"loans":      {booking.KindCase, booking.KindTraveller, booking.KindBooking, booking.KindCounselling},
+	"timeliness": {booking.KindCase, booking.KindDocument, booking.KindCustody, booking.KindPermit, booking.KindBooking, booking.KindABN},
+	"permits":    {booking.KindCase, booking.KindPermit},
+	"workload":   {booking.KindCase, booking.KindTraveller, booking.KindBooking},
+}
+
+// Kinds returns the record kinds report name reads from a case file, or
+// nil when it reads them all. A reader may leave the others out, and then
+// asks MoreKinds for the rest a particular case needs: that saves decoding
+// most of a store.
+func Kinds(name string) []string { return slices.Clone(kinds[name]) }
+
+// MoreKinds returns the record kinds case file f, read with Kinds(name),
+// still needs for report name: the ABNs and travellers of a booking without
+// stored fares (the fares come from the ABN or the split total), the ABNs
+// of an open case's booking for the workload.
+func MoreKinds(name string, f *booking.CaseFile) []string {
+	var noFares bool
+	for _, b := range f.Bookings {
+		noFares = noFares || b.Status == booking.BookingActive && len(b.Fares) == 0
+	}
+	switch name {
+	case "costs":
+		if noFares {
+			return []string{booking.KindTraveller, booking.KindABN}
+		}
+	case "loans":
+		if noFares {
+			return []string{booking.KindABN}
+		}
+	case "workload":
+		if f.ActiveBooking() != nil && !f.Case.Status.Terminal() {
+			return []string{booking.KindABN}
+		}
+	}
+	return nil
+}
+
+// Wanted reports whether a case whose queue row is r can count in report
+// name under p; a reader skips the others unread. Costs and loans count
+// cases with a booking departing in the period (booking sets the case's
+// departure), workload open cases received in it, quality cases received in
+// it; the rest may need any case.
+func Wanted(name string, p Params, r booking.Summary) bool {
+	if (p.Office != "" && r.Office != p.Office) || (p.Programme != "" && r.Programme != p.Programme) {
+		return false
+	}
+	switch name {
+	case "costs", "loans":
+		return !r.Departure.IsZero() && p.in(r.Departure)
+	case "workload":
+		return !r.Status.Terminal() && p.in(r.Received)
+	case "quality":
+		return p.in(r.Received)
+	}
+	return true
+}
+
 // Fields returns the grouping fields report name accepts and its default.
 func Fields(name string) (valid, def []string) {
 	f := fields[name]

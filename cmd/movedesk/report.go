@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -206,9 +207,10 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	if err != nil {
 		return err
 	}
-	if err := streamCaseFiles(s, func(r booking.Summary) bool {
-		return (p.Office == "" || r.Office == p.Office) && (p.Programme == "" || r.Programme == p.Programme)
-	}, b.Add); err != nil {
+	// A bulk read with memory to spare: collect garbage less often.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	if err := streamCaseFiles(s, reports.Kinds(name), func(f *booking.CaseFile) []string { return reports.MoreKinds(name, f) },
+		func(r booking.Summary) bool { return reports.Wanted(name, p, r) }, b.Add); err != nil {
 		return err
 	}
 	r := b.Report()
@@ -244,41 +246,67 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 }
 
 // streamCaseFiles reads, one at a time, every case whose row passes keep
-// and hands it to add, which runs on this goroutine. Reading and decoding
-// run on a few workers, each in its own read transaction; nothing is held
-// but the case files in flight.
-func streamCaseFiles(s *store.Store, keep func(booking.Summary) bool, add func(*booking.CaseFile)) error {
-	var nos []string
-	if err := s.View(func(tx *store.Tx) error {
-		return tx.Rows(func(r booking.Summary) error {
-			if keep(r) {
-				nos = append(nos, r.Number)
-			}
-			return nil
-		})
-	}); err != nil {
-		return err
-	}
-	workers := min(max(runtime.GOMAXPROCS(0), 1), 4, max(len(nos)/64, 1))
+// and hands it to add, which runs on this goroutine. Only records of the
+// given kinds are decoded (nil: all), then those more names for that case.
+// Reading and decoding run on a few workers, each in its own read
+// transaction; nothing is held but the case files in flight.
+func streamCaseFiles(s *store.Store, kinds []string, more func(*booking.CaseFile) []string, keep func(booking.Summary) bool, add func(*booking.CaseFile)) error {
+	const batch = 128
+	workers := min(max(runtime.GOMAXPROCS(0), 1), 4)
+	batches := make(chan []string, workers*2)
 	files := make(chan *booking.CaseFile, 256)
-	errs := make(chan error, workers)
+	errs := make(chan error, workers+1)
 	stop := make(chan struct{})
+	// The rows (the queue's index) say which cases to read; workers start
+	// on the first batch while the rest are listed.
+	go func() {
+		defer close(batches)
+		var nos []string
+		send := func() bool {
+			select {
+			case batches <- nos:
+				nos = nil
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		errs <- s.View(func(tx *store.Tx) error {
+			return tx.Rows(func(r booking.Summary) error {
+				if keep(r) {
+					if nos = append(nos, r.Number); len(nos) == batch && !send() {
+						return errStopped
+					}
+				}
+				return nil
+			})
+		})
+		if len(nos) > 0 {
+			send()
+		}
+	}()
 	var wg sync.WaitGroup
-	for w := range workers {
-		part := nos[w*len(nos)/workers : (w+1)*len(nos)/workers]
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			errs <- s.View(func(tx *store.Tx) error {
-				for _, no := range part {
-					f, err := tx.CaseFile(no)
-					if err != nil {
-						return err
-					}
-					select {
-					case files <- f:
-					case <-stop:
-						return nil
+				for nos := range batches {
+					for _, no := range nos {
+						f, err := readCaseFile(tx, no, kinds, nil)
+						if err == nil && kinds != nil {
+							if extra := more(f); len(extra) > 0 {
+								f, err = readCaseFile(tx, no, extra, f)
+							}
+						}
+						if err != nil {
+							return err
+						}
+						select {
+						case files <- f:
+						case <-stop:
+							return nil
+						}
 					}
 				}
 				return nil
@@ -286,16 +314,71 @@ func streamCaseFiles(s *store.Store, keep func(booking.Summary) bool, add func(*
 		}()
 	}
 	go func() { wg.Wait(); close(files) }()
+	var first error
+	got := 0
+	n := 0
 	for f := range files {
-		add(f)
-	}
-	close(stop)
-	for range workers {
-		if err := <-errs; err != nil {
-			return err
+		if first == nil {
+			add(f)
+		}
+		// The file pages read stay mapped and count against this process;
+		// drop them now and then (they stay in the page cache).
+		if n++; n%8192 == 0 {
+			_ = s.ReleaseMemory()
+		}
+		select {
+		case err := <-errs:
+			got++
+			if err != nil && first == nil {
+				first = err
+				close(stop)
+			}
+		default:
 		}
 	}
-	return nil
+	for ; got < workers+1; got++ {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// readCaseFile reads case no with its records of the given kinds (nil:
+// all), into f if it is not nil. Each kind is one seek: the records of the kinds left out (most of a
+// case's bytes) are not even paged in.
+func readCaseFile(tx *store.Tx, no string, kinds []string, f *booking.CaseFile) (*booking.CaseFile, error) {
+	if kinds == nil {
+		return tx.CaseFile(no)
+	}
+	if f == nil {
+		f = &booking.CaseFile{}
+	}
+	for _, kind := range kinds {
+		var err error
+		switch kind {
+		case booking.KindCase, booking.KindCounselling, booking.KindTravelBag:
+			key := no
+			if kind != booking.KindCase {
+				key = no + "/" + kind
+			}
+			data, ok, gerr := tx.GetRaw(key)
+			switch {
+			case gerr != nil:
+				err = gerr
+			case ok:
+				err = f.Add(key, data)
+			case kind == booking.KindCase:
+				err = booking.Errorf(booking.ENOTFOUND, "case", "no case %s", no)
+			}
+		default:
+			err = tx.Scan(no+"/"+kind+"/", f.Add)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
 }
 
 // cellText formats one cell for text and CSV; money with thousands
