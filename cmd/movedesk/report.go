@@ -158,15 +158,10 @@ func (f *reportFlags) params(a *app, hub bool) (reports.Params, error) {
 		}
 	}
 	p.Office, p.Programme = strings.ToUpper(strings.TrimSpace(f.office)), strings.TrimSpace(f.programme)
-	// A desk reports on its own office; the hub on every office.
-	if own := a.cfg.Office; !hub && own != "" {
-		switch p.Office {
-		case "":
-			p.Office = own
-		case own:
-		default:
-			return p, fmt.Errorf("this desk reports on office %s only; reports across offices run at the hub (movedesk hub report)", own)
-		}
+	// A desk reports on its office (config key office, which --office also
+	// sets); the hub on every office unless --office picks one.
+	if !hub && p.Office == "" {
+		p.Office = a.cfg.Office
 	}
 	p.Config = a.cfg.Reports
 	return p, nil
