@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"movedesk/booking"
+	"movedesk/central"
 	"movedesk/reports"
 	"movedesk/reports/reportstest"
 	"movedesk/store"
@@ -234,5 +236,36 @@ func TestReportXLSX(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("member 3 not listed as a signed adult: %q", rows)
+	}
+}
+
+// TestHubReport: the hub's reports span every office, from its store when
+// the hub is stopped and from a copy it hands over while it runs.
+func TestHubReport(t *testing.T) {
+	hubDir := reportStore(t)
+	code, out, e := cli(t, "hub", "report", "workload", "--by", "office", "--data", hubDir, "--today", "2026-11-22")
+	if code != 0 || !strings.Contains(out, "every office") || !strings.Contains(out, "  KLT        1          2") ||
+		!strings.Contains(out, "  SAL        1          1") {
+		t.Fatalf("stopped hub: %d %s %s", code, out, e)
+	}
+	// A hub office config does not narrow the hub's reports.
+	cfg := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(cfg, []byte("office: RBA\n"), 0o600)
+
+	h := openHub(t, hubDir)
+	done := make(chan struct{})
+	watched := make(chan struct{})
+	go func() { h.Background(done, 50*time.Millisecond); close(watched) }()
+	defer func() { close(done); <-watched }()
+	code, out, e = cli(t, "hub", "report", "permits", "--json", "--config", cfg, "--data", hubDir, "--today", "2026-11-22")
+	if code != 0 || !strings.Contains(e, "reporting from a copy") {
+		t.Fatalf("running hub: %d %s %s", code, out, e)
+	}
+	var r reports.PermitsReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Total.Applications != 2 || r.Office != "" {
+		t.Fatalf("running hub report %+v %v", r, err)
+	}
+	if ids, _ := central.PendingPublications(hubDir); len(ids) != 0 {
+		t.Fatalf("requests left queued: %v", ids)
 	}
 }
