@@ -40,11 +40,24 @@ var fields = map[string]struct{ valid, def []string }{
 // kinds are the record kinds each report reads first (nil: all of them);
 // MoreKinds says what a case file needs besides.
 var kinds = map[string][]string{
-	"costs":      {booking.KindCase, booking.KindBooking},
-	"loans":      {booking.KindCase, booking.KindTraveller, booking.KindBooking, booking.KindCounselling},
-	"timeliness": {booking.KindCase, booking.KindDocument, booking.KindCustody, booking.KindPermit, booking.KindBooking, booking.KindABN},
-	"permits":    {booking.KindCase, booking.KindPermit},
-	"workload":   {booking.KindCase, booking.KindTraveller, booking.KindBooking},
+	"costs":      {KindRow, booking.KindBooking},
+	"loans":      {KindRow, booking.KindTraveller, booking.KindBooking, booking.KindCounselling},
+	"timeliness": {KindRow, booking.KindDocument, booking.KindCustody, booking.KindPermit, booking.KindBooking, booking.KindABN},
+	"permits":    {KindRow, booking.KindPermit},
+	"workload":   {KindRow, booking.KindTraveller, booking.KindBooking},
+}
+
+// KindRow in Kinds means the report reads of the case record only what its
+// queue row carries: a reader may fill the case from the row with CaseOf
+// instead of decoding the case record.
+const KindRow = "row"
+
+// CaseOf returns the case fields a queue row carries (number, office,
+// programme, status, priority, destination, dates, assignee, ABN number).
+func CaseOf(r booking.Summary) booking.Case {
+	return booking.Case{Number: r.Number, Office: r.Office, Programme: r.Programme, Status: r.Status, Priority: r.Priority,
+		DestAirport: r.DestAirport, DestCity: r.DestCity, Received: r.Received, TravelReady: r.TravelReady,
+		Departure: r.Departure, Assignee: r.Assignee, ABNNumber: r.ABNNumber}
 }
 
 // Kinds returns the record kinds report name reads from a case file, or

@@ -248,7 +248,7 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 func streamCaseFiles(s *store.Store, kinds []string, more func(*booking.CaseFile) []string, keep func(booking.Summary) bool, add func(*booking.CaseFile)) error {
 	const batch = 128
 	workers := min(max(runtime.GOMAXPROCS(0), 1), 4)
-	batches := make(chan []string, workers*2)
+	batches := make(chan []booking.Summary, workers*2)
 	files := make(chan *booking.CaseFile, 256)
 	errs := make(chan error, workers+1)
 	stop := make(chan struct{})
@@ -256,11 +256,11 @@ func streamCaseFiles(s *store.Store, kinds []string, more func(*booking.CaseFile
 	// on the first batch while the rest are listed.
 	go func() {
 		defer close(batches)
-		var nos []string
+		var rows []booking.Summary
 		send := func() bool {
 			select {
-			case batches <- nos:
-				nos = nil
+			case batches <- rows:
+				rows = nil
 				return true
 			case <-stop:
 				return false
@@ -269,14 +269,14 @@ func streamCaseFiles(s *store.Store, kinds []string, more func(*booking.CaseFile
 		errs <- s.View(func(tx *store.Tx) error {
 			return tx.Rows(func(r booking.Summary) error {
 				if keep(r) {
-					if nos = append(nos, r.Number); len(nos) == batch && !send() {
+					if rows = append(rows, r); len(rows) == batch && !send() {
 						return errStopped
 					}
 				}
 				return nil
 			})
 		})
-		if len(nos) > 0 {
+		if len(rows) > 0 {
 			send()
 		}
 	}()
@@ -286,12 +286,12 @@ func streamCaseFiles(s *store.Store, kinds []string, more func(*booking.CaseFile
 		go func() {
 			defer wg.Done()
 			errs <- s.View(func(tx *store.Tx) error {
-				for nos := range batches {
-					for _, no := range nos {
-						f, err := readCaseFile(tx, no, kinds, nil)
+				for rows := range batches {
+					for _, r := range rows {
+						f, err := readCaseFile(tx, r, kinds, nil)
 						if err == nil && kinds != nil {
 							if extra := more(f); len(extra) > 0 {
-								f, err = readCaseFile(tx, no, extra, f)
+								f, err = readCaseFile(tx, r, extra, f)
 							}
 						}
 						if err != nil {
@@ -339,10 +339,12 @@ func streamCaseFiles(s *store.Store, kinds []string, more func(*booking.CaseFile
 	return first
 }
 
-// readCaseFile reads case no with its records of the given kinds (nil:
-// all), into f if it is not nil. Each kind is one seek: the records of the kinds left out (most of a
-// case's bytes) are not even paged in.
-func readCaseFile(tx *store.Tx, no string, kinds []string, f *booking.CaseFile) (*booking.CaseFile, error) {
+// readCaseFile reads the case of row r with its records of the given kinds
+// (nil: all), into f if it is not nil; reports.KindRow takes the case from
+// the row. Each kind is one seek: the records of the kinds left out (most
+// of a case's bytes) are not even paged in.
+func readCaseFile(tx *store.Tx, r booking.Summary, kinds []string, f *booking.CaseFile) (*booking.CaseFile, error) {
+	no := r.Number
 	if kinds == nil {
 		return tx.CaseFile(no)
 	}
@@ -352,6 +354,8 @@ func readCaseFile(tx *store.Tx, no string, kinds []string, f *booking.CaseFile) 
 	for _, kind := range kinds {
 		var err error
 		switch kind {
+		case reports.KindRow:
+			f.Case = reports.CaseOf(r)
 		case booking.KindCase, booking.KindCounselling, booking.KindTravelBag:
 			key := no
 			if kind != booking.KindCase {
