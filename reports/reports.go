@@ -45,7 +45,12 @@ var kinds = map[string][]string{
 	"timeliness": {KindRow, booking.KindDocument, booking.KindCustody, booking.KindPermit, booking.KindBooking, booking.KindABN},
 	"permits":    {KindRow, booking.KindPermit},
 	"workload":   {KindRow, booking.KindTraveller, booking.KindBooking},
+	"quality": {booking.KindCase, booking.KindTraveller, booking.KindDocument, booking.KindBooking, booking.KindABN,
+		booking.KindCustody, booking.KindCounselling},
 }
+
+// gateKinds are the rest of a case file the gate judges.
+var gateKinds = []string{booking.KindEscortTrip, booking.KindVerification, booking.KindPermit, booking.KindTravelBag}
 
 // KindRow in Kinds means the report reads of the case record only what its
 // queue row carries: a reader may fill the case from the row with CaseOf
@@ -67,10 +72,11 @@ func CaseOf(r booking.Summary) booking.Case {
 func Kinds(name string) []string { return slices.Clone(kinds[name]) }
 
 // MoreKinds returns the record kinds case file f, read with Kinds(name),
-// still needs for report name: the ABNs and travellers of a booking without
-// stored fares (the fares come from the ABN or the split total), the ABNs
-// of an open case's booking for the workload.
-func MoreKinds(name string, f *booking.CaseFile) []string {
+// still needs for report name under p: the ABNs and travellers of a booking
+// without stored fares (the fares come from the ABN or the split total),
+// the ABNs of an open case's booking for the workload, everything the gate
+// judges of a case departing within the quality report's window.
+func MoreKinds(name string, p Params, f *booking.CaseFile) []string {
 	var noFares bool
 	for _, b := range f.Bookings {
 		noFares = noFares || b.Status == booking.BookingActive && len(b.Fares) == 0
@@ -87,6 +93,16 @@ func MoreKinds(name string, f *booking.CaseFile) []string {
 	case "workload":
 		if f.ActiveBooking() != nil && !f.Case.Status.Terminal() {
 			return []string{booking.KindABN}
+		}
+	case "quality":
+		if b := f.ActiveBooking(); b != nil && !f.Case.Status.Terminal() {
+			window := p.Config.GateWindowDays
+			if p.Config.isZero() {
+				window = DefaultConfig().GateWindowDays
+			}
+			if dep := bookingDeparture(f, b); !dep.Before(p.Today) && !dep.After(p.Today.AddDays(window)) {
+				return slices.Clone(gateKinds)
+			}
 		}
 	}
 	return nil

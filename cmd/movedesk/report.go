@@ -47,6 +47,16 @@ func (f *reportFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.today, "today", "", "day the report is judged on (default today)")
 }
 
+// reportShort is each report's one-line help.
+var reportShort = map[string]string{
+	"costs":      "Costs of bookings in USD by programme, office, carrier, route, month, passenger type; escorts apart",
+	"loans":      "Travel loans per case and per adult, promissory-note status, totals by programme and month",
+	"timeliness": "Days per step from request to departure: median, 90th percentile, target, cases over target",
+	"permits":    "Exit-permit applications, approvals and denials by authority, country and reason",
+	"workload":   "Open cases per associate by queue and age, the longest waiting, ABNs not sent",
+	"quality":    "Data-quality findings, each with its case",
+}
+
 // reportHelp describes each report for its --help.
 var reportHelp = map[string]string{
 	"costs": `Costs of active bookings departing in the period, in USD with the exchange
@@ -102,7 +112,7 @@ func reportSubcommand(a *app, name string, hub bool) *cobra.Command {
 	valid, def := reports.Fields(name)
 	c := &cobra.Command{
 		Use:   name,
-		Short: strings.SplitN(reportHelp[name], "\n", 2)[0],
+		Short: reportShort[name],
 		Long:  reportHelp[name] + "\n\nGrouping fields (--by): " + strings.Join(valid, ", ") + " (default " + strings.Join(def, ",") + ").",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -204,7 +214,7 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	}
 	// A bulk read with memory to spare: collect garbage less often.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	if err := streamCaseFiles(s, reports.Kinds(name), func(f *booking.CaseFile) []string { return reports.MoreKinds(name, f) },
+	if err := streamCaseFiles(s, reports.Kinds(name), func(f *booking.CaseFile) []string { return reports.MoreKinds(name, p, f) },
 		func(r booking.Summary) bool { return reports.Wanted(name, p, r) }, b.Add); err != nil {
 		return err
 	}

@@ -53,6 +53,12 @@ func TestReportText(t *testing.T) {
 			t.Errorf("missing %q in\n%s", want, out)
 		}
 	}
+	// The quality report reads the whole file of a case departing within
+	// the gate window, and the gate judges it.
+	code, out, _ = cli(t, "report", "quality", "--csv", "--table", "quality-findings", "--data", dir, "--today", "2026-11-22")
+	if code != 0 || !strings.Contains(out, "gate-open,KLT-2026-000002,KLT,CA-GAR,petra,booked,2,\"departs 2026-11-25: travel bag lacks travel document") {
+		t.Fatalf("quality gate: %d\n%s", code, out)
+	}
 	// No data in the period: the tables say so, exit 0.
 	code, out, _ = cli(t, "report", "loans", "--data", dir, "--today", "2026-11-22", "--from", "2025-01", "--to", "2025-12")
 	if code != 0 || !strings.Contains(out, "loans report: 2025-01-01 to 2025-12-31") || !strings.Contains(out, "(nothing in the period)") {
