@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -172,6 +173,13 @@ func (f *reportFlags) params(a *app, hub bool) (reports.Params, error) {
 	// sets); the hub on every office unless --office picks one.
 	if !hub && p.Office == "" {
 		p.Office = a.cfg.Office
+	}
+	if p.Programme != "" {
+		i := slices.IndexFunc(a.cfg.Programmes, func(q string) bool { return strings.EqualFold(q, p.Programme) })
+		if i < 0 {
+			return p, fmt.Errorf("unknown programme %q (known: %s)", p.Programme, strings.Join(a.cfg.Programmes, ", "))
+		}
+		p.Programme = a.cfg.Programmes[i]
 	}
 	p.Config = a.cfg.Reports
 	return p, nil
@@ -576,7 +584,9 @@ func writeReportXLSX(path string, tables []reports.Table) error {
 				case reports.USD:
 					vals[j] = excelize.Cell{StyleID: money, Value: float64(v.(int64)) / 100}
 				case reports.Date:
-					vals[j] = excelize.Cell{StyleID: date, Value: v.(booking.Date).Time()}
+					if d := v.(booking.Date); !d.IsZero() {
+						vals[j] = excelize.Cell{StyleID: date, Value: d.Time()}
+					}
 				case reports.Days, reports.Percent:
 					vals[j] = excelize.Cell{StyleID: dec, Value: v.(float64)}
 				case reports.Int:

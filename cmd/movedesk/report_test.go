@@ -162,6 +162,7 @@ func TestReportErrors(t *testing.T) {
 	}{
 		{[]string{"report", "costs", "--by", "colour"}, 1, `cannot be grouped by "colour" (valid: programme, office, carrier, route, month, pax)`},
 		{[]string{"report", "permits", "--from", "2026-09-01", "--to", "2026-08-01"}, 1, "the period is reversed"},
+		{[]string{"report", "costs", "--programme", "nope"}, 1, `unknown programme "nope" (known: USRAP, CA-GAR`},
 		{[]string{"report", "costs", "--table", "nope"}, 1, "no table \"nope\" (tables: costs, costs-escorts)"},
 		{[]string{"report", "costs", "--from", "yesterday"}, 2, "--from"},
 		{[]string{"report", "costs", "--csv", "--json"}, 2, "choose one of"},
@@ -180,8 +181,8 @@ func TestReportErrors(t *testing.T) {
 	if code != 0 || strings.Contains(out, "CA-GAR") || !strings.Contains(out, "office RBA") {
 		t.Fatalf("desk office: %d %s", code, out)
 	}
-	code, out, _ = cli(t, "report", "costs", "--config", cfg, "--office", "KLT", "--data", dir, "--today", "2026-11-22")
-	if code != 0 || strings.Contains(out, "USRAP") || !strings.Contains(out, "office KLT") {
+	code, out, _ = cli(t, "report", "costs", "--config", cfg, "--office", "KLT", "--programme", "ca-gar", "--data", dir, "--today", "2026-11-22")
+	if code != 0 || strings.Contains(out, "USRAP") || !strings.Contains(out, "office KLT, programme CA-GAR") {
 		t.Fatalf("other office: %d %s", code, out)
 	}
 }
