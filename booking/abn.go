@@ -40,13 +40,19 @@ type ABNTraveller struct {
 	MEDIF       bool     `json:"medif,omitempty"`
 }
 
-// ABNFare is one traveller's (or escort seat's) fare in US cents.
+// ABNFare is one traveller's (or escort seat's) fare in US cents. Where the
+// fare was priced in another currency, Currency, Amount (hundredths of it,
+// fare and taxes) and RateUSDMicros (the USD value of one unit, in
+// millionths) record the conversion, so reports can show the rate used.
 type ABNFare struct {
-	Traveller int     `json:"traveller,omitempty"`
-	Escort    int     `json:"escort,omitempty"`
-	Name      string  `json:"name"`
-	PaxType   PaxType `json:"pax_type"`
-	USDCents  int64   `json:"usd_cents"`
+	Traveller     int     `json:"traveller,omitempty"`
+	Escort        int     `json:"escort,omitempty"`
+	Name          string  `json:"name"`
+	PaxType       PaxType `json:"pax_type"`
+	USDCents      int64   `json:"usd_cents"`
+	Currency      string  `json:"currency,omitempty"`
+	Amount        int64   `json:"amount,omitempty"`
+	RateUSDMicros int64   `json:"rate_usd_micros,omitempty"`
 }
 
 // ABN is one version of an Advance Booking Notification. All versions are
@@ -298,6 +304,9 @@ func (a *ABN) fromBooking(f *CaseFile, b *Booking, fares []ABNFare) {
 		a.Travellers = append(a.Travellers, ABNTraveller{Member: t.Member, Name: t.FullName(), Principal: t.Principal,
 			BirthDate: t.BirthDate, Sex: t.Sex, Nationality: t.Nationality, PaxType: TripPassengerType(t.BirthDate, dates...),
 			SSR: slices.Clone(t.SSR), MEDIF: t.MEDIFNeeded})
+	}
+	if len(fares) == 0 {
+		fares = b.Fares // priced when booked
 	}
 	a.Fares = slices.Clone(fares)
 	a.TotalUSDCents = b.TotalUSDCents

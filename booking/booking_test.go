@@ -171,3 +171,22 @@ func TestSetDocumentNumber(t *testing.T) {
 		t.Fatal("case number set")
 	}
 }
+
+func TestDateJSONFastPathMatchesParse(t *testing.T) {
+	for _, s := range []string{`"2026-02-28"`, `"2024-02-29"`, `"2026-02-30"`, `""`, `"2026-1-01"`} {
+		var a Date
+		errA := a.UnmarshalJSON([]byte(s))
+		b, errB := ParseDate(s[1 : len(s)-1])
+		if (errA == nil) != (errB == nil) || (errA == nil && !a.Equal(b)) {
+			t.Errorf("%s: %v %v / %v %v", s, a, errA, b, errB)
+		}
+	}
+	for _, s := range []string{`"2026-11-22T23:59"`, `"2026-11-22T24:00"`, `"2026-11-22 10:00"`, `"2026-02-29T10:00"`} {
+		var a LocalTime
+		errA := a.UnmarshalJSON([]byte(s))
+		b, errB := ParseLocalTime(s[1 : len(s)-1])
+		if (errA == nil) != (errB == nil) || (errA == nil && a != b) {
+			t.Errorf("%s: %v %v / %v %v", s, a, errA, b, errB)
+		}
+	}
+}

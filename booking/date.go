@@ -96,6 +96,13 @@ func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
 // UnmarshalJSON decodes "YYYY-MM-DD" or "".
 func (d *Date) UnmarshalJSON(b []byte) error {
+	// Fast path for the canonical form: reports decode every date of a store.
+	if len(b) == 12 && b[0] == '"' && b[11] == '"' {
+		if v, err := ParseDate(string(b[1:11])); err == nil {
+			*d = v
+			return nil
+		}
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err

@@ -65,6 +65,16 @@ func (l LocalTime) MarshalJSON() ([]byte, error) { return json.Marshal(l.String(
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (l *LocalTime) UnmarshalJSON(b []byte) error {
+	// Fast path for the canonical form "2006-01-02T15:04".
+	if len(b) == 18 && b[0] == '"' && b[17] == '"' && b[11] == 'T' && b[14] == ':' {
+		if d, err := ParseDate(string(b[1:11])); err == nil {
+			h, m := digits(string(b[12:14])), digits(string(b[15:17]))
+			if h >= 0 && h < 24 && m >= 0 && m < 60 {
+				l.t = d.t.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+				return nil
+			}
+		}
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
@@ -132,10 +142,13 @@ type Booking struct {
 	EscortSeats   int       `json:"escort_seats,omitempty"`
 	TariffVersion string    `json:"tariff_version,omitempty"`
 	TotalUSDCents int64     `json:"total_usd_cents,omitempty"`
-	Confirmed     []string  `json:"confirmed_warnings,omitempty"`
-	BookedBy      string    `json:"booked_by,omitempty"`
-	BookedOn      Date      `json:"booked_on,omitzero"`
-	Reason        string    `json:"reason,omitempty"`
+	// Fares are the per-traveller (and escort seat) fares the total was
+	// priced from, when known; reports read costs from them.
+	Fares     []ABNFare `json:"fares,omitempty"`
+	Confirmed []string  `json:"confirmed_warnings,omitempty"`
+	BookedBy  string    `json:"booked_by,omitempty"`
+	BookedOn  Date      `json:"booked_on,omitzero"`
+	Reason    string    `json:"reason,omitempty"`
 }
 
 // Kind implements Record.

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/viper"
 
 	"movedesk/booking"
+	"movedesk/reports"
 	"movedesk/tariffs"
 )
 
@@ -50,6 +51,8 @@ type Config struct {
 	// escort checklist, travel bag) by programme, as written; parsed and
 	// checked by booking.ParseTemplates over the embedded defaults.
 	Templates map[string]any `mapstructure:"templates"`
+	// Reports are the targets and thresholds of `movedesk report`.
+	Reports reports.Config `mapstructure:"reports"`
 
 	// File is the config file that was read, if any.
 	File string `mapstructure:"-"`
@@ -127,6 +130,14 @@ func defaults(v *viper.Viper) {
 		}
 		v.SetDefault("rules."+k, val)
 	}
+	r := reports.DefaultConfig()
+	for k, val := range map[string]int{"targets.documents": r.Targets.Documents, "targets.travel_ready": r.Targets.TravelReady,
+		"targets.booked": r.Targets.Booked, "targets.abn_sent": r.Targets.ABNSent, "targets.departed": r.Targets.Departed,
+		"targets.total": r.Targets.Total, "abn_overdue_days": r.ABNOverdueDays, "longest_waiting": r.LongestWaiting,
+		"expiry_warning_days": r.ExpiryWarningDays, "gate_window_days": r.GateWindowDays} {
+		v.SetDefault("reports."+k, val)
+	}
+	v.SetDefault("reports.loan_items", map[string]any{})
 }
 
 // Load reads the configuration. file is the --config flag ("" to look in the
@@ -216,6 +227,20 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Rules.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("key rules: %w", err))
+	}
+	// Viper lowers map keys: give loan items their programme's spelling.
+	items := map[string][]reports.LoanItem{}
+	for k, v := range c.Reports.LoanItems {
+		i := slices.IndexFunc(c.Programmes, func(p string) bool { return strings.EqualFold(p, k) })
+		if i < 0 {
+			errs = append(errs, fmt.Errorf("key reports.loan_items.%s: unknown programme (known: %s)", k, strings.Join(c.Programmes, ", ")))
+			continue
+		}
+		items[c.Programmes[i]] = v
+	}
+	c.Reports.LoanItems = items
+	if err := c.Reports.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("key %w", err))
 	}
 	if _, err := booking.ParseTemplates(c.Templates, c.Programmes); err != nil {
 		errs = append(errs, fmt.Errorf("key %w", err))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"movedesk/reports"
 	"movedesk/tariffs"
 )
 
@@ -27,6 +28,29 @@ func TestExampleConfigLoads(t *testing.T) {
 	c.Rules.Severity, want.Severity = nil, nil
 	if fmt.Sprint(c.Rules) != fmt.Sprint(want) {
 		t.Fatalf("example rules %+v differ from the defaults %+v", c.Rules, want)
+	}
+	if r := reports.DefaultConfig(); fmt.Sprint(c.Reports) != fmt.Sprint(r) {
+		t.Fatalf("example reports %+v differ from the defaults %+v", c.Reports, r)
+	}
+}
+
+func TestReportsConfig(t *testing.T) {
+	c, err := Load(write(t, "data: /x\nreports:\n  targets:\n    booked: 10\n  loan_items:\n    USRAP:\n      - {name: Exam, per: adult, usd: 12.5}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Reports.Targets.Booked != 10 || c.Reports.Targets.Documents != 60 || c.Reports.LoanItems["USRAP"][0].Cents() != 1250 {
+		t.Fatalf("reports = %+v", c.Reports)
+	}
+	for body, key := range map[string]string{
+		"reports:\n  targets:\n    booked: -1\n":                         "reports.targets.booked",
+		"reports:\n  loan_items:\n    USRAP: [{name: X, per: family}]\n": "reports.loan_items.USRAP.1.per",
+		"reports:\n  target: 3\n":                                        "target",
+	} {
+		_, err := Load(write(t, "data: /x\n"+body), nil)
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%q: err = %v, want it to name %s", body, err, key)
+		}
 	}
 }
 

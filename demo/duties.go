@@ -155,7 +155,10 @@ func (g *dutyGen) run() []booking.Record {
 			if doc.Type.IsTravelDocument() {
 				c, err := g.f.LogCustody(t.Member, doc.ID, booking.CustodyEvent{Action: booking.CustodyReceived, From: "embassy", By: by, At: g.at(20)}, "")
 				if err == nil {
-					c.Events = append(c.Events, booking.CustodyEvent{Action: booking.CustodyStored, Location: fmt.Sprintf("safe %d, shelf %c", 1+g.r.IntN(3), 'A'+rune(g.r.IntN(6))), By: by, At: g.at(20).Add(time.Hour)})
+					loc := fmt.Sprintf("safe %d, shelf %c", 1+g.r.IntN(3), 'A'+rune(g.r.IntN(6)))
+					_ = g.at(20) // keeps the seeded sequence of earlier demos
+					// Stored an hour after it was received, never before.
+					c.Events = append(c.Events, booking.CustodyEvent{Action: booking.CustodyStored, Location: loc, By: by, At: c.Events[len(c.Events)-1].At.Add(time.Hour)})
 					g.put(c)
 				}
 			}

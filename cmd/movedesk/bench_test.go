@@ -91,3 +91,17 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// BenchmarkReportCostsProcess100k: the whole process of
+// `movedesk report costs --json` over 100k cases (target 1 s or less).
+func BenchmarkReportCostsProcess100k(b *testing.B) {
+	dir, bin := store100k(b), binary(b)
+	b.ResetTimer()
+	for b.Loop() {
+		cmd := exec.Command(bin, "report", "costs", "--json", "--today", "2026-11-22", "--data", dir)
+		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+b.TempDir())
+		if err := cmd.Run(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -38,9 +38,10 @@ func TestLayering(t *testing.T) {
 		"tariffs": {"booking"},
 		"store":   {"booking", "change"},
 		// The use-case layer: every user write, over the store.
-		"desk": {"booking", "change", "store", "tariffs"},
-		"tui":  {"booking"},
-		"demo": {"booking"},
+		"desk":    {"booking", "change", "store", "tariffs"},
+		"tui":     {"booking"},
+		"demo":    {"booking"},
+		"reports": {"booking"},
 		// Sync: the wire format knows ops, not stores; the hub and the desk
 		// client meet only through it.
 		"wire":     {"booking", "change"},
