@@ -3,6 +3,7 @@ package desk
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"movedesk/booking"
 	"movedesk/store"
@@ -25,6 +26,9 @@ func (d *Service) ABNFares(f *booking.CaseFile, today booking.Date) []booking.AB
 	if b == nil {
 		return nil
 	}
+	if len(b.Fares) > 0 {
+		return slices.Clone(b.Fares) // what was booked
+	}
 	var ts []booking.Traveller
 	for _, m := range b.Travellers {
 		if t := f.Traveller(m); t != nil {
@@ -33,11 +37,7 @@ func (d *Service) ABNFares(f *booking.CaseFile, today booking.Date) []booking.AB
 	}
 	res := d.Quote(tariffs.QuoteRequest{Segments: b.Segments, Travellers: ts, Programme: f.Case.Programme,
 		BookingDate: today, EscortSeats: b.EscortSeats})
-	var out []booking.ABNFare
-	for _, p := range res.Passengers {
-		out = append(out, booking.ABNFare{Traveller: p.Traveller, Escort: p.Escort, Name: p.Name, PaxType: p.FarePax, USDCents: p.USD})
-	}
-	return out
+	return res.Fares()
 }
 
 // DraftABN returns the ABN that issuing would produce now for case file f

@@ -136,6 +136,7 @@ func (d *Service) Book(actor, no string, b booking.Booking, confirmWarnings bool
 		}
 		b.Confirmed = warn
 		b.TariffVersion, b.TotalUSDCents = res.Quote.Version, res.Quote.TotalUSD
+		b.Fares = res.Quote.Fares()
 		recs, err := f.Book(b, tx.Desk())
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package desk
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -96,9 +97,20 @@ func TestBookIssueSendDepart(t *testing.T) {
 	if _, err := fx.d.MarkABNSent("amina", fx.no, 0); err == nil || !strings.Contains(err.Error(), "is booked") {
 		t.Fatalf("send before issue: %v", err)
 	}
+	// The booking keeps what each traveller's fare was; the ABN carries it.
+	var sum int64
+	for _, fa := range res.Booking.Fares {
+		sum += fa.USDCents
+	}
+	if len(res.Booking.Fares) == 0 || sum != res.Booking.TotalUSDCents {
+		t.Fatalf("fares %+v sum to %d, total %d", res.Booking.Fares, sum, res.Booking.TotalUSDCents)
+	}
 	a, err := fx.d.IssueABN("amina", fx.no)
 	if err != nil || a.Version != 1 || a.Type != booking.ABNIssue {
 		t.Fatalf("issue: %+v %v", a, err)
+	}
+	if !slices.Equal(a.Fares, res.Booking.Fares) {
+		t.Fatalf("ABN fares %+v, booked %+v", a.Fares, res.Booking.Fares)
 	}
 	if a, err = fx.d.MarkABNSent("amina", fx.no, 0); err != nil || !a.Sent || a.SentBy != "amina" {
 		t.Fatalf("send: %+v %v", a, err)

@@ -34,32 +34,10 @@ func demoRouting(o *demo.Options) error {
 		q := tariffs.Quote(set, tariffs.QuoteRequest{Segments: b.Segments, Travellers: ts, Programme: c.Programme,
 			BookingDate: b.BookedOn, EscortSeats: b.EscortSeats})
 		b.TotalUSDCents, b.TariffVersion = q.TotalUSD, q.Version
-		b.Fares = demoFares(&q)
+		b.Fares = q.Fares()
 	}
 	return nil
 }
 
 // demoFares turns a quote into the booking's per-traveller fares, with the
 // currency, amount and rate where all of a passenger's lines share them.
-func demoFares(q *tariffs.QuoteResult) []booking.ABNFare {
-	out := make([]booking.ABNFare, 0, len(q.Passengers))
-	for _, p := range q.Passengers {
-		fa := booking.ABNFare{Traveller: p.Traveller, Escort: p.Escort, Name: p.Name, PaxType: p.FarePax, USDCents: p.USD}
-		cur, amount, rate, mixed := "", int64(0), int64(0), false
-		for _, l := range q.Lines {
-			if l.Traveller != p.Traveller || l.Escort != p.Escort || l.Component == 0 {
-				continue
-			}
-			if cur == "" {
-				cur, rate = l.Fare.Currency, l.Rate.USDMicros
-			}
-			mixed = mixed || l.Fare.Currency != cur || l.Taxes.Currency != cur || l.Rate.USDMicros != rate
-			amount += l.Fare.Amount + l.Taxes.Amount
-		}
-		if !mixed && cur != "" && cur != "USD" {
-			fa.Currency, fa.Amount, fa.RateUSDMicros = cur, amount, rate
-		}
-		out = append(out, fa)
-	}
-	return out
-}
