@@ -32,7 +32,8 @@ func pack(ops []Op) []packedOp {
 	for i, o := range ops {
 		p := packedOp{Desk: o.Desk, Seq: o.Seq, Actor: o.Actor, H: int64(o.HLC - prev.HLC), Kind: o.Kind, Key: o.Key, Fields: o.Fields}
 		switch {
-		case i > 0 && o.Desk == prev.Desk:
+		case i > 0 && o.Desk == prev.Desk && o.Seq != 0:
+			// (Seq 0 would read as "previous + 1": it keeps its desk.)
 			p.Desk = ""
 			if o.Seq == prev.Seq+1 {
 				p.Seq = 0
