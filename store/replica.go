@@ -600,6 +600,10 @@ type MergeOptions struct {
 	// Publish also writes each conflict found as a synced conflict record
 	// (see conflict_sync.go), so every desk of the case's office lists it.
 	Publish bool
+	// Recover takes this desk's own ops with a seq up to Recover that the
+	// hub sends back after the store was found behind it (see restore.go),
+	// past the applied mark Renumber set.
+	Recover uint64
 	// Authoritative judges every status move against the record as held
 	// here (the hub, whose order is the one that counts). A desk leaves it
 	// off: where its current status is its own write, the hub judged (or
@@ -614,6 +618,7 @@ type MergeResult struct {
 	Dropped   int // fields that lost to a newer local write
 	Conflicts int // conflicts new here: found by this merge or received
 	Published int // conflict records written here as own ops (to push)
+	Recovered int // own ops taken back from the hub (MergeOptions.Recover)
 	// Refused are ops that break an invariant (booking.CheckWrite): not
 	// applied, remembered as applied so they are not taken later.
 	Refused []MergeRefusal
@@ -646,7 +651,13 @@ func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
 	cache := map[string]caseClocks{}
 	for i := range ops {
 		op := ops[i]
-		if tx.Applied(&op) {
+		if op.Desk == tx.s.desk && mo.Recover > 0 && op.Seq <= mo.Recover {
+			if v := tx.replica(bApplied).Get(appliedKey(op.Desk)); len(v) == 8 && op.Seq <= be64(v) {
+				res.Skipped++
+				continue
+			}
+			res.Recovered++
+		} else if tx.Applied(&op) {
 			res.Skipped++
 			continue
 		}

@@ -329,6 +329,9 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 				if r.Rejected > 0 {
 					printf(errOut, "warning: this desk refused %d changes from the hub that break a rule; `movedesk sync refused` lists them\n", r.Rejected)
 				}
+				if r.Recovery != nil {
+					printf(errOut, "warning: %s\n", desksync.RecoveryText(r.Recovery))
+				}
 				if r.ClockOffset != 0 {
 					printf(errOut, "warning: this desk's %s the hub's; its changes are stamped in hub time until the clock is set right\n", tui.ClockSkewText(r.ClockOffset))
 				}
@@ -599,7 +602,7 @@ func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), func(
 					}
 				}
 				ts := tui.SyncStatus{Notice: notice, Configured: true, Online: st.Online, LastSync: st.LastSync, Waiting: st.Waiting,
-					Conflicts: st.Conflicts, Progress: st.Progress, Err: st.Err, ClockOffset: st.ClockOffset, Refused: st.Refused}
+					Conflicts: st.Conflicts, Progress: st.Progress, Err: st.Err, ClockOffset: st.ClockOffset, Refused: st.Refused, Restored: st.Restored}
 				if notice != "" {
 					select { // news is shown once: never dropped
 					case out <- ts:
