@@ -382,7 +382,11 @@ func (s *Store) ReplicaState() (st ReplicaState, err error) {
 func (tx *Tx) OwnOps(after uint64, limit int) ([]LogEntry, error) {
 	var out []LogEntry
 	logb := tx.btx.Bucket(bLog)
-	c := tx.replica(bOwn).Cursor()
+	own := tx.ownIndex()
+	if own == nil {
+		return nil, errNoOwnIndex
+	}
+	c := own.Cursor()
 	for k, _ := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, _ = c.Next() {
 		op, err := tx.decodeOp(logb.Get(k))
 		if err != nil {
@@ -398,13 +402,28 @@ func (tx *Tx) OwnOps(after uint64, limit int) ([]LogEntry, error) {
 func (s *Store) Waiting() (int, error) {
 	n := 0
 	err := s.View(func(tx *Tx) error {
-		c := tx.replica(bOwn).Cursor()
+		own := tx.ownIndex()
+		if own == nil {
+			return errNoOwnIndex
+		}
+		c := own.Cursor()
 		for k, _ := c.Seek(u64(tx.ReplicaUint(MetaPushed) + 1)); k != nil; k, _ = c.Next() {
 			n++
 		}
 		return nil
 	})
 	return n, err
+}
+
+var errNoOwnIndex = errors.New("store not yet migrated to schema 4 (open it for writing once)")
+
+// ownIndex is replica/own, nil in a store opened read-only before its
+// migration.
+func (tx *Tx) ownIndex() *bolt.Bucket {
+	if r := tx.btx.Bucket(bReplica); r != nil {
+		return r.Bucket(bOwn)
+	}
+	return nil
 }
 
 // indexOwn notes an own op to push at log position pos (see OwnOps), in
