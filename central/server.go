@@ -293,8 +293,16 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 			return tx.SetReplicaUint(ackKey, acked)
 		}
 		mr, err := tx.Merge(fresh, store.MergeOptions{
-			// The desk had seen every hub op up to its cursor, and its own.
-			Seen:  func(pos uint64, local *change.Op) bool { return pos <= req.Cursor || local.Desk == req.Desk },
+			// The desk had seen every hub op up to its cursor, and its own,
+			// but for those its store lost and asks back (a restore): those
+			// clash with what it wrote since like another desk's.
+			Seen: func(pos uint64, local *change.Op) bool {
+				if pos <= req.Cursor {
+					return true
+				}
+				lost := req.Recover != nil && local.Seq > req.Recover.From && local.Seq <= req.Recover.To
+				return local.Desk == req.Desk && !lost
+			},
 			Union: true,
 			Actor: "hub",
 			// Every clash the hub finds is published to the office's desks.

@@ -145,3 +145,45 @@ func TestRestoredDeskLosesNothing(t *testing.T) {
 		t.Fatal("the refused copy's edit reached the hub")
 	}
 }
+
+// TestRestoredDeskClashIsAConflict: an edit made on the copy that was
+// replaced and one made on the restored store to the same field had not
+// seen each other: the later wins and the other is kept as a conflict, at
+// the hub and at every desk of the office, never dropped without a trace.
+func TestRestoredDeskClashIsAConflict(t *testing.T) {
+	h := newHub(t)
+	dir := filepath.Join(t.TempDir(), "desk")
+	s, err := store.Open(dir, store.Options{Desk: "rba-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &desk{s: s, token: h.token(t, "RBA", "rba-1"), hub: h}
+	cases := slices.Compact(fill(t, s, 2, "RBA", 1))
+	d.sync(t)
+	s.Close()
+	backup := filepath.Join(t.TempDir(), "backup")
+	copyDir(t, dir, backup)
+	d.s = openAt(t, dir)
+	edit(t, d.s, cases[0], "assignee", "before.restore")
+	d.sync(t)
+	d.s.Close()
+	copyDir(t, backup, dir)
+	d.s = openAt(t, dir)
+	defer d.s.Close()
+	edit(t, d.s, cases[0], "assignee", "after.restore")
+	if r := d.sync(t); r.Recovery == nil || r.Recovery.Renumbered != 1 {
+		t.Fatalf("recovery %+v", r.Recovery)
+	}
+	d.sync(t)
+	fresh := newDesk(t, h, "RBA", "rba-2")
+	fresh.sync(t)
+	for _, st := range []*store.Store{h.store, d.s, fresh.s} {
+		if got := fieldOf(t, st, cases[0], "assignee"); got != `"after.restore"` {
+			t.Errorf("%s: assignee %s", st.Desk(), got)
+		}
+		cs, _ := st.Conflicts(false)
+		if len(cs) != 1 || string(cs[0].Loser.Value) != `"before.restore"` {
+			t.Errorf("%s: conflicts %+v", st.Desk(), cs)
+		}
+	}
+}
