@@ -140,6 +140,10 @@ func TestHubRefusesOversizedStrings(t *testing.T) {
 
 func mustEncode(t *testing.T, v any) []byte {
 	t.Helper()
+	if r, ok := v.(wire.SyncRequest); ok {
+		current(&r)
+		v = r
+	}
 	b, err := wire.Encode(v)
 	if err != nil {
 		t.Fatal(err)

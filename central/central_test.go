@@ -36,7 +36,19 @@ func newCase(no string, seq uint64) wire.Op {
 			"programme": json.RawMessage(`"USRAP"`), "status": json.RawMessage(`"received"`)}}
 }
 
+// current makes a hand-made request one of this protocol, from one store
+// instance (unless the test set them).
+func current(req *wire.SyncRequest) {
+	if req.Proto == 0 {
+		req.Proto = wire.Proto
+	}
+	if req.Instance == "" {
+		req.Instance = "i-test"
+	}
+}
+
 func postSync(url, token string, req wire.SyncRequest) (int, wire.SyncResponse, error) {
+	current(&req)
 	body, err := wire.Encode(req)
 	if err != nil {
 		return 0, wire.SyncResponse{}, err

@@ -64,6 +64,9 @@ func (h *Server) Handler() http.Handler {
 type httpError struct {
 	code int
 	msg  string
+	// kind is a wire error code (wire.CodeUpgrade ...) the desk turns into
+	// its own words.
+	kind string
 }
 
 func (e *httpError) Error() string { return e.msg }
@@ -82,7 +85,14 @@ func fail(code int, format string, args ...any) error {
 			args[i] = wire.Excerpt(v.Error(), 4*excerptLen)
 		}
 	}
-	return &httpError{code, fmt.Sprintf(format, args...)}
+	return &httpError{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// failKind is fail with a wire error code.
+func failKind(code int, kind, format string, args ...any) error {
+	err := fail(code, format, args...).(*httpError)
+	err.kind = kind
+	return err
 }
 
 // maxDeskID is the longest store id a request may carry.
@@ -109,7 +119,12 @@ func (h *Server) sync(w http.ResponseWriter, r *http.Request) {
 	answer := func(code int, err error) {
 		msg := wire.Excerpt(err.Error(), maxMessage)
 		h.logf("sync %s: %d %s", r.RemoteAddr, code, msg)
-		wire.WriteJSON(w, code, wire.ErrorBody{Error: msg})
+		var he *httpError
+		kind := ""
+		if errors.As(err, &he) {
+			kind = he.kind
+		}
+		wire.WriteJSON(w, code, wire.ErrorBody{Error: msg, Code: kind})
 	}
 	// Refused before its body is read: answer and drop the connection,
 	// whatever the client still sends (nothing waits on a slow body).
@@ -177,13 +192,24 @@ func (h *Server) authenticate(r *http.Request) (Desk, error) {
 func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncResponse, error) {
 	var req wire.SyncRequest
 	if err := wire.DecodeLimited(r.Body, wire.Limits{Body: lim.MaxBody, Plain: lim.MaxPlain, String: lim.MaxString}, &req); err != nil {
+		var ne *wire.NewerError
 		switch {
+		case errors.As(err, &ne):
+			return nil, failKind(http.StatusBadRequest, wire.CodeHubTooOld, "%s", ne.Error())
 		case errors.Is(err, wire.ErrStringTooLong):
 			return nil, fail(http.StatusRequestEntityTooLarge, "a string in the request is longer than %d bytes (the hub's limit)", lim.MaxString)
 		case errors.Is(err, wire.ErrTooLarge):
 			return nil, fail(http.StatusRequestEntityTooLarge, "request body too large (limits: %d bytes compressed, %d plain)", lim.MaxBody, lim.MaxPlain)
 		}
 		return nil, fail(http.StatusBadRequest, "%v", err)
+	}
+	if req.Proto < wire.MinProto {
+		return nil, failKind(http.StatusUpgradeRequired, wire.CodeUpgrade,
+			"this desk's movedesk speaks sync protocol %d; the hub needs %d or later: upgrade movedesk on this desk", max(req.Proto, 1), wire.MinProto)
+	}
+	if req.Instance == "" || len(req.Instance) > maxDeskID || booking.Printable(req.Instance) != req.Instance ||
+		len(req.Lineage) > maxDeskID || booking.Printable(req.Lineage) != req.Lineage {
+		return nil, fail(http.StatusBadRequest, "bad store instance %q or lineage %q", req.Instance, req.Lineage)
 	}
 	if len(req.Ops) > lim.MaxOps {
 		return nil, fail(http.StatusRequestEntityTooLarge, "%d ops in one request, over the hub's limit of %d: send them in chunks", len(req.Ops), lim.MaxOps)
@@ -209,13 +235,18 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 	}
 	var acked uint64
 	var refused []wire.Refusal
+	var diverged *wire.Divergence
 	err := h.store.Update("desk:"+desk.Name, func(tx *store.Tx) error {
-		refused = refused[:0] // a retried transaction starts over
+		refused, diverged = refused[:0], nil // a retried transaction starts over
 		if err := h.bind(tx, desk, req.Desk); err != nil {
 			return err
 		}
 		ackKey := "acked/" + req.Desk
 		acked = tx.ReplicaUint(ackKey)
+		if d, err := h.checkHistory(tx, desk, &req, acked); err != nil || d != nil {
+			diverged = d
+			return err
+		}
 		was := acked
 		fresh := ops[:0:0]
 		batch := map[string]bool{} // cases created earlier in this batch
@@ -248,6 +279,13 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 			}
 			fresh = append(fresh, *op)
 		}
+		if acked > was {
+			// The instance that was last acknowledged: a new one that
+			// knows less than acked comes from another history.
+			if err := tx.SetReplicaString("ackinst/"+req.Desk, req.Instance); err != nil {
+				return err
+			}
+		}
 		if len(fresh) == 0 {
 			if acked == was {
 				return nil
@@ -255,8 +293,16 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 			return tx.SetReplicaUint(ackKey, acked)
 		}
 		mr, err := tx.Merge(fresh, store.MergeOptions{
-			// The desk had seen every hub op up to its cursor, and its own.
-			Seen:  func(pos uint64, local *change.Op) bool { return pos <= req.Cursor || local.Desk == req.Desk },
+			// The desk had seen every hub op up to its cursor, and its own,
+			// but for those its store lost and asks back (a restore): those
+			// clash with what it wrote since like another desk's.
+			Seen: func(pos uint64, local *change.Op) bool {
+				if pos <= req.Cursor {
+					return true
+				}
+				lost := req.Recover != nil && local.Seq > req.Recover.From && local.Seq <= req.Recover.To
+				return local.Desk == req.Desk && !lost
+			},
 			Union: true,
 			Actor: "hub",
 			// Every clash the hub finds is published to the office's desks.
@@ -296,6 +342,11 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 			acked = max(acked, op.Seq)
 			newest = max(newest, op.HLC)
 		}
+		if acked > was {
+			if err := tx.SetReplicaString("ackinst/"+req.Desk, req.Instance); err != nil {
+				return err
+			}
+		}
 		if ahead := time.Until(newest.Time()); ahead > time.Minute {
 			// Written before the desk learned the hub's time (see
 			// desksync.SkewTolerance): they still merge by their stamps.
@@ -305,6 +356,11 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 	})
 	if err != nil {
 		return nil, err
+	}
+	if diverged != nil {
+		h.logf("desk %s (%s): store instance %s is behind what the hub acknowledged (it knew %d, the hub %d): restored or copied; it recovers",
+			desk.Name, req.Desk, req.Instance, diverged.Pushed, diverged.Acked)
+		return &wire.SyncResponse{Acked: acked, Cursor: req.Cursor, Diverged: diverged}, nil
 	}
 	resp := &wire.SyncResponse{Acked: acked, Refused: refused}
 	for _, r := range refused {
@@ -332,7 +388,8 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 			for _, e := range ents {
 				resp.Cursor = e.Pos
 				op := e.Op
-				if op.Desk == req.Desk || !(strings.HasPrefix(op.Key, "~") || op.Office == desk.Office) {
+				own := op.Desk == req.Desk && req.Recover != nil && op.Seq > req.Recover.From && op.Seq <= req.Recover.To
+				if (op.Desk == req.Desk && !own) || !(strings.HasPrefix(op.Key, "~") || op.Office == desk.Office) {
 					continue
 				}
 				resp.Ops = append(resp.Ops, wire.FromOp(&op, false))
@@ -368,6 +425,33 @@ func refusalText(err error) string {
 		msg = msg[:cut] + "…"
 	}
 	return msg
+}
+
+// checkHistory finds a store that went back in time (restored from a copy,
+// a copied machine, two machines on one data directory): an instance other
+// than the one last acknowledged that knows less than the hub acknowledged
+// from this desk. Its ops at or below that would be taken as already
+// received and dropped, so nothing of the request is applied: the answer
+// says so (a Divergence) and the desk renumbers its own unacknowledged ops,
+// asks its lost ones back and adopts a new lineage. The lineage it leaves
+// is marked gone: another copy still holding it is refused from then on.
+// The same instance sending again (its answer lost) is an ordinary resend.
+func (h *Server) checkHistory(tx *store.Tx, desk Desk, req *wire.SyncRequest, acked uint64) (*wire.Divergence, error) {
+	goneKey := "gone/" + req.Desk + "/" + req.Lineage
+	if by := tx.ReplicaString(goneKey); req.Lineage != "" && by != "" && by != req.Instance {
+		return nil, failKind(http.StatusForbidden, wire.CodeStoreCopy,
+			"desk %s: this copy of the desk's store was left behind: another copy of it (restored or copied) synced since and took over; two live copies of one desk are refused", desk.Name)
+	}
+	last := tx.ReplicaString("ackinst/" + req.Desk)
+	if last == "" || last == req.Instance || req.Pushed >= acked {
+		return nil, nil
+	}
+	if req.Lineage != "" {
+		if err := tx.SetReplicaString(goneKey, req.Instance); err != nil {
+			return nil, err
+		}
+	}
+	return &wire.Divergence{Acked: acked, Pushed: req.Pushed}, nil
 }
 
 // bind ties a token to the first desk id that uses it: a token copied to a

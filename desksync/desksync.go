@@ -67,12 +67,17 @@ type Result struct {
 	// ClockOffset is the correction now applied to this desk's clock: the
 	// hub's time minus the desk's, 0 within SkewTolerance.
 	ClockOffset time.Duration
+	// Recovery is set when this sync found the store behind the hub
+	// (restored or copied) and recovered it; RecoveryText says it in words.
+	Recovery *store.Recovery
 }
 
 // HTTPError is a non-2xx answer from the hub.
 type HTTPError struct {
 	Status int
 	Msg    string
+	// Code is the hub's error code (wire.CodeUpgrade ...), if any.
+	Code string
 	// RetryAfter is the hub's Retry-After (a 429 or 503), 0 if none.
 	RetryAfter time.Duration
 }
@@ -123,6 +128,28 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 	if err != nil {
 		return res, err
 	}
+	var lineage string
+	var rec *store.Recovery
+	if err := s.View(func(tx *store.Tx) error {
+		lineage, rec = tx.ReplicaString(store.MetaLineage), tx.Recovery()
+		return nil
+	}); err != nil {
+		return res, err
+	}
+	if lineage == "" {
+		// Bookkeeping: it wakes nothing.
+		if err := s.Update(actor, func(tx *store.Tx) error {
+			var err error
+			lineage, err = tx.Lineage()
+			return err
+		}); err != nil {
+			return res, err
+		}
+	}
+	if rec != nil {
+		res.Recovery = rec
+	}
+	diverged := false
 	startCursor := st.Cursor
 	sent := 0 // own ops acknowledged, refused ones included
 	redated := false
@@ -152,7 +179,11 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 		}); err != nil {
 			return res, err
 		}
-		req := wire.SyncRequest{Desk: s.Desk(), Cursor: st.Cursor, Limit: chunk}
+		req := wire.SyncRequest{Desk: s.Desk(), Cursor: st.Cursor, Limit: chunk, Proto: wire.Proto,
+			Instance: s.Instance(), Pushed: st.Pushed, Lineage: lineage}
+		if rec != nil {
+			req.Recover = &wire.Recover{From: rec.Pushed, To: rec.HubAcked}
+		}
 		for i := range ents {
 			req.Ops = append(req.Ops, wire.FromOp(&ents[i].Op, true))
 		}
@@ -188,6 +219,28 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 		if err != nil {
 			return res, err
 		}
+		if d := resp.Diverged; d != nil {
+			// This store went back in time: nothing was applied. Renumber
+			// the unacknowledged ops past what the hub has, ask the lost
+			// ones back, and send again.
+			if diverged || d.Acked <= st.Pushed {
+				return res, fmt.Errorf("the hub still finds this store behind it (hub acknowledged %d, this store %d)", d.Acked, st.Pushed)
+			}
+			diverged = true
+			if err := s.Update(actor, func(tx *store.Tx) error {
+				var err error
+				rec, err = tx.Renumber(st.Pushed, d.Acked, c.now())
+				if err == nil {
+					lineage, err = tx.Lineage()
+				}
+				return err
+			}); err != nil {
+				return res, err
+			}
+			res.Recovery = rec
+			st.Pushed = d.Acked
+			continue
+		}
 		ops := make([]change.Op, len(resp.Ops))
 		for i := range resp.Ops {
 			ops[i] = resp.Ops[i].ToOp("")
@@ -212,14 +265,26 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 				// still unsent will go up with a cursor past the one pulled
 				// now, so the hub cannot see that clash: this desk records
 				// and publishes it.
+				// (An own op's seq is its log position, but for own ops
+				// taken back in a recovery, which the hub had already.)
 				Seen: func(pos uint64, local *change.Op) bool {
-					return local.Desk != s.Desk() || pos <= resp.Acked
+					return local.Desk != s.Desk() || local.Seq <= resp.Acked
 				},
 				Publish: true,
 				Actor:   actor,
+				Recover: recoverTo(rec),
 			})
 			if err != nil {
 				return err
+			}
+			if rec != nil {
+				if err := tx.Recovered(mr.Recovered, !resp.More); err != nil {
+					return err
+				}
+				rec = tx.Recovery()
+				if res.Recovery = rec; rec == nil {
+					res.Recovery = tx.LastRecovery()
+				}
 			}
 			for _, rf := range mr.Refused {
 				if err := tx.RecordIncomingRefusal(rf, time.Now()); err != nil {
@@ -288,6 +353,13 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 			return res, nil
 		}
 	}
+}
+
+func recoverTo(r *store.Recovery) uint64 {
+	if r == nil {
+		return 0
+	}
+	return r.HubAcked
 }
 
 // redate re-dates the unsent ops stamped past the hub's clock and applies
@@ -362,14 +434,14 @@ func (c *Client) post(ctx context.Context, hc *http.Client, url, token string, r
 	n := int64(len(body))
 	if r.StatusCode != http.StatusOK {
 		var eb wire.ErrorBody
-		if err := wire.Decode(cr, wire.MaxBody, &eb); err != nil {
+		if err := wire.DecodeAnswer(cr, wire.MaxBody, &eb); err != nil {
 			eb.Error = r.Status
 		}
-		return nil, sk, n + cr.n, &HTTPError{Status: r.StatusCode, Msg: wire.Excerpt(eb.Error, 400),
+		return nil, sk, n + cr.n, &HTTPError{Status: r.StatusCode, Msg: wire.Excerpt(eb.Error, 400), Code: wire.Excerpt(eb.Code, 40),
 			RetryAfter: parseRetryAfter(r.Header.Get("Retry-After"), c.now())}
 	}
 	var resp wire.SyncResponse
-	if err := wire.Decode(cr, 1<<40, &resp); err != nil {
+	if err := wire.DecodeAnswer(cr, 1<<40, &resp); err != nil {
 		return nil, sk, n + cr.n, fmt.Errorf("hub answer: %w", err)
 	}
 	_, _ = io.Copy(io.Discard, cr)

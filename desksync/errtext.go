@@ -12,7 +12,29 @@ import (
 	"time"
 
 	"movedesk/booking"
+	"movedesk/store"
+	"movedesk/wire"
 )
+
+// RecoveryText says in words what happened when a sync found this desk's
+// store behind the hub (restored from a copy, a copied machine, two
+// machines sharing a data directory, or an answer lost before a restart)
+// and what was done, for `movedesk sync` and the app's :sync.
+func RecoveryText(r *store.Recovery) string {
+	if r == nil {
+		return ""
+	}
+	state := "all of them came back"
+	if !r.Done {
+		state = "they are still coming back: sync again"
+	}
+	return fmt.Sprintf("on %s this desk's store was found older than the hub's record of it: "+
+		"it was restored from a backup or copied from another machine (the hub had this desk's changes up to #%d, "+
+		"this store only up to #%d). Nothing is lost: %d changes made here since were renumbered and sent, "+
+		"and the hub's %d changes this store lacked were taken back (%s). "+
+		"If another machine still works on a copy of this store, stop using that copy: the hub now refuses it",
+		r.At.Local().Format("2006-01-02 15:04"), r.HubAcked, r.Pushed, r.Renumbered, r.Recovered, state)
+}
 
 // ErrorText says in words what a failed sync means and what to do about it,
 // for the status bar and `movedesk sync`: a token the hub no longer
@@ -26,6 +48,18 @@ func ErrorText(err error) string {
 		return "the hub no longer accepts this desk's token (401: revoked, or unknown to it): " +
 			"ask the office for a new token and set it in sync.token (or MOVEDESK_SYNC_TOKEN); " +
 			"this desk's changes stay here and go up once it syncs again (hub: " + he.Msg + ")"
+	case he != nil && (he.Status == http.StatusUpgradeRequired || he.Code == wire.CodeUpgrade):
+		return "this movedesk is too old for the hub (426: " + he.Msg + "): upgrade movedesk on this desk; " +
+			"its changes stay here and go up once it syncs again"
+	case he != nil && he.Code == wire.CodeHubTooOld:
+		return "the hub runs an older movedesk than this desk (" + he.Msg + "): ask the office to upgrade the hub; " +
+			"this desk's changes stay here and go up once it syncs again"
+	case he != nil && he.Code == wire.CodeStoreCopy:
+		return "the hub refuses this copy of the desk's store (403): another copy of it, restored or copied from this one, " +
+			"has synced since and took over, and two live copies of one desk would mix their changes. " +
+			"Use only the other copy; this copy's changes since then stay here and are not sent " +
+			"(`movedesk export` keeps them to enter again). To work on this machine too, ask the office for " +
+			"a token of a new desk and start from an empty data directory (hub: " + he.Msg + ")"
 	case he != nil && he.Busy():
 		wait := "a while"
 		if he.RetryAfter > 0 {

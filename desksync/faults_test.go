@@ -123,7 +123,7 @@ func TestBatchDeliveredTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := wire.SyncRequest{Desk: a.s.Desk()}
+	req := wire.SyncRequest{Desk: a.s.Desk(), Instance: a.s.Instance()}
 	for _, e := range ents {
 		if e.Op.Key[0] != '~' {
 			req.Ops = append(req.Ops, wire.FromOp(&e.Op, true))

@@ -259,6 +259,12 @@ type posted struct {
 // post sends a raw sync request.
 func post(t testing.TB, h *hub, token string, req *wire.SyncRequest) posted {
 	t.Helper()
+	if req.Proto == 0 {
+		req.Proto = wire.Proto
+	}
+	if req.Instance == "" {
+		req.Instance = "i-test"
+	}
 	body, err := wire.Encode(req)
 	if err != nil {
 		t.Fatal(err)

@@ -339,7 +339,7 @@ func pushRaw(t *testing.T, h *hub, id string, ops []wire.Op) wire.SyncResponse {
 		tok = h.token(t, "RBA", "crafted-"+id)
 		rawTokens[h] = tok
 	}
-	body, err := wire.Encode(wire.SyncRequest{Desk: id, Ops: ops})
+	body, err := wire.Encode(wire.SyncRequest{Desk: id, Ops: ops, Proto: wire.Proto, Instance: "i-test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func TestOfficeIsolation(t *testing.T) {
 		op.Seq = next
 		next++
 		w := wire.FromOp(&op, op.Desk == "")
-		p := post(t, h, k.token, &wire.SyncRequest{Desk: k.s.Desk(), Ops: []wire.Op{w}})
+		p := post(t, h, k.token, &wire.SyncRequest{Desk: k.s.Desk(), Instance: k.s.Instance(), Ops: []wire.Op{w}})
 		if op.Desk != "" {
 			// Not even this desk's op: the whole request is refused.
 			if p.status != 403 {
@@ -88,7 +88,7 @@ func TestOfficeIsolation(t *testing.T) {
 	}
 	// Sent again (its answer lost), a refused op is named again.
 	again := change.Op{Seq: st.Pushed + 100, HLC: now, Key: rbaCases[0], Fields: map[string]json.RawMessage{"notes": json.RawMessage(`"x"`)}}
-	if p := post(t, h, k.token, &wire.SyncRequest{Desk: k.s.Desk(), Ops: []wire.Op{wire.FromOp(&again, true)}}); p.status != 200 ||
+	if p := post(t, h, k.token, &wire.SyncRequest{Desk: k.s.Desk(), Instance: k.s.Instance(), Ops: []wire.Op{wire.FromOp(&again, true)}}); p.status != 200 ||
 		len(p.body.Refused) != 1 || !strings.Contains(p.body.Refused[0].Reason, "belongs to office RBA") {
 		t.Errorf("resent refused op: %d %+v", p.status, p.body.Refused)
 	}

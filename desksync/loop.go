@@ -24,7 +24,15 @@ type Status struct {
 	ClockOffset time.Duration
 	// Refused counts own changes the hub refused (kept here).
 	Refused int
+	// Restored says in words (RecoveryText) that this store was found
+	// behind the hub and recovered, for RestoredShown after it happened,
+	// or while the recovery is under way.
+	Restored string
 }
+
+// RestoredShown is how long the status keeps saying that the store was
+// found behind the hub.
+const RestoredShown = 7 * 24 * time.Hour
 
 // DefaultMaxBackoff caps the retry wait while the hub answers with errors
 // (each attempt then costs a request).
@@ -105,6 +113,10 @@ func (l *Loop) Run(ctx context.Context) error {
 		st.ClockOffset = l.Store.Clock().Offset()
 		if rs, err := l.Store.Refusals(); err == nil {
 			st.Refused = len(rs)
+		}
+		st.Restored = ""
+		if r, err := l.Store.LastRecovery(); err == nil && r != nil && (!r.Done || time.Since(r.At) < RestoredShown) {
+			st.Restored = RecoveryText(r)
 		}
 		if l.Status != nil {
 			select {

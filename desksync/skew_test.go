@@ -121,7 +121,7 @@ func TestFutureStampsRedated(t *testing.T) {
 	st, _ := as.ReplicaState()
 	op := change.Op{Seq: st.Pushed + 1000, HLC: change.MakeHLC(time.Now().Add(time.Hour).UnixMilli(), 0), Key: cases[2],
 		Fields: map[string]json.RawMessage{"notes": json.RawMessage(`"x"`)}}
-	if p := post(t, h, tok, &wire.SyncRequest{Desk: as.Desk(), Ops: []wire.Op{wire.FromOp(&op, true)}}); p.status != 409 || !strings.Contains(p.err, "clock is wrong") {
+	if p := post(t, h, tok, &wire.SyncRequest{Desk: as.Desk(), Instance: as.Instance(), Ops: []wire.Op{wire.FromOp(&op, true)}}); p.status != 409 || !strings.Contains(p.err, "clock is wrong") {
 		t.Fatalf("future batch: %d %q", p.status, p.err)
 	}
 	if h.store.LogLen() != before {

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -216,6 +217,73 @@ func TestMigrationAppliedMarks(t *testing.T) {
 		tx.replica(bApplied).ForEach(func(k, _ []byte) error { n++; return nil })
 		if n != 3 {
 			t.Errorf("%d entries in replica/applied, want 3 marks", n)
+		}
+		return nil
+	})
+}
+
+// TestMigrationOwnIndex: a schema-3 store's own ops after the pushed
+// position are indexed, others' ops and shared records are not, and
+// OwnOps and Waiting read the index.
+func TestMigrationOwnIndex(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{Desk: "dmig"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, no := range []string{"RBA-2026-000001", "RBA-2026-000002", "RBA-2026-000003"} {
+		if err := s.PutRecords("a", sampleCase(no)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var first uint64
+	err = s.Update("sync", func(tx *Tx) error {
+		first = tx.btx.Bucket(bLog).Sequence()
+		if err := tx.ApplyRemote(change.Op{Desk: "other", Seq: 1, HLC: tx.s.clock.Now(), Kind: "escort",
+			Key: "~escort/HQ-01", Fields: map[string]json.RawMessage{"name": json.RawMessage(`"A"`)}}); err != nil {
+			return err
+		}
+		return tx.SetReplicaUint(MetaPushed, 2)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutRecords("a", sampleCase("RBA-2026-000004")...); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := s.Waiting()
+	// Back to schema 3: no index.
+	err = s.db.Update(func(btx *bolt.Tx) error {
+		if err := btx.Bucket(bReplica).DeleteBucket(bOwn); err != nil {
+			return err
+		}
+		return btx.Bucket(bMeta).Put(kSchema, u64(3))
+	})
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, _ := s.Waiting()
+	if got != want || got == 0 {
+		t.Fatalf("waiting after migration %d, before %d", got, want)
+	}
+	s.View(func(tx *Tx) error {
+		ents, err := tx.OwnOps(2, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ents) != got {
+			t.Fatalf("OwnOps %d entries, Waiting %d", len(ents), got)
+		}
+		for _, e := range ents {
+			if e.Op.Desk != "dmig" || e.Pos <= 2 || e.Pos == first+1 {
+				t.Fatalf("indexed %d: %+v", e.Pos, e.Op)
+			}
 		}
 		return nil
 	})

@@ -3,7 +3,7 @@
 // apply path), which appends a field-level change-log entry in the same
 // transaction: nothing reaches the records without reaching the log.
 //
-// The bucket tree (schema 1):
+// The bucket tree (schema 4; see migrations.go for what each added):
 //
 //	meta/
 //	  magic    "movedesk-store"
@@ -41,6 +41,9 @@
 //	  applied/   @<desk>             uint64: highest seq of that desk merged here
 //	  conflicts/ <id>                codec(JSON Conflict): both values of a same-field clash,
 //	                                 found here or merged from a <case>/conflict/<id> record
+//	  own/       <pos uint64 BE>     empty: an own op to push is at log position pos (schema 4),
+//	                                 written with the op: what to push and what waits are
+//	                                 found without scanning other desks' ops
 //
 // Values in records, log and rows pass through the Codec, the seam where
 // encryption at rest plugs in. Index keys carry no personal data.

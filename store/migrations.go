@@ -20,6 +20,7 @@ var migrations = []migration{
 	{"create the meta, records, log, history, rows and index buckets", migrateCreate},
 	{"create the replica bucket (sync cursor, applied op ids, conflicts)", migrateReplica},
 	{"one applied high-water mark per origin desk instead of every op id", migrateAppliedMarks},
+	{"index own ops to push by log position (replica/own)", migrateOwnIndex},
 }
 
 // needsMigration reports whether the store is new or behind this version;

@@ -27,11 +27,13 @@ import (
 //	  meta/       pushed, cursor (uint64 BE) and other small sync values
 //	  applied/    @<desk>     uint64 BE: highest seq of that desk merged here
 //	  conflicts/  <id>        JSON Conflict: both values of a same-field clash
+//	  own/        <pos>       empty: an own op to push at log position pos (schema 4)
 var (
 	bReplica   = []byte("replica")
 	bRMeta     = []byte("meta")
 	bApplied   = []byte("applied")
 	bConflicts = []byte("conflicts")
+	bOwn       = []byte("own")
 )
 
 // Replica meta keys.
@@ -374,45 +376,99 @@ func (s *Store) ReplicaState() (st ReplicaState, err error) {
 // OwnOps returns up to limit of this desk's own ops after log position
 // after (the ops still to push), in log order. Writes to shared records
 // ("~" keys) are left out: shared records are published at the hub, and a
-// desk's own edits of them stay on the desk.
+// desk's own edits of them stay on the desk. It reads replica/own, the
+// index of own op positions, so its cost follows the ops it returns, not
+// the other desks' ops pulled since.
 func (tx *Tx) OwnOps(after uint64, limit int) ([]LogEntry, error) {
 	var out []LogEntry
-	c := tx.btx.Bucket(bLog).Cursor()
-	for k, v := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
-		op, err := tx.decodeOp(v)
+	logb := tx.btx.Bucket(bLog)
+	own := tx.ownIndex()
+	if own == nil {
+		return nil, errNoOwnIndex
+	}
+	c := own.Cursor()
+	for k, _ := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, _ = c.Next() {
+		op, err := tx.decodeOp(logb.Get(k))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("own op at %d: %w", be64(k), err)
 		}
-		if op.Desk == tx.s.desk && !strings.HasPrefix(op.Key, "~") {
-			out = append(out, LogEntry{Pos: be64(k), Op: op})
-		}
+		out = append(out, LogEntry{Pos: be64(k), Op: op})
 	}
 	return out, nil
 }
 
-// Waiting counts this desk's own ops after the pushed position.
+// Waiting counts this desk's own ops after the pushed position (from the
+// replica/own index: it costs what waits).
 func (s *Store) Waiting() (int, error) {
 	n := 0
 	err := s.View(func(tx *Tx) error {
-		desk := []byte(`{"desk":` + strconvQuote(tx.s.desk))
-		c := tx.btx.Bucket(bLog).Cursor()
-		for k, v := c.Seek(u64(tx.ReplicaUint(MetaPushed) + 1)); k != nil; k, v = c.Next() {
-			p, err := tx.s.codec.Open(v)
-			if err != nil {
-				return err
-			}
-			if bytes.HasPrefix(p, desk) {
-				if i := bytes.Index(p, []byte(`,"key":"`)); i < 0 || p[i+8] != '~' {
-					n++
-				}
-			}
+		own := tx.ownIndex()
+		if own == nil {
+			return errNoOwnIndex
+		}
+		c := own.Cursor()
+		for k, _ := c.Seek(u64(tx.ReplicaUint(MetaPushed) + 1)); k != nil; k, _ = c.Next() {
+			n++
 		}
 		return nil
 	})
 	return n, err
 }
 
-func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+var errNoOwnIndex = errors.New("store not yet migrated to schema 4 (open it for writing once)")
+
+// ownIndex is replica/own, nil in a store opened read-only before its
+// migration.
+func (tx *Tx) ownIndex() *bolt.Bucket {
+	if r := tx.btx.Bucket(bReplica); r != nil {
+		return r.Bucket(bOwn)
+	}
+	return nil
+}
+
+// indexOwn notes an own op to push at log position pos (see OwnOps), in
+// the transaction that logs it.
+func (tx *Tx) indexOwn(key string, pos uint64) error {
+	if strings.HasPrefix(key, "~") || tx.btx.Bucket(bReplica) == nil {
+		return nil
+	}
+	return tx.replica(bOwn).Put(u64(pos), nil)
+}
+
+// migrateOwnIndex creates replica/own and fills it with the own ops not yet
+// pushed (those before the pushed position are never read again).
+func migrateOwnIndex(tx *bolt.Tx, _ string, codec Codec) error {
+	r := tx.Bucket(bReplica)
+	own, err := r.CreateBucketIfNotExists(bOwn)
+	if err != nil {
+		return err
+	}
+	desk := string(tx.Bucket(bMeta).Get(kDesk))
+	var pushed uint64
+	if v := r.Bucket(bRMeta).Get([]byte(MetaPushed)); len(v) == 8 {
+		pushed = binary.BigEndian.Uint64(v)
+	}
+	c := tx.Bucket(bLog).Cursor()
+	for k, v := c.Seek(u64(pushed + 1)); k != nil; k, v = c.Next() {
+		p, err := codec.Open(v)
+		if err != nil {
+			return fmt.Errorf("log %d: %w", be64(k), err)
+		}
+		var op struct {
+			Desk string `json:"desk"`
+			Key  string `json:"key"`
+		}
+		if err := json.Unmarshal(p, &op); err != nil {
+			return fmt.Errorf("log %d: %w", be64(k), err)
+		}
+		if op.Desk == desk && !strings.HasPrefix(op.Key, "~") {
+			if err := own.Put(bytes.Clone(k), nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 // Conflict is a same-field clash between two writes that had not seen each
 // other: the winner is in the record, the loser is kept here.
@@ -563,6 +619,10 @@ type MergeOptions struct {
 	// Publish also writes each conflict found as a synced conflict record
 	// (see conflict_sync.go), so every desk of the case's office lists it.
 	Publish bool
+	// Recover takes this desk's own ops with a seq up to Recover that the
+	// hub sends back after the store was found behind it (see restore.go),
+	// past the applied mark Renumber set.
+	Recover uint64
 	// Authoritative judges every status move against the record as held
 	// here (the hub, whose order is the one that counts). A desk leaves it
 	// off: where its current status is its own write, the hub judged (or
@@ -577,6 +637,7 @@ type MergeResult struct {
 	Dropped   int // fields that lost to a newer local write
 	Conflicts int // conflicts new here: found by this merge or received
 	Published int // conflict records written here as own ops (to push)
+	Recovered int // own ops taken back from the hub (MergeOptions.Recover)
 	// Refused are ops that break an invariant (booking.CheckWrite): not
 	// applied, remembered as applied so they are not taken later.
 	Refused []MergeRefusal
@@ -609,7 +670,13 @@ func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
 	cache := map[string]caseClocks{}
 	for i := range ops {
 		op := ops[i]
-		if tx.Applied(&op) {
+		if op.Desk == tx.s.desk && mo.Recover > 0 && op.Seq <= mo.Recover {
+			if v := tx.replica(bApplied).Get(appliedKey(op.Desk)); len(v) == 8 && op.Seq <= be64(v) {
+				res.Skipped++
+				continue
+			}
+			res.Recovered++
+		} else if tx.Applied(&op) {
 			res.Skipped++
 			continue
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"strings"
 
 	"movedesk/change"
 )
@@ -25,7 +26,7 @@ func (tx *Tx) Restamp(after uint64, limit, base change.HLC) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if op.Desk != tx.s.desk {
+		if !tx.madeHere(k, &op) {
 			limit = max(limit, op.HLC)
 		}
 	}
@@ -40,7 +41,7 @@ func (tx *Tx) Restamp(after uint64, limit, base change.HLC) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if op.Desk == tx.s.desk && be64(k) > after && (op.HLC > limit || len(fix) > 0) {
+		if tx.madeHere(k, &op) && be64(k) > after && (op.HLC > limit || len(fix) > 0) {
 			fix = append(fix, entry{bytes.Clone(k), op})
 			continue
 		}
@@ -64,4 +65,19 @@ func (tx *Tx) Restamp(after uint64, limit, base change.HLC) (int, error) {
 	tx.s.clock.Rebase(next)
 	tx.wrote = true // persist the clock
 	return len(fix), nil
+}
+
+// madeHere reports whether op, at log position k, was written by this
+// store: an own op to push (replica/own) or an own write of a shared
+// record; not an own op taken back from the hub after a restore, whose
+// clock the hub already holds.
+func (tx *Tx) madeHere(k []byte, op *change.Op) bool {
+	if op.Desk != tx.s.desk {
+		return false
+	}
+	if strings.HasPrefix(op.Key, "~") {
+		return true
+	}
+	own := tx.ownIndex()
+	return own != nil && own.Get(k) != nil
 }

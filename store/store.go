@@ -76,6 +76,8 @@ type Store struct {
 	subs  []chan struct{}
 	subMu sync.Mutex
 	rules booking.WriteRules
+	// instance names this opening (see restore.go).
+	instance string
 }
 
 // Open opens (or creates) the store in dir. An existing file is first
@@ -114,7 +116,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.Bulk {
 		db.AllocSize = 256 << 20
 	}
-	s := &Store{db: db, dir: dir, codec: opts.Codec, rules: opts.Rules}
+	s := &Store{db: db, dir: dir, codec: opts.Codec, rules: opts.Rules, instance: newInstance()}
 	if !opts.ReadOnly && needsMigration(db) {
 		if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, opts.Desk, opts.Codec) }); err != nil {
 			db.Close()

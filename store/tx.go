@@ -409,6 +409,11 @@ func (tx *Tx) commitOp(op *change.Op, data []byte, obj change.Object, local bool
 			return err
 		}
 	}
+	if local {
+		if err := tx.indexOwn(op.Key, seq); err != nil {
+			return err
+		}
+	}
 	if caseNo != "" {
 		if err := tx.btx.Bucket(bHist).Put(histKey(caseNo, seq), nil); err != nil {
 			return err

@@ -157,6 +157,9 @@ type SyncStatus struct {
 	// Refused counts this desk's changes the hub refused (they stay here;
 	// `movedesk sync refused` lists them).
 	Refused int
+	// Restored, when set, says that this desk's store was found behind the
+	// hub (restored or copied) and what was done about it.
+	Restored string
 	// Notice, when set, is news the sync brought that changes the work
 	// ("tariff version X is now active"); the footer shows it once.
 	Notice string

@@ -102,6 +102,12 @@ func (s *syncScreen) View() string {
 	if st.Refused > 0 {
 		out = append(out, row("refused", fmt.Sprintf("%s %d change(s) the hub refused stay here (movedesk sync refused)", s.st.WarnGlyph, st.Refused)))
 	}
+	if st.Restored != "" {
+		out = append(out, "", fit("  "+s.st.WarnGlyph+" store restored:", w))
+		for _, l := range strings.Split(ansi.Wordwrap(printable(st.Restored), w-4, ""), "\n") {
+			out = append(out, fit("    "+l, w))
+		}
+	}
 	if st.ClockOffset != 0 {
 		out = append(out, row("clock", s.st.WarnGlyph+" "+ClockSkewText(st.ClockOffset)+" of the hub; writes are stamped in hub time"))
 	}

@@ -32,7 +32,8 @@ func pack(ops []Op) []packedOp {
 	for i, o := range ops {
 		p := packedOp{Desk: o.Desk, Seq: o.Seq, Actor: o.Actor, H: int64(o.HLC - prev.HLC), Kind: o.Kind, Key: o.Key, Fields: o.Fields}
 		switch {
-		case i > 0 && o.Desk == prev.Desk:
+		case i > 0 && o.Desk == prev.Desk && o.Seq != 0:
+			// (Seq 0 would read as "previous + 1": it keeps its desk.)
 			p.Desk = ""
 			if o.Seq == prev.Seq+1 {
 				p.Seq = 0
@@ -67,48 +68,64 @@ func unpack(ps []packedOp) []Op {
 }
 
 type syncRequestWire struct {
-	Desk   string     `json:"desk"`
-	Cursor uint64     `json:"cur"`
-	Ops    []packedOp `json:"ops,omitempty"`
-	Limit  int        `json:"lim,omitempty"`
+	Desk     string     `json:"desk"`
+	Cursor   uint64     `json:"cur"`
+	Ops      []packedOp `json:"ops,omitempty"`
+	Limit    int        `json:"lim,omitempty"`
+	Proto    int        `json:"v,omitempty"`
+	Instance string     `json:"inst,omitempty"`
+	Pushed   uint64     `json:"pushed,omitempty"`
+	Lineage  string     `json:"lin,omitempty"`
+	Recover  *Recover   `json:"rec,omitempty"`
 }
 
 // MarshalJSON delta-encodes the ops.
 func (r SyncRequest) MarshalJSON() ([]byte, error) {
-	return json.Marshal(syncRequestWire{Desk: r.Desk, Cursor: r.Cursor, Ops: pack(r.Ops), Limit: r.Limit})
+	return json.Marshal(syncRequestWire{Desk: r.Desk, Cursor: r.Cursor, Ops: pack(r.Ops), Limit: r.Limit,
+		Proto: r.Proto, Instance: r.Instance, Pushed: r.Pushed, Lineage: r.Lineage, Recover: r.Recover})
 }
 
-// UnmarshalJSON decodes delta-encoded ops.
+// UnmarshalJSON decodes delta-encoded ops. It refuses unknown fields, but
+// names a newer protocol's request as such (*NewerError).
 func (r *SyncRequest) UnmarshalJSON(b []byte) error {
 	var w syncRequestWire
 	if err := strictUnmarshal(b, &w); err != nil {
+		var v struct {
+			Proto int `json:"v"`
+		}
+		if json.Unmarshal(b, &v) == nil && v.Proto > Proto {
+			return &NewerError{Proto: v.Proto}
+		}
 		return err
 	}
-	*r = SyncRequest{Desk: w.Desk, Cursor: w.Cursor, Ops: unpack(w.Ops), Limit: w.Limit}
+	*r = SyncRequest{Desk: w.Desk, Cursor: w.Cursor, Ops: unpack(w.Ops), Limit: w.Limit,
+		Proto: w.Proto, Instance: w.Instance, Pushed: w.Pushed, Lineage: w.Lineage, Recover: w.Recover}
 	return nil
 }
 
 type syncResponseWire struct {
-	Acked  uint64     `json:"ack"`
-	Ops    []packedOp `json:"ops,omitempty"`
-	Cursor uint64     `json:"cur"`
-	Head   uint64     `json:"head,omitempty"`
-	More   bool       `json:"more,omitempty"`
-	Ref    []Refusal  `json:"ref,omitempty"`
+	Acked  uint64      `json:"ack"`
+	Ops    []packedOp  `json:"ops,omitempty"`
+	Cursor uint64      `json:"cur"`
+	Head   uint64      `json:"head,omitempty"`
+	More   bool        `json:"more,omitempty"`
+	Ref    []Refusal   `json:"ref,omitempty"`
+	Div    *Divergence `json:"div,omitempty"`
 }
 
 // MarshalJSON delta-encodes the ops.
 func (r SyncResponse) MarshalJSON() ([]byte, error) {
-	return json.Marshal(syncResponseWire{Acked: r.Acked, Ops: pack(r.Ops), Cursor: r.Cursor, Head: r.Head, More: r.More, Ref: r.Refused})
+	return json.Marshal(syncResponseWire{Acked: r.Acked, Ops: pack(r.Ops), Cursor: r.Cursor, Head: r.Head, More: r.More, Ref: r.Refused, Div: r.Diverged})
 }
 
-// UnmarshalJSON decodes delta-encoded ops.
+// UnmarshalJSON decodes delta-encoded ops. Fields this build does not know
+// are ignored: a newer hub may add some, and its desks must still sync.
 func (r *SyncResponse) UnmarshalJSON(b []byte) error {
 	var w syncResponseWire
-	if err := strictUnmarshal(b, &w); err != nil {
+	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*r = SyncResponse{Acked: w.Acked, Ops: unpack(w.Ops), Cursor: w.Cursor, Head: w.Head, More: w.More, Refused: w.Ref}
+	*r = SyncResponse{Acked: w.Acked, Ops: unpack(w.Ops), Cursor: w.Cursor, Head: w.Head, More: w.More, Refused: w.Ref, Diverged: w.Div}
 	return nil
 }
 

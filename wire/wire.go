@@ -35,6 +35,16 @@ const (
 // replica's clock ahead and win every clash.
 const MaxFuture = 10 * time.Minute
 
+// Proto is the sync protocol this build speaks. Version 1 (no "v" in the
+// request) is a desk from before restore safety; 2 adds the store instance,
+// the desk's acknowledged position and the recovery of own ops.
+const Proto = 2
+
+// MinProto is the oldest desk protocol the hub serves: an older desk is
+// answered 426 Upgrade Required (its store cannot be checked for having
+// gone back in time, so its pushes could be lost).
+const MinProto = 2
+
 // Op is change.Op on the wire: short names, and nothing the receiver can
 // derive (kind from the key unless it differs, case from the key, office
 // from the case; the desk of pushed ops from the request).
@@ -58,6 +68,40 @@ type SyncRequest struct {
 	Ops []Op `json:"ops,omitempty"`
 	// Limit caps the ops pulled in the answer (0: the hub's default).
 	Limit int `json:"lim,omitempty"`
+	// Proto is the desk's protocol version (0: 1, before it was sent).
+	Proto int `json:"v,omitempty"`
+	// Instance names this opening of the desk's store (new at every open,
+	// so a copy or a restored file is another instance).
+	Instance string `json:"inst,omitempty"`
+	// Pushed is the highest own seq this store knows the hub acknowledged.
+	// With Instance it lets the hub see a store that went back in time: a
+	// new instance that knows less than the hub acknowledged.
+	Pushed uint64 `json:"pushed,omitempty"`
+	// Lineage names the store's history: kept in the store file (so a copy
+	// has it too), made anew when the store recovers from going back in
+	// time. The hub refuses a lineage another copy left behind.
+	Lineage string `json:"lin,omitempty"`
+	// Recover asks for this desk's own ops the hub holds with a seq in
+	// (From, To]: what the store lost when it went back in time.
+	Recover *Recover `json:"rec,omitempty"`
+}
+
+// Recover is a range of own seqs a desk asks back.
+type Recover struct {
+	From uint64 `json:"from"`
+	To   uint64 `json:"to"`
+}
+
+// Divergence says that the desk's store is behind what the hub
+// acknowledged from this desk (restored from a copy, or a copy of another
+// machine's store): nothing of the request was applied. The desk renumbers
+// its unacknowledged ops past Acked, asks for its own ops in (Pushed,
+// Acked] back, and syncs again.
+type Divergence struct {
+	// Acked is the hub's highest acknowledged seq of this desk.
+	Acked uint64 `json:"ack"`
+	// Pushed is what the request said the store knew.
+	Pushed uint64 `json:"pushed"`
 }
 
 // SyncResponse is the hub's answer, sent only after the pushed ops are
@@ -78,6 +122,9 @@ type SyncResponse struct {
 	// (another office's case, an unknown case): the desk keeps them and
 	// shows them, and the rest of its work flows on.
 	Refused []Refusal `json:"ref,omitempty"`
+	// Diverged is set, and nothing else, when the desk's store went back
+	// in time (see Divergence).
+	Diverged *Divergence `json:"div,omitempty"`
 }
 
 // Refusal names one refused op of the pushing desk.
@@ -93,7 +140,20 @@ type Refusal struct {
 // ErrorBody is a 4xx/5xx answer.
 type ErrorBody struct {
 	Error string `json:"error"`
+	// Code names a refusal the desk explains in its own words.
+	Code string `json:"code,omitempty"`
 }
+
+// Error codes of ErrorBody.
+const (
+	// CodeUpgrade: the desk's protocol is older than MinProto (426).
+	CodeUpgrade = "upgrade"
+	// CodeStoreCopy: another copy of this desk's store synced after this
+	// one went back in time; this copy is refused (403).
+	CodeStoreCopy = "store-copy"
+	// CodeHubTooOld: the desk speaks a newer protocol than the hub (400).
+	CodeHubTooOld = "hub-too-old"
+)
 
 // FromOp converts for the wire; omitDesk drops the desk (pushes).
 func FromOp(o *change.Op, omitDesk bool) Op {
@@ -153,6 +213,23 @@ type Limits struct {
 	// String is the most bytes of any one JSON string, as sent (escapes
 	// counted as written, so at least its decoded length).
 	String int
+	// Lenient accepts fields this build does not know (a desk reading a
+	// newer hub's answer); the hub stays strict.
+	Lenient bool
+}
+
+// DecodeAnswer reads a hub's answer (gzip JSON, at most max compressed
+// bytes) into v, accepting fields this build does not know: a hub may be
+// newer than its desks.
+func DecodeAnswer(r io.Reader, max int64, v any) error {
+	return DecodeLimited(r, Limits{Body: max, Lenient: true}, v)
+}
+
+// NewerError is a request of a protocol newer than this build's.
+type NewerError struct{ Proto int }
+
+func (e *NewerError) Error() string {
+	return fmt.Sprintf("sync protocol %d is newer than this hub's (%d): upgrade movedesk at the hub", e.Proto, Proto)
 }
 
 // Decode reads a gzip JSON body of at most max compressed bytes (and
@@ -183,13 +260,19 @@ func DecodeLimited(r io.Reader, lim Limits, v any) error {
 		in = &stringCap{r: pr, max: lim.String}
 	}
 	dec := json.NewDecoder(in)
-	dec.DisallowUnknownFields()
+	if !lim.Lenient {
+		dec.DisallowUnknownFields()
+	}
 	err = dec.Decode(v)
 	if errors.Is(err, ErrStringTooLong) {
 		return err
 	}
 	if lr.N <= 0 || pr.N <= 0 {
 		return ErrTooLarge
+	}
+	var ne *NewerError
+	if errors.As(err, &ne) {
+		return ne
 	}
 	if err != nil {
 		return fmt.Errorf("bad JSON: %s", Excerpt(err.Error(), 200))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -29,7 +30,8 @@ import (
 
 // newCentralServeCmd: `movedesk serve`, the hub.
 func newCentralServeCmd(a *app) *cobra.Command {
-	var addr, cert, key string
+	var addr, cert, key, logPath string
+	var logMax int64
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the central hub that desks sync with",
@@ -64,6 +66,19 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 			s.SetWriteRules(booking.WriteRules{DepartureToleranceDays: a.cfg.Rules.DepartureToleranceDays})
 			h := central.New(s, a.cfg.Data)
 			h.Limits = central.Limits(a.cfg.Serve)
+			if logPath != "" {
+				lf, err := central.OpenLogFile(logPath, logMax, central.DefaultLogKeep)
+				if err != nil {
+					return fmt.Errorf("hub log: %w", err)
+				}
+				defer lf.Close()
+				lg := log.New(lf, "", log.LstdFlags)
+				h.Log = lg.Printf
+			}
+			if a.cfg.KeyFile == "" {
+				fmt.Fprintf(a.err, "warning: no key_file: the hub store %s will hold the cases' personal data (names, birth dates, passport numbers) in clear on this disk; "+
+					"give the hub a key (`movedesk key new --out FILE`, then key_file in its config) before the first desk syncs\n", filepath.Join(a.cfg.Data, store.FileName))
+			}
 			// Publications and the desks' last syncs, until the hub stops
 			// (before the store closes).
 			bgStop, bgDone := make(chan struct{}), make(chan struct{})
@@ -94,6 +109,8 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8470", "listen address")
 	c.Flags().StringVar(&cert, "tls-cert", "", "TLS certificate file (with --tls-key: serve HTTPS)")
 	c.Flags().StringVar(&key, "tls-key", "", "TLS key file")
+	c.Flags().StringVar(&logPath, "log", "", "write the hub's log to FILE (mode 0600), rotated at --log-max bytes, 3 old files kept (default: stderr)")
+	c.Flags().Int64Var(&logMax, "log-max", central.DefaultLogMax, "size at which --log rotates")
 	return c
 }
 
@@ -328,6 +345,9 @@ func newCentralSyncCmd(a *app) *cobra.Command {
 				}
 				if r.Rejected > 0 {
 					printf(errOut, "warning: this desk refused %d changes from the hub that break a rule; `movedesk sync refused` lists them\n", r.Rejected)
+				}
+				if r.Recovery != nil {
+					printf(errOut, "warning: %s\n", desksync.RecoveryText(r.Recovery))
 				}
 				if r.ClockOffset != 0 {
 					printf(errOut, "warning: this desk's %s the hub's; its changes are stamped in hub time until the clock is set right\n", tui.ClockSkewText(r.ClockOffset))
@@ -599,7 +619,7 @@ func startSyncLoop(a *app, s *store.Store) (<-chan tui.SyncStatus, func(), func(
 					}
 				}
 				ts := tui.SyncStatus{Notice: notice, Configured: true, Online: st.Online, LastSync: st.LastSync, Waiting: st.Waiting,
-					Conflicts: st.Conflicts, Progress: st.Progress, Err: st.Err, ClockOffset: st.ClockOffset, Refused: st.Refused}
+					Conflicts: st.Conflicts, Progress: st.Progress, Err: st.Err, ClockOffset: st.ClockOffset, Refused: st.Refused, Restored: st.Restored}
 				if notice != "" {
 					select { // news is shown once: never dropped
 					case out <- ts:

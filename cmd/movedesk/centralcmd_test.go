@@ -181,6 +181,9 @@ func TestServeWithHubCert(t *testing.T) {
 		if code != 0 || !strings.Contains(sout.String(), "https://") || !strings.Contains(sout.String(), "hub stopped") {
 			t.Fatalf("serve: %d %q %q", code, sout.String(), serr.String())
 		}
+		if !strings.Contains(serr.String(), "warning: no key_file") || !strings.Contains(serr.String(), "in clear") {
+			t.Fatalf("serve without key_file did not warn: %q", serr.String())
+		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop on SIGTERM")
 	}
