@@ -2,14 +2,13 @@ package desk
 
 import (
 	"encoding/json"
-
 	"fmt"
-	"movedesk/change"
 	"strings"
 	"testing"
 	"time"
 
 	"movedesk/booking"
+	"movedesk/change"
 	"movedesk/store"
 	"movedesk/tariffs"
 )
