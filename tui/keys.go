@@ -84,8 +84,8 @@ func DefaultKeyMap() KeyMap {
 
 		Conflicts:  b([]string{"C"}, "C", "sync conflicts"),
 		Details:    b([]string{"enter", "right"}, "enter/→", "details"),
-		KeepWinner: b([]string{"w"}, "w", "keep winner"),
-		TakeLoser:  b([]string{"l"}, "l", "take other"),
+		KeepWinner: b([]string{"w"}, "w", "keep in force"),
+		TakeLoser:  b([]string{"o"}, "o", "take other"),
 		EnterValue: b([]string{"e"}, "e", "type value"),
 
 		SyncNow: b([]string{"s"}, "s", "sync now"),
