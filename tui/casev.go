@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -149,8 +150,12 @@ func (c *caseScreen) KeyMap() help.KeyMap {
 	}
 	short := append([]key.Binding{book, abn, move, k.History}, extra...)
 	short = append(short, k.Back, k.Help)
+	nav := []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp}
+	for i := range nav {
+		nav[i].SetEnabled(len(c.lines) > c.h) // nothing to scroll otherwise
+	}
 	return bindings{short: short, full: [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp},
+		nav,
 		append([]key.Binding{book, abn, move, k.History}, extra...),
 		{k.Back, k.Quit, k.Command, k.Help, k.ForceQuit},
 	}}
@@ -220,8 +225,11 @@ func (c *caseScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	for _, a := range c.e.actions {
-		if key.Matches(kp, a.Binding) && c.file != nil && (a.Enabled == nil || a.Enabled(c.file)) {
-			return a.Run(c.file)
+		if key.Matches(kp, a.Binding) && c.file != nil {
+			if a.Enabled == nil || a.Enabled(c.file) {
+				return a.Run(c.file)
+			}
+			return errCmd(errors.New(a.whyNot(c.file)))
 		}
 	}
 	page := max(c.h-1, 1)

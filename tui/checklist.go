@@ -44,6 +44,7 @@ func ChecklistActions(d ChecklistDeps) []CaseAction {
 	return []CaseAction{{
 		Binding: b,
 		Enabled: func(f *booking.CaseFile) bool { return f.ActiveBooking() != nil },
+		Why:     needsBooking("checklists"),
 		Run: func(f *booking.CaseFile) tea.Cmd {
 			s := NewChecklistScreen(d, f.Case.Number, booking.ChecklistVerification)
 			return func() tea.Msg { return PushMsg{Screen: s} }

@@ -367,3 +367,38 @@ func TestCustodyScreenWithoutDocuments(t *testing.T) {
 		t.Fatalf("view:\n%s", view(s))
 	}
 }
+
+// On a case without a booking, c and e say why they do nothing, and ?
+// lists neither (nor scrolling, when everything fits).
+func TestCaseKeysThatDoNothingSayWhy(t *testing.T) {
+	src := &dutySource{f: dutyCaseFile()}
+	src.f.Bookings = nil
+	src.f.Case.Status = booking.StatusTravelReady
+	d, _ := dutyDeps(t, src)
+	acts := append(DutyActions(d), ChecklistActions(ChecklistDeps{Source: src, Checklists: src, User: "amina", Keys: d.Keys, Styles: d.Styles})...)
+	m, err := New(Options{Source: src, User: "amina", Keys: d.Keys, Styles: d.Styles, Now: testNow, CaseActions: acts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, m, teaSize(80, 24))
+	send(t, m, OpenCaseMsg{Number: "RBA-2026-000101"})
+	for k, want := range map[string]string{
+		"c": "✗ checklists need a booking; RBA-2026-000101 (travel-ready) has none: b books it",
+		"e": "✗ escorts need a booking; RBA-2026-000101 (travel-ready) has none: b books it",
+	} {
+		m.msg = ""
+		keys(t, m, k)
+		if m.top().Title() != "RBA-2026-000101" || !strings.Contains(screen(m), want) {
+			t.Errorf("%s: top %q, footer:\n%s", k, m.top().Title(), screen(m))
+		}
+	}
+	m.msg = ""
+	keys(t, m, "?")
+	got := screen(m)
+	for _, absent := range []string{"c checklists", "e escorts", "j/↓ down", "G bottom"} {
+		if strings.Contains(got, absent) {
+			t.Errorf("help lists %q, which does nothing here:\n%s", absent, got)
+		}
+	}
+	golden(t, "case_help_travel_ready", m)
+}
