@@ -176,6 +176,11 @@ func (c *caseScreen) Update(msg tea.Msg) tea.Cmd {
 			return loadCaseCmd(c.e.src, c.id, c.no)
 		}
 		return nil
+	case tea.PasteMsg:
+		if c.reasonOn && c.reason.paste(msg.Content) {
+			c.layout()
+		}
+		return nil
 	case tea.KeyPressMsg:
 		return c.key(msg)
 	}

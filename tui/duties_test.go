@@ -402,3 +402,22 @@ func TestCaseKeysThatDoNothingSayWhy(t *testing.T) {
 	}
 	golden(t, "case_help_travel_ready", m)
 }
+
+// The return prompt keeps its format in sight while typing, takes pasted
+// text, and one enter assigns the selected escort with it.
+func TestEscortReturnPromptOneEnter(t *testing.T) {
+	src := &dutySource{f: dutyCaseFile()}
+	d, desk := dutyDeps(t, src)
+	s := open(t, NewEscortScreen(d, "RBA-2026-000101"))
+	hit(t, s, "e", "text:AT,201,")
+	run(t, s, s.Update(tea.PasteMsg{Content: "JFK,CMN,2026-12-05T18:00,2026-12-06T08:00\n"}))
+	got := view(s)
+	if !strings.Contains(got, "return: AT,201,JFK,CMN,2026-12-05T18:00,2026-12-06T08:00█") || !strings.Contains(got, "CARRIER,FLIGHT,FROM,TO,DEPART,ARRIVE") {
+		t.Fatalf("prompt while typing:\n%s", got)
+	}
+	goldenText(t, "escort_return_typing", got)
+	msgs := hit(t, s, "enter")
+	if !hasMsg[SavedMsg](msgs) || len(src.puts) != 1 || len(desk.rets) != 1 || len(desk.rets[0]) != 1 {
+		t.Fatalf("one enter: msgs %v puts %v rets %v", msgs, src.puts, desk.rets)
+	}
+}

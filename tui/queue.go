@@ -348,6 +348,12 @@ func (q *queueScreen) setTab(i int) {
 
 // Update implements Screen.
 func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
+	if p, ok := msg.(tea.PasteMsg); ok {
+		if q.filtering && q.filter.paste(p.Content) {
+			q.refilter(false)
+		}
+		return nil
+	}
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil

@@ -3,6 +3,10 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"movedesk/booking"
 )
 
 func TestQueueGolden(t *testing.T) {
@@ -154,5 +158,31 @@ func TestFilterIgnoresAccentsAndCase(t *testing.T) {
 			t.Errorf("/%s shows %d case(s), want 2:\n%s", q, shown, screen(m))
 		}
 		keys(t, m, "esc")
+	}
+}
+
+// Pasted text lands in the queue filter and in the case view's reason
+// prompt.
+func TestPasteInFilterAndReason(t *testing.T) {
+	src := fixture(50)
+	m := newTestModel(t, src, fakeQuoter{})
+	keys(t, m, "/")
+	send(t, m, tea.PasteMsg{Content: "haddad"})
+	if v := m.queue.filter.Value(); v != "haddad" || len(m.queue.shown) == 0 {
+		t.Fatalf("filter %q, %d shown", v, len(m.queue.shown))
+	}
+	for _, i := range m.queue.shown {
+		if !strings.Contains(strings.ToUpper(m.queue.rows[i].Principal), "HADDAD") {
+			t.Fatalf("row %+v shown for haddad", m.queue.rows[i])
+		}
+	}
+	keys(t, m, "esc")
+	send(t, m, OpenCaseMsg{Number: "RBA-2026-000102"}) // travel-ready
+	keys(t, m, "m", "j", "enter")
+	send(t, m, tea.PasteMsg{Content: "medical\nre-check"})
+	keys(t, m, "enter")
+	f, _ := src.CaseFile("RBA-2026-000102")
+	if f.Case.Status != booking.StatusOnHold || f.Case.StatusReason != "medical re-check" {
+		t.Fatalf("status %s (%q)", f.Case.Status, f.Case.StatusReason)
 	}
 }
