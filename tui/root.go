@@ -102,6 +102,10 @@ func New(opt Options) (*Model, error) {
 	}
 	if opt.Queues == nil {
 		opt.Queues = DefaultQueues()
+		if opt.User != "" {
+			all := opt.Queues[len(opt.Queues)-1]
+			opt.Queues = append(opt.Queues[:len(opt.Queues)-1], MineQueue(opt.User), all)
+		}
 	}
 	keys, st := opt.Keys, opt.Styles
 	m := &Model{opt: opt, keys: &keys, st: &st, cmdline: newField(120, false)}
