@@ -259,8 +259,13 @@ func (c *caseScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 			c.layout()
 		}
 	case key.Matches(kp, k.OpenItems):
-		if len(c.open) > 0 {
+		switch {
+		case len(c.open) > 0:
 			return msgCmd(PushMsg{Screen: newOpenItemsScreen(c.e, c.no)})
+		case c.file != nil && c.file.Case.Status == booking.StatusABNSent:
+			return errCmd(fmt.Errorf("nothing is open: %s may move to ready-to-depart", c.no))
+		case c.file != nil:
+			return errCmd(fmt.Errorf("open items are listed once the ABN is sent; %s is %s", c.no, c.file.Case.Status))
 		}
 	case key.Matches(kp, k.History):
 		// Show the whole timeline and scroll to it, or fold it again.

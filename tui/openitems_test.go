@@ -52,3 +52,13 @@ func TestOpenItemsView(t *testing.T) {
 	}
 	golden(t, "open_items_refused", m)
 }
+
+// o where nothing is listed says why.
+func TestOpenItemsKeySaysWhy(t *testing.T) {
+	m := newTestModel(t, fixture(20), fakeQuoter{})
+	send(t, m, OpenCaseMsg{Number: "RBA-2026-000102"}) // travel-ready
+	keys(t, m, "o")
+	if m.top().Title() != "RBA-2026-000102" || !strings.Contains(m.msg, "open items are listed once the ABN is sent; RBA-2026-000102 is travel-ready") {
+		t.Fatalf("o: top %q, footer %q", m.top().Title(), m.msg)
+	}
+}
