@@ -319,7 +319,8 @@ func (a *ABN) fromBooking(f *CaseFile, b *Booking, fares []ABNFare) {
 	}
 }
 
-// DiffABN lists, readably, what differs from version a to version b: the
+// DiffABN lists, readably, what differs from version a to version b, each
+// change as "field: old ⇒ new" ("->" is kept for routes in a segment): the
 // lines a recipient needs to see in an update.
 func DiffABN(a, b *ABN) []string {
 	var out []string
@@ -332,7 +333,7 @@ func DiffABN(a, b *ABN) []string {
 		case i >= len(b.Itinerary):
 			add("segment %d removed: %s", i+1, SegmentLine(a.Itinerary[i]))
 		case SegmentLine(a.Itinerary[i]) != SegmentLine(b.Itinerary[i]):
-			add("segment %d changed: %s -> %s", i+1, SegmentLine(a.Itinerary[i]), SegmentLine(b.Itinerary[i]))
+			add("segment %d: %s ⇒ %s", i+1, SegmentLine(a.Itinerary[i]), SegmentLine(b.Itinerary[i]))
 		}
 	}
 	old := map[int]ABNTraveller{}
@@ -348,13 +349,13 @@ func DiffABN(a, b *ABN) []string {
 			add("traveller %d added: %s (%s)", t.Member, t.Name, t.PaxType)
 		default:
 			if o.Name != t.Name {
-				add("traveller %d name: %s -> %s", t.Member, o.Name, t.Name)
+				add("traveller %d name: %s ⇒ %s", t.Member, o.Name, t.Name)
 			}
 			if o.PaxType != t.PaxType {
-				add("traveller %d passenger type: %s -> %s", t.Member, o.PaxType, t.PaxType)
+				add("traveller %d passenger type: %s ⇒ %s", t.Member, o.PaxType, t.PaxType)
 			}
 			if strings.Join(o.SSR, ",") != strings.Join(t.SSR, ",") {
-				add("traveller %d special needs: %s -> %s", t.Member, orNone(o.SSR), orNone(t.SSR))
+				add("traveller %d special needs: %s ⇒ %s", t.Member, orNone(o.SSR), orNone(t.SSR))
 			}
 		}
 	}
@@ -364,16 +365,16 @@ func DiffABN(a, b *ABN) []string {
 		}
 	}
 	if a.EscortSeats != b.EscortSeats {
-		add("escort seats: %d -> %d", a.EscortSeats, b.EscortSeats)
+		add("escort seats: %d ⇒ %d", a.EscortSeats, b.EscortSeats)
 	}
 	if a.Sponsor != b.Sponsor {
-		add("sponsor: %s -> %s", orDash(a.Sponsor), orDash(b.Sponsor))
+		add("sponsor: %s ⇒ %s", orDash(a.Sponsor), orDash(b.Sponsor))
 	}
 	if a.FinalCity != b.FinalCity || a.FinalAirport != b.FinalAirport {
-		add("final destination: %s -> %s", place(a.FinalCity, a.FinalAirport), place(b.FinalCity, b.FinalAirport))
+		add("final destination: %s ⇒ %s", place(a.FinalCity, a.FinalAirport), place(b.FinalCity, b.FinalAirport))
 	}
 	if a.TotalUSDCents != b.TotalUSDCents {
-		add("total: %s -> %s", USD(a.TotalUSDCents), USD(b.TotalUSDCents))
+		add("total: %s ⇒ %s", USD(a.TotalUSDCents), USD(b.TotalUSDCents))
 	}
 	return out
 }

@@ -125,8 +125,8 @@ func TestABNLifecycle(t *testing.T) {
 	}
 	apply(t, f, recs)
 	want := []string{
-		"segment 1 changed: AT 200 CMN 2026-12-10T10:00 -> YYZ 2026-12-10T14:00 -> AT 200 CMN 2026-12-12T10:00 -> YYZ 2026-12-12T14:00",
-		"total: USD 1,500.00 -> USD 1,600.00",
+		"segment 1: AT 200 CMN 2026-12-10T10:00 -> YYZ 2026-12-10T14:00 ⇒ AT 200 CMN 2026-12-12T10:00 -> YYZ 2026-12-12T14:00",
+		"total: USD 1,500.00 ⇒ USD 1,600.00",
 	}
 	if a2.Version != 2 || strings.Join(a2.Changes, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("update v%d changes:\n%s", a2.Version, strings.Join(a2.Changes, "\n"))

@@ -6,6 +6,7 @@ package demo
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"movedesk/booking"
@@ -110,6 +111,7 @@ func Generate(o Options, emit func(recs []booking.Record) error) error {
 	var duties *Duties
 	if !o.NoDuties {
 		duties = NewDuties(o.Seed)
+		duties.Today = o.Today
 		if err := emit(duties.Pool()); err != nil {
 			return err
 		}
@@ -367,6 +369,7 @@ func (g *gen) family(no, nat, prog string, c *booking.Case, stage int) ([]bookin
 	if unaccompanied {
 		paAge = 6 + g.r.IntN(6)
 	}
+	var given []string // the given names of the family so far
 	for m := 1; m <= size; m++ {
 		t := booking.Traveller{Case: no, Member: m, FamilyName: fam, Nationality: nat, Languages: langs}
 		var age int
@@ -382,11 +385,20 @@ func (g *gen) family(no, nat, prog string, c *booking.Case, stage int) ([]bookin
 			t.Relationship, t.Sex = "child", g.pick([]string{"M", "F"})
 			age = g.r.IntN(max(1, min(paAge-16, 20)))
 		}
-		if t.Relationship == "spouse" && t.Sex == "M" || t.Relationship == "PA" && t.Sex == "M" || t.Relationship == "child" && t.Sex == "M" || t.Relationship == "parent" && t.Sex == "M" {
-			t.GivenNames = g.pick(pool.male)
-		} else {
-			t.GivenNames = g.pick(pool.female)
+		names := pool.female
+		if t.Sex == "M" {
+			names = pool.male
 		}
+		// Distinct given names within a family (a few tries, then a
+		// second name to tell them apart).
+		t.GivenNames = g.pick(names)
+		for try := 0; try < 8 && slices.Contains(given, t.GivenNames); try++ {
+			t.GivenNames = g.pick(names)
+		}
+		if slices.Contains(given, t.GivenNames) {
+			t.GivenNames += " " + g.pick(names)
+		}
+		given = append(given, t.GivenNames)
 		t.BirthDate = today.AddDays(-age*365 - g.r.IntN(365))
 		if age == 0 {
 			t.BirthDate = today.AddDays(-30 - g.r.IntN(300))
@@ -505,6 +517,10 @@ func (g *gen) booking(c *booking.Case, ts []booking.Traveller, dep booking.Date)
 	}
 	b := &booking.Booking{Case: c.Number, ID: "B1", Status: booking.BookingActive, Segments: segs,
 		BookedBy: c.Assignee, BookedOn: dep.AddDays(-14 - g.r.IntN(20))}
+	if b.BookedOn.After(g.o.Today) {
+		// Booked (and its ABN issued) by today, never later.
+		b.BookedOn = g.o.Today.AddDays(-g.r.IntN(3))
+	}
 	for _, t := range ts {
 		b.Travellers = append(b.Travellers, t.Member)
 	}

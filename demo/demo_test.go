@@ -2,6 +2,8 @@ package demo
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"testing"
 
 	"movedesk/booking"
@@ -124,5 +126,64 @@ func TestClearedCasesPassTheGate(t *testing.T) {
 		if items := f.GateWith(in); len(items) > 0 {
 			t.Errorf("%s is ready to depart with open items: %+v", f.Case.Number, items)
 		}
+	}
+}
+
+// The demo obeys the rules a report would check: nothing is dated after
+// today (ABNs, bookings, ticks, custody events, escort assignments),
+// custody events come in an order Custody.Log accepts, and no two
+// travellers of one family share their given names.
+func TestDemoObeysTheRules(t *testing.T) {
+	today := booking.MustDate("2026-11-22")
+	recs := generate(t, Options{Cases: 1500, Seed: 5, Today: today, Routes: direct})
+	dated := map[string]bool{"at": true, "issued_at": true, "sent_at": true, "booked_on": true, "assigned_at": true}
+	var walk func(key string, v any, path string)
+	walk = func(key string, v any, path string) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				walk(k, x, path+"."+k)
+			}
+		case []any:
+			for i, x := range v {
+				walk(key, x, fmt.Sprintf("%s[%d]", path, i))
+			}
+		case string:
+			if !dated[key] || len(v) < 10 {
+				return
+			}
+			d, err := booking.ParseDate(v[:10])
+			if err == nil && d.After(today) {
+				t.Errorf("%s = %s, after today %s", path, v, today)
+			}
+		}
+	}
+	given := map[string][]string{}
+	custody := 0
+	for _, r := range recs {
+		raw, _ := json.Marshal(r)
+		var m any
+		json.Unmarshal(raw, &m)
+		walk("", m, r.Key())
+		switch v := r.(type) {
+		case *booking.Traveller:
+			if slices.Contains(given[v.Case], v.GivenNames) {
+				t.Errorf("%s: two travellers named %s %s", v.Case, v.GivenNames, v.FamilyName)
+			}
+			given[v.Case] = append(given[v.Case], v.GivenNames)
+		case *booking.Custody:
+			custody++
+			for i, e := range v.Events {
+				if err := e.Validate(i); err != nil {
+					t.Errorf("%s event %d: %v", v.Key(), i, err)
+				}
+				if i > 0 && e.At.Before(v.Events[i-1].At) {
+					t.Errorf("%s: %s at %s is before %s at %s", v.Key(), e.Action, e.At, v.Events[i-1].Action, v.Events[i-1].At)
+				}
+			}
+		}
+	}
+	if custody == 0 {
+		t.Fatal("no custody records generated")
 	}
 }

@@ -20,6 +20,9 @@ import (
 // case, append d.For(recs) to its records. For is deterministic per case
 // and seed, and never books one escort on two overlapping trips.
 type Duties struct {
+	// Today caps every date the duties carry (ticks, custody events,
+	// escort assignments): nothing is dated after it. Zero: no cap.
+	Today booking.Date
 	seed  uint64
 	tpl   *booking.Templates
 	pool  []booking.Escort
@@ -123,6 +126,10 @@ func (g *dutyGen) at(n int) time.Time {
 	if base.IsZero() {
 		base = g.f.Case.TravelReady
 	}
+	if today := g.d.Today; !today.IsZero() && (base.IsZero() || base.After(today)) {
+		// Work on a case that departs later was done by today.
+		base = today
+	}
 	if base.IsZero() {
 		base = booking.DateOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	}
@@ -153,12 +160,17 @@ func (g *dutyGen) run() []booking.Record {
 	for _, t := range g.f.Travellers {
 		for _, doc := range g.f.DocumentsOf(t.Member) {
 			if doc.Type.IsTravelDocument() {
-				c, err := g.f.LogCustody(t.Member, doc.ID, booking.CustodyEvent{Action: booking.CustodyReceived, From: "embassy", By: by, At: g.at(20)}, "")
+				// Both events go through Custody.Log, in its order:
+				// received, then stored an hour later.
+				at := g.at(20)
+				c, err := g.f.LogCustody(t.Member, doc.ID, booking.CustodyEvent{Action: booking.CustodyReceived, From: "embassy", By: by, At: at}, "")
+				if err != nil {
+					continue
+				}
+				g.put(c)
+				c, err = g.f.LogCustody(t.Member, doc.ID, booking.CustodyEvent{Action: booking.CustodyStored,
+					Location: fmt.Sprintf("safe %d, shelf %c", 1+g.r.IntN(3), 'A'+rune(g.r.IntN(6))), By: by, At: at.Add(time.Hour)}, "")
 				if err == nil {
-					loc := fmt.Sprintf("safe %d, shelf %c", 1+g.r.IntN(3), 'A'+rune(g.r.IntN(6)))
-					_ = g.at(20) // keeps the seeded sequence of earlier demos
-					// Stored an hour after it was received, never before.
-					c.Events = append(c.Events, booking.CustodyEvent{Action: booking.CustodyStored, Location: loc, By: by, At: c.Events[len(c.Events)-1].At.Add(time.Hour)})
 					g.put(c)
 				}
 			}

@@ -11,13 +11,37 @@ import (
 
 // ResolveConflict resolves sync conflict id as actor in one transaction;
 // take is "winner", "loser" or a literal value (a bare word is a string).
-// The resolution is written as a new change.
+// The resolution is written as a new change. A case's status resolved to
+// one that has no reason (anything but on-hold and cancelled) drops the
+// reason and held-from status the other side left behind, in the same
+// transaction: taking data-entry over on-hold must not keep "exit permit
+// pending".
 func (d *Service) ResolveConflict(actor, id, take string) (store.Conflict, error) {
 	var k store.Conflict
 	err := d.s.Update(actor, func(tx *store.Tx) error {
 		var err error
 		k, err = tx.ResolveConflict(id, take)
-		return err
+		if err != nil || k.Field != "status" {
+			return err
+		}
+		no, kind := booking.SplitKey(k.Key)
+		if kind != booking.KindCase {
+			return nil
+		}
+		f, err := tx.CaseFile(no)
+		if err != nil {
+			return err
+		}
+		c := f.Case
+		switch c.Status {
+		case booking.StatusOnHold, booking.StatusCancelled:
+			return nil
+		}
+		if c.StatusReason == "" && c.HeldFrom == "" {
+			return nil
+		}
+		c.StatusReason, c.HeldFrom = "", ""
+		return tx.Put(&c)
 	})
 	return k, err
 }

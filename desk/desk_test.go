@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"movedesk/booking"
+	"movedesk/change"
 	"movedesk/store"
 	"movedesk/tariffs"
 )
@@ -217,5 +219,44 @@ func TestNewCaseNumbersPerOfficeAndYear(t *testing.T) {
 	}
 	if n, _ := fx.s.Count(); n != 4 {
 		t.Fatalf("%d cases, want 4 (the refused one not written)", n)
+	}
+}
+
+// Taking a status over on-hold in a sync conflict clears the hold's reason
+// and held-from status with it.
+func TestResolveStatusConflictClearsStaleHold(t *testing.T) {
+	fx := newFixture(t)
+	if err := fx.d.MoveStatus("amina", fx.no, booking.StatusOnHold, "exit permit pending"); err != nil {
+		t.Fatal(err)
+	}
+	ents, err := fx.s.Log(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hold := ents[len(ents)-1].Op
+	// Another desk, not having seen the hold, moved the case back to
+	// data entry a moment before: a conflict the hold wins.
+	other := change.Op{Desk: "RBA-9", Seq: 1, Actor: "karim", HLC: hold.HLC - 1, Kind: booking.KindCase, Key: fx.no,
+		Fields: map[string]json.RawMessage{"status": json.RawMessage(`"data-entry"`)}}
+	if err := fx.s.Update("sync", func(tx *store.Tx) error {
+		res, err := tx.Merge([]change.Op{other}, store.MergeOptions{Seen: func(uint64, *change.Op) bool { return false }})
+		if err == nil && res.Conflicts != 1 {
+			err = fmt.Errorf("merge: %+v", res)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := fx.s.Conflicts(false)
+	if err != nil || len(cs) != 1 || cs[0].Field != "status" {
+		t.Fatalf("conflicts %+v %v", cs, err)
+	}
+	if _, err := fx.d.ResolveConflict("amina", cs[0].ID, "loser"); err != nil {
+		t.Fatal(err)
+	}
+	var f *booking.CaseFile
+	fx.s.View(func(tx *store.Tx) error { f, err = tx.CaseFile(fx.no); return err })
+	if f.Case.Status != booking.StatusDataEntry || f.Case.StatusReason != "" || f.Case.HeldFrom != "" {
+		t.Fatalf("after taking data-entry: %s reason %q held from %q", f.Case.Status, f.Case.StatusReason, f.Case.HeldFrom)
 	}
 }

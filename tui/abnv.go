@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"movedesk/booking"
 )
@@ -323,7 +324,9 @@ func (a *abnScreen) layout() {
 		}
 		if cur != nil {
 			l = append(l, "")
-			l = append(l, strings.Split(strings.TrimRight(cur.Text(), "\n"), "\n")...)
+			for _, line := range strings.Split(strings.TrimRight(cur.Text(), "\n"), "\n") {
+				l = append(l, wrapHanging(line, a.w)...)
+			}
 		}
 	}
 	a.lines = l
@@ -337,4 +340,32 @@ func (a *abnScreen) View() string {
 	}
 	end := min(len(a.lines), a.offset+a.h)
 	return clip(strings.Join(a.lines[a.offset:end], "\n"), a.w, a.h)
+}
+
+// wrapHanging wraps a plain line to w cells at spaces, continuation lines
+// indented under the text after the line's leading blanks and bullet
+// ("  * "), so a long change keeps its new value on screen.
+func wrapHanging(line string, w int) []string {
+	if w <= 0 || ansi.StringWidth(line) <= w {
+		return []string{line}
+	}
+	indent := len(line) - len(strings.TrimLeft(line, " "))
+	if strings.HasPrefix(line[indent:], "* ") {
+		indent += 2
+	}
+	if indent > w/2 {
+		indent = 0
+	}
+	pad := strings.Repeat(" ", indent)
+	first := ansi.Wrap(line, w, "")
+	lines := strings.Split(first, "\n")
+	if len(lines) == 1 {
+		return lines
+	}
+	rest := strings.Join(lines[1:], " ")
+	out := []string{lines[0]}
+	for _, r := range strings.Split(ansi.Wrap(rest, w-indent, ""), "\n") {
+		out = append(out, pad+r)
+	}
+	return out
 }

@@ -131,13 +131,14 @@ func BenchmarkKeyOpenCase(b *testing.B) {
 	})
 }
 
-// BenchmarkFilterKeystroke types "haddad omar" into the filter of the All
-// queue (100k rows), one keystroke per iteration, clearing it between words.
+// BenchmarkFilterKeystroke types "haddad omar status:on ssr:wchr" (words
+// and field terms) into the filter of the All queue (100k rows), one
+// keystroke per iteration, clearing it between runs.
 func BenchmarkFilterKeystroke(b *testing.B) {
 	m := benchModel(b, newBigSource(benchCases))
 	m.Update(QueueMsg{Name: "all"})
 	m.Update(keyMsg("/"))
-	text := []rune("haddad omar")
+	text := []rune("haddad omar status:on ssr:wchr")
 	clear := tea.KeyPressMsg(tea.Key{Code: 'u', Mod: tea.ModCtrl})
 	keyLatency(b, m, func(i int) tea.Msg {
 		j := i % (len(text) + 1)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -36,10 +37,20 @@ func loadCaseCmd(src Source, id int, no string) tea.Cmd {
 	}
 }
 
-// moveStatusCmd moves a case through the state machine.
+// moveStatusCmd moves a case through the state machine. A gate refusal
+// names how many items are open and opens the open-items view listing
+// them all (the footer has room for one line).
 func moveStatusCmd(e *env, no string, to booking.Status, reason string) tea.Cmd {
 	return func() tea.Msg {
 		if err := e.cases.MoveStatus(e.user, no, to, reason); err != nil {
+			if to == booking.StatusReadyToDepart {
+				if f, ferr := e.src.CaseFile(no); ferr == nil {
+					if items := f.GateWith(e.gateInput(f)); len(items) > 0 {
+						err = fmt.Errorf("%s cannot be ready to depart: %d open item(s), listed here", no, len(items))
+						return tea.BatchMsg{errCmd(err), msgCmd(PushMsg{Screen: newOpenItemsScreen(e, no)})}
+					}
+				}
+			}
 			return ErrMsg{err}
 		}
 		return SavedMsg{Case: no, What: fmt.Sprintf("%s moved to %s", no, to)}
@@ -62,10 +73,12 @@ type caseScreen struct {
 	lines   []string
 	// timelineAt is the line where the timeline starts.
 	timelineAt int
-	picking    bool // choosing a status to move to
-	pick       int
-	reasonOn   bool // typing the reason for on-hold/cancelled
-	reason     field
+	// open are the gate's open items when the case view lists them.
+	open     []booking.GateItem
+	picking  bool // choosing a status to move to
+	pick     int
+	reasonOn bool // typing the reason for on-hold/cancelled
+	reason   field
 }
 
 func newCaseScreen(e *env, no string) *caseScreen {
@@ -127,7 +140,9 @@ func (c *caseScreen) KeyMap() help.KeyMap {
 	book.SetEnabled(c.canBook())
 	abn.SetEnabled(c.canABN())
 	move.SetEnabled(len(c.allowed()) > 0)
-	extra := []key.Binding{}
+	open := k.OpenItems
+	open.SetEnabled(len(c.open) > 0)
+	extra := []key.Binding{open}
 	for _, a := range c.e.actions {
 		b := a.Binding
 		b.SetEnabled(c.file != nil && (a.Enabled == nil || a.Enabled(c.file)))
@@ -135,8 +150,12 @@ func (c *caseScreen) KeyMap() help.KeyMap {
 	}
 	short := append([]key.Binding{book, abn, move, k.History}, extra...)
 	short = append(short, k.Back, k.Help)
+	nav := []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp}
+	for i := range nav {
+		nav[i].SetEnabled(len(c.lines) > c.h) // nothing to scroll otherwise
+	}
 	return bindings{short: short, full: [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp},
+		nav,
 		append([]key.Binding{book, abn, move, k.History}, extra...),
 		{k.Back, k.Quit, k.Command, k.Help, k.ForceQuit},
 	}}
@@ -155,6 +174,11 @@ func (c *caseScreen) Update(msg tea.Msg) tea.Cmd {
 	case SavedMsg:
 		if msg.Case == c.no {
 			return loadCaseCmd(c.e.src, c.id, c.no)
+		}
+		return nil
+	case tea.PasteMsg:
+		if c.reasonOn && c.reason.paste(msg.Content) {
+			c.layout()
 		}
 		return nil
 	case tea.KeyPressMsg:
@@ -206,8 +230,11 @@ func (c *caseScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	for _, a := range c.e.actions {
-		if key.Matches(kp, a.Binding) && c.file != nil && (a.Enabled == nil || a.Enabled(c.file)) {
-			return a.Run(c.file)
+		if key.Matches(kp, a.Binding) && c.file != nil {
+			if a.Enabled == nil || a.Enabled(c.file) {
+				return a.Run(c.file)
+			}
+			return errCmd(errors.New(a.whyNot(c.file)))
 		}
 	}
 	page := max(c.h-1, 1)
@@ -230,6 +257,15 @@ func (c *caseScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 		if len(c.allowed()) > 0 {
 			c.picking, c.pick, c.offset = true, 0, 0
 			c.layout()
+		}
+	case key.Matches(kp, k.OpenItems):
+		switch {
+		case len(c.open) > 0:
+			return msgCmd(PushMsg{Screen: newOpenItemsScreen(c.e, c.no)})
+		case c.file != nil && c.file.Case.Status == booking.StatusABNSent:
+			return errCmd(fmt.Errorf("nothing is open: %s may move to ready-to-depart", c.no))
+		case c.file != nil:
+			return errCmd(fmt.Errorf("open items are listed once the ABN is sent; %s is %s", c.no, c.file.Case.Status))
 		}
 	case key.Matches(kp, k.History):
 		// Show the whole timeline and scroll to it, or fold it again.
@@ -388,15 +424,17 @@ func (c *caseScreen) layout() {
 	for i := len(vs) - 1; i >= 0; i-- {
 		add(abnLine(st, &vs[i]))
 	}
+	c.open = nil
 	if cs.Status == booking.StatusABNSent {
 		if items := f.GateWith(c.e.gateInput(f)); len(items) > 0 {
+			c.open = items
 			section(fmt.Sprintf("Open before ready-to-depart (%d)", len(items)))
-			// The first few; the checklists show them all.
+			// The first few; the open-items view shows them all.
 			for _, it := range items[:min(len(items), 3)] {
 				add(st.Warning.Render(st.WarnGlyph + " " + printable(it.Message)))
 			}
 			if len(items) > 3 {
-				add(st.Muted.Render(fmt.Sprintf("… %d more", len(items)-3)))
+				add(st.Muted.Render(fmt.Sprintf("… %d more (%s lists them all)", len(items)-3, c.e.keys.OpenItems.Help().Key)))
 			}
 		}
 	}

@@ -44,6 +44,7 @@ func ChecklistActions(d ChecklistDeps) []CaseAction {
 	return []CaseAction{{
 		Binding: b,
 		Enabled: func(f *booking.CaseFile) bool { return f.ActiveBooking() != nil },
+		Why:     needsBooking("checklists"),
 		Run: func(f *booking.CaseFile) tea.Cmd {
 			s := NewChecklistScreen(d, f.Case.Number, booking.ChecklistVerification)
 			return func() tea.Msg { return PushMsg{Screen: s} }
@@ -125,7 +126,7 @@ func (s *checklistScreen) KeyMap() help.KeyMap {
 	toggle.SetEnabled(len(s.items()) > 0 && !s.saving)
 	next, prev := withHelp(k.NextTab, "next list"), withHelp(k.PrevTab, "previous list")
 	return bindings{short: []key.Binding{toggle, next, k.Back},
-		full: [][]key.Binding{{k.Up, k.Down, toggle}, {next, prev, k.Back}}}
+		full: [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp}, {toggle, next, prev, k.Back}}}
 }
 
 func (s *checklistScreen) input() booking.GateInput {
@@ -180,6 +181,14 @@ func (s *checklistScreen) Update(msg tea.Msg) tea.Cmd {
 			s.cursor = max(0, s.cursor-1)
 		case key.Matches(msg, k.Down):
 			s.cursor = min(max(0, n-1), s.cursor+1)
+		case key.Matches(msg, k.Top):
+			s.cursor = 0
+		case key.Matches(msg, k.Bottom):
+			s.cursor = max(0, n-1)
+		case key.Matches(msg, k.HalfDown):
+			s.cursor = min(max(0, n-1), s.cursor+max(1, s.h/2))
+		case key.Matches(msg, k.HalfUp):
+			s.cursor = max(0, s.cursor-max(1, s.h/2))
 		case key.Matches(msg, k.NextTab):
 			s.list, s.cursor = (s.list+1)%len(booking.ChecklistNames), 0
 		case key.Matches(msg, k.PrevTab):
@@ -246,19 +255,18 @@ func (s *checklistScreen) View() string {
 	if len(cl.Items) == 0 {
 		add(st.Muted.Render("  nothing to tick here"))
 	}
-	start := max(0, min(s.cursor-room/2, len(cl.Items)-room))
-	group := ""
+	// Group heads take lines too: window over the lines, not the items,
+	// so the cursor's line is always drawn.
 	var body []string
+	var head []int // line of the group head of each line
+	cur, group, h := 0, "", -1
 	for i, it := range cl.Items {
 		if it.Group != group {
-			group = it.Group
-			if i >= start {
-				body = append(body, st.Title.Render(printable(group)))
-			}
+			group, h = it.Group, len(body)
+			body = append(body, st.Title.Render(printable(group)))
+			head = append(head, h)
 		}
-		if i < start {
-			continue
-		}
+		head = append(head, h)
 		box := "[ ]"
 		if it.Done {
 			box = "[x]"
@@ -271,12 +279,20 @@ func (s *checklistScreen) View() string {
 		}
 		line = strings.TrimRight(line, " ")
 		if i == s.cursor {
+			cur = len(body)
 			body = append(body, st.Selected.Render(st.Cursor+" "+line))
 		} else {
 			body = append(body, "  "+line)
 		}
 	}
-	for _, b := range body[:min(len(body), room)] {
+	start := max(0, min(cur-room/2, len(body)-room))
+	win := body[start:min(len(body), start+room)]
+	if start > 0 && room > 1 && head[start] >= 0 && head[start] < start {
+		// The cursor is never the window's first line here (it is centred
+		// or at the end): that line gives way to its group's head.
+		win = append([]string{body[head[start]] + st.Muted.Render(" (cont.)")}, win[1:]...)
+	}
+	for _, b := range win {
 		add(b)
 	}
 	for len(l) < s.h-gateLines-1 {

@@ -251,3 +251,57 @@ func goldenText(t *testing.T, name, got string) {
 		t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
 	}
 }
+
+// bigFamilyFile is dutyCaseFile with six adults on the booking, two of them
+// with special needs: the counselling and travel-bag lists outgrow the
+// screen.
+func bigFamilyFile() *booking.CaseFile {
+	f := dutyCaseFile()
+	no, d := f.Case.Number, booking.MustDate
+	f.Travellers[1].BirthDate = d("1982-05-05")
+	f.Travellers[1].SSR = []string{"WCHR"}
+	ssr := [][]string{{"VGML"}, {"MEDA"}, nil, nil}
+	for i, g := range []string{"Yusuf", "Mariam", "Karim", "Huda"} {
+		m := 3 + i
+		f.Travellers = append(f.Travellers, booking.Traveller{Case: no, Member: m, FamilyName: "Haddad", GivenNames: g,
+			BirthDate: d("2000-01-01"), MedicalValidUntil: d("2027-03-01"), SSR: ssr[i]})
+		f.Documents = append(f.Documents, booking.Document{Case: no, Member: m, ID: "d1", Type: booking.DocPassport,
+			Number: "P" + string(rune('3'+i)) + "00", ExpiryDate: d("2030-01-01")})
+		f.Bookings[0].Travellers = append(f.Bookings[0].Travellers, m)
+	}
+	return f
+}
+
+// The grouped lists keep the cursor's line on screen at the body height
+// of an 80x24 app (21 lines), G and g jump to the ends.
+func TestChecklistCursorStaysVisible(t *testing.T) {
+	for _, list := range []string{booking.ChecklistCounselling, booking.ChecklistTravelBag} {
+		src := &dutySource{f: bigFamilyFile()}
+		s := newDutyScreen(t, src, list)
+		s.SetSize(80, 21)
+		n := len(s.items())
+		if n < 14 {
+			t.Fatalf("%s: only %d items, the list fits", list, n)
+		}
+		for i := 0; i < n+2; i++ {
+			v := ansi.Strip(s.View())
+			if !strings.Contains(v, "▸") {
+				t.Fatalf("%s: cursor %d (%s) not drawn:\n%s", list, s.cursor, s.items()[s.cursor].Label, v)
+			}
+			press(t, s, "j")
+		}
+		press(t, s, "g")
+		if s.cursor != 0 {
+			t.Fatalf("%s: g left the cursor at %d", list, s.cursor)
+		}
+		press(t, s, "G")
+		if s.cursor != n-1 {
+			t.Fatalf("%s: G left the cursor at %d of %d", list, s.cursor, n)
+		}
+		got := ansi.Strip(s.View())
+		if !strings.Contains(got, "▸") {
+			t.Fatalf("%s: cursor not drawn after G:\n%s", list, got)
+		}
+		goldenText(t, "checklist_"+strings.ReplaceAll(list, "-", "_")+"_bottom", got)
+	}
+}

@@ -44,9 +44,17 @@ type conflictsScreen struct {
 	// editing is true while a value is typed (e).
 	editing bool
 	value   field
+	// pending is the resolution shown for confirmation (y writes it).
+	pending *pendingResolve
 	saving  bool
 	err     string
 	w, h    int
+}
+
+// pendingResolve is a resolution waiting for y: take as Resolve gets it
+// and the value it will keep, as JSON text.
+type pendingResolve struct {
+	take, value string
 }
 
 func newConflictsScreen(keys *KeyMap, st *Styles, src ConflictSource, user string) *conflictsScreen {
@@ -74,8 +82,9 @@ func (s *conflictsScreen) Title() string { return "conflicts" }
 // SetSize implements Screen.
 func (s *conflictsScreen) SetSize(w, h int) { s.w, s.h = w, h }
 
-// Capturing implements Capturer: typing a value takes every key.
-func (s *conflictsScreen) Capturing() bool { return s.editing }
+// Capturing implements Capturer: typing a value or answering y/n takes
+// every key.
+func (s *conflictsScreen) Capturing() bool { return s.editing || s.pending != nil }
 
 // Dirty implements Dirtier.
 func (s *conflictsScreen) Dirty() bool { return s.editing && s.value.Value() != "" }
@@ -93,6 +102,11 @@ func (s *conflictsScreen) selected() (ConflictView, bool) {
 // KeyMap implements Screen.
 func (s *conflictsScreen) KeyMap() help.KeyMap {
 	k := s.keys
+	if s.pending != nil {
+		yes, no := withHelp(k.Confirm, "resolve"), withHelp(k.Deny, "back")
+		yes.SetEnabled(!s.saving)
+		return bindings{short: []key.Binding{yes, no}, full: [][]key.Binding{{yes, no, withHelp(k.Back, "back"), k.ForceQuit}}}
+	}
 	if s.editing {
 		save, cancel := withHelp(k.Open, "resolve with this value"), withHelp(k.Back, "cancel")
 		save.SetEnabled(!s.saving)
@@ -148,13 +162,18 @@ func (s *conflictsScreen) Update(msg tea.Msg) tea.Cmd {
 		s.saving = false
 		if msg.err != nil {
 			// A failed save keeps what was typed.
-			s.err = msg.err.Error()
+			s.err, s.pending = msg.err.Error(), nil
 			return errCmd(msg.err)
 		}
-		s.err, s.editing, s.detail = "", false, false
+		s.err, s.editing, s.detail, s.pending = "", false, false, nil
 		s.value.SetValue("")
-		what := fmt.Sprintf("conflict %s resolved: %s %s = %s", msg.c.ID, msg.c.Record, msg.c.Field, msg.take)
+		what := fmt.Sprintf("conflict %s resolved: %s %s = %s", msg.c.ID, msg.c.Record, msg.c.Field, oneLine(msg.take))
 		return tea.Batch(msgCmd(SavedMsg{Case: msg.c.Case, What: what}), s.load())
+	case tea.PasteMsg:
+		if s.editing && s.pending == nil {
+			s.value.paste(msg.Content)
+		}
+		return nil
 	case tea.KeyPressMsg:
 		return s.key(msg)
 	}
@@ -163,6 +182,18 @@ func (s *conflictsScreen) Update(msg tea.Msg) tea.Cmd {
 
 func (s *conflictsScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 	k := s.keys
+	c, has := s.selected()
+	if s.pending != nil {
+		switch {
+		case key.Matches(kp, k.Confirm):
+			if !s.saving {
+				return s.resolve(s.pending)
+			}
+		case key.Matches(kp, k.Deny), key.Matches(kp, k.Back):
+			s.pending = nil
+		}
+		return nil
+	}
 	if s.editing {
 		switch {
 		case key.Matches(kp, k.Back):
@@ -177,13 +208,13 @@ func (s *conflictsScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 				s.err = "type a value (JSON, or a bare word as text)"
 				return nil
 			}
-			return s.resolve(v)
+			s.err = ""
+			s.pending = &pendingResolve{take: v, value: jsonValue(v)}
 		default:
 			s.value.update(kp)
 		}
 		return nil
 	}
-	c, has := s.selected()
 	switch {
 	case key.Matches(kp, k.Back):
 		if s.detail {
@@ -193,15 +224,19 @@ func (s *conflictsScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 		return msgCmd(BackMsg{})
 	case key.Matches(kp, k.KeepWinner):
 		if has && !s.saving {
-			return s.resolve("winner")
+			s.detail, s.err = true, ""
+			s.pending = &pendingResolve{take: "winner", value: c.Winner.Value}
 		}
 	case key.Matches(kp, k.TakeLoser):
 		if has && !s.saving {
-			return s.resolve("loser")
+			s.detail, s.err = true, ""
+			s.pending = &pendingResolve{take: "loser", value: c.Loser.Value}
 		}
 	case key.Matches(kp, k.EnterValue):
 		if has && !s.saving {
-			s.editing, s.err = true, ""
+			// The value in force to edit, seen whole above the
+			// conflict with the cursor at its end (ctrl+u clears it).
+			s.detail, s.editing, s.err = true, true, ""
 			s.value.SetValue(plainValue(c.Winner.Value))
 		}
 	case s.detail:
@@ -218,18 +253,28 @@ func (s *conflictsScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// resolve writes take for the selected conflict in one transaction.
-func (s *conflictsScreen) resolve(take string) tea.Cmd {
+// resolve writes p for the selected conflict in one transaction.
+func (s *conflictsScreen) resolve(p *pendingResolve) tea.Cmd {
 	c, ok := s.selected()
 	if !ok {
 		return nil
 	}
 	s.saving = true
-	src, id, user := s.src, s.id, s.user
+	src, id, user, take, value := s.src, s.id, s.user, p.take, p.value
 	return func() tea.Msg {
 		err := src.Resolve(user, c.ID, take)
-		return conflictResolvedMsg{id: id, c: c, take: take, err: err}
+		return conflictResolvedMsg{id: id, c: c, take: value, err: err}
 	}
+}
+
+// jsonValue is the JSON a typed value is stored as (the store's rule): valid
+// JSON as it is, anything else as a string.
+func jsonValue(v string) string {
+	if json.Valid([]byte(v)) {
+		return v
+	}
+	q, _ := json.Marshal(v)
+	return string(q)
 }
 
 // plainValue is the text to edit for a JSON value: a string without its
@@ -257,6 +302,7 @@ func (s *conflictsScreen) View() string {
 		add(st.Muted.Render("loading conflicts…"))
 	case s.detail:
 		if c, ok := s.selected(); ok {
+			l = append(l, s.actionLines(c)...)
 			l = append(l, s.detailLines(c)...)
 		}
 	default:
@@ -275,10 +321,6 @@ func (s *conflictsScreen) View() string {
 func (s *conflictsScreen) footLines() []string {
 	st := s.st
 	var f []string
-	if s.editing {
-		f = append(f, ansi.Truncate(st.Bold.Render("New value: ")+s.value.view(true, max(10, s.w-12)), s.w, "…"))
-		f = append(f, st.Muted.Render(ansi.Truncate("JSON, or a bare word as text; enter resolves, esc cancels", s.w, "…")))
-	}
 	if s.err != "" {
 		f = append(f, st.Error.Render(ansi.Truncate(st.ErrGlyph+" "+firstLine(s.err), s.w, "…")))
 	} else if s.saving {
@@ -312,6 +354,44 @@ func (s *conflictsScreen) listLines() []string {
 		} else {
 			add("  " + line)
 		}
+	}
+	return l
+}
+
+// actionLines head the detail while a value is typed (the input, whole,
+// with its cursor) or a resolution waits for y (the value it will keep).
+func (s *conflictsScreen) actionLines(c ConflictView) []string {
+	st := s.st
+	var l []string
+	add := func(line string) { l = append(l, ansi.Truncate(line, s.w, "…")) }
+	where := printable(c.Record + " › " + c.Field)
+	if c.Case != "" {
+		where = printable(c.Case) + " › " + where
+	}
+	switch {
+	case s.pending != nil:
+		verb := "Keep the value in force"
+		switch s.pending.take {
+		case "loser":
+			verb = "Take the other value"
+		case "winner":
+		default:
+			verb = "Write the typed value"
+		}
+		add(st.Warning.Render(st.WarnGlyph + " " + verb + " for " + where + "?"))
+		for _, v := range wrapRunes(oneLine(s.pending.value), max(10, s.w-4), 3) {
+			add("    " + st.Bold.Render(v))
+		}
+		add(st.Muted.Render(fmt.Sprintf("  %s resolves (a new change, synced to every desk) · %s or %s goes back",
+			s.keys.Confirm.Help().Key, s.keys.Deny.Help().Key, s.keys.Back.Help().Key)))
+		add("")
+	case s.editing:
+		add(st.Bold.Render("New value for " + where + ":"))
+		for _, v := range s.value.wrapView(max(10, s.w-4), 3) {
+			add("    " + v)
+		}
+		add(st.Muted.Render("  JSON or a bare word · ←/→ move · ctrl+u clears · enter, then y, resolves"))
+		add("")
 	}
 	return l
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -107,8 +108,8 @@ func TestConflictsResolve(t *testing.T) {
 		gone   string
 		detail bool
 	}{
-		{"winner from list", []string{"w"}, "", "amina.idrissi c1a2b3c4d5e winner", "c1a2b3c4d5e", false},
-		{"loser from detail", []string{"j", "enter", "l"}, "", "amina.idrissi c22b3c4d5e6 loser", "c22b3c4d5e6", true},
+		{"winner from list", []string{"w", "y"}, "", "amina.idrissi c1a2b3c4d5e winner", "c1a2b3c4d5e", false},
+		{"loser from detail", []string{"j", "enter", "o", "y"}, "", "amina.idrissi c22b3c4d5e6 loser", "c22b3c4d5e6", true},
 		{"typed value", []string{"j", "j", "right", "e", "ctrl+u"}, "WCHR JFK and YYZ", "amina.idrissi c33c4d5e6f7 WCHR JFK and YYZ", "c33c4d5e6f7", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,6 +123,10 @@ func TestConflictsResolve(t *testing.T) {
 				}
 				typeText(t, m, tc.text)
 				keys(t, m, "enter")
+				if len(cs.resolved) != 0 {
+					t.Fatal("enter resolved without asking")
+				}
+				keys(t, m, "y")
 			}
 			if len(cs.resolved) != 1 || cs.resolved[0] != tc.want {
 				t.Fatalf("resolved %q, want %q", cs.resolved, tc.want)
@@ -148,7 +153,7 @@ func TestConflictsResolveFailureKeepsInput(t *testing.T) {
 	openConflicts(t, m)
 	keys(t, m, "e", "ctrl+u")
 	typeText(t, m, "Mariam")
-	keys(t, m, "enter")
+	keys(t, m, "enter", "y")
 	s := m.top().(*conflictsScreen)
 	if !s.editing || s.value.Value() != "Mariam" || len(s.list) != 3 {
 		t.Fatalf("editing %v value %q listed %d", s.editing, s.value.Value(), len(s.list))
@@ -254,4 +259,62 @@ func TestSyncNoticeShownInFooter(t *testing.T) {
 	if got := screen(m); !strings.Contains(got, "tariff version HIT-2027A is now active") {
 		t.Fatalf("notice not shown:\n%s", got)
 	}
+}
+
+// Resolving asks first and shows the value it will keep; l is navigation
+// elsewhere and resolves nothing here; n goes back without writing.
+func TestConflictsResolveAsksWithValue(t *testing.T) {
+	cs := conflictFixture()
+	m := newConflictModel(t, cs)
+	openConflicts(t, m)
+	keys(t, m, "l")
+	if len(cs.resolved) != 0 {
+		t.Fatalf("l resolved %v", cs.resolved)
+	}
+	keys(t, m, "j", "o")
+	if len(cs.resolved) != 0 {
+		t.Fatalf("o resolved without asking: %v", cs.resolved)
+	}
+	got := screen(m)
+	if !strings.Contains(got, "Take the other value for RBA-2026-000107 › case › priority?") || !strings.Contains(got, "    1") {
+		t.Fatalf("no question with the value:\n%s", got)
+	}
+	golden(t, "conflicts_confirm", m)
+	keys(t, m, "n")
+	if len(cs.resolved) != 0 || m.top().(*conflictsScreen).pending != nil {
+		t.Fatalf("n: resolved %v", cs.resolved)
+	}
+	keys(t, m, "o", "y")
+	if len(cs.resolved) != 1 || cs.resolved[0] != "amina.idrissi c22b3c4d5e6 loser" {
+		t.Fatalf("resolved %v", cs.resolved)
+	}
+	if !strings.Contains(m.msg, "case priority = 1") {
+		t.Fatalf("message %q does not name the value kept", m.msg)
+	}
+}
+
+// The value prompt shows the whole value in the body with the cursor; the
+// cursor moves, typing inserts where it is, paste lands there.
+func TestConflictsValueInputEditable(t *testing.T) {
+	cs := conflictFixture()
+	m := newConflictModel(t, cs)
+	openConflicts(t, m)
+	keys(t, m, "j", "j", "e")
+	s := m.top().(*conflictsScreen)
+	got := screen(m)
+	if !strings.Contains(got, "New value for RBA-2026-000111 › booking/b1 › remarks:") ||
+		!strings.Contains(got, "Wheelchair to the gate at JFK") || !strings.Contains(got, "whole family█") {
+		t.Fatalf("the value is not shown whole with its cursor:\n%s", got)
+	}
+	keys(t, m, "home")
+	typeText(t, m, "Note: ")
+	send(t, m, tea.PasteMsg{Content: "pasted"})
+	typeText(t, m, " ")
+	if v := s.value.Value(); !strings.HasPrefix(v, "Note: pasted Wheelchair") {
+		t.Fatalf("value %q", v)
+	}
+	if raw := m.render(); !strings.Contains(raw, cursorOn+"W"+cursorOff) {
+		t.Fatal("the character under the cursor is not shown reversed")
+	}
+	golden(t, "conflicts_edit_typed", m)
 }

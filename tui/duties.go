@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -83,6 +84,7 @@ func DutyActions(d DutyDeps) []CaseAction {
 	if d.Escorts != nil {
 		out = append(out, CaseAction{Binding: d.Keys.Escorts,
 			Enabled: func(f *booking.CaseFile) bool { return f.ActiveBooking() != nil },
+			Why:     needsBooking("escorts"),
 			Run: func(f *booking.CaseFile) tea.Cmd {
 				return msgCmd(PushMsg{Screen: NewEscortScreen(d, f.Case.Number)})
 			}})
@@ -96,6 +98,9 @@ func DutyActions(d DutyDeps) []CaseAction {
 	if d.Custody != nil {
 		out = append(out, CaseAction{Binding: d.Keys.Custody,
 			Enabled: func(f *booking.CaseFile) bool { return len(f.Documents) > 0 },
+			Why: func(f *booking.CaseFile) string {
+				return fmt.Sprintf("%s has no documents to log custody of (O adds one)", f.Case.Number)
+			},
 			Run: func(f *booking.CaseFile) tea.Cmd {
 				return msgCmd(PushMsg{Screen: NewCustodyScreen(d, f.Case.Number)})
 			}})

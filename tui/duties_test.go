@@ -367,3 +367,57 @@ func TestCustodyScreenWithoutDocuments(t *testing.T) {
 		t.Fatalf("view:\n%s", view(s))
 	}
 }
+
+// On a case without a booking, c and e say why they do nothing, and ?
+// lists neither (nor scrolling, when everything fits).
+func TestCaseKeysThatDoNothingSayWhy(t *testing.T) {
+	src := &dutySource{f: dutyCaseFile()}
+	src.f.Bookings = nil
+	src.f.Case.Status = booking.StatusTravelReady
+	d, _ := dutyDeps(t, src)
+	acts := append(DutyActions(d), ChecklistActions(ChecklistDeps{Source: src, Checklists: src, User: "amina", Keys: d.Keys, Styles: d.Styles})...)
+	m, err := New(Options{Source: src, User: "amina", Keys: d.Keys, Styles: d.Styles, Now: testNow, CaseActions: acts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, m, teaSize(80, 24))
+	send(t, m, OpenCaseMsg{Number: "RBA-2026-000101"})
+	for k, want := range map[string]string{
+		"c": "✗ checklists need a booking; RBA-2026-000101 (travel-ready) has none: b books it",
+		"e": "✗ escorts need a booking; RBA-2026-000101 (travel-ready) has none: b books it",
+	} {
+		m.msg = ""
+		keys(t, m, k)
+		if m.top().Title() != "RBA-2026-000101" || !strings.Contains(screen(m), want) {
+			t.Errorf("%s: top %q, footer:\n%s", k, m.top().Title(), screen(m))
+		}
+	}
+	m.msg = ""
+	keys(t, m, "?")
+	got := screen(m)
+	for _, absent := range []string{"c checklists", "e escorts", "j/↓ down", "G bottom"} {
+		if strings.Contains(got, absent) {
+			t.Errorf("help lists %q, which does nothing here:\n%s", absent, got)
+		}
+	}
+	golden(t, "case_help_travel_ready", m)
+}
+
+// The return prompt keeps its format in sight while typing, takes pasted
+// text, and one enter assigns the selected escort with it.
+func TestEscortReturnPromptOneEnter(t *testing.T) {
+	src := &dutySource{f: dutyCaseFile()}
+	d, desk := dutyDeps(t, src)
+	s := open(t, NewEscortScreen(d, "RBA-2026-000101"))
+	hit(t, s, "e", "text:AT,201,")
+	run(t, s, s.Update(tea.PasteMsg{Content: "JFK,CMN,2026-12-05T18:00,2026-12-06T08:00\n"}))
+	got := view(s)
+	if !strings.Contains(got, "return: AT,201,JFK,CMN,2026-12-05T18:00,2026-12-06T08:00█") || !strings.Contains(got, "CARRIER,FLIGHT,FROM,TO,DEPART,ARRIVE") {
+		t.Fatalf("prompt while typing:\n%s", got)
+	}
+	goldenText(t, "escort_return_typing", got)
+	msgs := hit(t, s, "enter")
+	if !hasMsg[SavedMsg](msgs) || len(src.puts) != 1 || len(desk.rets) != 1 || len(desk.rets[0]) != 1 {
+		t.Fatalf("one enter: msgs %v puts %v rets %v", msgs, src.puts, desk.rets)
+	}
+}

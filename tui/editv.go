@@ -38,7 +38,10 @@ func EditActions(d DutyDeps) []CaseAction {
 		{Binding: d.Keys.EditCase, Run: push(func(no string) Screen { return NewRecordScreen(d, no, EditCaseForm) })},
 		{Binding: d.Keys.EditTraveller, Run: push(func(no string) Screen { return NewRecordScreen(d, no, EditTravellerForm) })},
 		{Binding: d.Keys.EditDocument, Run: push(func(no string) Screen { return NewRecordScreen(d, no, EditDocumentForm) }),
-			Enabled: func(f *booking.CaseFile) bool { return len(f.Travellers) > 0 }},
+			Enabled: func(f *booking.CaseFile) bool { return len(f.Travellers) > 0 },
+			Why: func(f *booking.CaseFile) string {
+				return fmt.Sprintf("%s has no travellers to hold documents (T adds one)", f.Case.Number)
+			}},
 		{Binding: d.Keys.EditCounselling, Run: push(func(no string) Screen { return NewCounsellingScreen(d, no) })},
 	}
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -42,7 +43,26 @@ type CaseAction struct {
 	Binding key.Binding
 	// Enabled decides whether the action applies to this case (nil: always).
 	Enabled func(f *booking.CaseFile) bool
-	Run     func(f *booking.CaseFile) tea.Cmd
+	// Why says, when Enabled is false, why the key does nothing on this
+	// case and what would make it work; the footer shows it (nil: a
+	// generic sentence).
+	Why func(f *booking.CaseFile) string
+	Run func(f *booking.CaseFile) tea.Cmd
+}
+
+// whyNot is the footer's sentence for action a refused on case file f.
+func (a CaseAction) whyNot(f *booking.CaseFile) string {
+	if a.Why != nil {
+		return a.Why(f)
+	}
+	return fmt.Sprintf("%s does not apply to %s (%s)", a.Binding.Help().Desc, f.Case.Number, f.Case.Status)
+}
+
+// needsBooking is Why for actions that work on a booked case.
+func needsBooking(what string) func(f *booking.CaseFile) string {
+	return func(f *booking.CaseFile) string {
+		return fmt.Sprintf("%s need a booking; %s (%s) has none: b books it", what, f.Case.Number, f.Case.Status)
+	}
 }
 
 // screenIDs numbers screens so that loads answer the screen that asked

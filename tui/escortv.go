@@ -37,6 +37,9 @@ type escortScreen struct {
 	warns   []string
 }
 
+// retFormat is the return trip's form, as `escort assign --return` takes it.
+const retFormat = "CARRIER,FLIGHT,FROM,TO,DEPART,ARRIVE; another segment after ;"
+
 // NewEscortScreen returns the escort assignment screen of case no.
 func NewEscortScreen(d DutyDeps, no string) Screen {
 	if d.Now == nil {
@@ -77,7 +80,7 @@ func (s *escortScreen) Dirty() bool { return s.ret.Value() != s.retSaved }
 func (s *escortScreen) KeyMap() help.KeyMap {
 	k := s.d.Keys
 	if s.editing {
-		b := []key.Binding{withHelp(k.Open, "keep"), withHelp(k.Back, "cancel")}
+		b := []key.Binding{withHelp(k.Open, "assign with this return"), withHelp(k.Back, "cancel")}
 		return bindings{short: b, full: [][]key.Binding{b}}
 	}
 	assign := withHelp(k.Open, "assign")
@@ -114,6 +117,11 @@ func (s *escortScreen) Update(msg tea.Msg) tea.Cmd {
 		s.err, s.done, s.warns = "", msg.what, msg.warns
 		s.retSaved = s.ret.Value()
 		return tea.Batch(msgCmd(SavedMsg{Case: s.no, What: msg.what}), s.Init())
+	case tea.PasteMsg:
+		if s.editing {
+			s.ret.paste(msg.Content)
+		}
+		return nil
 	case tea.KeyPressMsg:
 		return s.key(msg)
 	}
@@ -125,7 +133,13 @@ func (s *escortScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 	if s.editing {
 		switch {
 		case key.Matches(kp, k.Open):
+			// One enter: the return typed goes with the escort selected.
 			s.editing = false
+			if len(s.ranked) == 0 || s.saving {
+				return nil
+			}
+			s.saving = true
+			return s.assignCmd(s.ranked[s.cursor].Escort.ID)
 		case key.Matches(kp, k.Back):
 			s.editing = false
 			s.ret.SetValue(s.before)
@@ -285,7 +299,7 @@ func (s *escortScreen) View() string {
 		ret += s.ret.view(true, s.w-10)
 		add(st.Selected.Render(fit(ret, s.w)))
 	case s.ret.Value() == "":
-		add(ret + st.Muted.Render("none yet (e: CARRIER,FLIGHT,FROM,TO,DEPART,ARRIVE; …)"))
+		add(ret + st.Muted.Render("none yet (e types it: "+retFormat+")"))
 	default:
 		add(ret + s.ret.Value())
 	}
@@ -295,6 +309,9 @@ func (s *escortScreen) View() string {
 		out = []string{st.Muted.Render("assigning…")}
 	case s.err != "":
 		out = errLines(st, s.err, s.w)
+	case s.editing:
+		// The format stays in sight while typing.
+		out = []string{st.Muted.Render(retFormat), st.Muted.Render("  times local, e.g. AT,201,JFK,CMN,2026-12-05T18:00,2026-12-06T08:00")}
 	case s.done != "":
 		out = append(out, st.OK.Render(st.OKGlyph+" "+printable(s.done)))
 		for _, w := range s.warns {

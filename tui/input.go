@@ -95,7 +95,8 @@ func (f *field) view(focused bool, width int) string {
 		if f.pos >= len(f.runes) {
 			s += "█"
 		} else {
-			s = printable(string(f.runes[:f.pos])) + "█" + printable(string(f.runes[f.pos+1:]))
+			// The character under the cursor stays readable, in reverse.
+			s = printable(string(f.runes[:f.pos])) + cursorOn + printable(string(f.runes[f.pos])) + cursorOff + printable(string(f.runes[f.pos+1:]))
 		}
 	}
 	if width > 0 && ansi.StringWidth(s) > width {
@@ -113,6 +114,56 @@ func (f *field) view(focused bool, width int) string {
 		s = "…" + string(r[k:])
 	}
 	return s
+}
+
+// cursorOn and cursorOff frame the character under a field's cursor in
+// reverse video: an attribute, not a colour, so it shows under NO_COLOR.
+var (
+	cursorOn  = ansi.Style{}.Reverse(true).String()
+	cursorOff = ansi.Style{}.Reverse(false).String()
+)
+
+// wrapView renders the whole text over lines of width cells with the
+// cursor (a block at the end, the character under it reversed elsewhere),
+// at most n lines: the window that holds the cursor. Long values are seen
+// whole while they are edited, not only their end.
+func (f *field) wrapView(width, n int) []string {
+	width, n = max(width, 2), max(n, 1)
+	var rows []string
+	var b strings.Builder
+	cells, row, cur := 0, 0, 0
+	flush := func() {
+		rows = append(rows, b.String())
+		b.Reset()
+		cells = 0
+		row++
+	}
+	put := func(s string, at bool) {
+		w := ansi.StringWidth(s)
+		if cells+w > width {
+			flush()
+		}
+		if at {
+			cur = row
+			if s == "█" {
+				b.WriteString(s)
+			} else {
+				b.WriteString(cursorOn + s + cursorOff)
+			}
+		} else {
+			b.WriteString(s)
+		}
+		cells += w
+	}
+	for i, r := range f.runes {
+		put(printable(string(r)), i == f.pos)
+	}
+	if f.pos >= len(f.runes) {
+		put("█", true)
+	}
+	flush()
+	start := max(0, min(cur-n+1, len(rows)-n))
+	return rows[start:min(len(rows), start+n)]
 }
 
 func upperASCII(s string) string {

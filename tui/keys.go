@@ -18,7 +18,7 @@ type KeyMap struct {
 	Up, Down, Top, Bottom, HalfDown, HalfUp, PageDown, PageUp key.Binding
 	NextTab, PrevTab, Open, Filter, Sort, Reverse             key.Binding
 	// Case view
-	Book, ABN, Move, History key.Binding
+	Book, ABN, Move, History, OpenItems key.Binding
 	// Forms and prompts
 	NextField, PrevField, Save, AddSegment, RemoveSegment, Toggle, Confirm, Deny key.Binding
 	// ABN screen
@@ -64,6 +64,8 @@ func DefaultKeyMap() KeyMap {
 		Move:    b([]string{"m"}, "m", "move status"),
 		History: b([]string{"t"}, "t", "timeline"),
 
+		OpenItems: b([]string{"o"}, "o", "open items"),
+
 		NextField:     b([]string{"tab", "down"}, "tab/↓", "next field"),
 		PrevField:     b([]string{"shift+tab", "up"}, "S-tab/↑", "prev field"),
 		Save:          b([]string{"ctrl+s"}, "ctrl+s", "save"),
@@ -82,8 +84,8 @@ func DefaultKeyMap() KeyMap {
 
 		Conflicts:  b([]string{"C"}, "C", "sync conflicts"),
 		Details:    b([]string{"enter", "right"}, "enter/→", "details"),
-		KeepWinner: b([]string{"w"}, "w", "keep winner"),
-		TakeLoser:  b([]string{"l"}, "l", "take other"),
+		KeepWinner: b([]string{"w"}, "w", "keep in force"),
+		TakeLoser:  b([]string{"o"}, "o", "take other"),
 		EnterValue: b([]string{"e"}, "e", "type value"),
 
 		SyncNow: b([]string{"s"}, "s", "sync now"),
@@ -109,7 +111,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"half_page_down": &k.HalfDown, "half_page_up": &k.HalfUp, "page_down": &k.PageDown, "page_up": &k.PageUp,
 		"next_tab": &k.NextTab, "prev_tab": &k.PrevTab, "open": &k.Open, "filter": &k.Filter,
 		"sort": &k.Sort, "reverse": &k.Reverse,
-		"book": &k.Book, "abn": &k.ABN, "move": &k.Move, "history": &k.History,
+		"book": &k.Book, "abn": &k.ABN, "move": &k.Move, "history": &k.History, "open_items": &k.OpenItems,
 		"next_field": &k.NextField, "prev_field": &k.PrevField, "save": &k.Save,
 		"add_segment": &k.AddSegment, "remove_segment": &k.RemoveSegment, "toggle": &k.Toggle,
 		"confirm": &k.Confirm, "deny": &k.Deny,

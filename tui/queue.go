@@ -60,6 +60,13 @@ func DefaultQueues() []QueueDef {
 	}
 }
 
+// MineQueue is the queue of the cases assigned to user (the configured
+// one); New puts it before All when Options.Queues is nil.
+func MineQueue(user string) QueueDef {
+	return QueueDef{Slug: "mine", Short: "Mine", Name: "Assigned to " + user, Tab: "Mine",
+		Match: func(s *booking.Summary, _ booking.Date) bool { return s.Assignee == user }, sort: sortReceived}
+}
+
 // NeedsNotice reports whether the receiving side must be told of a change: a
 // case rebooked after its ABN went out (an update is due), or a case
 // cancelled while it still has a departure on file (a cancellation notice is
@@ -87,8 +94,11 @@ type queueScreen struct {
 	st    *Styles
 	today booking.Date
 
-	rows   []booking.Summary
-	hay    []string
+	rows []booking.Summary
+	hay  []string
+	// terms holds each row's fields for field terms (status:on-hold), as
+	// "\x01status:on-hold\x01office:rba…", folded once on load.
+	terms  []string
 	tabs   []queueTab
 	tab    int
 	loaded bool
@@ -142,8 +152,10 @@ func (q *queueScreen) setRows(rows []booking.Summary) {
 	keep := q.CurrentCase()
 	q.rows = rows
 	q.hay = make([]string, len(rows))
+	q.terms = make([]string, len(rows))
 	for i := range rows {
 		q.hay[i] = haystack(&rows[i])
+		q.terms[i] = fieldTerms(&rows[i])
 	}
 	for t := range q.tabs {
 		q.tabs[t].members = q.tabs[t].members[:0]
@@ -174,6 +186,7 @@ func (q *queueScreen) setRow(s booking.Summary) {
 	}
 	q.rows[i] = s
 	q.hay[i] = haystack(&q.rows[i])
+	q.terms[i] = fieldTerms(&q.rows[i])
 	for t := range q.tabs {
 		tab := &q.tabs[t]
 		in := tab.def.Match(&q.rows[i], q.today)
@@ -194,6 +207,47 @@ func (q *queueScreen) setRow(s booking.Summary) {
 
 func haystack(s *booking.Summary) string {
 	return fold(s.Number + " " + s.ABNNumber + " " + s.DestAirport + " " + s.DestCity + " " + s.Names)
+}
+
+// filterFields are the field terms the filter knows ("status:on-hold"); a
+// term matches a row whose field starts with its value (folded), and terms
+// combine with plain words (all must match).
+var filterFields = []string{"assignee", "status", "office", "dest", "prog", "abn", "ssr"}
+
+// fieldTerms lists the row's fields in the form a term is looked up in.
+func fieldTerms(s *booking.Summary) string {
+	var b strings.Builder
+	add := func(k, v string) {
+		b.WriteByte('\x01')
+		b.WriteString(k)
+		b.WriteByte(':')
+		b.WriteString(fold(v))
+	}
+	add("assignee", s.Assignee)
+	add("status", string(s.Status))
+	add("office", s.Office)
+	add("dest", s.DestAirport)
+	add("dest", s.DestCity)
+	add("prog", s.Programme)
+	add("abn", s.ABNNumber)
+	for _, n := range s.Needs {
+		add("ssr", n)
+	}
+	return b.String()
+}
+
+// splitFilter parses folded filter text into plain words (matched in the
+// haystack) and field terms (matched in fieldTerms, as "\x01key:value").
+// A word whose key is not a known field is a plain word.
+func splitFilter(text string) (words, terms []string) {
+	for _, w := range strings.Fields(text) {
+		if k, _, ok := strings.Cut(w, ":"); ok && slices.Contains(filterFields, k) {
+			terms = append(terms, "\x01"+w)
+			continue
+		}
+		words = append(words, w)
+	}
+	return words, terms
 }
 
 // seek puts the cursor on case no if it is shown.
@@ -274,8 +328,15 @@ func (q *queueScreen) refilter(full bool) {
 	q.ensureSorted()
 	text := fold(strings.TrimSpace(q.filter.Value()))
 	src := q.tabs[q.tab].members
+	words, terms := splitFilter(text)
 	if !full && q.applied != "" && strings.HasPrefix(text, q.applied) {
-		src = q.shown
+		// Narrowing holds while no word became a field term ("status"
+		// then "status:on"): then every old word or term is kept or
+		// extended.
+		ow, ot := splitFilter(q.applied)
+		if len(words) >= len(ow) && len(terms) >= len(ot) {
+			src = q.shown
+		}
 	}
 	q.applied = text
 	if text == "" {
@@ -283,7 +344,6 @@ func (q *queueScreen) refilter(full bool) {
 		q.clampScroll()
 		return
 	}
-	words := strings.Fields(text)
 	out := make([]int32, 0, min(len(src), 1024))
 	for _, i := range src {
 		h := q.hay[i]
@@ -293,6 +353,12 @@ func (q *queueScreen) refilter(full bool) {
 				ok = false
 				break
 			}
+		}
+		for _, t := range terms {
+			if !ok {
+				break
+			}
+			ok = strings.Contains(q.terms[i], t)
 		}
 		if ok {
 			out = append(out, i)
@@ -348,6 +414,12 @@ func (q *queueScreen) setTab(i int) {
 
 // Update implements Screen.
 func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
+	if p, ok := msg.(tea.PasteMsg); ok {
+		if q.filtering && q.filter.paste(p.Content) {
+			q.refilter(false)
+		}
+		return nil
+	}
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil

@@ -3,6 +3,10 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"movedesk/booking"
 )
 
 func TestQueueGolden(t *testing.T) {
@@ -14,7 +18,7 @@ func TestQueueGolden(t *testing.T) {
 
 func TestQueueMoveAndPage(t *testing.T) {
 	m := newTestModel(t, fixture(400), nil)
-	keys(t, m, "tab", "tab", "tab", "tab", "tab", "tab", "tab") // All
+	keys(t, m, "tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab") // All
 	if got := m.queue.tabs[m.queue.tab].def.Slug; got != "all" {
 		t.Fatalf("tab = %s, want all", got)
 	}
@@ -155,4 +159,71 @@ func TestFilterIgnoresAccentsAndCase(t *testing.T) {
 		}
 		keys(t, m, "esc")
 	}
+}
+
+// Pasted text lands in the queue filter and in the case view's reason
+// prompt.
+func TestPasteInFilterAndReason(t *testing.T) {
+	src := fixture(50)
+	m := newTestModel(t, src, fakeQuoter{})
+	keys(t, m, "/")
+	send(t, m, tea.PasteMsg{Content: "haddad"})
+	if v := m.queue.filter.Value(); v != "haddad" || len(m.queue.shown) == 0 {
+		t.Fatalf("filter %q, %d shown", v, len(m.queue.shown))
+	}
+	for _, i := range m.queue.shown {
+		if !strings.Contains(strings.ToUpper(m.queue.rows[i].Principal), "HADDAD") {
+			t.Fatalf("row %+v shown for haddad", m.queue.rows[i])
+		}
+	}
+	keys(t, m, "esc")
+	send(t, m, OpenCaseMsg{Number: "RBA-2026-000102"}) // travel-ready
+	keys(t, m, "m", "j", "enter")
+	send(t, m, tea.PasteMsg{Content: "medical\nre-check"})
+	keys(t, m, "enter")
+	f, _ := src.CaseFile("RBA-2026-000102")
+	if f.Case.Status != booking.StatusOnHold || f.Case.StatusReason != "medical re-check" {
+		t.Fatalf("status %s (%q)", f.Case.Status, f.Case.StatusReason)
+	}
+}
+
+// Field terms combine with words; unknown keys are plain words.
+func TestQueueFilterFieldTerms(t *testing.T) {
+	src := fixture(60)
+	src.files["RBA-2026-000107"].Case.Assignee = "omar.benali"
+	src.files["RBA-2026-000107"].Case.Office = "KLT"
+	m := newTestModel(t, src, nil)
+	keys(t, m, "shift+tab") // All
+	for _, f := range []struct {
+		text string
+		want int
+	}{
+		{"status:on-hold", 6}, {"status:on", 6}, {"STATUS:ready", 6}, {"status:on-hold popal", 0}, {"status:cancelled duarte", 6},
+		{"assignee:omar", 1}, {"assignee:amina", 59}, {"assignee:omar safi", 0}, {"assignee:omar rahimi", 1},
+		{"office:klt", 1}, {"office:rba", 59}, {"dest:syd", 20}, {"dest:toronto", 20}, {"prog:ca", 20}, {"prog:usrap status:ready", 2},
+		{"abn:abn-rba", 18}, {"ssr:wchr", 60}, {"ssr:wc haddad", 6}, {"ssr:meda", 0}, {"colour:red", 0},
+	} {
+		keys(t, m, "/")
+		typeText(t, m, f.text)
+		if shown, _ := m.queue.Counts(); shown != f.want {
+			t.Errorf("filter %q: %d shown, want %d", f.text, shown, f.want)
+		}
+		keys(t, m, "esc")
+	}
+	// Mine: the cases assigned to the signed-in user.
+	keys(t, m, ":")
+	typeText(t, m, "queue mine")
+	keys(t, m, "enter")
+	if got := m.queue.tabs[m.queue.tab].def.Slug; got != "mine" {
+		t.Fatalf(":queue mine selected %s", got)
+	}
+	if shown, _ := m.queue.Counts(); shown != 59 {
+		t.Fatalf("mine: %d shown, want 59", shown)
+	}
+	for _, i := range m.queue.shown {
+		if m.queue.rows[i].Assignee != "amina.idrissi" {
+			t.Fatalf("mine shows %s of %s", m.queue.rows[i].Number, m.queue.rows[i].Assignee)
+		}
+	}
+	golden(t, "queue_mine", m)
 }

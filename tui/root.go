@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"movedesk/booking"
 )
@@ -101,6 +102,10 @@ func New(opt Options) (*Model, error) {
 	}
 	if opt.Queues == nil {
 		opt.Queues = DefaultQueues()
+		if opt.User != "" {
+			all := opt.Queues[len(opt.Queues)-1]
+			opt.Queues = append(opt.Queues[:len(opt.Queues)-1], MineQueue(opt.User), all)
+		}
 	}
 	keys, st := opt.Keys, opt.Styles
 	m := &Model{opt: opt, keys: &keys, st: &st, cmdline: newField(120, false)}
@@ -723,7 +728,13 @@ func (m *Model) footer() string {
 	case m.msg != "":
 		return m.st.OK.Render(fit(m.st.OKGlyph+" "+m.msg, m.w))
 	}
-	return m.help.View(m.top().KeyMap())
+	// bubbles/help adds an item it has no room for when its ellipsis does
+	// not fit either: cut to the width here.
+	h := m.help.View(m.top().KeyMap())
+	if ansi.StringWidth(h) > m.w {
+		h = ansi.Truncate(h, m.w, "…")
+	}
+	return h
 }
 
 func firstLine(s string) string {

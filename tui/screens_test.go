@@ -208,3 +208,34 @@ func TestABNScreenFlow(t *testing.T) {
 		t.Fatalf("[ should show version 1:\n%s", screen(m))
 	}
 }
+
+// An update's changes read "field: old ⇒ new" and wrap at 80 columns, so
+// the new value is on screen.
+func TestABNUpdateChangesWrap(t *testing.T) {
+	src := fixture(20)
+	m := newTestModel(t, src, fakeQuoter{})
+	no := "RBA-2026-000104"
+	send(t, m, ABNMsg{Number: no})
+	keys(t, m, "i", "S", "esc")
+	f, _ := src.CaseFile(no)
+	b := *f.ActiveBooking()
+	b.Segments = append([]booking.Segment(nil), b.Segments...)
+	b.Segments[1].Depart = booking.MustLocalTime("2026-12-10T19:00")
+	b.Segments[1].Arrive = booking.MustLocalTime("2026-12-10T20:45")
+	if _, err := src.Book("amina.idrissi", no, b, true); err != nil {
+		t.Fatal(err)
+	}
+	send(t, m, ABNMsg{Number: no})
+	keys(t, m, "i")
+	f, _ = src.CaseFile(no)
+	if l := f.LatestABN(); l.Version != 2 || len(l.Changes) == 0 {
+		t.Fatalf("no update issued: %+v", l)
+	}
+	keys(t, m, "G")
+	got := screen(m)
+	if !strings.Contains(got, "segment 2: AC 701 JFK 2026-12-10T17:00 -> SEA 2026-12-10T18:40 ⇒") ||
+		!strings.Contains(got, "AC 701 JFK 2026-12-10T19:00 -> SEA 2026-12-10T20:45") {
+		t.Fatalf("the change is cut:\n%s", got)
+	}
+	golden(t, "abn_update_changes", m)
+}

@@ -53,7 +53,7 @@ func TestCLIRefusesWhatEveryPathRefuses(t *testing.T) {
 		{[]string{"case", "set", ready, "traveller.1.family_name=EVIL\x1b]0;pwned\x07"}, "family_name: control character U+001B"},
 		{[]string{"case", "set", ready, "traveller.1.given_names=Lina\nRBA-2026-999999"}, "given_names: control character U+000A"},
 		{[]string{"case", "set", ready, "notes=paid \u202e0001 USD"}, "notes: bidirectional control U+202E"},
-		{[]string{"case", "set", ready, "traveller.9.document.d1.type=passport"}, "has no traveller 9"},
+		{[]string{"case", "set", ready, "traveller.99.document.d1.type=passport"}, "has no traveller 99"},
 		{[]string{"case", "set", ready, "number=RBA-2026-000002"}, "number: field number cannot be set"},
 		{[]string{"case", "set", ready, "office=SAL"}, "office: field office cannot be set"},
 	} {
