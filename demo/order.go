@@ -91,6 +91,7 @@ func inOrder(recs []booking.Record) []booking.Record {
 	start := min(at[reached], at[booking.StatusTravelReady])
 	out := append(make([]booking.Record, 0, len(recs)+5), step(path[start]))
 	out = append(out, rest...)
+	lastStep := 0
 	for i := start + 1; i <= at[reached]; i++ {
 		switch path[i] {
 		case booking.StatusBooked:
@@ -103,6 +104,7 @@ func inOrder(recs []booking.Record) []booking.Record {
 			out = append(out, closing...)
 			closing = nil
 		}
+		lastStep = len(out)
 		out = append(out, step(path[i]))
 	}
 	out = append(out, bookings...)
@@ -111,7 +113,7 @@ func inOrder(recs []booking.Record) []booking.Record {
 	if final.Status != reached || final.HeldFrom != "" || final.StatusReason != "" {
 		out = append(out, final)
 	} else {
-		out[len(out)-1] = final
+		out[lastStep] = final // the last step is the case as drawn
 	}
 	return out
 }
