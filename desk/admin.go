@@ -13,6 +13,9 @@ import (
 // take is "winner", "loser" or a literal value (a bare word is a string).
 // The resolution is written as a new change.
 func (d *Service) ResolveConflict(actor, id, take string) (store.Conflict, error) {
+	if err := d.allowResolve(actor, id); err != nil {
+		return store.Conflict{}, err
+	}
 	var k store.Conflict
 	err := d.s.Update(actor, func(tx *store.Tx) error {
 		var err error
@@ -27,6 +30,9 @@ func (d *Service) ResolveConflict(actor, id, take string) (store.Conflict, error
 // exists is refused (versions never change). It returns the version that
 // was active before.
 func (d *Service) ImportTariffs(actor string, set *tariffs.Set, source string) (previous string, err error) {
+	if err := d.allow(actor, booking.ActTariffs); err != nil {
+		return "", err
+	}
 	now := d.now()
 	err = d.s.Update(actor, func(tx *store.Tx) error {
 		var act tariffs.ActiveRecord
@@ -57,6 +63,9 @@ func (d *Service) ImportTariffs(actor string, set *tariffs.Set, source string) (
 // ActivateTariff makes stored tariff version v (or the embedded tables) the
 // active one; a version that no longer parses is refused.
 func (d *Service) ActivateTariff(actor, v string) error {
+	if err := d.allow(actor, booking.ActTariffs); err != nil {
+		return err
+	}
 	return d.s.Update(actor, func(tx *store.Tx) error {
 		var act tariffs.ActiveRecord
 		if _, err := tx.Get(tariffs.ActiveKey, &act); err != nil {
@@ -84,6 +93,9 @@ func (d *Service) ActivateTariff(actor, v string) error {
 // ready-to-depart pass the gate; with restore, an export is loaded into an
 // empty store as it was. All or nothing.
 func (d *Service) Import(actor string, r io.Reader, restore bool) (int, error) {
+	if err := d.allow(actor, booking.ActImport); err != nil {
+		return 0, err
+	}
 	opt := store.ImportOptions{Restore: restore}
 	if !restore {
 		opt.Gate = d.GateInput
