@@ -219,6 +219,7 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 		was := acked
 		fresh := ops[:0:0]
 		batch := map[string]bool{} // cases created earlier in this batch
+		users := officeUsers{}
 		for i := range ops {
 			op := &ops[i]
 			if op.Desk != req.Desk {
@@ -232,7 +233,11 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 				}
 				continue
 			}
-			if err := h.authorize(tx, desk, op, batch); err != nil {
+			err := h.authorizeRole(tx, desk, op, users)
+			if err == nil {
+				err = h.authorize(tx, desk, op, batch)
+			}
+			if err != nil {
 				var he *httpError
 				if !errors.As(err, &he) || he.code != http.StatusForbidden {
 					return err
@@ -335,6 +340,9 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 				if op.Desk == req.Desk || !(strings.HasPrefix(op.Key, "~") || op.Office == desk.Office) {
 					continue
 				}
+				if o := booking.UserOffice(op.Key); o != "" && o != desk.Office {
+					continue // an office's users go to its own desks only
+				}
 				resp.Ops = append(resp.Ops, wire.FromOp(&op, false))
 				if len(resp.Ops) >= limit {
 					break
@@ -391,7 +399,8 @@ func (h *Server) bind(tx *store.Tx, desk Desk, id string) error {
 }
 
 // authorize checks that a desk may write op: only its own office's cases,
-// never shared records. It fills op.Office.
+// never shared records. It fills op.Office. (authorizeRole checks its
+// author first.)
 func (h *Server) authorize(tx *store.Tx, desk Desk, op *change.Op, batch map[string]bool) error {
 	caseNo, _ := booking.SplitKey(op.Key)
 	if caseNo == "" {
