@@ -79,9 +79,9 @@ const (
 // Permission is one row of the role table: an action, what it is in
 // words, and the roles that may take it.
 type Permission struct {
-	RoleAction RoleAction
-	What       string
-	Roles      []Role
+	Action RoleAction
+	What   string
+	Roles  []Role
 }
 
 var (
@@ -121,7 +121,7 @@ var RoleTable = []Permission{
 // Permitted returns the table's row for action a.
 func Permitted(a RoleAction) (Permission, bool) {
 	for _, p := range RoleTable {
-		if p.RoleAction == a {
+		if p.Action == a {
 			return p, true
 		}
 	}
@@ -331,5 +331,5 @@ func (p Permission) String() string {
 	for i, r := range p.Roles {
 		who[i] = string(r)
 	}
-	return fmt.Sprintf("%s (%s): %s", p.RoleAction, p.What, strings.Join(who, ", "))
+	return fmt.Sprintf("%s (%s): %s", p.Action, p.What, strings.Join(who, ", "))
 }
