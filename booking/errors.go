@@ -13,6 +13,9 @@ const (
 	EINVALID  = "invalid"
 	ENOTFOUND = "not-found"
 	ECONFLICT = "conflict"
+	// EFORBIDDEN: the acting user's role may not take the action (see
+	// RoleTable), or the user is unknown to the office or disabled.
+	EFORBIDDEN = "forbidden"
 )
 
 // Error is a domain error: a code, the field it concerns (may be empty) and a

@@ -84,6 +84,8 @@ func NewRecord(kind string) Record {
 		return &TemplatesRecord{}
 	case KindAction:
 		return &Action{}
+	case KindUser:
+		return &User{}
 	}
 	return nil
 }

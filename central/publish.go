@@ -41,6 +41,9 @@ type Publication struct {
 	Templates *booking.TemplatesRecord `json:"templates,omitempty"`
 	// Escorts are added to (or updated in) the shared escort pool.
 	Escorts []booking.Escort `json:"escorts,omitempty"`
+	// Users are changes to offices' users (see UserChange); each user
+	// reaches only the desks of its office.
+	Users []UserChange `json:"users,omitempty"`
 	// Backup, alone in its request, is not a publication: it asks whoever
 	// holds the store for a consistent copy of it at this path (absolute).
 	Backup string `json:"backup,omitempty"`
@@ -66,7 +69,7 @@ func newPublicationID(now time.Time) string {
 // QueuePublication checks p and drops it into dir's publish queue; it fills
 // p.ID and p.Queued.
 func QueuePublication(dir string, p *Publication) error {
-	if p.Tariffs == nil && p.Activate == "" && p.Templates == nil && len(p.Escorts) == 0 && p.Backup == "" {
+	if p.Tariffs == nil && p.Activate == "" && p.Templates == nil && len(p.Escorts) == 0 && len(p.Users) == 0 && p.Backup == "" {
 		return errors.New("nothing to publish")
 	}
 	if p.Actor == "" {
@@ -89,7 +92,7 @@ func QueuePublication(dir string, p *Publication) error {
 func (p *Publication) check() error {
 	if p.Backup != "" {
 		switch {
-		case p.Tariffs != nil || p.Activate != "" || p.Templates != nil || len(p.Escorts) > 0:
+		case p.Tariffs != nil || p.Activate != "" || p.Templates != nil || len(p.Escorts) > 0 || len(p.Users) > 0:
 			return errors.New("a backup goes in a request of its own")
 		case !filepath.IsAbs(p.Backup):
 			return fmt.Errorf("backup path %s must be absolute", p.Backup)
@@ -110,6 +113,11 @@ func (p *Publication) check() error {
 		e := p.Escorts[i]
 		if err := e.Validate(); err != nil {
 			return fmt.Errorf("escort %s: %w", e.ID, err)
+		}
+	}
+	for _, u := range p.Users {
+		if err := u.check(); err != nil {
+			return err
 		}
 	}
 	if p.Templates != nil {
@@ -322,6 +330,13 @@ func applyPublication(tx *store.Tx, p *Publication) (string, error) {
 		}
 		did = append(did, fmt.Sprintf("escort %s %s (%s) in the shared pool", e.ID, e.Name, e.Type))
 	}
+	for _, u := range p.Users {
+		msg, err := applyUser(tx, u, p.Actor, now)
+		if err != nil {
+			return "", err
+		}
+		did = append(did, msg)
+	}
 	return strings.Join(did, "; "), nil
 }
 
@@ -337,16 +352,18 @@ const PublishedFile = "published.json"
 
 // Published is what every desk receives, as the hub store holds it.
 type Published struct {
-	At            time.Time `json:"at"`
-	Tariff        string    `json:"tariff"`
-	TariffBy      string    `json:"tariff_by,omitempty"`
-	TariffAt      time.Time `json:"tariff_at,omitzero"`
-	Versions      []string  `json:"versions"`
-	Templates     int       `json:"templates"`
-	TemplatesBy   string    `json:"templates_by,omitempty"`
-	TemplatesAt   time.Time `json:"templates_at,omitzero"`
-	Escorts       int       `json:"escorts"`
-	LastPublished string    `json:"last_published,omitempty"`
+	At          time.Time `json:"at"`
+	Tariff      string    `json:"tariff"`
+	TariffBy    string    `json:"tariff_by,omitempty"`
+	TariffAt    time.Time `json:"tariff_at,omitzero"`
+	Versions    []string  `json:"versions"`
+	Templates   int       `json:"templates"`
+	TemplatesBy string    `json:"templates_by,omitempty"`
+	TemplatesAt time.Time `json:"templates_at,omitzero"`
+	Escorts     int       `json:"escorts"`
+	// Users are every office's users, by office and name.
+	Users         []booking.User `json:"users,omitempty"`
+	LastPublished string         `json:"last_published,omitempty"`
 }
 
 // ReadPublished returns the hub's last summary (false: none written yet).
@@ -384,7 +401,18 @@ func WritePublished(s *store.Store, dir, last string) error {
 		} else if ok {
 			p.Templates, p.TemplatesBy, p.TemplatesAt = t.Version, t.PublishedBy, t.PublishedAt
 		}
-		return tx.Scan(booking.EscortKey(""), func(string, []byte) error { p.Escorts++; return nil })
+		if err := tx.Scan(booking.EscortKey(""), func(string, []byte) error { p.Escorts++; return nil }); err != nil {
+			return err
+		}
+		users, err := tx.Users("")
+		for _, u := range users {
+			p.Users = append(p.Users, u)
+		}
+		sort.Slice(p.Users, func(i, j int) bool {
+			a, b := p.Users[i], p.Users[j]
+			return a.Office < b.Office || a.Office == b.Office && a.Name < b.Name
+		})
+		return err
 	})
 	if err != nil {
 		return err

@@ -250,6 +250,7 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 		was := acked
 		fresh := ops[:0:0]
 		batch := map[string]bool{} // cases created earlier in this batch
+		users := officeUsers{}
 		for i := range ops {
 			op := &ops[i]
 			if op.Desk != req.Desk {
@@ -263,14 +264,38 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 				}
 				continue
 			}
-			if err := h.authorize(tx, desk, op, batch); err != nil {
+			// The office first: a record of another office is never
+			// answered with its values.
+			err := h.authorize(tx, desk, op, batch)
+			var cur map[string]json.RawMessage
+			if err == nil {
+				if err = h.authorizeRole(tx, desk, op, users); err != nil {
+					// The author may not: the desk takes this office's
+					// record back, as for any refused change.
+					fields := make([]string, 0, len(op.Fields))
+					for f := range op.Fields {
+						fields = append(fields, f)
+					}
+					var cerr error
+					if cur, cerr = tx.Current(op.Key, fields); cerr != nil {
+						return cerr
+					}
+					if _, creating := op.Fields["number"]; creating && tx.ReplicaString(creatorKey(op.Key)) == desk.Name {
+						// A creation refused: the number is not taken.
+						if cerr = tx.SetReplicaString(creatorKey(op.Key), ""); cerr != nil {
+							return cerr
+						}
+					}
+				}
+			}
+			if err != nil {
 				var he *httpError
 				if !errors.As(err, &he) || he.code != http.StatusForbidden {
 					return err
 				}
 				// One op the desk may not write must not hold back the
 				// rest of its work: acknowledge it unapplied, remember why.
-				refused = append(refused, wire.Refusal{Seq: op.Seq, Reason: he.msg})
+				refused = append(refused, wire.Refusal{Seq: op.Seq, Reason: he.msg, Current: cur})
 				if err := tx.SetReplicaString(refKey, he.msg); err != nil {
 					return err
 				}
@@ -392,6 +417,9 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 				if (op.Desk == req.Desk && !own) || !(strings.HasPrefix(op.Key, "~") || op.Office == desk.Office) {
 					continue
 				}
+				if o := booking.UserOffice(op.Key); o != "" && o != desk.Office {
+					continue // an office's users go to its own desks only
+				}
 				resp.Ops = append(resp.Ops, wire.FromOp(&op, false))
 				if len(resp.Ops) >= limit {
 					break
@@ -475,7 +503,8 @@ func (h *Server) bind(tx *store.Tx, desk Desk, id string) error {
 }
 
 // authorize checks that a desk may write op: only its own office's cases,
-// never shared records. It fills op.Office.
+// never shared records. It fills op.Office. (authorizeRole checks its
+// author first.)
 func (h *Server) authorize(tx *store.Tx, desk Desk, op *change.Op, batch map[string]bool) error {
 	caseNo, _ := booking.SplitKey(op.Key)
 	if caseNo == "" {

@@ -97,6 +97,9 @@ func (d *Service) issue(actor, no, action string, typ booking.ABNType, reason st
 // from its active booking with the fares quoted today. Only a booked,
 // abn-sent or ready-to-depart case has an ABN to issue.
 func (d *Service) IssueABN(actor, no string) (*booking.ABN, error) {
+	if err := d.allow(actor, booking.ActIssueABN); err != nil {
+		return nil, err
+	}
 	return d.issue(actor, no, "ABN issue", "", "", func(f *booking.CaseFile) error {
 		switch f.Case.Status {
 		case booking.StatusBooked, booking.StatusABNSent, booking.StatusReadyToDepart:
@@ -110,6 +113,9 @@ func (d *Service) IssueABN(actor, no string) (*booking.ABN, error) {
 // is cancelled and the case steps back to travel-ready (unless it is
 // cancelled). A departed case cannot be cancelled.
 func (d *Service) CancelABN(actor, no, reason string) (*booking.ABN, error) {
+	if err := d.allow(actor, booking.ActCancelABN); err != nil {
+		return nil, err
+	}
 	return d.issue(actor, no, "ABN cancellation", booking.ABNCancellation, reason, func(f *booking.CaseFile) error {
 		if f.Case.Status == booking.StatusDeparted {
 			return booking.Errorf(booking.ECONFLICT, "status", "the case has departed")
@@ -122,6 +128,9 @@ func (d *Service) CancelABN(actor, no, reason string) (*booking.ABN, error) {
 // moving it to departed. It is refused before the first flight's date minus
 // the departure tolerance (see DepartureCheck).
 func (d *Service) DepartABN(actor, no string) (*booking.ABN, error) {
+	if err := d.allow(actor, booking.ActDepartABN); err != nil {
+		return nil, err
+	}
 	return d.issue(actor, no, "departure notice", booking.ABNDeparture, "", func(f *booking.CaseFile) error {
 		return d.departureCheck(f, d.today())
 	})
@@ -153,6 +162,9 @@ func (d *Service) departureCheck(f *booking.CaseFile, today booking.Date) error 
 // MarkABNSent records that version v (0: the latest) of the case's ABN went
 // out; sending an issue or update moves a booked case to abn-sent.
 func (d *Service) MarkABNSent(actor, no string, v int) (*booking.ABN, error) {
+	if err := d.allow(actor, booking.ActSendABN); err != nil {
+		return nil, err
+	}
 	var out *booking.ABN
 	err := d.s.Update(actor, func(tx *store.Tx) error {
 		f, err := tx.CaseFile(no)

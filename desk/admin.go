@@ -17,6 +17,9 @@ import (
 // transaction: taking data-entry over on-hold must not keep "exit permit
 // pending".
 func (d *Service) ResolveConflict(actor, id, take string) (store.Conflict, error) {
+	if err := d.allowResolve(actor, id); err != nil {
+		return store.Conflict{}, err
+	}
 	var k store.Conflict
 	err := d.s.Update(actor, func(tx *store.Tx) error {
 		var err error
@@ -51,6 +54,9 @@ func (d *Service) ResolveConflict(actor, id, take string) (store.Conflict, error
 // exists is refused (versions never change). It returns the version that
 // was active before.
 func (d *Service) ImportTariffs(actor string, set *tariffs.Set, source string) (previous string, err error) {
+	if err := d.allow(actor, booking.ActTariffs); err != nil {
+		return "", err
+	}
 	now := d.now()
 	err = d.s.Update(actor, func(tx *store.Tx) error {
 		var act tariffs.ActiveRecord
@@ -81,6 +87,9 @@ func (d *Service) ImportTariffs(actor string, set *tariffs.Set, source string) (
 // ActivateTariff makes stored tariff version v (or the embedded tables) the
 // active one; a version that no longer parses is refused.
 func (d *Service) ActivateTariff(actor, v string) error {
+	if err := d.allow(actor, booking.ActTariffs); err != nil {
+		return err
+	}
 	return d.s.Update(actor, func(tx *store.Tx) error {
 		var act tariffs.ActiveRecord
 		if _, err := tx.Get(tariffs.ActiveKey, &act); err != nil {
@@ -108,6 +117,9 @@ func (d *Service) ActivateTariff(actor, v string) error {
 // ready-to-depart pass the gate; with restore, an export is loaded into an
 // empty store as it was. All or nothing.
 func (d *Service) Import(actor string, r io.Reader, restore bool) (int, error) {
+	if err := d.allow(actor, booking.ActImport); err != nil {
+		return 0, err
+	}
 	opt := store.ImportOptions{Restore: restore}
 	if !restore {
 		opt.Gate = d.GateInput

@@ -14,12 +14,18 @@ import (
 // SetFields applies field assignments ("notes", "traveller.2.family_name",
 // "traveller.2.document.d1.expiry_date") to case no in one transaction.
 func (d *Service) SetFields(actor, no string, as []store.Assignment) error {
+	if err := d.allowFields(actor, as); err != nil {
+		return err
+	}
 	return d.s.SetFields(actor, no, as)
 }
 
 // CreateCase writes a new case with its travellers and documents in one
 // transaction; a case number already in the store is refused.
 func (d *Service) CreateCase(actor string, f *booking.CaseFile) error {
+	if err := d.allow(actor, booking.ActCreateCase); err != nil {
+		return err
+	}
 	if f == nil || f.Case.Number == "" {
 		return booking.Errorf(booking.EINVALID, "number", "a new case needs a case number")
 	}
@@ -52,6 +58,9 @@ func (d *Service) CreateCase(actor string, f *booking.CaseFile) error {
 // quote engine's blocking findings, on the case file read in the same
 // transaction, so what is judged is what is written.
 func (d *Service) MoveStatus(actor, no string, to booking.Status, reason string) error {
+	if err := d.allow(actor, booking.ActMoveStatus); err != nil {
+		return err
+	}
 	return d.s.MoveCase(actor, no, to, reason, d.GateInput)
 }
 
@@ -94,6 +103,9 @@ func (r *BookResult) Blocking() []tariffs.Finding {
 // booking. The result carries the quote whether or not it was saved; a
 // refusal is an error.
 func (d *Service) Book(actor, no string, b booking.Booking, confirmWarnings bool) (*BookResult, error) {
+	if err := d.allow(actor, booking.ActBook); err != nil {
+		return &BookResult{}, err
+	}
 	res := &BookResult{}
 	if _, err := d.Tariffs(); err != nil {
 		return res, err
@@ -162,6 +174,9 @@ func (d *Service) Book(actor, no string, b booking.Booking, confirmWarnings bool
 // office's next number of the year (OFF-YYYY-NNNNNN) among the cases held
 // at this desk. Number, office, status and dates of c are set here.
 func (d *Service) NewCase(actor, office string, c booking.Case, pa booking.Traveller) (string, error) {
+	if err := d.allow(actor, booking.ActCreateCase); err != nil {
+		return "", err
+	}
 	office = strings.ToUpper(strings.TrimSpace(office))
 	if len(office) != 3 {
 		return "", booking.Errorf(booking.EINVALID, "office", "office %q must be a 3-letter code (office: in the config)", office)

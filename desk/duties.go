@@ -12,6 +12,9 @@ import (
 // The record is rebuilt from the case file read inside the transaction, so
 // a concurrent change by another desk is not overwritten.
 func (d *Service) ToggleItem(actor, no, list, key string) (booking.ChecklistItem, booking.Record, error) {
+	if err := d.allow(actor, booking.ActChecklist); err != nil {
+		return booking.ChecklistItem{}, nil, err
+	}
 	var item booking.ChecklistItem
 	var rec booking.Record
 	tpl, err := d.templates()
@@ -59,6 +62,9 @@ type CounsellingPatch struct {
 
 // SetCounselling records or updates the counselling session of case no.
 func (d *Service) SetCounselling(actor, no string, p CounsellingPatch) (booking.Counselling, error) {
+	if err := d.allow(actor, booking.ActCounselling); err != nil {
+		return booking.Counselling{}, err
+	}
 	c := booking.Counselling{Case: no}
 	err := d.s.Update(actor, func(tx *store.Tx) error {
 		f, err := tx.CaseFile(no)
@@ -95,6 +101,9 @@ func (d *Service) SetCounselling(actor, no string, p CounsellingPatch) (booking.
 // case) as an action item of case no; it blocks the gate until ticked. It
 // returns the item's id.
 func (d *Service) AddCounsellingAction(actor, no string, traveller int, note string) (string, error) {
+	if err := d.allow(actor, booking.ActCounselling); err != nil {
+		return "", err
+	}
 	var id string
 	err := d.s.Update(actor, func(tx *store.Tx) error {
 		f, err := tx.CaseFile(no)
@@ -125,6 +134,9 @@ type PermitPatch struct {
 // an empty id records a new application with an id made at this desk)
 // of case no. The denial reason is kept only while the permit is denied.
 func (d *Service) SetPermit(actor, no string, member int, id string, p PermitPatch) (booking.ExitPermit, error) {
+	if err := d.allow(actor, booking.ActPermit); err != nil {
+		return booking.ExitPermit{}, err
+	}
 	var out booking.ExitPermit
 	err := d.s.Update(actor, func(tx *store.Tx) error {
 		f, err := tx.CaseFile(no)
@@ -165,6 +177,9 @@ func (d *Service) SetPermit(actor, no string, member int, id string, p PermitPat
 // of case no, by actor now; a hand-over before verification is refused.
 // It returns the document's custody trail as written.
 func (d *Service) AddCustody(actor, no string, member int, doc string, e booking.CustodyEvent) (*booking.Custody, error) {
+	if err := d.allow(actor, booking.ActCustody); err != nil {
+		return nil, err
+	}
 	var out *booking.Custody
 	e.By, e.At = actor, d.now()
 	err := d.s.Update(actor, func(tx *store.Tx) error {
@@ -187,6 +202,9 @@ func (d *Service) Escorts() ([]booking.Escort, error) { return d.s.Escorts() }
 
 // AddEscort adds or updates an escort in this desk's pool.
 func (d *Service) AddEscort(actor string, e *booking.Escort) error {
+	if err := d.allow(actor, booking.ActEscortPool); err != nil {
+		return err
+	}
 	if err := e.Validate(); err != nil {
 		return err
 	}
@@ -256,6 +274,9 @@ type EscortRequest struct {
 // seats are raised and the booking re-priced with the active tariff
 // version. It returns the trip and the warnings.
 func (d *Service) AssignEscort(actor string, r EscortRequest) (*booking.EscortTrip, []booking.EscortProblem, error) {
+	if err := d.allow(actor, booking.ActAssignEscort); err != nil {
+		return nil, nil, err
+	}
 	tpl, err := d.templates()
 	if err != nil {
 		return nil, nil, err

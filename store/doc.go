@@ -22,7 +22,8 @@
 //	  <case>/action/<id>             a counselling action item
 //	  <case>/conflict/<id>           a sync conflict, synced to the office's desks
 //	                                 (conflict_sync.go; indexed in replica/conflicts)
-//	  ~<kind>/<id>                   shared records (tariff sets, templates)
+//	  ~<kind>/<id>                   shared records (tariff sets, templates, escorts)
+//	  ~user/<office>/<name>          an office's users (a desk holds its own office's)
 //	log/
 //	  <seq uint64 BE>                codec(JSON change.Op), local order
 //	hist/

@@ -19,7 +19,7 @@ import (
 
 func newCaseCmd(a *app) *cobra.Command {
 	c := &cobra.Command{Use: "case", Short: "List, show and change cases", Args: noArgs}
-	c.AddCommand(newCaseListCmd(a), newCaseShowCmd(a), newCaseSetCmd(a), newCaseStatusCmd(a), newCaseHistoryCmd(a))
+	c.AddCommand(newCaseListCmd(a), newCaseShowCmd(a), newCaseSetCmd(a), newCaseStatusCmd(a), newCaseHistoryCmd(a), newCaseAssignCmd(a))
 	return c
 }
 
@@ -57,14 +57,14 @@ func writeJSONLines[T any](w io.Writer, items []T) error {
 }
 
 func newCaseListCmd(a *app) *cobra.Command {
-	var status, office string
+	var status, office, assignee string
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "list",
 		Short: "List cases (from the indexes; fast on large stores)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f := store.Filter{Office: office}
+			f := store.Filter{Office: office, Assignee: assignee}
 			if status != "" {
 				st, err := booking.ParseStatus(status)
 				if err != nil {
@@ -99,6 +99,7 @@ func newCaseListCmd(a *app) *cobra.Command {
 	}
 	c.Flags().StringVar(&status, "status", "", "only cases in this status")
 	c.Flags().StringVar(&office, "office", "", "only cases of this office")
+	c.Flags().StringVar(&assignee, "assignee", "", "only cases assigned to this user")
 	c.Flags().BoolVar(&asJSON, "json", false, "JSON output (an array of rows)")
 	return c
 }
@@ -247,4 +248,41 @@ func newCaseHistoryCmd(a *app) *cobra.Command {
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
 	return c
+}
+
+func newCaseAssignCmd(a *app) *cobra.Command {
+	var to string
+	c := &cobra.Command{
+		Use:   "assign CASE... --to USER",
+		Short: "Assign cases to a user (team leaders; all or none, in one transaction)",
+		Args:  minArgs(1, "CASE..."),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if to == "" {
+				return usageError{fmt.Errorf("usage: movedesk case assign CASE... --to USER")}
+			}
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				n, err := d.AssignCases(a.cfg.User, to, args...)
+				if err != nil {
+					return err
+				}
+				printf(a.out, "%d case(s) assigned to %s (%d already were)\n", n, to, len(uniq(args))-n)
+				return nil
+			})
+		},
+	}
+	c.Flags().StringVar(&to, "to", "", "user to assign the cases to")
+	return c
+}
+
+// uniq returns ss without repeats, in order.
+func uniq(ss []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -275,7 +275,7 @@ directory. An encrypted store's copy needs the same key_file.`,
 	}
 	backup.Flags().StringVar(&out, "out", "", "backup file to write")
 	backup.Flags().DurationVar(&wait, "wait", 5*time.Minute, "how long to wait for a running hub to write it")
-	hub.AddCommand(desk, cert, backup, newHubPublishCmd(a), newHubReportCmd(a))
+	hub.AddCommand(desk, cert, backup, newHubPublishCmd(a), newHubReportCmd(a), newHubUserCmd(a))
 	return hub
 }
 
