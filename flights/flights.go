@@ -373,3 +373,20 @@ func PNRCases(files []*booking.CaseFile, pnr, self string) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// Flies reports whether booking b has a segment on k: the filter the
+// store applies before reading the rest of a case.
+func (k Key) Flies(b *booking.Booking) bool {
+	return slices.ContainsFunc(b.Segments, func(s booking.Segment) bool { return k.on(&s) })
+}
+
+// Between returns a filter for bookings with a segment departing from
+// from to to (inclusive).
+func Between(from, to booking.Date) func(*booking.Booking) bool {
+	return func(b *booking.Booking) bool {
+		return slices.ContainsFunc(b.Segments, func(s booking.Segment) bool {
+			d := s.Depart.Date()
+			return !d.Before(from) && !d.After(to)
+		})
+	}
+}

@@ -119,7 +119,7 @@ func busiestFlight(b *testing.B, dir string) flights.Key {
 	}
 	defer s.Close()
 	from := booking.MustDate("2026-11-23")
-	files, err := s.FilesDeparting(from, from.AddDays(60))
+	files, err := s.FilesDeparting(from, from.AddDays(60), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -123,7 +123,8 @@ func newCaseShowCmd(a *app) *cobra.Command {
 				if b := f.ActiveBooking(); b != nil && b.PNR != "" {
 					// A group's cases fly together: look around this one's departure.
 					dep := b.Departure().Date()
-					files, err := s.FilesDeparting(dep.AddDays(-flights.DefaultLookBackDays), dep.AddDays(flights.DefaultLookBackDays))
+					files, err := s.FilesDeparting(dep.AddDays(-flights.DefaultLookBackDays), dep.AddDays(flights.DefaultLookBackDays),
+						func(o *booking.Booking) bool { return o.PNR == b.PNR })
 					if err != nil {
 						return err
 					}

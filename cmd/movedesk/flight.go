@@ -51,7 +51,7 @@ func flightArgs(cmd *cobra.Command, args []string) error {
 func (a *app) loadFlight(cmd *cobra.Command, k flights.Key, lookBack int) (*flights.Flight, error) {
 	var fl *flights.Flight
 	err := a.withReadDesk(cmd, func(d *desk.Service) error {
-		files, err := d.Store().FilesDeparting(k.Date.AddDays(-lookBack), k.Date)
+		files, err := d.Store().FilesDeparting(k.Date.AddDays(-lookBack), k.Date, k.Flies)
 		if err != nil {
 			return err
 		}
@@ -111,7 +111,7 @@ func newFlightListCmd(a *app) *cobra.Command {
 				return usageError{fmt.Errorf("--to %s is before --from %s", hi, lo)}
 			}
 			return a.withRead(cmd, func(s *store.Store) error {
-				files, err := s.FilesDeparting(lo.AddDays(-lookBack), hi)
+				files, err := s.FilesDeparting(lo.AddDays(-lookBack), hi, flights.Between(lo, hi))
 				if err != nil {
 					return err
 				}
