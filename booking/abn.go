@@ -44,6 +44,9 @@ type ABNTraveller struct {
 // fare was priced in another currency, Currency, Amount (hundredths of it,
 // fare and taxes) and RateUSDMicros (the USD value of one unit, in
 // millionths) record the conversion, so reports can show the rate used.
+// Taxes (in Currency, when set) and TaxesUSDCents say how much of it is
+// taxes, and FareIDs name the tariff rows it was priced from, so a version
+// says what each fare was made of.
 type ABNFare struct {
 	Traveller     int     `json:"traveller,omitempty"`
 	Escort        int     `json:"escort,omitempty"`
@@ -53,6 +56,14 @@ type ABNFare struct {
 	Currency      string  `json:"currency,omitempty"`
 	Amount        int64   `json:"amount,omitempty"`
 	RateUSDMicros int64   `json:"rate_usd_micros,omitempty"`
+	// Taxes is the taxes part of Amount (hundredths of Currency).
+	Taxes int64 `json:"taxes,omitempty"`
+	// TaxesUSDCents is the taxes part of USDCents, each tax line converted
+	// at its own rate and rounded.
+	TaxesUSDCents int64 `json:"taxes_usd_cents,omitempty"`
+	// FareIDs are the tariff rows (fares.csv ids) priced, in component
+	// order.
+	FareIDs []string `json:"fare_ids,omitempty"`
 }
 
 // ABN is one version of an Advance Booking Notification. All versions are

@@ -149,6 +149,40 @@ type Booking struct {
 	BookedBy  string    `json:"booked_by,omitempty"`
 	BookedOn  Date      `json:"booked_on,omitzero"`
 	Reason    string    `json:"reason,omitempty"`
+	// PNR is the airline record locator, when known; several cases may
+	// share one (a group booking).
+	PNR string `json:"pnr,omitempty"`
+	// Tickets are the travellers' ticket numbers, when issued.
+	Tickets []Ticket `json:"tickets,omitempty"`
+}
+
+// Ticket is one traveller's ticket number on a booking.
+type Ticket struct {
+	Member int    `json:"member"`
+	Number string `json:"number"`
+}
+
+var (
+	pnrRE    = regexp.MustCompile(`^[A-Z0-9]{6}$`)
+	ticketRE = regexp.MustCompile(`^[0-9]{13}$`)
+)
+
+// ValidPNR reports whether s is a record locator: 6 letters or digits
+// (upper case).
+func ValidPNR(s string) bool { return pnrRE.MatchString(s) }
+
+// ValidTicketNumber reports whether s is a 13-digit ticket number (the
+// airline's 3-digit code and a 10-digit serial).
+func ValidTicketNumber(s string) bool { return ticketRE.MatchString(s) }
+
+// Ticket returns the ticket number of member m, or "".
+func (b *Booking) Ticket(m int) string {
+	for _, t := range b.Tickets {
+		if t.Member == m {
+			return t.Number
+		}
+	}
+	return ""
 }
 
 // Kind implements Record.
@@ -175,6 +209,20 @@ func (b *Booking) Validate() error {
 		return Errorf(EINVALID, "travellers", "a booking needs at least one traveller")
 	case b.EscortSeats < 0 || b.EscortSeats > 9:
 		return Errorf(EINVALID, "escort_seats", "escort seats %d must be 0 to 9", b.EscortSeats)
+	case b.PNR != "" && !ValidPNR(b.PNR):
+		return Errorf(EINVALID, "pnr", "PNR %q must be 6 letters or digits (like ABC123)", b.PNR)
+	}
+	for i, t := range b.Tickets {
+		switch {
+		case !slices.Contains(b.Travellers, t.Member):
+			return Errorf(EINVALID, "tickets", "ticket %s is for member %d, who is not on the booking", t.Number, t.Member)
+		case !ValidTicketNumber(t.Number):
+			return Errorf(EINVALID, "tickets", "ticket number %q of member %d must be 13 digits", t.Number, t.Member)
+		case slices.ContainsFunc(b.Tickets[:i], func(o Ticket) bool { return o.Member == t.Member }):
+			return Errorf(EINVALID, "tickets", "member %d has two ticket numbers", t.Member)
+		case slices.ContainsFunc(b.Tickets[:i], func(o Ticket) bool { return o.Number == t.Number }):
+			return Errorf(EINVALID, "tickets", "ticket number %s is given to two members", t.Number)
+		}
 	}
 	for i := range b.Segments {
 		if err := b.Segments[i].Validate(i); err != nil {

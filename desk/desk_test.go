@@ -3,7 +3,7 @@ package desk
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -111,7 +111,7 @@ func TestBookIssueSendDepart(t *testing.T) {
 	if err != nil || a.Version != 1 || a.Type != booking.ABNIssue {
 		t.Fatalf("issue: %+v %v", a, err)
 	}
-	if !slices.Equal(a.Fares, res.Booking.Fares) {
+	if !reflect.DeepEqual(a.Fares, res.Booking.Fares) {
 		t.Fatalf("ABN fares %+v, booked %+v", a.Fares, res.Booking.Fares)
 	}
 	if a, err = fx.d.MarkABNSent("amina", fx.no, 0); err != nil || !a.Sent || a.SentBy != "amina" {

@@ -1,6 +1,8 @@
 package desk
 
 import (
+	"slices"
+
 	"movedesk/booking"
 	"movedesk/store"
 	"movedesk/tariffs"
@@ -37,4 +39,44 @@ func flightLoads(tx *store.Tx, no string, segs []booking.Segment) ([]tariffs.Fli
 		}
 	}
 	return out, nil
+}
+
+// SetBookingRefs records the airline's references on case no's active
+// booking in one transaction: the PNR when pnr is not empty, and the
+// ticket numbers given (one per member; a member's earlier number is
+// replaced). Both are validated with the booking.
+func (d *Service) SetBookingRefs(actor, no, pnr string, tickets []booking.Ticket) (*booking.Booking, error) {
+	var out *booking.Booking
+	err := d.s.Update(actor, func(tx *store.Tx) error {
+		f, err := tx.CaseFile(no)
+		if err != nil {
+			return err
+		}
+		ab := f.ActiveBooking()
+		if ab == nil {
+			return booking.Errorf(booking.ECONFLICT, "booking", "case %s has no active booking", no)
+		}
+		b := *ab
+		b.Tickets = slices.Clone(b.Tickets)
+		if pnr != "" {
+			b.PNR = pnr
+		}
+		for _, t := range tickets {
+			if i := slices.IndexFunc(b.Tickets, func(o booking.Ticket) bool { return o.Member == t.Member }); i >= 0 {
+				b.Tickets[i] = t
+			} else {
+				b.Tickets = append(b.Tickets, t)
+			}
+		}
+		slices.SortFunc(b.Tickets, func(x, y booking.Ticket) int { return x.Member - y.Member })
+		if err := b.Validate(); err != nil {
+			return err
+		}
+		if err := tx.Put(&b); err != nil {
+			return err
+		}
+		out = &b
+		return nil
+	})
+	return out, err
 }

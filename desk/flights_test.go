@@ -86,3 +86,34 @@ func TestProgrammeCapAcrossCases(t *testing.T) {
 		t.Fatalf("cap finding %v in %v", cap, res.Quote.Findings)
 	}
 }
+
+// TestSetBookingRefs: a PNR and ticket numbers land on the active booking,
+// a member's ticket is replaced, and invalid ones are refused whole.
+func TestSetBookingRefs(t *testing.T) {
+	fx := newFixture(t)
+	if _, err := fx.d.Book("amina", fx.no, booking.Booking{Segments: []booking.Segment{fx.seg}, PNR: "GRP001"}, true); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := fx.s.CaseFile(fx.no)
+	if f.ActiveBooking().PNR != "GRP001" {
+		t.Fatalf("booked PNR %q", f.ActiveBooking().PNR)
+	}
+	m := f.ActiveBooking().Travellers[0]
+	if _, err := fx.d.SetBookingRefs("amina", fx.no, "", []booking.Ticket{{Member: m, Number: "0141111111111"}}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := fx.d.SetBookingRefs("amina", fx.no, "XYZ789", []booking.Ticket{{Member: m, Number: "0142222222222"}})
+	if err != nil || b.PNR != "XYZ789" || len(b.Tickets) != 1 || b.Ticket(m) != "0142222222222" {
+		t.Fatalf("refs %+v %v", b, err)
+	}
+	if _, err := fx.d.SetBookingRefs("amina", fx.no, "BAD", nil); err == nil || !strings.Contains(err.Error(), "PNR") {
+		t.Fatalf("bad PNR: %v", err)
+	}
+	if _, err := fx.d.SetBookingRefs("amina", fx.no, "", []booking.Ticket{{Member: 42, Number: "0142222222222"}}); err == nil {
+		t.Fatal("ticket for a member off the booking accepted")
+	}
+	f, _ = fx.s.CaseFile(fx.no)
+	if b := f.ActiveBooking(); b.PNR != "XYZ789" || b.Ticket(m) != "0142222222222" {
+		t.Fatalf("stored %+v", b)
+	}
+}

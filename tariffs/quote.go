@@ -930,14 +930,14 @@ func ruleMedical(q *quoter) {
 }
 
 // Fares is what the quote charges each traveller and escort seat, as a
-// booking and its ABN versions keep it: the USD amount, and the currency,
-// amount and rate used when every component was priced in one other
-// currency at one rate.
+// booking and its ABN versions keep it: the USD amount and its taxes, the
+// tariff rows priced, and the currency, amount, taxes and rate used when
+// every component was priced in one other currency at one rate.
 func (q *QuoteResult) Fares() []booking.ABNFare {
 	out := make([]booking.ABNFare, 0, len(q.Passengers))
 	for _, p := range q.Passengers {
 		fa := booking.ABNFare{Traveller: p.Traveller, Escort: p.Escort, Name: p.Name, PaxType: p.FarePax, USDCents: p.USD}
-		cur, amount, rate, mixed := "", int64(0), int64(0), false
+		cur, amount, taxes, rate, mixed := "", int64(0), int64(0), int64(0), false
 		for _, l := range q.Lines {
 			if l.Traveller != p.Traveller || l.Escort != p.Escort || l.Component == 0 {
 				continue
@@ -947,9 +947,16 @@ func (q *QuoteResult) Fares() []booking.ABNFare {
 			}
 			mixed = mixed || l.Fare.Currency != cur || l.Taxes.Currency != cur || l.Rate.USDMicros != rate
 			amount += l.Fare.Amount + l.Taxes.Amount
+			taxes += l.Taxes.Amount
+			if l.Taxes.Amount != 0 {
+				fa.TaxesUSDCents += l.Rate.Convert(l.Taxes.Amount)
+			}
+			if l.FareID != "" && !slices.Contains(fa.FareIDs, l.FareID) {
+				fa.FareIDs = append(fa.FareIDs, l.FareID)
+			}
 		}
 		if !mixed && cur != "" && cur != "USD" {
-			fa.Currency, fa.Amount, fa.RateUSDMicros = cur, amount, rate
+			fa.Currency, fa.Amount, fa.Taxes, fa.RateUSDMicros = cur, amount, taxes, rate
 		}
 		out = append(out, fa)
 	}

@@ -488,3 +488,21 @@ func TestQuoteEmbeddedDemo(t *testing.T) {
 		t.Errorf("escort seat = %+v", res.Passengers[4])
 	}
 }
+
+// TestQuoteFaresCaptured: what a booking keeps per traveller says what the
+// fare was made of: amount and taxes in the fare's currency, the USD
+// amount and its taxes, the rate, and the tariff row.
+func TestQuoteFaresCaptured(t *testing.T) {
+	s := fixture(t)
+	res := Quote(s, QuoteRequest{Segments: rbaJFK("2026-12-03"), Travellers: []booking.Traveller{trav(1, "1980-01-01")}})
+	fs := res.Fares()
+	if len(fs) != 1 {
+		t.Fatalf("fares %+v", fs)
+	}
+	// AF1A: EUR 800.00 fare + 100.00 taxes at 1.08 USD.
+	f := fs[0]
+	if f.Currency != "EUR" || f.Amount != 90000 || f.Taxes != 10000 || f.RateUSDMicros != 1_080_000 ||
+		f.USDCents != 97200 || f.TaxesUSDCents != 10800 || !slices.Equal(f.FareIDs, []string{"AF1A"}) {
+		t.Fatalf("fare %+v", f)
+	}
+}

@@ -7,6 +7,10 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"movedesk/booking"
+	"movedesk/flights"
+	"movedesk/store"
 )
 
 var (
@@ -102,6 +106,60 @@ func BenchmarkReportCostsProcess100k(b *testing.B) {
 		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+b.TempDir())
 		if err := cmd.Run(); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// busiestFlight returns the flight with the most travellers in the 100k
+// demo store, from the day after its --today on.
+func busiestFlight(b *testing.B, dir string) flights.Key {
+	s, err := store.Open(dir, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	from := booking.MustDate("2026-11-23")
+	files, err := s.FilesDeparting(from, from.AddDays(60), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var best flights.Summary
+	for _, f := range flights.List(files, from, from.AddDays(60)) {
+		if f.Totals.Travellers > best.Totals.Travellers {
+			best = f
+		}
+	}
+	if best.Totals.Travellers == 0 {
+		b.Fatal("no flight in the demo store")
+	}
+	b.Logf("busiest flight %s: %d cases, %d travellers", best.Key, best.Totals.Cases, best.Totals.Travellers)
+	return best.Key
+}
+
+// BenchmarkFlightShow100k: `movedesk flight show` of the busiest flight over
+// 100k cases, in-process, opening the store each time (target 50 ms or less).
+func BenchmarkFlightShow100k(b *testing.B) {
+	dir := store100k(b)
+	k := busiestFlight(b, dir)
+	b.Setenv("XDG_CONFIG_HOME", b.TempDir())
+	b.ResetTimer()
+	for b.Loop() {
+		if code := run([]string{"flight", "show", k.Carrier, k.Flight, k.Date.String(), "--data", dir}, nil, io.Discard, io.Discard); code != 0 {
+			b.Fatal("flight show failed")
+		}
+	}
+}
+
+// BenchmarkFlightManifest100k: the airline manifest as CSV of the busiest
+// flight over 100k cases (target 50 ms or less).
+func BenchmarkFlightManifest100k(b *testing.B) {
+	dir := store100k(b)
+	k := busiestFlight(b, dir)
+	b.Setenv("XDG_CONFIG_HOME", b.TempDir())
+	b.ResetTimer()
+	for b.Loop() {
+		if code := run([]string{"flight", "manifest", k.Carrier, k.Flight, k.Date.String(), "--for", "airline", "--csv", "--data", dir}, nil, io.Discard, io.Discard); code != 0 {
+			b.Fatal("flight manifest failed")
 		}
 	}
 }

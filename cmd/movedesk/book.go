@@ -28,7 +28,7 @@ func newBookCmd(a *app) *cobra.Command {
 	var travellers []int
 	var escorts int
 	var confirm, asJSON bool
-	var reason string
+	var reason, pnr string
 	c := &cobra.Command{
 		Use:   "book CASE --segment CARRIER,FLIGHT,FROM,TO,DEPART,ARRIVE...",
 		Short: "Book a case: quote the itinerary, show every finding, save only when nothing blocks",
@@ -46,7 +46,10 @@ Otherwise nothing is saved and the exit code is 1.`,
 			if escorts < 0 || escorts > 9 {
 				return usageError{fmt.Errorf("--escort-seats must be 0 to 9, not %d", escorts)}
 			}
-			b := booking.Booking{Travellers: travellers, EscortSeats: escorts, Reason: reason}
+			b := booking.Booking{Travellers: travellers, EscortSeats: escorts, Reason: reason, PNR: strings.ToUpper(strings.TrimSpace(pnr))}
+			if b.PNR != "" && !booking.ValidPNR(b.PNR) {
+				return usageError{fmt.Errorf("--pnr %q must be 6 letters or digits (like ABC123)", pnr)}
+			}
 			for _, x := range segs {
 				sg, err := parseSegment(x)
 				if err != nil {
@@ -87,6 +90,7 @@ Otherwise nothing is saved and the exit code is 1.`,
 	c.Flags().IntVar(&escorts, "escort-seats", 0, "escort seats to price with the booking")
 	c.Flags().BoolVar(&confirm, "confirm-warnings", false, "save despite warnings (recorded on the booking)")
 	c.Flags().StringVar(&reason, "reason", "", "why members of the case are left off the booking (required then)")
+	c.Flags().StringVar(&pnr, "pnr", "", "the airline record locator (6 letters or digits); cases of a group share one")
 	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
 	return c
 }

@@ -14,6 +14,7 @@ import (
 
 	"movedesk/booking"
 	"movedesk/desk"
+	"movedesk/flights"
 	"movedesk/store"
 )
 
@@ -120,6 +121,18 @@ func newCaseShowCmd(a *app) *cobra.Command {
 					return writeJSON(a.out, f)
 				}
 				printCaseFile(a.out, f, booking.DateOf(time.Now()))
+				if b := f.ActiveBooking(); b != nil && b.PNR != "" {
+					// A group's cases fly together: look around this one's departure.
+					dep := b.Departure().Date()
+					files, err := s.FilesDeparting(dep.AddDays(-flights.DefaultLookBackDays), dep.AddDays(flights.DefaultLookBackDays),
+						func(o *booking.Booking) bool { return o.PNR == b.PNR })
+					if err != nil {
+						return err
+					}
+					if others := flights.PNRCases(files, b.PNR, f.Case.Number); len(others) > 0 {
+						printf(a.out, "PNR %s also holds: %s\n", b.PNR, strings.Join(others, ", "))
+					}
+				}
 				return nil
 			})
 		},
@@ -159,7 +172,14 @@ func printCaseFile(w io.Writer, f *booking.CaseFile, today booking.Date) {
 		}
 	}
 	for _, b := range f.Bookings {
-		printf(w, "Booking %s (%s), travellers %v, escort seats %d\n", b.ID, b.Status, b.Travellers, b.EscortSeats)
+		printf(w, "Booking %s (%s), travellers %v, escort seats %d", b.ID, b.Status, b.Travellers, b.EscortSeats)
+		if b.PNR != "" {
+			printf(w, ", PNR %s", b.PNR)
+		}
+		for _, t := range b.Tickets {
+			printf(w, ", ticket %d %s", t.Member, t.Number)
+		}
+		fmt.Fprintln(w)
 		for _, s := range b.Segments {
 			printf(w, "   %s%-4s %s-%s  %s  %s\n", s.Carrier, s.Flight, s.From, s.To, s.Depart, s.Arrive)
 		}

@@ -42,6 +42,7 @@ func TestLayering(t *testing.T) {
 		"tui":     {"booking"},
 		"demo":    {"booking"},
 		"reports": {"booking"},
+		"flights": {"booking"},
 		// Sync: the wire format knows ops, not stores; the hub and the desk
 		// client meet only through it.
 		"wire":     {"booking", "change"},
