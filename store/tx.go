@@ -58,6 +58,11 @@ func newTx(s *Store, btx *bolt.Tx, actor string) *Tx {
 		for _, name := range [][]byte{bRecords, bLog, bHist, bRows} {
 			btx.Bucket(name).FillPercent = 0.9
 		}
+		if r := btx.Bucket(bReplica); r != nil {
+			if own := r.Bucket(bOwn); own != nil {
+				own.FillPercent = 1 // appended in log order only
+			}
+		}
 	}
 	return &Tx{s: s, btx: btx, actor: actor, dirty: map[string]bool{}, offices: map[string]string{}}
 }
@@ -147,12 +152,18 @@ func (tx *Tx) caseFile(no string, kinds map[string]bool) (*booking.CaseFile, err
 // Put validates rec, writes it, and appends one change-log op with the fields
 // that changed. Writing an unchanged record appends nothing.
 func (tx *Tx) Put(rec booking.Record) error {
+	var data []byte
+	if e, ok := rec.(*Encoded); ok {
+		rec, data = e.Record, e.JSON
+	}
 	if err := tx.check(rec.Key(), rec); err != nil {
 		return err
 	}
-	data, err := json.Marshal(rec)
-	if err != nil {
-		return err
+	if data == nil {
+		var err error
+		if data, err = json.Marshal(rec); err != nil {
+			return err
+		}
 	}
 	if c, ok := rec.(*booking.Case); ok {
 		tx.offices[c.Number] = c.Office
@@ -175,6 +186,14 @@ func (tx *Tx) Put(rec booking.Record) error {
 		return nil
 	}
 	return tx.commitOp(&op, data, obj, true)
+}
+
+// Encoded is a record with its JSON already made, for a bulk writer whose
+// records are encoded on another core (the demo generator). Put writes
+// JSON as the record's value; it must be json.Marshal(Record).
+type Encoded struct {
+	booking.Record
+	JSON []byte
 }
 
 // PutObject writes a record given as fields, without domain validation (for

@@ -32,7 +32,15 @@ func fillDemo(s *store.Store, opts demo.Options) error {
 		var batch []booking.Record
 		n := 0
 		err := demo.Generate(opts, func(recs []booking.Record) error {
-			batch = append(batch, recs...)
+			// Encoded here, on the generator's core: the writer is the
+			// bottleneck.
+			for _, r := range recs {
+				b, err := json.Marshal(r)
+				if err != nil {
+					return err
+				}
+				batch = append(batch, &store.Encoded{Record: r, JSON: b})
+			}
 			if n++; n%demoBatch == 0 {
 				select {
 				case batches <- batch:
@@ -60,14 +68,18 @@ func fillDemo(s *store.Store, opts demo.Options) error {
 			tx.Generated() // drawn whole by our generator, in a legal order
 			written := map[string]*booking.Case{}
 			last := map[string]int{}
+			caseOf := func(r booking.Record) (*booking.Case, bool) {
+				c, ok := r.(*store.Encoded).Record.(*booking.Case)
+				return c, ok
+			}
 			for i, r := range batch {
-				if c, ok := r.(*booking.Case); ok {
+				if c, ok := caseOf(r); ok {
 					last[c.Number] = i
 				}
 			}
 			for i, r := range batch {
 				var err error
-				if c, ok := r.(*booking.Case); ok && written[c.Number] != nil && last[c.Number] != i && sameButStatus(written[c.Number], c) {
+				if c, ok := caseOf(r); ok && written[c.Number] != nil && last[c.Number] != i && sameButStatus(written[c.Number], c) {
 					// A status step on the way: only its three fields change
 					// (the last write stores the case as Put encodes it).
 					err = tx.SetFields(c.Number, statusFields(c))
@@ -77,7 +89,7 @@ func fillDemo(s *store.Store, opts demo.Options) error {
 				if err != nil {
 					return fmt.Errorf("%s: %w", r.Key(), err)
 				}
-				if c, ok := r.(*booking.Case); ok {
+				if c, ok := caseOf(r); ok {
 					written[c.Number] = c
 				}
 			}
