@@ -88,7 +88,7 @@ func newReportScreen(keys *KeyMap, st *Styles, src ReportSource, rows func() []b
 		name = reportNames[0]
 	}
 	r := &reportScreen{id: newScreenID(), keys: keys, st: st, src: src, rows: rows, today: today, name: name,
-		period: periodThisYear, by: map[string]int{}, defBy: map[string][]string{}, fields: map[string][]string{}}
+		period: periodLast12, by: map[string]int{}, defBy: map[string][]string{}, fields: map[string][]string{}}
 	seenO, seenP := map[string]bool{}, map[string]bool{}
 	for _, s := range rows() {
 		if s.Office != "" && !seenO[s.Office] {
@@ -472,11 +472,14 @@ func (r *reportScreen) paramLine() string {
 	case r.period == periodThisYear:
 		period = from.String()[:4]
 	case r.period == periodLast12:
-		period = from.String()[:7] + ".." + to.String()[:7]
+		period = "to " + to.String()[:7]
 	default:
 		period = from.String()[:7]
 	}
-	if r.step == 0 && r.period != periodAll {
+	switch {
+	case r.period == periodLast12:
+		period = "12 months " + period
+	case r.step == 0 && r.period != periodAll:
 		period = periodNames[r.period] + " " + period
 	}
 	parts := []string{period}
@@ -486,10 +489,16 @@ func (r *reportScreen) paramLine() string {
 		office, prog = v.Office, v.Programme
 	}
 	if office == "" {
-		office = "all offices"
+		office = "office all"
 	}
 	if prog == "" {
-		prog = "all programmes"
+		prog = "prog all"
+	}
+	if office != "office all" {
+		office = "office " + office
+	}
+	if prog != "prog all" {
+		prog = "prog " + prog
 	}
 	parts = append(parts, office, prog)
 	if v := r.view; v != nil && v.Name == r.name {

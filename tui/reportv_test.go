@@ -131,7 +131,7 @@ func TestReportScreenGolden(t *testing.T) {
 	}
 	golden(t, "report_costs", m)
 	p := fr.asked[0]
-	if p.From != booking.MustDate("2026-01-01") || p.To != booking.MustDate("2026-12-31") || p.By != nil {
+	if p.From != booking.MustDate("2025-12-01") || p.To != booking.MustDate("2026-11-30") || p.By != nil {
 		t.Fatalf("first load asked %+v", p)
 	}
 	keys(t, m, "b", "b", "b", "b") // programme → office → carrier → route → month
@@ -171,14 +171,15 @@ func TestReportPeriodKeys(t *testing.T) {
 	for _, c := range []struct {
 		key, from, to string
 	}{
-		{"[", "2025-01-01", "2025-12-31"},
-		{"]", "2026-01-01", "2026-12-31"},
-		{"t", "2025-12-01", "2026-11-30"}, // last 12 months
+		{"[", "2024-12-01", "2025-11-30"},
+		{"]", "2025-12-01", "2026-11-30"},
 		{"t", "", ""},                     // all dates
 		{"t", "2026-11-01", "2026-11-30"}, // this month
 		{"]", "2026-12-01", "2026-12-31"},
 		{"t", "2026-10-01", "2026-10-31"}, // last month
 		{"[", "2026-09-01", "2026-09-30"},
+		{"t", "2026-01-01", "2026-12-31"}, // this year
+		{"[", "2025-01-01", "2025-12-31"},
 	} {
 		keys(t, m, c.key)
 		if f, to := last(); f != c.from || to != c.to {

@@ -59,7 +59,7 @@ func TestTUIReportCostsMatchesCLI(t *testing.T) {
 	press(t, m, tea.Key{Code: ':', Text: ":"})
 	typeKeys(t, m, "report costs")
 	press(t, m, kEnter)
-	typeKeys(t, m, "tt") // this year → last 12 months → all dates
+	typeKeys(t, m, "t") // last 12 months → all dates
 	f := frame(m)
 	if !strings.Contains(f, "all dates · by programme") {
 		t.Fatalf("not the costs report over all dates:\n%s", f)
