@@ -30,6 +30,8 @@ type KeyMap struct {
 	// Intake and editing: a new case (queues), the case, traveller,
 	// document and counselling forms (case view), the SSR picker (forms)
 	NewCase, EditCase, EditTraveller, EditDocument, EditCounselling, Pick key.Binding
+	// Reports: open them (queues), then period, grouping, filters, tables
+	Reports, Period, PrevPeriod, NextPeriod, GroupBy, OfficeFilter, ProgrammeFilter, NextTable, Reload key.Binding
 }
 
 // DefaultKeyMap returns the standard bindings.
@@ -99,6 +101,16 @@ func DefaultKeyMap() KeyMap {
 		EditDocument:    b([]string{"O"}, "O", "documents"),
 		EditCounselling: b([]string{"K"}, "K", "counselling"),
 		Pick:            b([]string{"enter"}, "enter", "pick codes"),
+
+		Reports:         b([]string{"R"}, "R", "reports"),
+		Period:          b([]string{"t"}, "t", "period"),
+		PrevPeriod:      b([]string{"["}, "[", "earlier period"),
+		NextPeriod:      b([]string{"]"}, "]", "later period"),
+		GroupBy:         b([]string{"b"}, "b", "group by"),
+		OfficeFilter:    b([]string{"o"}, "o", "office"),
+		ProgrammeFilter: b([]string{"p"}, "p", "programme"),
+		NextTable:       b([]string{"v"}, "v", "next table"),
+		Reload:          b([]string{"ctrl+r"}, "ctrl+r", "reread store"),
 	}
 }
 
@@ -122,6 +134,9 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"escorts": &k.Escorts, "permit": &k.Permit, "custody": &k.Custody, "sync_now": &k.SyncNow,
 		"new_case": &k.NewCase, "edit_case": &k.EditCase, "edit_traveller": &k.EditTraveller,
 		"edit_document": &k.EditDocument, "edit_counselling": &k.EditCounselling, "pick": &k.Pick,
+		"reports": &k.Reports, "period": &k.Period, "prev_period": &k.PrevPeriod, "next_period": &k.NextPeriod,
+		"group_by": &k.GroupBy, "office_filter": &k.OfficeFilter, "programme_filter": &k.ProgrammeFilter,
+		"next_table": &k.NextTable, "reload": &k.Reload,
 	}
 }
 

@@ -491,6 +491,8 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 		return msgCmd(ConflictsMsg{})
 	case key.Matches(kp, k.NewCase):
 		return msgCmd(NewCaseMsg{})
+	case key.Matches(kp, k.Reports):
+		return msgCmd(ReportMsg{})
 	default:
 		q.move(kp)
 	}
@@ -542,7 +544,7 @@ func (q *queueScreen) KeyMap() help.KeyMap {
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp},
 			{k.NextTab, k.PrevTab, k.Sort, k.Reverse, k.Filter, withHelp(k.Back, "clear filter")},
-			{k.Open, k.NewCase, k.Book, k.ABN, k.Conflicts, k.Command, k.Help, k.Quit, k.ForceQuit},
+			{k.Open, k.NewCase, k.Book, k.ABN, k.Conflicts, k.Reports, k.Command, k.Help, k.Quit, k.ForceQuit},
 		},
 	}
 }

@@ -57,6 +57,9 @@ type Options struct {
 	// Editor opens new cases (n, :new) at Office; nil: the new-case
 	// form says this desk cannot.
 	Editor CaseEditor
+	// Reports makes the Reports screen's reports (:report, R); nil: the
+	// screen says they are not available.
+	Reports ReportSource
 }
 
 // Model is the root model: it routes messages to the screen on top of a
@@ -295,6 +298,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(newConflictsScreen(m.keys, m.st, m.opt.Conflicts, m.opt.User))
 	case SyncScreenMsg:
 		return m, m.push(newSyncScreen(m.keys, m.st, func() (SyncStatus, bool) { return m.sync, m.syncSeen }, m.opt.Hub, m.opt.SyncNow, m.opt.Now))
+	case ReportMsg:
+		if _, ok := m.top().(*reportScreen); ok {
+			m.pop() // :report on the Reports screen replaces it
+		}
+		return m, m.push(newReportScreen(m.keys, m.st, m.opt.Reports, func() []booking.Summary { return m.queue.rows }, booking.DateOf(m.opt.Now()), msg.Name))
 	case QueueMsg:
 		m.stack = m.stack[:1]
 		if err := m.queue.selectQueue(msg.Name); err != nil {
@@ -400,7 +408,7 @@ func (m *Model) back(quit bool) tea.Cmd {
 }
 
 // commands the command bar knows, for completion.
-var commandNames = []string{"open", "new", "book", "abn", "queue", "conflicts", "sync", "q", "quit", "help"}
+var commandNames = []string{"open", "new", "book", "abn", "queue", "report", "conflicts", "sync", "q", "quit", "help"}
 
 func (m *Model) commandKey(kp tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
@@ -438,6 +446,12 @@ func (m *Model) candidates(line string) []string {
 	switch verb {
 	case "queue":
 		for _, s := range m.queue.slugs() {
+			if strings.HasPrefix(s, strings.ToLower(arg)) {
+				out = append(out, verb+" "+s)
+			}
+		}
+	case "report":
+		for _, s := range reportNames {
 			if strings.HasPrefix(s, strings.ToLower(arg)) {
 				out = append(out, verb+" "+s)
 			}
@@ -505,6 +519,11 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		return msgCmd(NewCaseMsg{})
 	case "sync":
 		return msgCmd(SyncScreenMsg{})
+	case "report":
+		if arg != "" && !slices.Contains(reportNames, strings.ToLower(arg)) {
+			return errCmd(fmt.Errorf("no report %q (reports: %s)", arg, strings.Join(reportNames, ", ")))
+		}
+		return msgCmd(ReportMsg{Name: strings.ToLower(arg)})
 	case "queue":
 		if arg == "" {
 			return errCmd(fmt.Errorf(":queue needs a name (%s)", strings.Join(m.queue.slugs(), ", ")))
@@ -575,7 +594,7 @@ func (m *Model) render() string {
 	if m.showHelp {
 		m.help.ShowAll = true
 		b.WriteString(clip(m.st.Title.Render("Keys: "+m.top().Title())+"\n\n"+m.help.View(m.top().KeyMap())+
-			"\n\n"+m.st.Muted.Render("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :conflicts  :q"), m.w, m.bodyHeight()))
+			"\n\n"+m.st.Muted.Render("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :report NAME  :conflicts  :q"), m.w, m.bodyHeight()))
 		m.help.ShowAll = false
 	} else {
 		b.WriteString(m.top().View())

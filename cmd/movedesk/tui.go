@@ -82,7 +82,7 @@ func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
 	return tui.Options{
 		Source: storeSource{s}, Cases: td, ABNs: td, Quoter: td, User: a.cfg.User, Office: a.cfg.Office,
 		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: caseActions(a, s, td, keys, st), Gate: d.GateInput,
-		Conflicts: storeConflicts{s, d}, Now: a.now, Editor: td,
+		Conflicts: storeConflicts{s, d}, Now: a.now, Editor: td, Reports: &storeReports{a: a, s: s, d: d},
 	}, nil
 }
 

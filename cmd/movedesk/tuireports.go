@@ -1,0 +1,366 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"movedesk/booking"
+	"movedesk/desk"
+	"movedesk/reports"
+	"movedesk/store"
+	"movedesk/tui"
+)
+
+// storeReports adapts the reports package and the store to
+// tui.ReportSource. It keeps the case files of the last report read (one
+// report, period and filter), so regrouping and opening a row's cases
+// reread nothing; another period or filter, or Reload, reads again.
+type storeReports struct {
+	a *app
+	s *store.Store
+	d *desk.Service
+
+	mu    sync.Mutex
+	key   string
+	files []*booking.CaseFile
+	spark tui.ReportSpark
+}
+
+// chartColumn is the column each report's bars measure, and the chart's
+// title.
+var chartColumn = map[string]struct{ col, title string }{
+	"costs":      {"total_usd", "Costs in USD"},
+	"loans":      {"loan_usd", "Travel loans in USD"},
+	"timeliness": {"median_days", "Median days per step"},
+	"permits":    {"applications", "Exit-permit applications"},
+	"workload":   {"cases", "Open cases"},
+	"quality":    {"findings", "Data-quality findings"},
+}
+
+// params turns the screen's question into the CLI's parameters (a desk
+// reports on its office unless one is chosen).
+func (sr *storeReports) params(name string, p tui.ReportParams) (reports.Params, error) {
+	rp := reports.Params{From: p.From, To: p.To, By: p.By, Office: p.Office, Programme: p.Programme,
+		Today: booking.DateOf(sr.a.clock()), Config: sr.a.cfg.Reports}
+	if rp.Office == "" {
+		rp.Office = sr.a.cfg.Office
+	}
+	tpl, _, err := sr.d.Templates()
+	if err != nil {
+		return rp, err
+	}
+	rp.TravelLoan = func(prog string) bool { return tpl.For(prog).TravelLoan }
+	if name == "quality" {
+		d := sr.d
+		rp.Gate = func(cf *booking.CaseFile) []booking.GateItem { return cf.GateWith(d.GateInput(cf)) }
+	}
+	return rp, nil
+}
+
+// loaded returns the case files report name reads under rp, reading the
+// store only when they are not those kept. sr.mu is held.
+func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) ([]*booking.CaseFile, error) {
+	key := strings.Join([]string{name, rp.From.String(), rp.To.String(), rp.Office, rp.Programme, rp.Today.String()}, "\x1f")
+	if key == sr.key && !reload {
+		return sr.files, nil
+	}
+	sr.key, sr.files, sr.spark = "", nil, tui.ReportSpark{}
+	var files []*booking.CaseFile
+	err := streamCaseFiles(sr.s, reports.Kinds(name), func(f *booking.CaseFile) []string { return reports.MoreKinds(name, rp, f) },
+		func(r booking.Summary) bool { return reports.Wanted(name, rp, r) }, func(f *booking.CaseFile) { files = append(files, f) })
+	if err != nil {
+		return nil, err
+	}
+	sr.key, sr.files = key, files
+	sr.spark = sr.monthly(name, rp, files)
+	return files, nil
+}
+
+func build(name string, rp reports.Params, files []*booking.CaseFile) (reports.Report, error) {
+	return reports.Run(name, rp, reports.Slice(files))
+}
+
+// Report implements tui.ReportSource.
+func (sr *storeReports) Report(name string, p tui.ReportParams) (tui.ReportView, error) {
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	rp, err := sr.params(name, p)
+	if err != nil {
+		return tui.ReportView{}, err
+	}
+	if _, err := reports.New(name, rp); err != nil { // a bad grouping reads nothing
+		return tui.ReportView{}, err
+	}
+	files, err := sr.loaded(name, rp, p.Reload)
+	if err != nil {
+		return tui.ReportView{}, err
+	}
+	r, err := build(name, rp, files)
+	if err != nil {
+		return tui.ReportView{}, err
+	}
+	m := r.Header()
+	valid, _ := reports.Fields(name)
+	v := tui.ReportView{Name: name, Fields: valid, By: m.By, Office: m.Office, Programme: m.Programme, Cases: len(files), Spark: sr.spark}
+	tables := r.Tables()
+	for i, t := range tables {
+		v.Tables = append(v.Tables, viewTable(t, totalRow(r, i)))
+	}
+	if len(tables) > 0 {
+		v.Chart = chartOf(name, m.By, tables[0])
+	}
+	return v, nil
+}
+
+// totalRow returns the totals of table i as cells, for the reports that
+// keep totals (costs, loans), else nil.
+func totalRow(r reports.Report, i int) []any {
+	lead := func(n int) []any {
+		out := make([]any, n)
+		out[0] = "total"
+		return out
+	}
+	switch r := r.(type) {
+	case *reports.CostsReport:
+		t := r.Total
+		if i == 1 {
+			t = r.EscortTotal
+		}
+		if i > 1 {
+			return nil
+		}
+		return append(lead(len(r.By)), t.Cases, t.Travellers, t.TotalUSD, t.AvgUSD, nil, nil)
+	case *reports.LoansReport:
+		if i != 0 {
+			return nil
+		}
+		t := r.Total
+		return append(lead(len(r.By)), t.Cases, t.Travellers, t.Adults, t.LoanUSD, t.NotesSigned, t.NotesMissing)
+	}
+	return nil
+}
+
+// viewTable turns a report table into text cells; a row with a case
+// column names its case.
+func viewTable(t reports.Table, total []any) tui.ReportTable {
+	out := tui.ReportTable{Title: t.Title, Notes: t.Notes}
+	caseCol := -1
+	for i, c := range t.Columns {
+		out.Columns = append(out.Columns, tui.ReportColumn{Name: c.Name, Numeric: c.Kind != reports.Text && c.Kind != reports.Date})
+		if c.Name == "case" && caseCol < 0 {
+			caseCol = i
+		}
+	}
+	cells := func(row []any) []string {
+		cs := make([]string, len(row))
+		for i, v := range row {
+			cs[i] = cellText(v, t.Columns[i].Kind, true)
+		}
+		return cs
+	}
+	for _, row := range t.Rows {
+		vr := tui.ReportRow{Cells: cells(row)}
+		if caseCol >= 0 {
+			vr.Case, _ = row[caseCol].(string)
+		}
+		out.Rows = append(out.Rows, vr)
+	}
+	if total != nil && len(t.Rows) > 0 {
+		out.Rows = append(out.Rows, tui.ReportRow{Cells: cells(total), Total: true})
+	}
+	return out
+}
+
+// keyColumns counts the leading text columns of t: the grouping fields
+// (and the step of timeliness) that name a row.
+func keyColumns(t reports.Table) int {
+	n := 0
+	for n < len(t.Columns) && t.Columns[n].Kind == reports.Text {
+		n++
+	}
+	return n
+}
+
+// chartOf draws the first table's rows as bars of the report's measure.
+func chartOf(name string, by []string, t reports.Table) tui.ReportChart {
+	cc := chartColumn[name]
+	col, target := -1, -1
+	for i, c := range t.Columns {
+		switch c.Name {
+		case cc.col:
+			col = i
+		case "target_days":
+			target = i
+		}
+	}
+	ch := tui.ReportChart{Title: cc.title + " by " + strings.Join(by, ", ")}
+	if name == "timeliness" {
+		ch.Title += " (! over target)"
+	}
+	if col < 0 {
+		return ch
+	}
+	nk := keyColumns(t)
+	for _, row := range t.Rows {
+		var label []string
+		for _, v := range row[:nk] {
+			s, _ := v.(string)
+			if s == "" {
+				s = "-"
+			}
+			label = append(label, s)
+		}
+		b := tui.ReportBar{Label: strings.Join(label, " · ")}
+		switch v := row[col].(type) {
+		case int64:
+			b.Value, b.Text = float64(v), booking.USD(v)
+		case int:
+			b.Value, b.Text = float64(v), fmt.Sprint(v)
+		case float64:
+			b.Value, b.Text = v, fmt.Sprintf("%.1f d", v)
+			if target >= 0 {
+				if tg, ok := row[target].(int); ok && tg > 0 && v > float64(tg) {
+					b.Warn = true
+				}
+			}
+		default:
+			b.Text = "-"
+		}
+		ch.Bars = append(ch.Bars, b)
+	}
+	return ch
+}
+
+// monthly is the report's measure per month over the files, for the
+// sparkline (reports without a month field have none). Months without a
+// value count zero.
+func (sr *storeReports) monthly(name string, rp reports.Params, files []*booking.CaseFile) tui.ReportSpark {
+	valid, _ := reports.Fields(name)
+	if !slices.Contains(valid, "month") {
+		return tui.ReportSpark{}
+	}
+	rp.By = []string{"month"}
+	r, err := build(name, rp, files)
+	if err != nil {
+		return tui.ReportSpark{}
+	}
+	t := r.Tables()[0]
+	cc := chartColumn[name]
+	col, step := slices.IndexFunc(t.Columns, func(c reports.Column) bool { return c.Name == cc.col }),
+		slices.IndexFunc(t.Columns, func(c reports.Column) bool { return c.Name == "step" })
+	if col < 0 {
+		return tui.ReportSpark{}
+	}
+	sum := map[string]float64{}
+	var months []string
+	for _, row := range t.Rows {
+		m, _ := row[0].(string)
+		if m == "" || (step >= 0 && row[step] != "total") {
+			continue
+		}
+		switch v := row[col].(type) {
+		case int64:
+			sum[m] += float64(v)
+		case int:
+			sum[m] += float64(v)
+		case float64:
+			sum[m] += v
+		}
+		months = append(months, m)
+	}
+	if len(months) < 2 {
+		return tui.ReportSpark{}
+	}
+	slices.Sort(months)
+	first, last := months[0], months[len(months)-1]
+	s := tui.ReportSpark{Title: "per month", First: first, Last: last}
+	if name == "timeliness" {
+		s.Title = "total days per month"
+	}
+	top := 0.0
+	for d := booking.MustDate(first + "-01"); reports.Month(d) <= last; d = booking.DateOf(d.Time().AddDate(0, 1, 0)) {
+		v := sum[reports.Month(d)]
+		s.Values = append(s.Values, v)
+		top = max(top, v)
+	}
+	switch name {
+	case "costs", "loans":
+		s.Max = booking.USD(int64(top))
+	case "timeliness":
+		s.Max = fmt.Sprintf("%.1f d", top)
+	default:
+		s.Max = fmt.Sprint(int(top))
+	}
+	return s
+}
+
+// RowCases implements tui.ReportSource: the cases of the kept files that
+// make row row of table table. A total row is every case of the table. The
+// quality summary's rows are matched with its findings (duplicates are
+// found across cases); the others by making the report of each case alone
+// and looking for the row's key among its rows.
+func (sr *storeReports) RowCases(name string, p tui.ReportParams, table, row int) ([]string, error) {
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	rp, err := sr.params(name, p)
+	if err != nil {
+		return nil, err
+	}
+	files, err := sr.loaded(name, rp, false)
+	if err != nil {
+		return nil, err
+	}
+	r, err := build(name, rp, files)
+	if err != nil {
+		return nil, err
+	}
+	tables := r.Tables()
+	if table < 0 || table >= len(tables) {
+		return nil, fmt.Errorf("the %s report has no table %d", name, table+1)
+	}
+	t := tables[table]
+	nk := keyColumns(t)
+	var want []any // nil: the total row, any row
+	if row < len(t.Rows) {
+		want = t.Rows[row][:nk]
+	}
+	match := func(rows [][]any) bool {
+		for _, rw := range rows {
+			if want == nil || slices.Equal(rw[:nk], want) {
+				return true
+			}
+		}
+		return false
+	}
+	seen := map[string]bool{}
+	if q, ok := r.(*reports.QualityReport); ok && table == 0 {
+		for _, f := range q.Findings {
+			vals := map[string]string{"check": f.Check, "office": f.Office, "programme": f.Programme, "assignee": f.Assignee}
+			g := make([]any, len(q.By))
+			for i, b := range q.By {
+				g[i] = vals[b]
+			}
+			if match([][]any{g}) {
+				seen[f.Case] = true
+			}
+		}
+	} else {
+		for _, f := range files {
+			one, err := build(name, rp, []*booking.CaseFile{f})
+			if err != nil {
+				return nil, err
+			}
+			if ts := one.Tables(); table < len(ts) && match(ts[table].Rows) {
+				seen[f.Case.Number] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for no := range seen {
+		out = append(out, no)
+	}
+	slices.Sort(out)
+	return out, nil
+}
