@@ -98,7 +98,9 @@ type queueScreen struct {
 	hay  []string
 	// terms holds each row's fields for field terms (status:on-hold), as
 	// "\x01status:on-hold\x01office:rba…", folded once on load.
-	terms  []string
+	terms []string
+	// gen counts row changes an index in the making would miss.
+	gen    int
 	tabs   []queueTab
 	tab    int
 	loaded bool
@@ -151,12 +153,10 @@ func (q *queueScreen) CurrentCase() string {
 func (q *queueScreen) setRows(rows []booking.Summary) {
 	keep := q.CurrentCase()
 	q.rows = rows
-	q.hay = make([]string, len(rows))
-	q.terms = make([]string, len(rows))
-	for i := range rows {
-		q.hay[i] = haystack(&rows[i])
-		q.terms[i] = fieldTerms(&rows[i])
-	}
+	// What the filter searches is made in the background (indexCmd) or at
+	// its first keystroke: the first frame of 100k rows does not wait.
+	q.hay, q.terms = nil, nil
+	q.gen++
 	for t := range q.tabs {
 		q.tabs[t].members = q.tabs[t].members[:0]
 		q.tabs[t].sorted = false
@@ -173,6 +173,38 @@ func (q *queueScreen) setRows(rows []booking.Summary) {
 	q.seek(keep)
 }
 
+// searchIndexMsg carries what the filter searches in rows, made off the
+// event loop after the rows arrived.
+type searchIndexMsg struct {
+	gen        int
+	hay, terms []string
+}
+
+// indexCmd makes the filter's haystacks of the current rows in the
+// background, so neither the first frame nor the first keystroke waits.
+func (q *queueScreen) indexCmd() tea.Cmd {
+	if len(q.rows) == 0 || q.hay != nil {
+		return nil
+	}
+	rows, gen := slices.Clone(q.rows), q.gen // the loop may change q.rows meanwhile
+	return func() tea.Msg {
+		msg := searchIndexMsg{gen: gen, hay: make([]string, len(rows)), terms: make([]string, len(rows))}
+		for i := range rows {
+			msg.hay[i] = haystack(&rows[i])
+			msg.terms[i] = fieldTerms(&rows[i])
+		}
+		return msg
+	}
+}
+
+// takeIndex keeps an index made for the rows still shown (a filter typed
+// meanwhile made its own).
+func (q *queueScreen) takeIndex(msg searchIndexMsg) {
+	if q.hay == nil && msg.gen == q.gen {
+		q.hay, q.terms = msg.hay, msg.terms
+	}
+}
+
 // setRow replaces or adds one row (after a save), re-deriving its queues.
 func (q *queueScreen) setRow(s booking.Summary) {
 	keep := q.CurrentCase()
@@ -185,8 +217,12 @@ func (q *queueScreen) setRow(s booking.Summary) {
 		return
 	}
 	q.rows[i] = s
-	q.hay[i] = haystack(&q.rows[i])
-	q.terms[i] = fieldTerms(&q.rows[i])
+	if q.hay != nil {
+		q.hay[i] = haystack(&q.rows[i])
+		q.terms[i] = fieldTerms(&q.rows[i])
+	} else {
+		q.gen++ // an index being made has this row stale
+	}
 	for t := range q.tabs {
 		tab := &q.tabs[t]
 		in := tab.def.Match(&q.rows[i], q.today)
@@ -343,6 +379,14 @@ func (q *queueScreen) refilter(full bool) {
 		q.shown = src
 		q.clampScroll()
 		return
+	}
+	if q.hay == nil {
+		q.hay = make([]string, len(q.rows))
+		q.terms = make([]string, len(q.rows))
+		for i := range q.rows {
+			q.hay[i] = haystack(&q.rows[i])
+			q.terms[i] = fieldTerms(&q.rows[i])
+		}
 	}
 	out := make([]int32, 0, min(len(src), 1024))
 	for _, i := range src {

@@ -135,7 +135,7 @@ func New(opt Options) (*Model, error) {
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.listenSync(), m.listenChanges())
+	return tea.Batch(m.listenSync(), m.listenChanges(), m.queue.indexCmd())
 }
 
 func (m *Model) listenSync() tea.Cmd {
@@ -245,6 +245,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, errCmd(msg.err)
 		}
 		m.queue.setRows(msg.rows)
+		return m, m.queue.indexCmd()
+	case searchIndexMsg:
+		m.queue.takeIndex(msg)
 		return m, nil
 	case rowMsg:
 		if msg.err == nil {
