@@ -32,6 +32,9 @@ type KeyMap struct {
 	NewCase, EditCase, EditTraveller, EditDocument, EditCounselling, Pick key.Binding
 	// Reports: open them (queues), then period, grouping, filters, tables
 	Reports, Period, PrevPeriod, NextPeriod, GroupBy, OfficeFilter, ProgrammeFilter, NextTable, Reload key.Binding
+	// Copy puts the case number under the cursor on the clipboard (OSC 52,
+	// so it works over SSH too).
+	Copy key.Binding
 }
 
 // DefaultKeyMap returns the standard bindings.
@@ -103,6 +106,7 @@ func DefaultKeyMap() KeyMap {
 		Pick:            b([]string{"enter"}, "enter", "pick codes"),
 
 		Reports:         b([]string{"R"}, "R", "reports"),
+		Copy:            b([]string{"y"}, "y", "copy number"),
 		Period:          b([]string{"t"}, "t", "period"),
 		PrevPeriod:      b([]string{"["}, "[", "earlier period"),
 		NextPeriod:      b([]string{"]"}, "]", "later period"),
@@ -136,7 +140,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"edit_document": &k.EditDocument, "edit_counselling": &k.EditCounselling, "pick": &k.Pick,
 		"reports": &k.Reports, "period": &k.Period, "prev_period": &k.PrevPeriod, "next_period": &k.NextPeriod,
 		"group_by": &k.GroupBy, "office_filter": &k.OfficeFilter, "programme_filter": &k.ProgrammeFilter,
-		"next_table": &k.NextTable, "reload": &k.Reload,
+		"next_table": &k.NextTable, "reload": &k.Reload, "copy": &k.Copy,
 	}
 }
 

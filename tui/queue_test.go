@@ -227,3 +227,23 @@ func TestQueueFilterFieldTerms(t *testing.T) {
 	}
 	golden(t, "queue_mine", m)
 }
+
+// TestCopyCaseNumber: y puts the case under the cursor on the clipboard
+// (OSC 52) and says so; while a filter is typed, y is text.
+func TestCopyCaseNumber(t *testing.T) {
+	m := newTestModel(t, fixture(60), nil)
+	keys(t, m, "shift+tab") // All
+	no := m.queue.CurrentCase()
+	if no == "" {
+		t.Fatal("no case under the cursor")
+	}
+	keys(t, m, "y")
+	if s := screen(m); !strings.Contains(s, "copied "+no) {
+		t.Fatalf("footer does not say what was copied:\n%s", s)
+	}
+	keys(t, m, "/")
+	typeText(t, m, "y")
+	if m.queue.filter.Value() != "y" {
+		t.Fatalf("y while filtering: %q", m.queue.filter.Value())
+	}
+}
