@@ -190,3 +190,14 @@ func TestDateJSONFastPathMatchesParse(t *testing.T) {
 		}
 	}
 }
+
+func TestCountry2(t *testing.T) {
+	for in, want := range map[string]string{"USA": "US", "us": "US", "AFG": "AF", "SY": "SY", " syr ": "SY", "XQZ": "XQZ", "": ""} {
+		if got := Country2(in); got != want {
+			t.Errorf("Country2(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if !SameCountry("USA", "US") || SameCountry("", "") || SameCountry("FRA", "DE") {
+		t.Error("SameCountry")
+	}
+}

@@ -286,7 +286,7 @@ func ruleDOCS(q *quoter) {
 func hasVisa(docs []booking.Document, country string, need booking.Date) bool {
 	for i := range docs {
 		d := &docs[i]
-		if d.Type == booking.DocVisa && strings.EqualFold(d.IssuingCountry, country) && !d.ExpiresBefore(need) {
+		if d.Type == booking.DocVisa && booking.SameCountry(d.IssuingCountry, country) && !d.ExpiresBefore(need) {
 			return true
 		}
 	}
@@ -375,7 +375,7 @@ func ruleTransit(q *quoter) {
 			if d := validTravelDocument(docs, need); d != nil {
 				docType = d.Type
 			}
-			r := q.set.transitRule(country, strings.ToUpper(t.Nationality), docType)
+			r := q.set.transitRule(country, booking.Country2(t.Nationality), docType)
 			if r == nil || !r.Required {
 				continue
 			}

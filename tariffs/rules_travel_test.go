@@ -319,6 +319,7 @@ func TestRuleICRC(t *testing.T) {
 	}{
 		{"no entry visa", nonstop, withDocs(1, icrc), []string{"icrc-entry-visa/t1/s1"}},
 		{"entry visa", nonstop, withDocs(1, icrc, visa("US", "2027-01-01")), nil},
+		{"entry visa, alpha-3 country", nonstop, withDocs(1, icrc, visa("USA", "2027-01-01")), nil},
 		{"visa expired before travel", nonstop, withDocs(1, icrc, visa("US", "2026-08-31")), []string{"icrc-entry-visa/t1/s1"}},
 		{"return journey", back, withDocs(1, icrc, visa("FR", "2027-01-01")), []string{"icrc-one-journey/t1/s2"}},
 		{"passport holder", nonstop, withDocs(1, passport("P1", "2030-01-01")), nil},
@@ -338,6 +339,8 @@ func TestRuleTransit(t *testing.T) {
 	afghan.Nationality = "AF"
 	syrian := trav(1, "1980-01-01")
 	syrian.Nationality = "SY"
+	afghan3 := afghan
+	afghan3.Nationality = "AFG" // records may hold alpha-3 codes
 	icrc := booking.Document{Type: booking.DocICRC, Number: "ICRC1", ExpiryDate: mustDate("2027-01-01")}
 	conn := func(arr, dep string) []booking.Segment {
 		return []booking.Segment{seg("AF", "RBA", "CDG", "2026-09-01T07:00", arr), seg("AF", "CDG", "JFK", dep, "2026-09-03T20:00")}
@@ -351,6 +354,8 @@ func TestRuleTransit(t *testing.T) {
 		want []string
 	}{
 		{"Afghan via CDG without visa", afghan, rbaJFK("2026-09-01"), withDocs(1, passport("P1", "2030-01-01")), []string{"transit-visa/t1/s2"}},
+		{"Afghan (AFG) via CDG without visa", afghan3, rbaJFK("2026-09-01"), withDocs(1, passport("P1", "2030-01-01")), []string{"transit-visa/t1/s2"}},
+		{"Afghan with the destination visa (USA)", afghan3, rbaJFK("2026-09-01"), withDocs(1, passport("P1", "2030-01-01"), visa("USA", "2030-01-01")), nil},
 		{"Afghan with the destination visa", afghan, rbaJFK("2026-09-01"), withDocs(1, passport("P1", "2030-01-01"), visa("US", "2030-01-01")), nil},
 		{"Afghan with a French transit visa", afghan, rbaJFK("2026-09-01"), withDocs(1, passport("P1", "2030-01-01"), visa("FR", "2030-01-01")), nil},
 		{"Afghan on ICRC with US visa", afghan, rbaJFK("2026-09-01"), withDocs(1, icrc, visa("US", "2027-01-01")), []string{"transit-visa/t1/s2"}},
