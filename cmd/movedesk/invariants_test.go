@@ -7,11 +7,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-
-	"movedesk/config"
-	"movedesk/store"
-	"movedesk/tariffs"
-	"movedesk/tui"
 )
 
 // TestCLIRefusesWhatEveryPathRefuses: the bad changes of the sync table
@@ -83,21 +78,7 @@ func TestAppRefusesWhatEveryPathRefuses(t *testing.T) {
 	}
 	no := rows[0].Number
 	_, before, _ := cli(t, "export", "--data", dir)
-	s, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := &config.Config{User: "amina.idrissi", Office: "RBA", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules()}
-	opts, err := tuiOptions(&app{cfg: cfg, now: time.Now}, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts.Changes = nil
-	m, err := tui.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	s, m := openApp(t, dir, time.Now)
 	press(t, m, tea.Key{Code: ':', Text: ":"})
 	typeKeys(t, m, "open "+no)
 	press(t, m, tea.Key{Code: tea.KeyEnter})

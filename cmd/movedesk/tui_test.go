@@ -244,3 +244,28 @@ func BenchmarkTUIFirstFrame(b *testing.B) {
 		s.Close()
 	}
 }
+
+// openApp opens the app on the store in dir as amina.idrissi at 80x24, as
+// `movedesk --data DIR` does (without the change feed); now nil is the
+// system clock. The caller closes the store.
+func openApp(t *testing.T, dir string, now func() time.Time) (*store.Store, tea.Model) {
+	t.Helper()
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &config.Config{User: "amina.idrissi", Office: "RBA", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules()}
+	opts, err := tuiOptions(&app{cfg: cfg, now: now}, s)
+	if err != nil {
+		s.Close()
+		t.Fatal(err)
+	}
+	opts.Changes = nil
+	m, err := tui.New(opts)
+	if err != nil {
+		s.Close()
+		t.Fatal(err)
+	}
+	drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	return s, m
+}

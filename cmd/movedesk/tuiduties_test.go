@@ -9,7 +9,6 @@ import (
 
 	"movedesk/booking"
 	"movedesk/config"
-	"movedesk/store"
 	"movedesk/tariffs"
 	"movedesk/tui"
 )
@@ -23,23 +22,8 @@ func TestTUIDutiesEndToEnd(t *testing.T) {
 		"--passport", "X1", "--passport-expiry", "2031-01-01", "--data", dir); code != 0 {
 		t.Fatalf("escort add: %s", e)
 	}
-	s, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, m := openApp(t, dir, nil)
 	defer s.Close()
-	cfg := &config.Config{User: "amina.idrissi", Office: "RBA", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules()}
-	a := &app{cfg: cfg}
-	opts, err := tuiOptions(a, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts.Changes = nil
-	m, err := tui.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	drive(t, m, tui.OpenCaseMsg{Number: no})
 	key := func(r rune) tea.Key { return tea.Key{Code: r, Text: string(r)} }
 	var (
@@ -49,7 +33,8 @@ func TestTUIDutiesEndToEnd(t *testing.T) {
 	)
 
 	// Escort: the pool ranked as `escort list --case` ranks it.
-	dk, err := a.newDesk(s)
+	cfg := &config.Config{User: "amina.idrissi", Office: "RBA", Rules: tariffs.DefaultRules()}
+	dk, err := (&app{cfg: cfg}).newDesk(s)
 	if err != nil {
 		t.Fatal(err)
 	}

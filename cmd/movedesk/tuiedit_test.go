@@ -7,10 +7,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"movedesk/booking"
-	"movedesk/config"
-	"movedesk/store"
-	"movedesk/tariffs"
-	"movedesk/tui"
 )
 
 // TestTUIIntakeEndToEnd opens a case in the app over a real store, adds a
@@ -20,23 +16,8 @@ import (
 // all in the store.
 func TestTUIIntakeEndToEnd(t *testing.T) {
 	dir := bareDemoStore(t, "5")
-	s, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, m := openApp(t, dir, nil)
 	defer s.Close()
-	cfg := &config.Config{User: "amina.idrissi", Office: "RBA", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules()}
-	a := &app{cfg: cfg}
-	opts, err := tuiOptions(a, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts.Changes = nil
-	m, err := tui.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	key := func(r rune) tea.Key { return tea.Key{Code: r, Text: string(r)} }
 	var (
 		kTab   = tea.Key{Code: tea.KeyTab}
