@@ -66,26 +66,38 @@ type ABNFare struct {
 	FareIDs []string `json:"fare_ids,omitempty"`
 }
 
+// ABNEscort is an escort travelling with the case on the ABN's booking.
+type ABNEscort struct {
+	ID   string     `json:"id"`
+	Name string     `json:"name,omitempty"`
+	Type EscortType `json:"type,omitempty"`
+	// Segments are the 1-based booking segments flown; empty: all.
+	Segments []int `json:"segments,omitempty"`
+}
+
 // ABN is one version of an Advance Booking Notification. All versions are
 // kept in the case's movement file under <case>/abn/<number>/<version>.
 type ABN struct {
-	Case          string         `json:"case"`
-	Number        string         `json:"number"`
-	Version       int            `json:"version"`
-	Type          ABNType        `json:"type"`
-	Booking       string         `json:"booking,omitempty"`
-	Programme     string         `json:"programme,omitempty"`
-	Office        string         `json:"office,omitempty"`
-	Travellers    []ABNTraveller `json:"travellers,omitempty"`
-	Itinerary     []Segment      `json:"itinerary,omitempty"`
-	EscortSeats   int            `json:"escort_seats,omitempty"`
-	Sponsor       string         `json:"sponsor,omitempty"`
-	FinalCity     string         `json:"final_city,omitempty"`
-	FinalAirport  string         `json:"final_airport,omitempty"`
-	Fares         []ABNFare      `json:"fares,omitempty"`
-	TotalUSDCents int64          `json:"total_usd_cents,omitempty"`
-	TariffVersion string         `json:"tariff_version,omitempty"`
-	Reason        string         `json:"reason,omitempty"`
+	Case        string         `json:"case"`
+	Number      string         `json:"number"`
+	Version     int            `json:"version"`
+	Type        ABNType        `json:"type"`
+	Booking     string         `json:"booking,omitempty"`
+	Programme   string         `json:"programme,omitempty"`
+	Office      string         `json:"office,omitempty"`
+	Travellers  []ABNTraveller `json:"travellers,omitempty"`
+	Itinerary   []Segment      `json:"itinerary,omitempty"`
+	EscortSeats int            `json:"escort_seats,omitempty"`
+	// Escorts name who fills the escort seats, so the receiving side knows
+	// who to expect.
+	Escorts       []ABNEscort `json:"escorts,omitempty"`
+	Sponsor       string      `json:"sponsor,omitempty"`
+	FinalCity     string      `json:"final_city,omitempty"`
+	FinalAirport  string      `json:"final_airport,omitempty"`
+	Fares         []ABNFare   `json:"fares,omitempty"`
+	TotalUSDCents int64       `json:"total_usd_cents,omitempty"`
+	TariffVersion string      `json:"tariff_version,omitempty"`
+	Reason        string      `json:"reason,omitempty"`
 	// Changes lists, for an update, what differs from the previous version.
 	Changes  []string  `json:"changes,omitempty"`
 	IssuedBy string    `json:"issued_by,omitempty"`
@@ -231,6 +243,8 @@ type ABNRequest struct {
 	At    time.Time
 	// Desk is the id of the desk issuing the version (see ABN.Desk).
 	Desk string
+	// EscortNames maps escort ids of the pool to their names.
+	EscortNames map[string]string
 }
 
 // DraftABN builds the next ABN version of type req.Type from the case file,
@@ -257,7 +271,7 @@ func (f *CaseFile) DraftABN(req ABNRequest) (*ABN, error) {
 		if req.Type == ABNUpdate && (prev == nil || prev.Type == ABNCancellation) {
 			return nil, Errorf(ECONFLICT, "type", "case %s has no ABN to update; issue one first", c.Number)
 		}
-		a.fromBooking(f, b, req.Fares)
+		a.fromBooking(f, b, req.Fares, req.EscortNames)
 		if req.Type == ABNUpdate {
 			a.Changes = DiffABN(prev, a)
 			if len(a.Changes) == 0 {
@@ -284,7 +298,7 @@ func (f *CaseFile) DraftABN(req ABNRequest) (*ABN, error) {
 		}
 		a.copyContent(prev)
 		if b != nil {
-			a.fromBooking(f, b, req.Fares)
+			a.fromBooking(f, b, req.Fares, req.EscortNames)
 			if len(req.Fares) == 0 {
 				a.Fares, a.TotalUSDCents = prev.Fares, prev.TotalUSDCents
 			}
@@ -296,12 +310,18 @@ func (f *CaseFile) DraftABN(req ABNRequest) (*ABN, error) {
 }
 
 func (a *ABN) copyContent(p *ABN) {
-	a.Booking, a.Travellers, a.Itinerary, a.EscortSeats = p.Booking, p.Travellers, p.Itinerary, p.EscortSeats
+	a.Booking, a.Travellers, a.Itinerary, a.EscortSeats, a.Escorts = p.Booking, p.Travellers, p.Itinerary, p.EscortSeats, p.Escorts
 	a.Fares, a.TotalUSDCents, a.TariffVersion = p.Fares, p.TotalUSDCents, p.TariffVersion
 }
 
-func (a *ABN) fromBooking(f *CaseFile, b *Booking, fares []ABNFare) {
+func (a *ABN) fromBooking(f *CaseFile, b *Booking, fares []ABNFare, escortNames map[string]string) {
 	a.Booking, a.Itinerary, a.EscortSeats, a.TariffVersion = b.ID, slices.Clone(b.Segments), b.EscortSeats, b.TariffVersion
+	a.Escorts = nil
+	for _, t := range f.EscortTrips {
+		if t.Booking == b.ID {
+			a.Escorts = append(a.Escorts, ABNEscort{ID: t.Escort, Name: escortNames[t.Escort], Type: t.Type, Segments: slices.Clone(t.Segments)})
+		}
+	}
 	var dates []Date
 	for _, s := range b.Segments {
 		dates = append(dates, s.Depart.Date())
@@ -378,6 +398,24 @@ func DiffABN(a, b *ABN) []string {
 	if a.EscortSeats != b.EscortSeats {
 		add("escort seats: %d ⇒ %d", a.EscortSeats, b.EscortSeats)
 	}
+	was := map[string]ABNEscort{}
+	for _, e := range a.Escorts {
+		was[e.ID] = e
+	}
+	is := map[string]bool{}
+	for _, e := range b.Escorts {
+		is[e.ID] = true
+		if o, ok := was[e.ID]; !ok {
+			add("escort added: %s", e.Describe())
+		} else if o.Describe() != e.Describe() {
+			add("escort %s: %s ⇒ %s", e.ID, o.Describe(), e.Describe())
+		}
+	}
+	for _, e := range a.Escorts {
+		if !is[e.ID] {
+			add("escort removed: %s", e.Describe())
+		}
+	}
 	if a.Sponsor != b.Sponsor {
 		add("sponsor: %s ⇒ %s", orDash(a.Sponsor), orDash(b.Sponsor))
 	}
@@ -388,6 +426,28 @@ func DiffABN(a, b *ABN) []string {
 		add("total: %s ⇒ %s", USD(a.TotalUSDCents), USD(b.TotalUSDCents))
 	}
 	return out
+}
+
+// Describe prints an escort as "E0001 Karima BENALI (medical, segments 1, 2)".
+func (e ABNEscort) Describe() string {
+	var bits []string
+	if e.Type != "" {
+		bits = append(bits, string(e.Type))
+	}
+	if len(e.Segments) > 0 {
+		segs := make([]string, len(e.Segments))
+		for i, n := range e.Segments {
+			segs[i] = strconv.Itoa(n)
+		}
+		bits = append(bits, "segments "+strings.Join(segs, ", "))
+	} else {
+		bits = append(bits, "whole trip")
+	}
+	name := e.ID
+	if e.Name != "" {
+		name += " " + e.Name
+	}
+	return name + " (" + strings.Join(bits, ", ") + ")"
 }
 
 // SegmentLine prints a segment as "QR 1234 CMN 2026-12-01T10:05 -> DOH 2026-12-01T18:30".
@@ -489,8 +549,11 @@ func (a *ABN) Text() string {
 		}
 		p("  %2d %-30s %s %s %s %s%s SSR: %s%s", t.Member, t.Name, t.PaxType, t.BirthDate, orDash(t.Sex), orDash(t.Nationality), pa, orNone(t.SSR), medif)
 	}
-	if a.EscortSeats > 0 {
+	if a.EscortSeats > 0 || len(a.Escorts) > 0 {
 		p("  escorts: %d seat(s)", a.EscortSeats)
+		for _, e := range a.Escorts {
+			p("    %s", e.Describe())
+		}
 	}
 	p("")
 	p("ITINERARY (local times)")

@@ -283,3 +283,36 @@ func mustRecs(recs []Record, err error) []Record {
 	}
 	return recs
 }
+
+// The ABN names who fills each escort seat, and an update says when the
+// escort changes (it used to print "escorts: 1 seat(s)" and nothing else).
+func TestABNNamesItsEscorts(t *testing.T) {
+	f := abnFixture(t)
+	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	recs, err := f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1, 2}, EscortSeats: 1, Confirmed: []string{"doc-expiring"}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, f, recs)
+	b := f.ActiveBooking()
+	f.EscortTrips = []EscortTrip{{Case: f.Case.Number, Escort: "E0007", Booking: b.ID, Type: EscortMedical}}
+	names := map[string]string{"E0007": "Karima BENALI", "E0009": "Youssef ALAMI"}
+	a, recs, err := f.IssueABN(ABNRequest{Type: ABNIssue, By: "amina", At: at, EscortNames: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, f, recs)
+	if txt := a.Text(); !strings.Contains(txt, "escorts: 1 seat(s)") || !strings.Contains(txt, "E0007 Karima BENALI (medical, whole trip)") {
+		t.Fatalf("ABN text lacks the escort's name:\n%s", txt)
+	}
+	f.EscortTrips[0].Escort = "E0009"
+	f.EscortTrips[0].Segments = []int{1}
+	a, _, err = f.IssueABN(ABNRequest{Type: ABNUpdate, By: "amina", At: at.Add(time.Hour), EscortNames: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(a.Changes, "\n")
+	if !strings.Contains(joined, "escort added: E0009 Youssef ALAMI (medical, segments 1)") || !strings.Contains(joined, "escort removed: E0007 Karima BENALI (medical, whole trip)") {
+		t.Fatalf("update changes: %q", a.Changes)
+	}
+}

@@ -125,13 +125,13 @@ func TestTransitions(t *testing.T) {
 }
 
 func TestSetFieldValidates(t *testing.T) {
-	tr := &Traveller{Case: "RBA-2026-000001", Member: 1, FamilyName: "Haddad"}
+	tr := &Traveller{Case: "RBA-2026-000001", Member: 1, FamilyName: "Haddad", BirthDate: MustDate("1980-01-02")}
 	if err := SetField(tr, "ssr", "wchr, moml,WCHR"); err != nil || strings.Join(tr.SSR, ",") != "MOML,WCHR" {
 		t.Fatalf("ssr = %v, %v", tr.SSR, err)
 	}
 	for field, val := range map[string]string{"ssr": "WCHR,ZZZZ", "birth_date": "2026-02-30", "sex": "Q",
 		"pregnancy_weeks": "many", "medif_needed": "perhaps", "member": "3", "shoe_size": "42"} {
-		fresh := &Traveller{Case: "RBA-2026-000001", Member: 1, FamilyName: "Haddad"}
+		fresh := &Traveller{Case: "RBA-2026-000001", Member: 1, FamilyName: "Haddad", BirthDate: MustDate("1980-01-02")}
 		if err := SetField(fresh, field, val); err == nil || ErrorField(err) != field {
 			t.Errorf("%s=%s: err %v, want one naming the field", field, val, err)
 		}

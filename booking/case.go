@@ -146,6 +146,10 @@ func (t *Traveller) Validate() error {
 		return Errorf(EINVALID, "member", "member id %d must be 1 to 99", t.Member)
 	case strings.TrimSpace(t.FamilyName) == "":
 		return Errorf(EINVALID, "family_name", "family name is required")
+	case t.BirthDate.IsZero():
+		// Without it the traveller is priced and seated as an infant of
+		// age 0 (a ghost made by setting one field of a new member).
+		return Errorf(EINVALID, "birth_date", "birth date is required")
 	case t.Sex != "" && !slices.Contains(Sexes, t.Sex):
 		return Errorf(EINVALID, "sex", "sex %q must be F, M or X", t.Sex)
 	case t.Nationality != "" && !countryRE.MatchString(t.Nationality):

@@ -110,7 +110,7 @@ func TestWriteRules(t *testing.T) {
 		{"moving office", Write{Key: "RBA-2026-000001", Old: invCase(StatusReceived), New: with(invCase(StatusReceived), func(c *Case) { c.Office = "KLT" })}, EINVALID, "number"},
 		{"renumbering", Write{Key: "RBA-2026-000001", Old: invCase(StatusReceived), New: with(invCase(StatusReceived), func(c *Case) { c.Number = "RBA-2026-000002" })}, EINVALID, "number"},
 		{"deleting a case", Write{Key: "RBA-2026-000001", Old: invCase(StatusReceived)}, ECONFLICT, "case"},
-		{"a traveller of an unknown case", Write{Key: TravellerKey("RBA-2026-000009", 1), New: &Traveller{Case: "RBA-2026-000009", Member: 1, FamilyName: "X"}, Has: has()}, ENOTFOUND, "case"},
+		{"a traveller of an unknown case", Write{Key: TravellerKey("RBA-2026-000009", 1), New: &Traveller{Case: "RBA-2026-000009", Member: 1, FamilyName: "X", BirthDate: MustDate("1980-01-02")}, Has: has()}, ENOTFOUND, "case"},
 		{"a document of an unknown traveller", Write{Key: DocumentKey("RBA-2026-000001", 2, "d1"), New: &Document{Case: "RBA-2026-000001", Member: 2, ID: "d1", Type: DocPassport},
 			Has: has("RBA-2026-000001", TravellerKey("RBA-2026-000001", 1))}, ENOTFOUND, "member"},
 		{"a document of a known traveller", Write{Key: DocumentKey("RBA-2026-000001", 1, "d1"), New: &Document{Case: "RBA-2026-000001", Member: 1, ID: "d1", Type: DocPassport},

@@ -43,7 +43,28 @@ func (d *Service) ABNFares(f *booking.CaseFile, today booking.Date) []booking.AB
 // DraftABN returns the ABN that issuing would produce now for case file f
 // (the first notice or an update), without writing anything.
 func (d *Service) DraftABN(actor string, f *booking.CaseFile) (*booking.ABN, error) {
-	return f.DraftABN(booking.ABNRequest{Type: f.NextABNType(), Fares: d.ABNFares(f, d.today()), By: actor, At: d.now(), Desk: d.s.Desk()})
+	names, err := d.escortNames(f)
+	if err != nil {
+		return nil, err
+	}
+	return f.DraftABN(booking.ABNRequest{Type: f.NextABNType(), Fares: d.ABNFares(f, d.today()), By: actor, At: d.now(), Desk: d.s.Desk(), EscortNames: names})
+}
+
+// escortNames maps the escorts of f's trips to their names in the pool
+// (only read when the case has escort trips).
+func (d *Service) escortNames(f *booking.CaseFile) (map[string]string, error) {
+	if len(f.EscortTrips) == 0 {
+		return nil, nil
+	}
+	pool, err := d.s.Escorts()
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(pool))
+	for _, e := range pool {
+		names[e.ID] = e.Name
+	}
+	return names, nil
 }
 
 // refused words a refusal of action on case file f with the case and its
@@ -78,7 +99,18 @@ func (d *Service) issue(actor, no, action string, typ booking.ABNType, reason st
 		if t == booking.ABNIssue || t == booking.ABNUpdate {
 			fares = d.ABNFares(f, d.today())
 		}
-		a, recs, err := f.IssueABN(booking.ABNRequest{Type: t, Reason: reason, Fares: fares, By: actor, At: d.now(), Desk: tx.Desk()})
+		var names map[string]string
+		if len(f.EscortTrips) > 0 {
+			pool, err := tx.Escorts()
+			if err != nil {
+				return err
+			}
+			names = map[string]string{}
+			for _, e := range pool {
+				names[e.ID] = e.Name
+			}
+		}
+		a, recs, err := f.IssueABN(booking.ABNRequest{Type: t, Reason: reason, Fares: fares, By: actor, At: d.now(), Desk: tx.Desk(), EscortNames: names})
 		if err != nil {
 			return refused(f, action, err)
 		}

@@ -183,7 +183,7 @@ func TestNewCaseNumbersPerOfficeAndYear(t *testing.T) {
 	fx := newFixture(t)
 	year := fx.now.Year()
 	c := booking.Case{Programme: "USRAP", OriginAirport: "CMN", Priority: 2}
-	pa := booking.Traveller{FamilyName: "Ramírez", GivenNames: "Ana", Sex: "F"}
+	pa := booking.Traveller{FamilyName: "Ramírez", GivenNames: "Ana", Sex: "F", BirthDate: booking.MustDate("1990-04-05")}
 	no, err := fx.d.NewCase("amina", "RBA", c, pa)
 	if err != nil {
 		t.Fatal(err)

@@ -49,6 +49,55 @@ func (d *Service) ToggleItem(actor, no, list, key string) (booking.ChecklistItem
 	return item, rec, err
 }
 
+// SetItem ticks (done) or unticks one checklist item; an item already in
+// that state is left alone (changed false), so a script run twice does not
+// undo itself as ToggleItem would.
+func (d *Service) SetItem(actor, no, list, key string, done bool) (item booking.ChecklistItem, changed bool, err error) {
+	if err := d.allow(actor, booking.ActChecklist); err != nil {
+		return item, false, err
+	}
+	tpl, err := d.templates()
+	if err != nil {
+		return item, false, err
+	}
+	err = d.s.Update(actor, func(tx *store.Tx) error {
+		f, err := tx.CaseFile(no)
+		if err != nil {
+			return err
+		}
+		pt, dep := tpl.For(f.Case.Programme), f.DepartureDate()
+		find := func() (booking.ChecklistItem, error) {
+			cl, err := f.Checklist(list, pt, dep)
+			if err != nil {
+				return booking.ChecklistItem{}, err
+			}
+			for _, it := range cl.Items {
+				if it.Key == key {
+					return it, nil
+				}
+			}
+			// Toggle names the items the list has.
+			_, err = f.ToggleIn(cl, key, dep, actor, d.now())
+			return booking.ChecklistItem{}, err
+		}
+		if item, err = find(); err != nil || item.Done == done {
+			return err
+		}
+		rec, err := f.Toggle(list, key, pt, dep, actor, d.now())
+		if err != nil {
+			return err
+		}
+		if err := tx.Put(rec); err != nil {
+			return err
+		}
+		f.Apply(rec)
+		changed = true
+		item, err = find()
+		return err
+	})
+	return item, changed, err
+}
+
 // CounsellingPatch changes the counselling session record; nil fields stay
 // as they are.
 type CounsellingPatch struct {

@@ -154,7 +154,7 @@ var badChanges = []badChange{
 	{name: "newline in a name", key: "RBA-2026-000001/traveller/02", fields: map[string]any{"given_names": "Lina\nRBA-2026-999999"}, code: booking.EINVALID, field: "given_names", typed: true},
 	{name: "bidi override in notes", key: "RBA-2026-000001", fields: map[string]any{"notes": "paid \u202e0001 USD"}, code: booking.EINVALID, field: "notes", typed: true},
 	{name: "document of a traveller that does not exist", key: "RBA-2026-000001/document/09/d1", fields: map[string]any{"case": "RBA-2026-000001", "member": 9, "id": "d1", "type": "passport"}, code: booking.ENOTFOUND, field: "member", typed: true},
-	{name: "traveller of a case that does not exist", key: "RBA-2026-000077/traveller/01", fields: map[string]any{"case": "RBA-2026-000077", "member": 1, "family_name": "X"}, code: booking.ENOTFOUND, field: "case", typed: true},
+	{name: "traveller of a case that does not exist", key: "RBA-2026-000077/traveller/01", fields: map[string]any{"case": "RBA-2026-000077", "member": 1, "family_name": "X", "birth_date": "1980-01-02"}, code: booking.ENOTFOUND, field: "case", typed: true},
 	{name: "renumbering a case", key: "RBA-2026-000001", fields: map[string]any{"number": "RBA-2026-000002"}, code: booking.EINVALID, field: "number"},
 	{name: "another office's prefix", key: "SAL-2026-000001", fields: map[string]any{"number": "SAL-2026-000001", "office": "RBA", "programme": "USRAP", "status": "received"}, code: booking.EINVALID, field: "number", typed: true},
 	{name: "a new case already departed", key: "RBA-2026-000050", fields: map[string]any{"number": "RBA-2026-000050", "office": "RBA", "programme": "USRAP", "status": "departed"}, code: booking.ECONFLICT, field: "status", typed: true},

@@ -24,7 +24,7 @@ func TestCaseNumberClashIsRefusedNotBlended(t *testing.T) {
 	family := func(name string) []booking.Record {
 		return []booking.Record{
 			&booking.Case{Number: no, Programme: "USRAP", Office: "RBA", Priority: 3, Status: booking.StatusReceived},
-			&booking.Traveller{Case: no, Member: 1, Principal: true, FamilyName: name, GivenNames: "X", Sex: "F", Relationship: "PA"},
+			&booking.Traveller{Case: no, Member: 1, Principal: true, FamilyName: name, GivenNames: "X", Sex: "F", BirthDate: booking.MustDate("1990-04-05"), Relationship: "PA"},
 		}
 	}
 	if err := a.s.PutRecords("amina", family("HADDAD")...); err != nil {

@@ -98,6 +98,13 @@ func resolve(f *booking.CaseFile, path string, recs map[string]booking.Record) (
 			t := booking.Traveller{Case: f.Case.Number, Member: m}
 			if cur := f.Traveller(m); cur != nil {
 				t = *cur
+			} else if _, adding := recs[t.Key()]; !adding {
+				// A new member takes the next number: a typo such as
+				// traveller.9 must not make a ninth, half-empty traveller.
+				next := nextMember(f, recs)
+				if m != next {
+					return nil, "", booking.Errorf(booking.ENOTFOUND, path, "case %s has no traveller %d; a new traveller is member %d, with family_name, given_names, birth_date and sex set together", f.Case.Number, m, next)
+				}
 			}
 			return cached(&t), parts[2], nil
 		}
@@ -113,6 +120,21 @@ func resolve(f *booking.CaseFile, path string, recs map[string]booking.Record) (
 		return cached(&d), parts[4], nil
 	}
 	return nil, "", booking.Errorf(booking.EINVALID, path, "unknown field path %q (want FIELD, traveller.N.FIELD or traveller.N.document.ID.FIELD)", path)
+}
+
+// nextMember is the member number a new traveller of f takes, counting
+// those already being added in recs.
+func nextMember(f *booking.CaseFile, recs map[string]booking.Record) int {
+	n := 0
+	for _, t := range f.Travellers {
+		n = max(n, t.Member)
+	}
+	for _, r := range recs {
+		if t, ok := r.(*booking.Traveller); ok {
+			n = max(n, t.Member)
+		}
+	}
+	return n + 1
 }
 
 // SetStatus moves case no to status to, through the state machine and, for

@@ -126,7 +126,7 @@ func TestImportNewRecordsNeedTheirCase(t *testing.T) {
 	s := importStore(t)
 	other := "RBA-2026-000002"
 	// A traveller of a case that exists nowhere is refused...
-	errs := importFails(t, s, `{"key":"`+other+`/traveller/01","record":{"case":"`+other+`","member":1,"family_name":"Idrissi"}}`, ImportOptions{})
+	errs := importFails(t, s, `{"key":"`+other+`/traveller/01","record":{"case":"`+other+`","member":1,"family_name":"Idrissi","birth_date":"1980-01-02"}}`, ImportOptions{})
 	if len(errs) != 1 || errs[0].Error() != "line 1 ("+other+"/traveller/01): field case: case "+other+" does not exist (neither stored nor earlier in the file)" {
 		t.Fatalf("orphan traveller: %v", errs)
 	}
@@ -137,7 +137,7 @@ func TestImportNewRecordsNeedTheirCase(t *testing.T) {
 	}
 	// A new case earlier in the file is whole, and takes its records.
 	in := `{"key":"` + other + `","record":{"number":"` + other + `","programme":"USRAP","office":"RBA","status":"received"}}` + "\n" +
-		`{"key":"` + other + `/traveller/01","record":{"case":"` + other + `","member":1,"family_name":"Idrissi","principal":true}}` + "\n"
+		`{"key":"` + other + `/traveller/01","record":{"case":"` + other + `","member":1,"family_name":"Idrissi","birth_date":"1980-01-02","principal":true}}` + "\n"
 	if n, err := s.Import("karim", strings.NewReader(in), ImportOptions{}); err != nil || n != 2 {
 		t.Fatalf("new case: %d %v", n, err)
 	}
@@ -251,7 +251,7 @@ func TestImportRestore(t *testing.T) {
 	}
 	// Restore still checks values, text and orphans, line by line.
 	lines := strings.Split(strings.TrimSpace(exp.String()), "\n")
-	orphan := `{"key":"RBA-2026-000009/traveller/01","record":{"case":"RBA-2026-000009","member":1,"family_name":"X"}}`
+	orphan := `{"key":"RBA-2026-000009/traveller/01","record":{"case":"RBA-2026-000009","member":1,"family_name":"X","birth_date":"1980-01-02"}}`
 	ctrl := strings.Replace(lines[1], `"number":"P123"`, `"number":"P1\u001b23"`, 1)
 	errs := importFails(t, openTemp(t), strings.Join([]string{lines[0], ctrl, lines[2], orphan}, "\n"), ImportOptions{Restore: true})
 	if len(errs) != 2 || errs[0].Line != 2 || errs[0].Field != "number" || errs[1].Line != 4 || errs[1].Field != "case" {

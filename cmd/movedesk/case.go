@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -172,7 +173,7 @@ func printCaseFile(w io.Writer, f *booking.CaseFile, today booking.Date) {
 		}
 	}
 	for _, b := range f.Bookings {
-		printf(w, "Booking %s (%s), travellers %v, escort seats %d", b.ID, b.Status, b.Travellers, b.EscortSeats)
+		printf(w, "Booking %s (%s), travellers %s, escort seats %d", b.ID, b.Status, joinInts(b.Travellers), b.EscortSeats)
 		if b.PNR != "" {
 			printf(w, ", PNR %s", b.PNR)
 		}
@@ -184,7 +185,29 @@ func printCaseFile(w io.Writer, f *booking.CaseFile, today booking.Date) {
 			printf(w, "   %s%-4s %s-%s  %s  %s\n", s.Carrier, s.Flight, s.From, s.To, s.Depart, s.Arrive)
 		}
 	}
-	printf(w, "Allowed next: %v\n", booking.Allowed(c.Status, c.HeldFrom))
+	printf(w, "Allowed next: %s\n", allowedNext(c))
+}
+
+// allowedNext lists the statuses case c may move to, in words.
+func allowedNext(c booking.Case) string {
+	next := booking.Allowed(c.Status, c.HeldFrom)
+	if len(next) == 0 {
+		return "none (" + string(c.Status) + " is final)"
+	}
+	names := make([]string, len(next))
+	for i, s := range next {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
+}
+
+// joinInts prints member numbers as "1, 2, 3".
+func joinInts(ns []int) string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = strconv.Itoa(n)
+	}
+	return strings.Join(out, ", ")
 }
 
 func newCaseSetCmd(a *app) *cobra.Command {

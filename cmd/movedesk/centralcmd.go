@@ -529,6 +529,14 @@ func newCentralConflictsCmd(a *app) *cobra.Command {
 					}
 					return writeJSON(cmd.OutOrStdout(), cs)
 				}
+				if len(cs) == 0 {
+					if all {
+						fmt.Fprintln(cmd.OutOrStdout(), "No conflicts, open or resolved.")
+					} else {
+						fmt.Fprintln(cmd.OutOrStdout(), "No open conflicts.")
+					}
+					return nil
+				}
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tRECORD\tFIELD\tWINNER (kept)\tLOSER\tSTATE")
 				for _, k := range cs {

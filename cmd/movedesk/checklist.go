@@ -33,7 +33,7 @@ type checklistReport struct {
 
 func newChecklistCmd(a *app) *cobra.Command {
 	c := &cobra.Command{Use: "checklist", Short: "Duties before departure: checklists and the ready-to-depart gate", Args: noArgs}
-	c.AddCommand(newChecklistShowCmd(a), newChecklistToggleCmd(a), newChecklistReadyCmd(a))
+	c.AddCommand(newChecklistShowCmd(a), newChecklistToggleCmd(a), newChecklistSetCmd(a, true), newChecklistSetCmd(a, false), newChecklistReadyCmd(a))
 	return c
 }
 
@@ -135,6 +135,40 @@ Each toggle is one change recorded with who and when.`,
 				state := "unticked"
 				if it.Done {
 					state = "ticked by " + it.By
+				}
+				printf(a.out, "%s %s: %s %s\n", args[0], it.Key, it.Label, state)
+				return nil
+			})
+		},
+	}
+}
+
+// newChecklistSetCmd is `checklist tick` (done) or `checklist untick`:
+// unlike toggle, running it twice leaves the item as asked.
+func newChecklistSetCmd(a *app, done bool) *cobra.Command {
+	verb, short := "untick", "Untick one item (no change if it is not ticked)"
+	if done {
+		verb, short = "tick", "Tick one item (no change if it is already ticked)"
+	}
+	return &cobra.Command{
+		Use:   verb + " CASE CHECKLIST ITEM",
+		Short: short,
+		Long: short + `; the item keys are those printed by checklist show
+(e.g. 01/biodata, transit, E0001/briefed, 02/medical-records). Safe to run
+twice from a script, unlike toggle.`,
+		Args: exactArgs(3, "CASE CHECKLIST ITEM"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				it, changed, err := d.SetItem(a.cfg.User, args[0], args[1], args[2], done)
+				if err != nil {
+					return err
+				}
+				state := "unticked"
+				if it.Done {
+					state = "ticked by " + it.By
+				}
+				if !changed {
+					state = "already " + state + " (no change)"
 				}
 				printf(a.out, "%s %s: %s %s\n", args[0], it.Key, it.Label, state)
 				return nil

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// Defects found in a day's work (issue 12), each pinned by what the user saw.
+func TestCLIDayDefects(t *testing.T) {
+	dir := demoStore(t, "40")
+	no := "RBA-2026-000002"
+
+	// A typo in a member number made a ninth, half-empty traveller priced
+	// as an infant of age 0.
+	code, _, e := cli(t, "case", "set", no, "traveller.9.family_name=Ghost", "--data", dir)
+	if code != 1 || !strings.Contains(e, "has no traveller 9; a new traveller is member") {
+		t.Fatalf("traveller.9: %d %q", code, e)
+	}
+	_, out, _ := cli(t, "case", "show", no, "--data", dir)
+	if strings.Contains(out, "Ghost") {
+		t.Fatalf("a ghost traveller was stored:\n%s", out)
+	}
+	// The next member number with a name only is refused for the missing
+	// birth date; with it, it is added.
+	_, _, e = cli(t, "case", "set", no, "traveller.9.family_name=Ghost", "--data", dir)
+	m := e[strings.Index(e, "member ")+len("member "):]
+	m = m[:strings.IndexByte(m, ',')]
+	code, _, e = cli(t, "case", "set", no, "traveller."+m+".family_name=Ghost", "--data", dir)
+	if code != 1 || !strings.Contains(e, "birth date is required") {
+		t.Fatalf("new member without birth date: %d %q", code, e)
+	}
+	if code, _, e := cli(t, "case", "set", no, "traveller."+m+".family_name=Haddad", "traveller."+m+".given_names=Rami", "traveller."+m+".birth_date=2019-03-04", "traveller."+m+".sex=M", "--data", dir); code != 0 {
+		t.Fatalf("adding member %s: %s", m, e)
+	}
+
+	// "Allowed next: [booked on-hold cancelled]" read like Go, not words.
+	_, out, _ = cli(t, "case", "show", no, "--data", dir)
+	if !strings.Contains(out, "Allowed next: ") || strings.Contains(out, "Allowed next: [") {
+		t.Fatalf("allowed next:\n%s", out)
+	}
+
+	// conflicts list printed a bare header when there were none.
+	_, out, _ = cli(t, "conflicts", "list", "--data", dir)
+	if strings.TrimSpace(out) != "No open conflicts." {
+		t.Fatalf("conflicts list with none: %q", out)
+	}
+
+	// checklist toggle flips, so a script run twice undid itself; tick and
+	// untick leave the item as asked.
+	for i, want := range []string{"ticked by tester", "already ticked by tester (no change)"} {
+		code, out, e := cli(t, "checklist", "tick", no, "verification", "01/biodata", "--data", dir)
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("tick #%d: %d %q %q, want %q", i+1, code, out, e, want)
+		}
+	}
+	for i, want := range []string{": Biodata", "already unticked (no change)"} {
+		code, out, e := cli(t, "checklist", "untick", no, "verification", "01/biodata", "--data", dir)
+		if code != 0 || !strings.Contains(out, want) || (i == 0 && strings.Contains(out, "already")) {
+			t.Fatalf("untick #%d: %d %q %q, want %q", i+1, code, out, e, want)
+		}
+	}
+	if code, _, e := cli(t, "checklist", "tick", no, "verification", "01/nothing", "--data", dir); code != 1 || !strings.Contains(e, "has no item") {
+		t.Fatalf("tick of an unknown item: %d %q", code, e)
+	}
+}
