@@ -125,7 +125,7 @@ func TestImportIsAllOrNothingAndNamesLineAndField(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(exp.String()), "\n")
 	bad := map[string]string{
 		`{"key":"RBA-2026-000003/traveller/01","record":{"case":"RBA-2026-000003","member":1,"family_name":"X","birth_date":"1980-01-02","ssr":["ZZZZ"]}}`: `line 4 (RBA-2026-000003/traveller/01): field ssr: unknown SSR code "ZZZZ"`,
-		`{"key":"RBA-2026-000003","record":{"number":"RBA-2026-000003","status":"flying"}}`:                                      "line 4 (RBA-2026-000003): field ",
+		`{"key":"RBA-2026-000003","record":{"number":"RBA-2026-000003","status":"flying"}}`:                                                                "line 4 (RBA-2026-000003): field ",
 		`not json`: "line 4: not a",
 		`{"key":"RBA-2026-000003/traveller/01","record":{"case":"RBA-2026-000003","member":"one"}}`:                              "field member",
 		`{"key":"RBA-2026-000004","record":{"number":"RBA-2026-000003","programme":"USRAP","office":"RBA","status":"received"}}`: "key does not match",

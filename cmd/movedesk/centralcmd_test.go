@@ -87,7 +87,7 @@ func TestCentralCLI(t *testing.T) {
 	if code, out, _ := cli(t, "case", "list", "--json", "--data", newDir); code != 0 || strings.Count(out, `"number"`) != 5 {
 		t.Fatalf("new desk has %d cases after its first sync: %s", strings.Count(out, `"number"`), out)
 	}
-	if code, out, _ := cli(t, "conflicts", "list", "--data", deskDir); code != 0 || !strings.Contains(out, "ID") {
+	if code, out, _ := cli(t, "conflicts", "list", "--data", deskDir); code != 0 || !strings.Contains(out, "No open conflicts.") {
 		t.Fatalf("conflicts list: %d %s", code, out)
 	}
 	if code, _, e := cli(t, "conflicts", "resolve", "cnope", "--take", "winner", "--data", deskDir); code == 0 || !strings.Contains(e, "no conflict") {
