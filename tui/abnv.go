@@ -342,6 +342,14 @@ func (a *abnScreen) View() string {
 	return clip(strings.Join(a.lines[a.offset:end], "\n"), a.w, a.h)
 }
 
+// wordWrap wraps s to w cells at spaces only (a date or code such as
+// 1979-02-03 stays whole), cutting a word wider than w.
+func wordWrap(s string, w int) string {
+	// ansi.Wordwrap always breaks after '-': hide hyphens from it.
+	s = strings.ReplaceAll(s, "-", "\u2011")
+	return strings.ReplaceAll(ansi.Hardwrap(ansi.Wordwrap(s, w, ""), w, true), "\u2011", "-")
+}
+
 // wrapHanging wraps a plain line to w cells at spaces, continuation lines
 // indented under the text after the line's leading blanks and bullet
 // ("  * "), so a long change keeps its new value on screen.
@@ -357,14 +365,14 @@ func wrapHanging(line string, w int) []string {
 		indent = 0
 	}
 	pad := strings.Repeat(" ", indent)
-	first := ansi.Wrap(line, w, "")
+	first := wordWrap(line, w)
 	lines := strings.Split(first, "\n")
 	if len(lines) == 1 {
 		return lines
 	}
 	rest := strings.Join(lines[1:], " ")
 	out := []string{lines[0]}
-	for _, r := range strings.Split(ansi.Wrap(rest, w-indent, ""), "\n") {
+	for _, r := range strings.Split(wordWrap(rest, w-indent), "\n") {
 		out = append(out, pad+r)
 	}
 	return out

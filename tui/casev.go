@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"movedesk/booking"
 )
@@ -448,7 +450,20 @@ func (c *caseScreen) layout() {
 		add(st.Muted.Render(fmt.Sprintf("… %d earlier (t shows all)", len(events)-5)))
 	}
 	for _, ev := range shown {
-		add(ev)
+		// Continuation lines hang under the change, after time and actor.
+		const lead = 32
+		if c.w-lead < 20 || ansi.StringWidth(ev) <= c.w {
+			add(ev)
+			continue
+		}
+		width := ansi.StringWidth(ev)
+		for i, part := range strings.Split(wordWrap(ansi.Cut(ev, lead, width), c.w-lead), "\n") {
+			if i == 0 {
+				add(ansi.Cut(ev, 0, lead) + part)
+			} else {
+				add(strings.Repeat(" ", lead) + part)
+			}
+		}
 	}
 	if len(events) == 0 {
 		add(st.Muted.Render("no changes recorded"))
@@ -490,32 +505,76 @@ func segmentText(s booking.Segment) string {
 }
 
 // timeline turns the change log into one line per event: status moves are
-// spelled out, other changes list their fields.
+// spelled out; a change to a record seen before shows each field as
+// "field: old ⇒ new" (the log holds new values only, so old ones are
+// carried forward from earlier events); a new record lists its fields.
 func timeline(h []HistoryEntry) []string {
 	var out []string
+	seen := map[string]map[string]string{} // record key -> field -> last value
 	for _, e := range h {
 		when := e.When.UTC().Format("2006-01-02 15:04")
+		prev, known := seen[e.Key]
+		if !known {
+			prev = map[string]string{}
+			seen[e.Key] = prev
+		}
+		changes := func(skip ...string) []string {
+			var parts []string
+			for _, f := range fieldNames(e.Fields, skip...) {
+				if f[0] == '+' { // "+N" more fields
+					parts = append(parts, f)
+					continue
+				}
+				parts = append(parts, f+": "+histValue(prev[f])+" ⇒ "+histValue(e.Fields[f]))
+			}
+			return parts
+		}
 		var what string
 		switch {
 		case e.Kind == booking.KindCase && e.Fields["status"] != "":
-			what = "status → " + strings.Trim(e.Fields["status"], `"`)
+			what = "status → " + histValue(e.Fields["status"])
 			if r := strings.Trim(e.Fields["status_reason"], `"`); r != "" && r != "null" {
 				what += " (" + r + ")"
 			}
-			others := fieldNames(e.Fields, "status", "status_reason", "held_from")
-			if len(others) > 0 {
-				what += "; " + strings.Join(others, ", ")
+			if others := changes("status", "status_reason", "held_from"); known && len(others) > 0 {
+				what += "; " + strings.Join(others, "; ")
 			}
 		default:
 			_, rest, _ := strings.Cut(e.Key, "/")
 			if rest == "" {
 				rest = e.Kind
 			}
-			what = rest + ": " + strings.Join(fieldNames(e.Fields), ", ")
+			if known {
+				what = rest + ": " + strings.Join(changes(), "; ")
+			} else {
+				what = sprintf("%s created (%d fields)", rest, len(e.Fields))
+			}
+		}
+		for f, v := range e.Fields {
+			prev[f] = v
 		}
 		out = append(out, sprintf("%s %s %s", when, fit(e.Actor, 14), what))
 	}
 	return out
+}
+
+// histValue shows a logged JSON value short and readable: strings lose
+// their quotes, nothing reads "—", long values are cut.
+func histValue(v string) string {
+	switch v {
+	case "", "null", `""`, "[]", "{}", "0", "false":
+		if v == "0" || v == "false" {
+			return v
+		}
+		return "—"
+	}
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		var s string
+		if json.Unmarshal([]byte(v), &s) == nil {
+			v = s
+		}
+	}
+	return cut(oneLine(v), 40)
 }
 
 func fieldNames(m map[string]string, skip ...string) []string {

@@ -379,7 +379,7 @@ func (s *conflictsScreen) actionLines(c ConflictView) []string {
 			verb = "Write the typed value"
 		}
 		add(st.Warning.Render(st.WarnGlyph + " " + verb + " for " + where + "?"))
-		for _, v := range wrapRunes(oneLine(s.pending.value), max(10, s.w-4), 3) {
+		for _, v := range wrapCells(oneLine(s.pending.value), max(10, s.w-4), 3) {
 			add("    " + st.Bold.Render(v))
 		}
 		add(st.Muted.Render(fmt.Sprintf("  %s resolves (a new change, synced to every desk) · %s or %s goes back",
@@ -412,7 +412,7 @@ func (s *conflictsScreen) detailLines(c ConflictView) []string {
 	add("")
 	side := func(title string, sd ConflictSide) {
 		add(st.Bold.Render(title))
-		for _, v := range wrapRunes(oneLine(sd.Value), max(10, s.w-4), 3) {
+		for _, v := range wrapCells(oneLine(sd.Value), max(10, s.w-4), 3) {
 			add("    " + v)
 		}
 		who := sd.Actor
@@ -437,20 +437,16 @@ func oneLine(s string) string { return printable(lineBreaks.Replace(s)) }
 
 var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ")
 
-// wrapRunes splits s into at most n lines of w cells (the last one cut).
-func wrapRunes(s string, w, n int) []string {
-	var out []string
-	r := []rune(s)
-	for len(r) > 0 && len(out) < n {
-		k := min(len(r), w)
-		out = append(out, string(r[:k]))
-		r = r[k:]
+// wrapCells splits s into at most n lines of w terminal cells (the last
+// one cut with "…"): wide characters count two, combining marks none.
+func wrapCells(s string, w, n int) []string {
+	if s == "" {
+		return []string{""}
 	}
-	if len(r) > 0 && len(out) > 0 {
-		out[len(out)-1] = cut(out[len(out)-1]+"…", w)
-	}
-	if len(out) == 0 {
-		out = []string{""}
+	out := strings.Split(ansi.Hardwrap(s, w, true), "\n")
+	if len(out) > n {
+		out = out[:n]
+		out[n-1] = ansi.Truncate(out[n-1], w-1, "") + "…"
 	}
 	return out
 }

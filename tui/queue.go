@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"movedesk/booking"
 )
@@ -748,7 +749,7 @@ func (q *queueScreen) viewTabs(b *strings.Builder) {
 			} else {
 				out[i] = t.def.Tab + " " + thousands(len(t.members))
 			}
-			w += len([]rune(out[i])) + 2
+			w += ansi.StringWidth(out[i]) + 2
 		}
 		return out, w
 	}
@@ -760,17 +761,17 @@ func (q *queueScreen) viewTabs(b *strings.Builder) {
 	if w > q.w {
 		// Window: grow around the active tab while it fits.
 		first, last = q.tab, q.tab+1
-		used := len([]rune(labels[q.tab])) + 2
+		used := ansi.StringWidth(labels[q.tab]) + 2
 		for grew := true; grew; {
 			grew = false
-			if last < len(labels) && used+len([]rune(labels[last]))+2 <= q.w-2 {
-				used += len([]rune(labels[last])) + 2
+			if last < len(labels) && used+ansi.StringWidth(labels[last])+2 <= q.w-2 {
+				used += ansi.StringWidth(labels[last]) + 2
 				last++
 				grew = true
 			}
-			if first > 0 && used+len([]rune(labels[first-1]))+2 <= q.w-2 {
+			if first > 0 && used+ansi.StringWidth(labels[first-1])+2 <= q.w-2 {
 				first--
-				used += len([]rune(labels[first])) + 2
+				used += ansi.StringWidth(labels[first]) + 2
 				grew = true
 			}
 		}

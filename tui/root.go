@@ -623,9 +623,8 @@ func (m *Model) header() string {
 		parts = append(parts, s.Title())
 	}
 	h := strings.Join(parts, " › ")
-	if w := len([]rune(h)); w > m.w {
-		r := []rune(h)
-		h = "…" + string(r[w-m.w+1:])
+	if w := ansi.StringWidth(h); w > m.w {
+		h = ansi.TruncateLeft(h, w-m.w+1, "…")
 	}
 	return m.st.Header.Render(fit(h, m.w))
 }

@@ -1,8 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"movedesk/booking"
 )
 
 // Defects found in a day's work (issue 12), each pinned by what the user saw.
@@ -61,5 +67,38 @@ func TestCLIDayDefects(t *testing.T) {
 	}
 	if code, _, e := cli(t, "checklist", "tick", no, "verification", "01/nothing", "--data", dir); code != 1 || !strings.Contains(e, "has no item") {
 		t.Fatalf("tick of an unknown item: %d %q", code, e)
+	}
+}
+
+// The timeline showed which fields changed but not from what to what.
+func TestTimelineShowsOldAndNewValues(t *testing.T) {
+	dir := demoStore(t, "20")
+	no := "RBA-2026-000003"
+	_, out, _ := cli(t, "case", "show", no, "--json", "--data", dir)
+	var f booking.CaseFile
+	if err := json.Unmarshal([]byte(out), &f); err != nil {
+		t.Fatal(err)
+	}
+	old := f.Travellers[0].BirthDate
+	if code, _, e := cli(t, "case", "set", no, "traveller.1.birth_date=1979-02-03", "notes=sponsor called back", "--data", dir); code != 0 {
+		t.Fatal(e)
+	}
+	s, m := openApp(t, dir, nil)
+	defer s.Close()
+	press(t, m, tea.Key{Code: ':', Text: ":"})
+	typeKeys(t, m, "open "+no)
+	press(t, m, kEnter, tea.Key{Code: 't', Text: "t"})
+	fr := frame(m)
+	flat := strings.Join(strings.Fields(fr), " ") // changes wrap under their column
+	if !strings.Contains(flat, "birth_date: "+old.String()+" ⇒ 1979-02-03") {
+		t.Fatalf("timeline lacks the old and new birth date:\n%s", fr)
+	}
+	if !strings.Contains(flat, "notes: — ⇒ sponsor called back") {
+		t.Fatalf("timeline lacks the new note:\n%s", fr)
+	}
+	for i, l := range strings.Split(fr, "\n") {
+		if ansi.StringWidth(l) > 80 {
+			t.Fatalf("line %d is %d cells wide: %q", i, ansi.StringWidth(l), l)
+		}
 	}
 }
