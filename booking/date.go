@@ -33,9 +33,30 @@ func ParseDate(s string) (Date, error) {
 	}
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
+		if why := whyBadDate(s); why != "" {
+			return Date{}, fmt.Errorf("%q: %s (want YYYY-MM-DD)", s, why)
+		}
 		return Date{}, fmt.Errorf("%q is not a date (want YYYY-MM-DD)", s)
 	}
 	return Date{t}, nil
+}
+
+// whyBadDate says what is out of range in a date of the right shape
+// ("month 13 does not exist"), or nothing.
+func whyBadDate(s string) string {
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return ""
+	}
+	y, m, d := digits(s[0:4]), digits(s[5:7]), digits(s[8:10])
+	switch {
+	case y <= 0 || m < 0 || d < 0:
+		return ""
+	case m < 1 || m > 12:
+		return fmt.Sprintf("month %d does not exist", m)
+	case d < 1 || d > daysIn(time.Month(m), y):
+		return fmt.Sprintf("%s %d has %d days", time.Month(m), y, daysIn(time.Month(m), y))
+	}
+	return ""
 }
 
 // MustDate parses s and panics on error; for tests and tables.

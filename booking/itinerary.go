@@ -2,6 +2,7 @@ package booking
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -23,9 +24,32 @@ func ParseLocalTime(s string) (LocalTime, error) {
 	}
 	t, err := time.Parse(LocalTimeLayout, strings.Replace(strings.TrimSpace(s), " ", "T", 1))
 	if err != nil {
-		return LocalTime{}, Errorf(EINVALID, "", "%q is not a local time (want YYYY-MM-DDTHH:MM)", s)
+		why := whyBadDate(strings.TrimSpace(s))
+		if why == "" {
+			why = whyBadClock(strings.TrimSpace(s))
+		}
+		if why != "" {
+			return LocalTime{}, Errorf(EINVALID, "", "%q: %s (want YYYY-MM-DD HH:MM)", s, why)
+		}
+		return LocalTime{}, Errorf(EINVALID, "", "%q is not a local date and time (want YYYY-MM-DD HH:MM)", s)
 	}
 	return LocalTime{t}, nil
+}
+
+// whyBadClock says what is out of range in the HH:MM of a local time of the
+// right shape, or nothing.
+func whyBadClock(s string) string {
+	if len(s) != 16 || s[13] != ':' {
+		return ""
+	}
+	h, m := digits(s[11:13]), digits(s[14:16])
+	switch {
+	case h > 23:
+		return fmt.Sprintf("hour %d does not exist (00 to 23)", h)
+	case m > 59:
+		return fmt.Sprintf("minute %d does not exist (00 to 59)", m)
+	}
+	return ""
 }
 
 // MustLocalTime parses s or panics; for tests and tables.

@@ -89,7 +89,7 @@ B11,AF,RBA,CDG
 		{FileFares, 10, "via", "repeats an airport"},
 		{FileFares, 10, "fare", "at most 2 places"},
 		{FileFares, 10, "bag_pieces", "whole number"},
-		{FileFares, 10, "valid_to", "not a date"},
+		{FileFares, 10, "valid_to", "month 13 does not exist"},
 		{FileFares, 11, "pax", "must be ADT, CHD or INF"},
 		{FileFares, 12, "", "row has 4 fields, the header has 17"},
 	})

@@ -9,6 +9,8 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"movedesk/booking"
 )
@@ -173,10 +175,10 @@ func (f *formScreen) draft() (booking.Booking, map[string]string) {
 		s := booking.Segment{Carrier: r[colCarrier].Value(), Flight: r[colFlight].Value(), From: r[colFrom].Value(), To: r[colTo].Value()}
 		var err error
 		if s.Depart, err = booking.ParseLocalTime(r[colDepart].Value()); err != nil {
-			errs[fmt.Sprintf("segments.%d.depart", i+1)] = "departure: want YYYY-MM-DD HH:MM"
+			errs[fmt.Sprintf("segments.%d.depart", i+1)] = "departure: " + err.Error()
 		}
 		if s.Arrive, err = booking.ParseLocalTime(r[colArrive].Value()); err != nil {
-			errs[fmt.Sprintf("segments.%d.arrive", i+1)] = "arrival: want YYYY-MM-DD HH:MM"
+			errs[fmt.Sprintf("segments.%d.arrive", i+1)] = "arrival: " + err.Error()
 		}
 		if _, bad := errs[fmt.Sprintf("segments.%d.depart", i+1)]; !bad {
 			if err := s.Validate(i); err != nil {
@@ -225,14 +227,23 @@ func (f *formScreen) revalidate() {
 		docs[m] = f.file.DocumentsOf(m)
 	}
 	var segs []booking.Segment
+	partial := false
 	for i, s := range b.Segments {
 		// Only segments that parse are priced; the rest show field errors.
 		if f.segmentComplete(i) {
 			segs = append(segs, s)
+		} else {
+			partial = true
 		}
 	}
 	f.quote = f.e.quoter.Quote(QuoteRequest{Segments: segs, Travellers: travellers, Documents: docs,
 		Programme: f.file.Case.Programme, BookingDate: f.e.today(), EscortSeats: b.EscortSeats})
+	if partial {
+		// A route cut short by a typo has no fare of its own: say nothing
+		// about tariffs until every segment reads.
+		f.quote.Priced = false
+		f.quote.Findings = slices.DeleteFunc(f.quote.Findings, func(x Finding) bool { return strings.HasPrefix(x.Code, "no-tariff") })
+	}
 }
 
 func (f *formScreen) segmentComplete(i int) bool {
@@ -453,12 +464,16 @@ func (f *formScreen) View() string {
 		add(b.String())
 		for _, cn := range segColNames {
 			if msg, bad := f.fieldErr[fmt.Sprintf("segments.%d.%s", i+1, cn)]; bad {
-				add(st.Error.Render(sprintf("   %s %s", st.ErrGlyph, msg)))
+				for _, el := range hangLines(st.Error, "   "+st.ErrGlyph+" ", printable(msg), f.w) {
+					add(el)
+				}
 			}
 		}
 		for _, x := range f.quote.Findings {
 			if x.Segment == i+1 && x.Traveller == 0 {
-				add(findingLine(st, x, "   "))
+				for _, fl := range findingLines(st, x, "   ", f.w) {
+					add(fl)
+				}
 			}
 		}
 	}
@@ -496,7 +511,9 @@ func (f *formScreen) View() string {
 		if f.on[i] {
 			for _, x := range f.quote.Findings {
 				if x.Traveller == t.Member {
-					add(findingLine(st, x, "     "))
+					for _, fl := range findingLines(st, x, "     ", f.w) {
+						add(fl)
+					}
 				}
 			}
 		}
@@ -518,7 +535,9 @@ func (f *formScreen) View() string {
 	}
 	for _, x := range f.quote.Findings {
 		if x.Traveller == 0 && x.Segment == 0 {
-			add(findingLine(st, x, " "))
+			for _, fl := range findingLines(st, x, " ", f.w) {
+				add(fl)
+			}
 		}
 	}
 	blocking, warnings := 0, 0
@@ -564,9 +583,31 @@ func (f *formScreen) View() string {
 	return clip(strings.Join(append(body, footer...), "\n"), f.w, f.h)
 }
 
-func findingLine(st *Styles, x Finding, indent string) string {
+// findingLines shows a finding whole, wrapped to w cells under its text:
+// the number that explains it ("is 30m; the minimum is 1h30m") is at the
+// end, where a cut line would lose it.
+func findingLines(st *Styles, x Finding, indent string, w int) []string {
+	style, glyph := st.Warning, st.WarnGlyph
 	if x.Blocking {
-		return st.Error.Render(sprintf("%s%s %s: %s", indent, st.ErrGlyph, x.Code, x.Message))
+		style, glyph = st.Error, st.ErrGlyph
 	}
-	return st.Warning.Render(sprintf("%s%s %s: %s", indent, st.WarnGlyph, x.Code, x.Message))
+	return hangLines(style, indent+glyph+" ", sprintf("%s: %s", x.Code, x.Message), w)
+}
+
+// hangLines wraps text to w cells after head, continuation lines hanging
+// under the text, each line styled.
+func hangLines(style lipgloss.Style, head, text string, w int) []string {
+	hang := ansi.StringWidth(head)
+	if w-hang < 20 {
+		return []string{style.Render(head + text)}
+	}
+	var out []string
+	for i, l := range strings.Split(wordWrap(text, w-hang), "\n") {
+		if i == 0 {
+			out = append(out, style.Render(head+l))
+		} else {
+			out = append(out, style.Render(strings.Repeat(" ", hang)+l))
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"testing"
 
@@ -37,6 +38,10 @@ func (fakeQuoter) Quote(req QuoteRequest) Quote {
 		q.TotalUSD += 100000
 	}
 	for i, s := range req.Segments {
+		if s.To == "LNG" {
+			q.Findings = append(q.Findings, Finding{Code: "mct", Blocking: true, Segment: i + 1,
+				Message: "connection at CDG from AT 200 to AF 1234 is 30m; the international minimum at CDG is 1h30m (assisted +30m)"})
+		}
 		if s.To == "ZZZ" {
 			q.Priced = false
 			q.Findings = append(q.Findings, Finding{Code: "no-fare", Blocking: true, Segment: i + 1, Message: "no fare to ZZZ"})
@@ -238,4 +243,40 @@ func TestABNUpdateChangesWrap(t *testing.T) {
 		t.Fatalf("the change is cut:\n%s", got)
 	}
 	golden(t, "abn_update_changes", m)
+}
+
+// A finding keeps the number that explains it: long ones wrap instead of
+// being cut at 80 columns; a bad date says what is wrong with it.
+func TestBookingFormWrapsFindingsAndExplainsBadDates(t *testing.T) {
+	m := newTestModel(t, fixture(20), fakeQuoter{})
+	send(t, m, OpenCaseMsg{Number: "RBA-2026-000102"})
+	keys(t, m, "b")
+	typeText(t, m, "at")
+	keys(t, m, "tab")
+	typeText(t, m, "200")
+	keys(t, m, "tab", "tab")
+	typeText(t, m, "lng")
+	keys(t, m, "tab")
+	typeText(t, m, "2026-12-10 10:05")
+	keys(t, m, "tab")
+	typeText(t, m, "2026-12-10 18:40")
+	fr := screen(m)
+	flat := strings.Join(strings.Fields(fr), " ")
+	if !strings.Contains(flat, "the international minimum at CDG is 1h30m (assisted +30m)") {
+		t.Fatalf("the finding was cut:\n%s", fr)
+	}
+	for i, l := range strings.Split(fr, "\n") {
+		if ansi.StringWidth(l) > 80 {
+			t.Fatalf("line %d is %d cells: %q", i, ansi.StringWidth(l), l)
+		}
+	}
+	keys(t, m, "shift+tab")
+	for range 16 {
+		keys(t, m, "backspace")
+	}
+	typeText(t, m, "2026-13-40 10:05")
+	fr = screen(m)
+	if !strings.Contains(fr, "month 13 does not exist") {
+		t.Fatalf("bad date not explained:\n%s", fr)
+	}
 }

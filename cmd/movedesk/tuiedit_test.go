@@ -59,7 +59,7 @@ func TestTUIIntakeEndToEnd(t *testing.T) {
 	drive(t, m, tea.PasteMsg{Content: "Ana María\n"})
 	tabs(1)
 	typeKeys(t, m, "1990-02-30")
-	want("bad date beside its field", "PA given names Ana María", `✗ "1990-02-30" is not a date`)
+	want("bad date beside its field", "PA given names Ana María", `✗ "1990-02-30": February 1990 has 28 days`)
 	press(t, m, kSave)
 	want("refused save keeps the input", "Ramírez", "1990-02-30", "not saved")
 	press(t, m, kBS, kBS)
@@ -128,7 +128,7 @@ func TestTUIIntakeEndToEnd(t *testing.T) {
 	// Counselling with an action item for traveller 2.
 	press(t, m, key('K'))
 	typeKeys(t, m, "2026-12-99")
-	want("bad date", `✗ "2026-12-99" is not a date`)
+	want("bad date", `✗ "2026-12-99": December 2026 has 31 days`)
 	press(t, m, kBS, kBS)
 	typeKeys(t, m, "01")
 	tabs(2)
