@@ -706,6 +706,13 @@ func ruleConnections(q *quoter) {
 			kind = "international"
 		}
 		mct := q.set.MCT(out.From, intl)
+		if conn < 0 {
+			// A negative "connection" is a typo or a wrong order, not a
+			// tight connection: say so in words.
+			q.add(CodeMCT, Blocking, 0, 0, i+1, "segment %d leaves %s at %s, %s before segment %d arrives (%s): check the dates and times",
+				i+1, out.From, out.Depart, fmtDur(-conn), i, in.Arrive)
+			continue
+		}
 		if conn < mct {
 			q.add(CodeMCT, Blocking, 0, 0, i+1, "connection at %s from segment %d to %d is %s; the %s minimum is %s",
 				out.From, i, i+1, fmtDur(conn), kind, fmtDur(mct))

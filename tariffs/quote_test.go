@@ -2,6 +2,7 @@ package tariffs
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,10 +244,16 @@ func TestRuleConnections(t *testing.T) {
 			}
 		})
 	}
+	// A departure before the arrival reads as a mistake, not "-1h00m".
+	res := Quote(s, QuoteRequest{Segments: conn("2026-09-01", "12:00", "11:00"), Travellers: []booking.Traveller{trav(1, "1980-01-01")}})
+	if got := only(res.Findings, CodeMCT); len(got) != 1 || strings.Contains(got[0].Message, "-1h") ||
+		!strings.Contains(got[0].Message, "leaves CDG at 2026-09-01T11:00, 1h00m before segment 1 arrives") {
+		t.Errorf("negative connection: %v", got)
+	}
 	// The margin is configurable.
 	r := DefaultRules()
 	r.AssistedMargin = 10 * time.Minute
-	res := Quote(s, QuoteRequest{Segments: conn("2026-09-01", "10:00", "11:45"), Travellers: []booking.Traveller{trav(1, "1980-01-01", "WCHC")}, Rules: &r})
+	res = Quote(s, QuoteRequest{Segments: conn("2026-09-01", "10:00", "11:45"), Travellers: []booking.Traveller{trav(1, "1980-01-01", "WCHC")}, Rules: &r})
 	if got := only(res.Findings, CodeMCTAssisted); len(got) != 0 {
 		t.Errorf("with a 10m margin: %v", got)
 	}

@@ -376,7 +376,22 @@ type formBase struct {
 	saving  bool
 	loadErr string
 	err     string // a save error that belongs to no field
+	// refused: the field errors are the desk's refusal of the last save,
+	// which no longer applies once the input changes.
+	refused bool
 	done    string
+}
+
+// inputChanged forgets a refusal of the input as it was (another document
+// picked, a value retyped); live validation (changed) then runs afresh.
+func (b *formBase) inputChanged(changed func()) {
+	b.done, b.err = "", ""
+	if b.refused {
+		b.form.errs, b.refused = nil, false
+	}
+	if changed != nil {
+		changed()
+	}
 }
 
 // SetSize implements Screen.
@@ -457,17 +472,11 @@ func (b *formBase) update(msg tea.Msg, h formHooks) tea.Cmd {
 			return h.save()
 		}
 		if b.form.key(k, msg) {
-			b.done = ""
-			if h.changed != nil {
-				h.changed()
-			}
+			b.inputChanged(h.changed)
 		}
 	case tea.PasteMsg:
 		if b.file != nil && !b.saving && b.form.paste(msg.Content) {
-			b.done = ""
-			if h.changed != nil {
-				h.changed()
-			}
+			b.inputChanged(h.changed)
 		}
 	}
 	return nil
@@ -480,7 +489,9 @@ func (b *formBase) saved(msg dutySavedMsg) tea.Cmd {
 	if msg.err != nil {
 		b.done = ""
 		b.err = ""
-		if !b.form.setError(msg.err) {
+		if b.form.setError(msg.err) {
+			b.refused = true
+		} else {
 			b.err = msg.err.Error()
 		}
 		return errCmd(msg.err)

@@ -421,3 +421,41 @@ func TestEscortReturnPromptOneEnter(t *testing.T) {
 		t.Fatalf("one enter: msgs %v puts %v rets %v", msgs, src.puts, desk.rets)
 	}
 }
+
+// A validity that ends before the departure was accepted without a word;
+// the gate refused the permit days later.
+func TestPermitFormWarnsWhenValidityMissesTheDeparture(t *testing.T) {
+	src := &dutySource{f: dutyCaseFile()}
+	d, _ := dutyDeps(t, src)
+	s := open(t, NewPermitScreen(d, "RBA-2026-000101"))
+	// whole case, new id, country, authority, status, submitted, decided, from, until
+	hit(t, s, "tab", "tab", "text:ma", "tab", "text:DGSN", "tab", "tab", "tab", "tab", "tab", "text:2026-12-01")
+	if v := view(s); !strings.Contains(v, "valid until 2026-12-01 ends before the departure on 2026-12-03") {
+		t.Fatalf("no warning for a validity ending before the departure:\n%s", v)
+	}
+	for range 10 {
+		hit(t, s, "backspace")
+	}
+	hit(t, s, "text:2026-12-31")
+	if v := view(s); strings.Contains(v, "before the departure") {
+		t.Fatalf("warning stays for a validity covering the departure:\n%s", v)
+	}
+}
+
+// A refusal stayed on screen after the user picked another document, as if
+// that one had been refused too.
+func TestCustodyRefusalClearsWhenTheInputChanges(t *testing.T) {
+	f := dutyCaseFile()
+	src := &dutySource{f: f}
+	d, _ := dutyDeps(t, src)
+	s := open(t, NewCustodyScreen(d, "RBA-2026-000101"))
+	hit(t, s, "tab", "space", "space", "tab", "text:the traveller")
+	hit(t, s, "ctrl+s")
+	if !strings.Contains(view(s), "verification is not recorded") {
+		t.Fatalf("refusal not shown:\n%s", view(s))
+	}
+	hit(t, s, "shift+tab", "shift+tab", "space") // another document
+	if v := view(s); strings.Contains(v, "verification is not recorded") {
+		t.Fatalf("the refusal of the other document is still shown:\n%s", v)
+	}
+}

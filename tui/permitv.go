@@ -194,5 +194,28 @@ func (s *permitScreen) View() string {
 		}
 		head = append(head, st.Muted.Render(sprintf("  %s %s (%s): %s", p.ID, who, orDash(p.Authority), p.Describe())))
 	}
+	if w := s.validityWarning(); w != "" {
+		head = append(head, st.Warning.Render(st.WarnGlyph+" "+printable(w)))
+	}
 	return s.frame(append(head, ""))
+}
+
+// validityWarning says, as the user types, when the validity typed does
+// not cover the booked departure: the gate would refuse the permit later.
+func (s *permitScreen) validityWarning() string {
+	dep := s.file.DepartureDate()
+	if dep.IsZero() {
+		return ""
+	}
+	from, err1 := booking.ParseDate(s.form.get("valid_from").value())
+	until, err2 := booking.ParseDate(s.form.get("valid_until").value())
+	switch {
+	case err1 != nil || err2 != nil:
+		return "" // the field shows its own error
+	case !until.IsZero() && until.Before(dep):
+		return fmt.Sprintf("valid until %s ends before the departure on %s: the gate will refuse this permit", until, dep)
+	case !from.IsZero() && dep.Before(from):
+		return fmt.Sprintf("valid from %s starts after the departure on %s: the gate will refuse this permit", from, dep)
+	}
+	return ""
 }
