@@ -23,7 +23,7 @@ func bareDemoStore(t *testing.T, n string) string {
 }
 
 // firstCase returns a case of the demo store in status st.
-func firstCase(t *testing.T, dir string, st booking.Status) string {
+func firstCase(t testing.TB, dir string, st booking.Status) string {
 	t.Helper()
 	code, out, e := cli(t, "case", "list", "--status", string(st), "--json", "--data", dir)
 	var rows []booking.Summary

@@ -14,7 +14,7 @@ import (
 
 // cli runs movedesk in-process with an isolated config and returns exit
 // code, stdout and stderr.
-func cli(t *testing.T, args ...string) (int, string, string) {
+func cli(t testing.TB, args ...string) (int, string, string) {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("MOVEDESK_USER", "tester")
@@ -24,7 +24,7 @@ func cli(t *testing.T, args ...string) (int, string, string) {
 }
 
 // demoStore makes a small demo store once per test.
-func demoStore(t *testing.T, n string) string {
+func demoStore(t testing.TB, n string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "data")
 	if code, _, e := cli(t, "demo", "--data", dir, "--cases", n, "--today", "2026-11-22"); code != 0 {

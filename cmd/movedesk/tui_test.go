@@ -19,7 +19,7 @@ import (
 
 // drive delivers msg to the app and runs the resulting commands to the end,
 // like the program loop; it reports whether the app quit.
-func drive(t *testing.T, m tea.Model, msg tea.Msg) bool {
+func drive(t testing.TB, m tea.Model, msg tea.Msg) bool {
 	t.Helper()
 	queue := []tea.Msg{msg}
 	for n := 0; len(queue) > 0; n++ {
@@ -56,14 +56,14 @@ func flatten(cmd tea.Cmd) []tea.Msg {
 	}
 }
 
-func press(t *testing.T, m tea.Model, keys ...tea.Key) {
+func press(t testing.TB, m tea.Model, keys ...tea.Key) {
 	t.Helper()
 	for _, k := range keys {
 		drive(t, m, tea.KeyPressMsg(k))
 	}
 }
 
-func typeKeys(t *testing.T, m tea.Model, s string) {
+func typeKeys(t testing.TB, m tea.Model, s string) {
 	t.Helper()
 	for _, r := range s {
 		press(t, m, tea.Key{Code: r, Text: string(r)})
@@ -78,7 +78,7 @@ var (
 )
 
 // pricedNonstop finds a nonstop route and a date the embedded tables price.
-func pricedNonstop(t *testing.T) (carrier, from, to string, day booking.Date) {
+func pricedNonstop(t testing.TB) (carrier, from, to string, day booking.Date) {
 	t.Helper()
 	set, err := tariffs.Embedded()
 	if err != nil {
@@ -248,7 +248,7 @@ func BenchmarkTUIFirstFrame(b *testing.B) {
 // openApp opens the app on the store in dir as amina.idrissi at 80x24, as
 // `movedesk --data DIR` does (without the change feed); now nil is the
 // system clock. The caller closes the store.
-func openApp(t *testing.T, dir string, now func() time.Time) (*store.Store, tea.Model) {
+func openApp(t testing.TB, dir string, now func() time.Time) (*store.Store, tea.Model) {
 	t.Helper()
 	s, err := store.Open(dir, store.Options{})
 	if err != nil {
