@@ -284,5 +284,11 @@ func (f *CaseFile) MoveToWith(to Status, reason string, in GateInput) error {
 				f.Case.Number, len(items), strings.Join(msgs, "\n"))
 		}
 	}
-	return f.Case.Transition(to, reason)
+	if err := f.Case.Transition(to, reason); err != nil {
+		return err
+	}
+	if to == StatusTravelReady && f.Case.TravelReady.IsZero() && !in.Today.IsZero() {
+		f.Case.TravelReady = in.Today
+	}
+	return nil
 }

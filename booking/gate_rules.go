@@ -22,6 +22,10 @@ type GateInput struct {
 	Templates       *Templates
 	Findings        []BookingFinding
 	FindingsChecked bool
+	// Today is the day of the move; a move to travel-ready stamps it as
+	// the case's travel-ready date when none is recorded (the timeliness
+	// report measures from it).
+	Today Date
 }
 
 // BookingFinding is one blocking finding of the quote engine.

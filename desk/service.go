@@ -232,5 +232,5 @@ func (d *Service) GateInput(f *booking.CaseFile) booking.GateInput {
 		tpl = d.tpl
 		d.pmu.Unlock()
 	}
-	return booking.GateInput{Templates: tpl, Findings: d.blockingFindings(f), FindingsChecked: true}
+	return booking.GateInput{Templates: tpl, Findings: d.blockingFindings(f), FindingsChecked: true, Today: d.today()}
 }

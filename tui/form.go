@@ -561,8 +561,9 @@ func (f *formScreen) View() string {
 	}
 	footer := []string{st.Bold.Render(sum)}
 	if f.confirming {
-		footer = append(footer, st.Warning.Render(fmt.Sprintf("%s Save with %d warning(s) confirmed (%s)? y/n",
-			st.WarnGlyph, warnings, strings.Join(f.quote.Warnings(), ", "))))
+		// The question and its keys first: the list of codes may wrap.
+		footer = append(footer, hangLines(st.Warning, st.WarnGlyph+" ", fmt.Sprintf("Save with %d warning(s) confirmed? y/n (%s)",
+			warnings, strings.Join(f.quote.Warnings(), ", ")), f.w)...)
 	}
 	if f.discarding {
 		footer = append(footer, st.Warning.Render(st.WarnGlyph+" Discard the unsaved booking? (y/n)"))
