@@ -58,6 +58,35 @@ type Case struct {
 	StatusReason  string `json:"status_reason,omitempty"`
 	ABNNumber     string `json:"abn_number,omitempty"`
 	Notes         string `json:"notes,omitempty"`
+	// RequestFrom is who sent the request for travel (a referring office
+	// or partner) and RequestRef their reference; the request is the
+	// case's Received day. Its receipt must be confirmed to the sender:
+	// ReceiptConfirmed and ReceiptConfirmedBy track that.
+	RequestFrom        string `json:"request_from,omitempty"`
+	RequestRef         string `json:"request_ref,omitempty"`
+	ReceiptConfirmed   Date   `json:"receipt_confirmed,omitzero"`
+	ReceiptConfirmedBy string `json:"receipt_confirmed_by,omitempty"`
+}
+
+// ReceiptPending reports whether a request was received from someone and
+// its receipt not yet confirmed to them.
+func (c *Case) ReceiptPending() bool {
+	return c.RequestFrom != "" && c.ReceiptConfirmed.IsZero()
+}
+
+// ConfirmReceipt records that the receipt of the request was confirmed to
+// its sender by by on day on.
+func (c *Case) ConfirmReceipt(by string, on Date) error {
+	switch {
+	case c.RequestFrom == "":
+		return Errorf(EINVALID, "request_from", "case %s records no sender of the request: set request_from first", c.Number)
+	case !c.ReceiptConfirmed.IsZero():
+		return Errorf(ECONFLICT, "receipt_confirmed", "the receipt of the request from %s was confirmed on %s by %s", c.RequestFrom, c.ReceiptConfirmed, c.ReceiptConfirmedBy)
+	case strings.TrimSpace(by) == "":
+		return Errorf(EINVALID, "receipt_confirmed_by", "who confirms the receipt is required")
+	}
+	c.ReceiptConfirmed, c.ReceiptConfirmedBy = on, by
+	return nil
 }
 
 // Kind implements Record.
@@ -93,6 +122,12 @@ func (c *Case) Validate() error {
 		return Errorf(EINVALID, "travel_ready", "travel-ready date %s is before the received date %s", c.TravelReady, c.Received)
 	case utf8.RuneCountInString(c.Notes) > 4000:
 		return Errorf(EINVALID, "notes", "notes are limited to 4000 characters")
+	case utf8.RuneCountInString(c.RequestFrom) > 120 || utf8.RuneCountInString(c.RequestRef) > 60:
+		return Errorf(EINVALID, "request_from", "request sender is limited to 120 characters and its reference to 60")
+	case !c.ReceiptConfirmed.IsZero() && c.ReceiptConfirmedBy == "":
+		return Errorf(EINVALID, "receipt_confirmed_by", "who confirmed the receipt is required with its date")
+	case !c.ReceiptConfirmed.IsZero() && !c.Received.IsZero() && c.ReceiptConfirmed.Before(c.Received):
+		return Errorf(EINVALID, "receipt_confirmed", "receipt confirmed on %s, before the request was received on %s", c.ReceiptConfirmed, c.Received)
 	}
 	return nil
 }

@@ -78,6 +78,15 @@ type Options struct {
 	Price func(c *booking.Case, b *booking.Booking, ts []booking.Traveller)
 }
 
+// requestSenders send requests for travel, by programme.
+var requestSenders = map[string][]string{
+	"USRAP":  {"RSC MENA (Resettlement Support Center)", "UNHCR resettlement unit", "RSC Africa"},
+	"CA-GAR": {"IRCC migration office", "UNHCR resettlement unit"},
+	"AU-HUM": {"Australian Department of Home Affairs", "UNHCR resettlement unit"},
+	"AVRR":   {"AVRR counselling desk", "national referral partner"},
+	"EU-REL": {"EUAA relocation desk", "UNHCR resettlement unit"},
+}
+
 // Assignees are the demo associates.
 var Assignees = []string{"amina.benali", "youssef.idrissi", "petra.schulz", "jonas.weber", "carmen.flores", "diego.martinez", "grace.kim", "samuel.osei"}
 
@@ -314,6 +323,19 @@ func (g *gen) caseOf(of Office) ([]booking.Record, error) {
 		c.Received = c.TravelReady.AddDays(-30 - g.r.IntN(120))
 	} else {
 		c.Received = today.AddDays(-g.r.IntN(61))
+	}
+	// Who sent the request, and its receipt confirmed to them within two
+	// days; some new requests still wait for it. Derived from the number,
+	// not drawn, so the rest of the demo stays as it was.
+	n := g.seq[of.Code]
+	c.RequestFrom = requestSenders[prog][n%len(requestSenders[prog])]
+	c.RequestRef = fmt.Sprintf("%s-%s-%05d", of.Code, today.String()[2:4], n)
+	if stage > 0 || n%3 != 0 {
+		on := c.Received.AddDays(n % 3)
+		if today.Before(on) {
+			on = today
+		}
+		c.ReceiptConfirmed, c.ReceiptConfirmedBy = on, c.Assignee
 	}
 	if stage >= 4 {
 		c.ABNNumber = fmt.Sprintf("ABN-%s-%07d", of.Code, g.seq[of.Code])

@@ -64,6 +64,28 @@ func (d *Service) MoveStatus(actor, no string, to booking.Status, reason string)
 	return d.s.MoveCase(actor, no, to, reason, d.GateInput)
 }
 
+// ConfirmReceipt records that the receipt of case no's request was
+// confirmed to its sender today, by actor.
+func (d *Service) ConfirmReceipt(actor, no string) (booking.Case, error) {
+	var out booking.Case
+	if err := d.allow(actor, booking.ActEditCase); err != nil {
+		return out, err
+	}
+	err := d.s.Update(actor, func(tx *store.Tx) error {
+		f, err := tx.CaseFile(no)
+		if err != nil {
+			return err
+		}
+		c := f.Case
+		if err := c.ConfirmReceipt(actor, d.today()); err != nil {
+			return err
+		}
+		out = c
+		return tx.Put(&c)
+	})
+	return out, err
+}
+
 // BookResult is what booking a case produced: the quote of the itinerary
 // (saved or not) and, when saved, the booking as written.
 type BookResult struct {

@@ -339,6 +339,19 @@ func (c *caseScreen) layout() {
 	if cs.StatusReason != "" {
 		add(st.Warning.Render(sprintf("%s %s: %s", st.WarnGlyph, cs.Status, cs.StatusReason)))
 	}
+	if cs.RequestFrom != "" {
+		ref := ""
+		if cs.RequestRef != "" {
+			ref = " (ref " + cs.RequestRef + ")"
+		}
+		style, line := st.Muted, sprintf("request from %s%s: receipt confirmed %s by %s", cs.RequestFrom, ref, cs.ReceiptConfirmed, cs.ReceiptConfirmedBy)
+		if cs.ReceiptPending() {
+			style, line = st.Warning, sprintf("%s request from %s%s: receipt not yet confirmed (:receipt records it)", st.WarnGlyph, cs.RequestFrom, ref)
+		}
+		for _, l := range strings.Split(wordWrap(line, max(20, c.w)), "\n") {
+			add(style.Render(l))
+		}
+	}
 	// Actions first: they are what the associate came for.
 	var acts []string
 	for _, s := range c.allowed() {

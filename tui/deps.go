@@ -212,6 +212,9 @@ type CaseEditor interface {
 	// AddCounsellingAction notes an action item for traveller member (0:
 	// the whole case) of case no; it blocks the gate until ticked.
 	AddCounsellingAction(actor, no string, member int, note string) (string, error)
+	// ConfirmReceipt records that the receipt of case no's request was
+	// confirmed to its sender today (:receipt).
+	ConfirmReceipt(actor, no string) (booking.Case, error)
 }
 
 // FieldChange sets one field, named by its path, to its text form (lists

@@ -75,6 +75,8 @@ func caseFields() []*dutyField {
 		textField("sponsor", "sponsor", "", 120),
 		textField("assignee", "assignee", "user name", 60),
 		textField("notes", "notes", "", 4000),
+		textField("request_from", "request from", "who sent the request (receipt to confirm)", 120),
+		textField("request_ref", "their ref.", "the sender's reference", 60),
 	}
 }
 

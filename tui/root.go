@@ -411,7 +411,7 @@ func (m *Model) back(quit bool) tea.Cmd {
 }
 
 // commands the command bar knows, for completion.
-var commandNames = []string{"open", "new", "book", "abn", "queue", "report", "conflicts", "sync", "q", "quit", "help"}
+var commandNames = []string{"open", "new", "book", "abn", "queue", "report", "receipt", "conflicts", "sync", "q", "quit", "help"}
 
 func (m *Model) commandKey(kp tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
@@ -520,6 +520,22 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		return msgCmd(ConflictsMsg{})
 	case "new":
 		return msgCmd(NewCaseMsg{})
+	case "receipt":
+		no := strings.ToUpper(arg)
+		if no == "" {
+			no = current
+		}
+		if no == "" || m.opt.Editor == nil {
+			return errCmd(fmt.Errorf(":receipt needs a case (open one, or :receipt CASE)"))
+		}
+		ed, user := m.opt.Editor, m.opt.User
+		return func() tea.Msg {
+			c, err := ed.ConfirmReceipt(user, no)
+			if err != nil {
+				return ErrMsg{fmt.Errorf("receipt not recorded: %w", err)}
+			}
+			return SavedMsg{Case: no, What: fmt.Sprintf("receipt of the request from %s confirmed", c.RequestFrom)}
+		}
 	case "sync":
 		return msgCmd(SyncScreenMsg{})
 	case "report":

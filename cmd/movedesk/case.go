@@ -21,7 +21,7 @@ import (
 
 func newCaseCmd(a *app) *cobra.Command {
 	c := &cobra.Command{Use: "case", Short: "List, show and change cases", Args: noArgs}
-	c.AddCommand(newCaseListCmd(a), newCaseShowCmd(a), newCaseSetCmd(a), newCaseStatusCmd(a), newCaseHistoryCmd(a), newCaseAssignCmd(a))
+	c.AddCommand(newCaseListCmd(a), newCaseShowCmd(a), newCaseSetCmd(a), newCaseStatusCmd(a), newCaseHistoryCmd(a), newCaseAssignCmd(a), newCaseReceiptCmd(a))
 	return c
 }
 
@@ -150,6 +150,9 @@ func printCaseFile(w io.Writer, f *booking.CaseFile, today booking.Date) {
 	}
 	printf(w, "  from %s (%s) to %s (%s)   sponsor: %s\n", c.OriginCity, c.OriginAirport, c.DestCity, c.DestAirport, c.Sponsor)
 	printf(w, "  received %s  travel-ready %s  departure %s  assignee %s  ABN %s\n", c.Received, c.TravelReady, c.Departure, c.Assignee, c.ABNNumber)
+	if c.RequestFrom != "" {
+		printf(w, "  request from %s%s: %s\n", c.RequestFrom, refSuffix(c.RequestRef), receiptState(c))
+	}
 	if c.Notes != "" {
 		printf(w, "  notes: %s\n", c.Notes)
 	}
@@ -186,6 +189,41 @@ func printCaseFile(w io.Writer, f *booking.CaseFile, today booking.Date) {
 		}
 	}
 	printf(w, "Allowed next: %s\n", allowedNext(c))
+}
+
+func refSuffix(ref string) string {
+	if ref == "" {
+		return ""
+	}
+	return " (ref " + ref + ")"
+}
+
+// receiptState says whether the request's receipt was confirmed.
+func receiptState(c booking.Case) string {
+	if c.ReceiptConfirmed.IsZero() {
+		return "receipt NOT yet confirmed"
+	}
+	return "receipt confirmed " + c.ReceiptConfirmed.String() + " by " + c.ReceiptConfirmedBy
+}
+
+// newCaseReceiptCmd is `case receipt CASE`: the receipt of the request was
+// confirmed to its sender.
+func newCaseReceiptCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "receipt CASE",
+		Short: "Record that the receipt of the case's request was confirmed to its sender (request_from)",
+		Args:  exactArgs(1, "CASE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDesk(cmd, func(d *desk.Service) error {
+				c, err := d.ConfirmReceipt(a.cfg.User, args[0])
+				if err != nil {
+					return err
+				}
+				printf(a.out, "%s: receipt of the request from %s%s confirmed on %s by %s\n", c.Number, c.RequestFrom, refSuffix(c.RequestRef), c.ReceiptConfirmed, c.ReceiptConfirmedBy)
+				return nil
+			})
+		},
+	}
 }
 
 // allowedNext lists the statuses case c may move to, in words.

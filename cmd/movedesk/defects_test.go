@@ -102,3 +102,38 @@ func TestTimelineShowsOldAndNewValues(t *testing.T) {
 		}
 	}
 }
+
+// A case opened from a request records who sent it; confirming its
+// receipt to them is tracked (issue 12: intake).
+func TestCaseReceiptIsTracked(t *testing.T) {
+	dir := demoStore(t, "10")
+	_, list, _ := cli(t, "case", "list", "--json", "--data", dir)
+	var rows []booking.Summary
+	if err := json.Unmarshal([]byte(list), &rows); err != nil || len(rows) == 0 {
+		t.Fatalf("case list: %v", err)
+	}
+	no := rows[0].Number
+	// The demo records senders and receipts: start from a case without.
+	if code, _, e := cli(t, "case", "set", no, "request_from=", "request_ref=", "receipt_confirmed=", "receipt_confirmed_by=", "--data", dir); code != 0 {
+		t.Fatal(e)
+	}
+	if code, _, e := cli(t, "case", "receipt", no, "--data", dir); code != 1 || !strings.Contains(e, "records no sender of the request: set request_from first") {
+		t.Fatalf("receipt without a sender: %d %q", code, e)
+	}
+	if code, _, e := cli(t, "case", "set", no, "request_from=UNHCR Rabat", "request_ref=MAR-26-77", "--data", dir); code != 0 {
+		t.Fatal(e)
+	}
+	if _, out, _ := cli(t, "case", "show", no, "--data", dir); !strings.Contains(out, "request from UNHCR Rabat (ref MAR-26-77): receipt NOT yet confirmed") {
+		t.Fatalf("case show:\n%s", out)
+	}
+	code, out, e := cli(t, "case", "receipt", no, "--data", dir)
+	if code != 0 || !strings.Contains(out, no+": receipt of the request from UNHCR Rabat (ref MAR-26-77) confirmed on ") || !strings.Contains(out, " by tester") {
+		t.Fatalf("receipt: %d %q %q", code, out, e)
+	}
+	if code, _, e := cli(t, "case", "receipt", no, "--data", dir); code != 1 || !strings.Contains(e, "was confirmed on") {
+		t.Fatalf("second receipt: %d %q", code, e)
+	}
+	if _, out, _ := cli(t, "case", "show", no, "--data", dir); !strings.Contains(out, "receipt confirmed ") {
+		t.Fatalf("case show after:\n%s", out)
+	}
+}

@@ -58,6 +58,10 @@ func TestFamilyOfFiveFromNothing(t *testing.T) {
 	tabs(1)
 	typ("IRC New York")
 	tabs(3)
+	typ("UNHCR Rabat")
+	tabs(1)
+	typ("MAR-26-1187")
+	tabs(1)
 	typ("Haidari")
 	tabs(1)
 	typ("Shafiq")
@@ -77,6 +81,12 @@ func TestFamilyOfFiveFromNothing(t *testing.T) {
 	if no == "" {
 		t.Fatalf("no case number after saving the new case:\n%s", frame(m))
 	}
+	// The request came from UNHCR: its receipt is a tracked item.
+	want("receipt pending", "request from UNHCR Rabat (ref MAR-26-1187): receipt not yet confirmed")
+	press(t, m, key(':'))
+	typ("receipt")
+	press(t, m, kEnter)
+	want("receipt confirmed", "receipt confirmed 2026-12-04 by")
 
 	// Four more travellers: the pregnant mother, a child, an infant and a
 	// grandfather in a wheelchair.
@@ -257,6 +267,9 @@ func TestFamilyOfFiveFromNothing(t *testing.T) {
 	f, err := s.CaseFile(no)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if f.Case.RequestFrom != "UNHCR Rabat" || f.Case.ReceiptConfirmedBy != "amina.idrissi" {
+		t.Fatalf("request: %+v", f.Case)
 	}
 	if f.Case.Status != booking.StatusReadyToDepart || len(f.Travellers) != 5 || len(f.Documents) != 10 {
 		t.Fatalf("case %s: %d travellers, %d documents", f.Case.Status, len(f.Travellers), len(f.Documents))

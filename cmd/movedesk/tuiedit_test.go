@@ -53,7 +53,7 @@ func TestTUIIntakeEndToEnd(t *testing.T) {
 	typeKeys(t, m, "Toronto")
 	tabs(1)
 	typeKeys(t, m, "YYZ")
-	tabs(4)
+	tabs(6)
 	typeKeys(t, m, "Ramírez")
 	tabs(1)
 	drive(t, m, tea.PasteMsg{Content: "Ana María\n"})
