@@ -267,6 +267,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	case UndoneMsg:
 		return m, m.undone(msg)
+	case ExternalChangeMsg:
+		return m, m.refresh(msg.Case, msg.Text)
 	case ErrMsg:
 		m.msg, m.msgErr = msg.Err.Error(), true
 		return m, m.broadcast(msg)

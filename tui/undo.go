@@ -46,8 +46,11 @@ func (m *Model) undone(msg UndoneMsg) tea.Cmd {
 // text in the footer. The screen in front loads again unless it holds
 // unsaved input.
 func (m *Model) refresh(no, text string) tea.Cmd {
-	_, cmd := m.Update(SavedMsg{Case: no, What: text})
-	cmds := []tea.Cmd{cmd}
+	var cmds []tea.Cmd
+	if no != "" {
+		_, cmd := m.Update(SavedMsg{Case: no, What: text})
+		cmds = append(cmds, cmd)
+	}
 	if top := m.top(); top != Screen(m.queue) {
 		if d, ok := top.(Dirtier); !ok || !d.Dirty() {
 			cmds = append(cmds, top.Init())
@@ -85,3 +88,8 @@ func (c *caseScreen) moveCmd(to booking.Status, reason string) tea.Cmd {
 	}
 	return cmd
 }
+
+// ExternalChangeMsg reports a change of the store made outside the app's
+// screens, such as a CLI command the app ran for a script: screens showing
+// case Case (if any) reload, and the footer shows Text.
+type ExternalChangeMsg struct{ Case, Text string }

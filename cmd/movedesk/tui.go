@@ -26,11 +26,11 @@ func runTUI(a *app, cmd *cobra.Command) error {
 		// garbage of loading them from doubling the resident size.
 		debug.SetMemoryLimit(tuiMemoryLimit)
 	}
-	s, err := a.openExisting(cmd)
+	s, done, err := a.openExisting(cmd)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer done()
 	opts, err := tuiOptions(a, s)
 	if err != nil {
 		return err
@@ -49,7 +49,9 @@ func runTUI(a *app, cmd *cobra.Command) error {
 	if noColor(a) {
 		progOpts = append(progOpts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	_, err = tea.NewProgram(m, progOpts...).Run()
+	p := tea.NewProgram(m, progOpts...)
+	defer serveCLI(a, s, opts, p)()
+	_, err = p.Run()
 	return err
 }
 
