@@ -122,13 +122,13 @@ func (d *Service) objects(no string) (map[string]change.Object, error) {
 // was undone, for the user to read.
 func (d *Service) Undo(actor string, c *Change) (string, error) {
 	if c == nil || c.Empty() {
-		return "", booking.Errorf(booking.EINVALID, "undo", "nothing to undo")
+		return "", booking.Errorf(booking.EINVALID, "", "nothing to undo")
 	}
 	if c.Item != "" {
 		return d.undoTick(actor, c)
 	}
 	if len(c.Created) > 0 {
-		return "", booking.Errorf(booking.EINVALID, "undo", "cannot undo: it added %s, and records of a case are never deleted",
+		return "", booking.Errorf(booking.EINVALID, "", "cannot undo: it added %s, and records of a case are never deleted",
 			RecordLabel(c.Case, c.Created[0]))
 	}
 	var acts []booking.RoleAction
@@ -154,7 +154,7 @@ func (d *Service) Undo(actor string, c *Change) (string, error) {
 					return err
 				}
 				if !found {
-					return booking.Errorf(booking.ENOTFOUND, "undo", "cannot undo: %s no longer exists", FieldLabel(c.Case, e.Key, e.Field))
+					return booking.Errorf(booking.ENOTFOUND, "", "cannot undo: %s no longer exists", FieldLabel(c.Case, e.Key, e.Field))
 				}
 				if o, err = change.ToObject(raw); err != nil {
 					return err
@@ -163,7 +163,7 @@ func (d *Service) Undo(actor string, c *Change) (string, error) {
 				order = append(order, e.Key)
 			}
 			if !sameJSON(o[e.Field], e.New) {
-				return booking.Errorf(booking.ECONFLICT, "undo", "cannot undo: %s is now %s (changed since; not overwritten)",
+				return booking.Errorf(booking.ECONFLICT, "", "not undone: %s is now %s (changed since)",
 					FieldLabel(c.Case, e.Key, e.Field), ShowJSON(o[e.Field]))
 			}
 			if e.Old == nil {
@@ -212,7 +212,7 @@ func (d *Service) undoTick(actor string, c *Change) (string, error) {
 			if it.By != "" {
 				by = " by " + booking.Printable(it.By)
 			}
-			return "", booking.Errorf(booking.ECONFLICT, "undo", "cannot undo: %s %q is now %s%s (changed since; not overwritten)",
+			return "", booking.Errorf(booking.ECONFLICT, "", "not undone: %s %q is now %s%s (changed since)",
 				c.List, booking.Printable(c.Label), tickWord(it.Done), by)
 		}
 		if _, _, err := d.ToggleItem(actor, c.Case, c.List, c.Item); err != nil {
@@ -220,7 +220,7 @@ func (d *Service) undoTick(actor string, c *Change) (string, error) {
 		}
 		return c.Describe(), nil
 	}
-	return "", booking.Errorf(booking.ENOTFOUND, "undo", "cannot undo: the %s checklist of %s no longer has %q", c.List, c.Case, booking.Printable(c.Label))
+	return "", booking.Errorf(booking.ENOTFOUND, "", "cannot undo: the %s checklist of %s no longer has %q", c.List, c.Case, booking.Printable(c.Label))
 }
 
 func tickWord(done bool) string {
@@ -321,13 +321,13 @@ func decodeRecord(key string, data []byte) (booking.Record, error) {
 	_, kind := booking.SplitKey(key)
 	rec := booking.NewRecord(kind)
 	if rec == nil {
-		return nil, booking.Errorf(booking.EINVALID, "undo", "cannot undo a change of %s here", key)
+		return nil, booking.Errorf(booking.EINVALID, "", "cannot undo a change of %s", key)
 	}
 	if err := json.Unmarshal(data, rec); err != nil {
 		return nil, fmt.Errorf("record %s: %w", key, err)
 	}
 	if rec.Key() != key {
-		return nil, booking.Errorf(booking.EINVALID, "undo", "cannot undo a change of %s here", key)
+		return nil, booking.Errorf(booking.EINVALID, "", "cannot undo a change of %s", key)
 	}
 	return rec, nil
 }

@@ -153,7 +153,7 @@ func (sc storeConflicts) Conflicts() ([]tui.ConflictView, error) {
 func (sc storeConflicts) Resolve(actor, id, take string) error {
 	c, err := sc.d.ResolveConflict(actor, id, take)
 	no, _ := booking.SplitKey(c.Key)
-	return sc.u.final(no, "resolving a sync conflict", "it is irreversible; the value taken is synced to every desk", err)
+	return sc.u.final(no, "a conflict resolution", "irreversible", err)
 }
 
 // tuiDesk adapts *desk.Service to the tui's use-case interfaces
@@ -168,7 +168,7 @@ type tuiDesk struct {
 func (t tuiDesk) Book(actor, no string, b booking.Booking, confirm bool) (booking.Booking, error) {
 	res, err := t.Service.Book(actor, no, b, confirm)
 	if err == nil && res.Saved {
-		_ = t.u.final(no, "the booking of "+no, "a booking is replaced by booking again (b)", nil)
+		_ = t.u.final(no, "the booking of "+no, "book again with b", nil)
 	}
 	if err != nil {
 		return booking.Booking{}, err
@@ -211,7 +211,7 @@ func (t tuiDesk) Rank(no string) ([]booking.EscortCandidate, error) { return t.R
 // Assign implements tui.EscortDesk as `escort assign` does.
 func (t tuiDesk) Assign(actor, no, id string, ret []booking.Segment) (*booking.EscortTrip, []booking.EscortProblem, error) {
 	trip, probs, err := t.AssignEscort(actor, desk.EscortRequest{Case: no, Escort: id, Return: ret})
-	return trip, probs, t.u.final(no, "the escort assignment of "+no, "an escort trip stays on record", err)
+	return trip, probs, t.u.final(no, "the escort trip of "+no, "records are never deleted", err)
 }
 
 // SetPermit implements tui.PermitDesk as `permit set` does.
@@ -227,7 +227,7 @@ func (t tuiDesk) SetPermit(actor, no string, member int, id string, p tui.Permit
 // NewCase implements tui.CaseEditor.
 func (t tuiDesk) NewCase(actor, office string, c booking.Case, pa booking.Traveller) (string, error) {
 	no, err := t.Service.NewCase(actor, office, c, pa)
-	return no, t.u.final(no, "opening case "+no, "cases are never deleted; cancel it with m", err)
+	return no, t.u.final(no, "opening "+no, "cancel it with m", err)
 }
 
 // SetFields implements tui.CaseEditor as `case set` does.

@@ -51,8 +51,7 @@ func (u *undoLog) track(actor, no string, write func() error) error {
 		return err
 	}
 	if len(c.Created) > 0 {
-		u.push(undoEntry{no: no, what: "adding " + desk.RecordLabel(no, c.Created[0]),
-			why: "records of a case are never deleted"})
+		u.push(undoEntry{no: no, what: "adding " + desk.RecordLabel(no, c.Created[0]), why: "records are never deleted"})
 		return nil
 	}
 	u.push(undoEntry{no: no, c: c})
@@ -70,7 +69,8 @@ func (u *undoLog) final(no, what, why string, err error) error {
 // Undo implements tui.Undoer: it undoes actor's last change of this
 // session. An action that cannot be undone is refused, saying why, and
 // leaves the stack (u again goes on to the change before it), as does a
-// change whose field another desk changed since.
+// change whose field another desk changed since; u again goes on to the
+// change before.
 func (u *undoLog) Undo(actor string) (string, string, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -85,7 +85,7 @@ func (u *undoLog) Undo(actor string) (string, string, error) {
 	drop := func() { u.stack = append(u.stack[:i], u.stack[i+1:]...) }
 	if e.c == nil {
 		drop()
-		return "", "", fmt.Errorf("cannot undo %s: %s (u again undoes the change before it)", e.what, e.why)
+		return "", "", fmt.Errorf("cannot undo %s: %s", e.what, e.why)
 	}
 	what, err := u.d.Undo(actor, e.c)
 	if err != nil {
@@ -104,45 +104,45 @@ func (u *undoLog) Undo(actor string) (string, string, error) {
 
 // MoveStatus implements tui.CaseWriter.
 func (t tuiDesk) MoveStatus(actor, no string, to booking.Status, reason string) error {
-	why := "a status is moved back with m, through the state machine"
+	why := "move it back with m"
 	if to == booking.StatusCancelled || to == booking.StatusDeparted {
-		why = "it is irreversible"
+		why = "irreversible"
 	}
-	return t.u.final(no, fmt.Sprintf("the move of %s to %s", no, to), why, t.Service.MoveStatus(actor, no, to, reason))
+	return t.u.final(no, fmt.Sprintf("%s moved to %s", no, to), why, t.Service.MoveStatus(actor, no, to, reason))
 }
 
 // IssueABN implements tui.ABNDesk.
 func (t tuiDesk) IssueABN(actor, no string) (*booking.ABN, error) {
 	a, err := t.Service.IssueABN(actor, no)
-	return a, t.u.final(no, "issuing the ABN of "+no, "an issued ABN version stays on record; issue an update", err)
+	return a, t.u.final(no, "the ABN issue of "+no, "issue an update instead", err)
 }
 
 // MarkABNSent implements tui.ABNDesk.
 func (t tuiDesk) MarkABNSent(actor, no string, v int) (*booking.ABN, error) {
 	a, err := t.Service.MarkABNSent(actor, no, v)
-	return a, t.u.final(no, fmt.Sprintf("sending ABN version %d of %s", v, no), "it went to its recipients", err)
+	return a, t.u.final(no, fmt.Sprintf("ABN v%d of %s sent", v, no), "irreversible", err)
 }
 
 // CancelABN implements tui.ABNDesk.
 func (t tuiDesk) CancelABN(actor, no, reason string) (*booking.ABN, error) {
 	a, err := t.Service.CancelABN(actor, no, reason)
-	return a, t.u.final(no, "the cancellation notice of "+no, "it is irreversible", err)
+	return a, t.u.final(no, "the ABN cancellation of "+no, "irreversible", err)
 }
 
 // DepartABN implements tui.ABNDesk.
 func (t tuiDesk) DepartABN(actor, no string) (*booking.ABN, error) {
 	a, err := t.Service.DepartABN(actor, no)
-	return a, t.u.final(no, "the departure of "+no, "it is irreversible", err)
+	return a, t.u.final(no, "the departure of "+no, "irreversible", err)
 }
 
 // AddCounsellingAction implements tui.CaseEditor.
 func (t tuiDesk) AddCounsellingAction(actor, no string, member int, note string) (string, error) {
 	id, err := t.Service.AddCounsellingAction(actor, no, member, note)
-	return id, t.u.final(no, "adding an action item to "+no, "records of a case are never deleted; tick it when done", err)
+	return id, t.u.final(no, "an action item of "+no, "tick it when done", err)
 }
 
 // AddCustody implements tui.CustodyDesk.
 func (t tuiDesk) AddCustody(actor, no string, member int, doc string, e booking.CustodyEvent) (*booking.Custody, error) {
 	c, err := t.Service.AddCustody(actor, no, member, doc, e)
-	return c, t.u.final(no, "a custody step of "+no, "the custody trail only grows", err)
+	return c, t.u.final(no, "a custody step of "+no, "the trail only grows", err)
 }
