@@ -21,6 +21,7 @@ package main
 // code), a 4-byte length and the payload.
 
 import (
+	"bufio"
 	"bytes"
 	binenc "encoding/binary"
 	"encoding/json"
@@ -498,7 +499,12 @@ func (sv *sockServer) handle(conn *net.UnixConn) {
 	done := make(chan int, 1)
 	go func() {
 		defer func() { <-sv.run }()
-		done <- sv.exec(req, out, errw)
+		// Output goes in frames of up to 32 KiB, not one a line; stderr
+		// is written after what stdout had before it.
+		bo := bufio.NewWriterSize(out, 32<<10)
+		code := sv.exec(req, bo, flushFirst{bo, errw})
+		_ = bo.Flush()
+		done <- code
 	}()
 	select {
 	case code := <-done:
@@ -572,4 +578,16 @@ func serveCLI(a *app, s *store.Store, opts tui.Options, p *tea.Program) func() {
 		return func() {}
 	}
 	return func() { sv.Close() }
+}
+
+// flushFirst flushes b before each write to w, so that the two streams
+// keep their order.
+type flushFirst struct {
+	b *bufio.Writer
+	w io.Writer
+}
+
+func (f flushFirst) Write(p []byte) (int, error) {
+	_ = f.b.Flush()
+	return f.w.Write(p)
 }
