@@ -284,7 +284,9 @@ func (a *app) mustExist(cmd *cobra.Command) error {
 	if err := a.load(cmd); err != nil {
 		return err
 	}
-	booking.Programmes = a.cfg.Programmes
+	if a.inApp == nil { // inside the app they are set, and read by its screens
+		booking.Programmes = a.cfg.Programmes
+	}
 	if _, err := os.Stat(filepath.Join(a.cfg.Data, store.FileName)); err != nil {
 		return fmt.Errorf("no movedesk store in %s (create one with `movedesk demo --data %s`)", a.cfg.Data, a.cfg.Data)
 	}
