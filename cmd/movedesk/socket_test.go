@@ -96,6 +96,11 @@ func TestCLIThroughTheApp(t *testing.T) {
 	if !strings.Contains(got, "CLI: case set "+no+" by amina.idrissi") || !strings.Contains(got, "· urgent") {
 		t.Fatalf("the app does not show the change:\n%s", got)
 	}
+	// A script's change is not the app user's to undo with u.
+	press(t, m, rk('u'))
+	if f, _ := s.CaseFile(no); f.Case.Priority != 1 || !strings.Contains(frame(m), "nothing to undo") {
+		t.Fatalf("u undid a CLI change:\n%s", frame(m))
+	}
 	ops, _ := s.History(no)
 	if last := ops[len(ops)-1]; last.Actor != "amina.idrissi" || string(last.Fields["priority"]) != "1" {
 		t.Fatalf("last op: %+v", last)
