@@ -23,6 +23,12 @@ import (
 // 80x24 with its socket, as `movedesk --data DIR` does; the app's notices
 // arrive on the returned channel (the program would deliver them).
 func appWithSocket(t *testing.T, dir string) (*store.Store, tea.Model, chan tea.Msg) {
+	s, m, notes, _ := appWithServer(t, dir)
+	return s, m, notes
+}
+
+// appWithServer is appWithSocket with the socket's server.
+func appWithServer(t *testing.T, dir string) (*store.Store, tea.Model, chan tea.Msg, *sockServer) {
 	t.Helper()
 	s, err := store.Open(dir, store.Options{})
 	if err != nil {
@@ -50,7 +56,7 @@ func appWithSocket(t *testing.T, dir string) (*store.Store, tea.Model, chan tea.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sv.Close() })
-	return s, m, notes
+	return s, m, notes, sv
 }
 
 // client runs a command line as a separate `movedesk` would, started in
@@ -286,5 +292,22 @@ func TestSocketStaleAndUnsafe(t *testing.T) {
 	}
 	if _, err := listenSocket(open, inApp{}, nil); err == nil || !strings.Contains(err.Error(), "writable by others") {
 		t.Fatalf("a world-writable directory: %v", err)
+	}
+}
+
+// One command at a time: while one runs, the next waits, and is told the
+// app is busy when it waited too long; the app then serves again.
+func TestSocketOneAtATime(t *testing.T) {
+	dir := bareDemoStore(t, "2")
+	_, _, _, sv := appWithServer(t, dir)
+	sv.cmdTimeout = 300 * time.Millisecond
+	sv.run <- struct{}{} // a command is running
+	code, _, errs := client(t, t.TempDir(), "", "case", "list", "--data", dir)
+	if code != exitError || !strings.Contains(errs, "busy with another command") {
+		t.Fatalf("while busy: %d %q", code, errs)
+	}
+	<-sv.run
+	if code, _, errs := client(t, t.TempDir(), "", "case", "list", "--data", dir); code != 0 {
+		t.Fatalf("after: %d %q", code, errs)
 	}
 }
