@@ -57,3 +57,44 @@ func TestTrackAndUndoFields(t *testing.T) {
 		t.Fatalf("an unchanged field is a change: %+v", c)
 	}
 }
+
+// Permit and counselling fields undo like any field, through their records.
+func TestUndoPermitAndCounselling(t *testing.T) {
+	fx := newFixture(t)
+	country, authority := "SYR", "Immigration"
+	p, err := fx.d.SetPermit("a", fx.no, 1, "", PermitPatch{Country: &country, Authority: &authority})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approved, lang, until := booking.PermitApproved, "fa", booking.DateOf(fx.now).AddDays(400)
+	c, err := fx.d.Track("a", fx.no, func() error {
+		_, err := fx.d.SetPermit("a", fx.no, 1, p.ID, PermitPatch{Status: &approved, ValidUntil: &until})
+		return err
+	})
+	if err != nil || len(c.Created) != 0 || len(c.Edits) != 2 {
+		t.Fatalf("tracked permit: %+v %v", c, err)
+	}
+	if got, err := fx.d.Undo("a", c); err != nil || !strings.Contains(got, "traveller 1 permit "+p.ID+" status pending ⇒ approved") {
+		t.Fatalf("undo permit: %q %v", got, err)
+	}
+	f, _ := fx.s.CaseFile(fx.no)
+	if f.Permits[0].Status != booking.PermitPending {
+		t.Fatalf("permit status %s", f.Permits[0].Status)
+	}
+	if _, err := fx.d.SetCounselling("a", fx.no, CounsellingPatch{}); err != nil {
+		t.Fatal(err)
+	}
+	c, err = fx.d.Track("a", fx.no, func() error {
+		_, err := fx.d.SetCounselling("a", fx.no, CounsellingPatch{Language: &lang})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := fx.d.Undo("a", c); err != nil || got != fx.no+" counselling language (none) ⇒ fa" {
+		t.Fatalf("undo counselling: %q %v", got, err)
+	}
+	if f, _ := fx.s.CaseFile(fx.no); f.Counselling.Language != "" {
+		t.Fatalf("language %q", f.Counselling.Language)
+	}
+}
