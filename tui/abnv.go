@@ -213,7 +213,7 @@ func (a *abnScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 				return errCmd(fmt.Errorf("a cancellation notice needs a reason"))
 			}
 			a.reasonOn = false
-			return cancelABNCmd(a.e, a.no, a.reason.Value())
+			return confirmFirst(fmt.Sprintf("Issue the cancellation notice of %s?", a.no), cancelABNCmd(a.e, a.no, a.reason.Value()))
 		default:
 			a.reason.update(kp)
 		}
@@ -242,7 +242,8 @@ func (a *abnScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 		return errCmd(fmt.Errorf("case %s has no active booking to notify", a.no))
 	case key.Matches(kp, k.MarkSent):
 		if a.canSend() {
-			return markSentCmd(a.e, a.no, a.latest().Version)
+			v := a.latest().Version
+			return confirmFirst(fmt.Sprintf("Mark ABN version %d of %s sent?", v, a.no), markSentCmd(a.e, a.no, v))
 		}
 	case key.Matches(kp, k.CancelNotice):
 		if a.canCancel() {

@@ -201,7 +201,7 @@ func (c *caseScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 				return errCmd(fmt.Errorf("moving to %s needs a reason", to))
 			}
 			c.reasonOn = false
-			return moveStatusCmd(c.e, c.no, to, c.reason.Value())
+			return c.moveCmd(to, c.reason.Value())
 		default:
 			c.reason.update(kp)
 		}
@@ -225,7 +225,7 @@ func (c *caseScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 				c.reason.SetValue("")
 			} else {
 				c.layout()
-				return moveStatusCmd(c.e, c.no, to, "")
+				return c.moveCmd(to, "")
 			}
 		}
 		c.layout()

@@ -35,6 +35,8 @@ type KeyMap struct {
 	// Copy puts the case number under the cursor on the clipboard (OSC 52,
 	// so it works over SSH too).
 	Copy key.Binding
+	// Undo undoes the user's last change of this session.
+	Undo key.Binding
 }
 
 // DefaultKeyMap returns the standard bindings.
@@ -115,6 +117,7 @@ func DefaultKeyMap() KeyMap {
 		ProgrammeFilter: b([]string{"p"}, "p", "programme"),
 		NextTable:       b([]string{"v"}, "v", "next table"),
 		Reload:          b([]string{"ctrl+r"}, "ctrl+r", "reread store"),
+		Undo:            b([]string{"u"}, "u", "undo my last change"),
 	}
 }
 
@@ -140,7 +143,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"edit_document": &k.EditDocument, "edit_counselling": &k.EditCounselling, "pick": &k.Pick,
 		"reports": &k.Reports, "period": &k.Period, "prev_period": &k.PrevPeriod, "next_period": &k.NextPeriod,
 		"group_by": &k.GroupBy, "office_filter": &k.OfficeFilter, "programme_filter": &k.ProgrammeFilter,
-		"next_table": &k.NextTable, "reload": &k.Reload, "copy": &k.Copy,
+		"next_table": &k.NextTable, "reload": &k.Reload, "copy": &k.Copy, "undo": &k.Undo,
 	}
 }
 

@@ -60,6 +60,9 @@ type Options struct {
 	// Reports makes the Reports screen's reports (:report, R); nil: the
 	// screen says they are not available.
 	Reports ReportSource
+	// Undo undoes the user's changes of this session (u); nil: u does
+	// nothing.
+	Undo Undoer
 }
 
 // Model is the root model: it routes messages to the screen on top of a
@@ -262,6 +265,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, s.Update(msg))
 		}
 		return m, tea.Batch(cmds...)
+	case UndoneMsg:
+		return m, m.undone(msg)
+	case ExternalChangeMsg:
+		return m, m.refresh(msg.Case, msg.Text)
 	case ErrMsg:
 		m.msg, m.msgErr = msg.Err.Error(), true
 		return m, m.broadcast(msg)
@@ -386,6 +393,8 @@ func (m *Model) key(kp tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(kp, k.Quit):
 		return m.back(len(m.stack) == 1)
+	case key.Matches(kp, k.Undo) && m.opt.Undo != nil:
+		return m.undoCmd()
 	}
 	return m.top().Update(kp)
 }
@@ -613,7 +622,7 @@ func (m *Model) render() string {
 	if m.showHelp {
 		m.help.ShowAll = true
 		b.WriteString(clip(m.st.Title.Render("Keys: "+m.top().Title())+"\n\n"+m.help.View(m.top().KeyMap())+
-			"\n\n"+m.st.Muted.Render("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :report NAME  :conflicts  :q"), m.w, m.bodyHeight()))
+			"\n\n"+m.st.Muted.Render("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :report NAME  :conflicts  :q")+m.undoHelp(), m.w, m.bodyHeight()))
 		m.help.ShowAll = false
 	} else {
 		b.WriteString(m.top().View())

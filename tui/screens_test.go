@@ -194,6 +194,10 @@ func TestABNScreenFlow(t *testing.T) {
 		t.Fatalf("ABNs after issue: %+v", f.ABNs)
 	}
 	keys(t, m, "S")
+	if !strings.Contains(screen(m), "Mark ABN version 1 of RBA-2026-000104 sent? It cannot be undone.") {
+		t.Fatalf("S does not ask first:\n%s", screen(m))
+	}
+	keys(t, m, "y")
 	f, _ = src.CaseFile("RBA-2026-000104")
 	if !f.ABNs[0].Sent || f.Case.Status != booking.StatusABNSent {
 		t.Fatalf("after mark sent: sent=%v status %s", f.ABNs[0].Sent, f.Case.Status)
@@ -203,6 +207,10 @@ func TestABNScreenFlow(t *testing.T) {
 	keys(t, m, "x")
 	typeText(t, m, "exit permit denied")
 	keys(t, m, "enter")
+	if f, _ = src.CaseFile("RBA-2026-000104"); f.LatestABN().Type == booking.ABNCancellation {
+		t.Fatal("the cancellation notice was issued without asking")
+	}
+	keys(t, m, "y")
 	f, _ = src.CaseFile("RBA-2026-000104")
 	last := f.LatestABN()
 	if last.Type != booking.ABNCancellation || last.Version != 2 || last.Reason != "exit permit denied" || f.Case.Status != booking.StatusTravelReady {
@@ -221,7 +229,7 @@ func TestABNUpdateChangesWrap(t *testing.T) {
 	m := newTestModel(t, src, fakeQuoter{})
 	no := "RBA-2026-000104"
 	send(t, m, ABNMsg{Number: no})
-	keys(t, m, "i", "S", "esc")
+	keys(t, m, "i", "S", "y", "esc")
 	f, _ := src.CaseFile(no)
 	b := *f.ActiveBooking()
 	b.Segments = append([]booking.Segment(nil), b.Segments...)

@@ -224,7 +224,7 @@ func newABNExportCmd(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if err := writePrivate(out, buf.Bytes()); err != nil {
+				if err := writePrivate(a.file(out), buf.Bytes()); err != nil {
 					return err
 				}
 				printf(a.out, "wrote %s version %d to %s\n", x.Number, x.Version, out)

@@ -74,11 +74,11 @@ func newCaseListCmd(a *app) *cobra.Command {
 				}
 				f.Status = st
 			}
-			s, err := a.openRead(cmd)
+			s, done, err := a.openRead(cmd)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer done()
 			rows, err := s.List(f)
 			if err != nil {
 				return err
@@ -304,11 +304,11 @@ func newCaseHistoryCmd(a *app) *cobra.Command {
 		Short: "Show who changed what and when, from the change log",
 		Args:  exactArgs(1, "CASE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.openRead(cmd)
+			s, done, err := a.openRead(cmd)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer done()
 			ops, err := s.History(args[0])
 			if err != nil {
 				return err

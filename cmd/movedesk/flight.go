@@ -282,7 +282,7 @@ As text (default), --csv or --json; --out writes a private file (mode 0600).`,
 			m := fl.Manifest(r)
 			w := a.out
 			if out != "" {
-				f, err := openPrivate(out)
+				f, err := openPrivate(a.file(out))
 				if err != nil {
 					return err
 				}

@@ -42,6 +42,13 @@ type app struct {
 	// now is the clock of the desk and the app (tests fix it); nil means
 	// time.Now.
 	now func() time.Time
+	// wd is the working directory relative file names resolve against
+	// ("": the process's); inApp is set when the command runs inside the
+	// app, sent through its socket (socket.go).
+	wd    string
+	inApp *inApp
+	// args is the command line, sent on as it is to a running app.
+	args []string
 }
 
 // clock returns the app's clock.
@@ -60,6 +67,7 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 // runApp executes the command line with a (its streams and clock).
 func runApp(a *app, args []string) int {
 	in, out, errOut := a.in, a.out, a.err
+	a.args = args
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(in)
@@ -68,6 +76,10 @@ func runApp(a *app, args []string) int {
 	err := root.Execute()
 	if err == nil {
 		return exitOK
+	}
+	var fw forwarded
+	if errors.As(err, &fw) {
+		return fw.code // the running app ran it and said so
 	}
 	// Errors may quote stored values; keep their own line breaks (a gate
 	// error lists one open item a line) and escape everything else.
@@ -89,6 +101,8 @@ terminal app on the store in --data. Subcommands script the same store.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE:          func(cmd *cobra.Command, _ []string) error { return runTUI(a, cmd) },
+		// With the app open on the store, a command runs inside it.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return a.throughApp(cmd, args) },
 	}
 	root.PersistentFlags().StringVar(&a.configFile, "config", "", "config file (default $XDG_CONFIG_HOME/movedesk/config.yaml)")
 	root.PersistentFlags().String("data", "", "data directory holding the store (config key data)")
@@ -150,6 +164,9 @@ func (a *app) load(cmd *cobra.Command) error {
 	if a.cfg != nil {
 		return nil
 	}
+	if a.inApp != nil {
+		return a.loadInApp(cmd)
+	}
 	c, err := config.Load(a.configFile, cmd.Flags())
 	if err != nil {
 		return err
@@ -158,17 +175,49 @@ func (a *app) load(cmd *cobra.Command) error {
 	return nil
 }
 
-// open loads config and opens the store.
-func (a *app) open(cmd *cobra.Command) (*store.Store, error) {
-	if err := a.load(cmd); err != nil {
-		return nil, err
+// storeMode is how a command needs the store.
+type storeMode int
+
+const (
+	modeCreate storeMode = iota // for writing, created if there is none
+	modeWrite                   // an existing store, for writing
+	modeRead                    // an existing store, read-only (shared lock)
+)
+
+// openStore is the one place commands get their store. Inside the running
+// app (a command sent through its socket, see socket.go) it is the app's
+// open store, which done leaves open; otherwise the store in --data opened
+// for mode, which done closes.
+func (a *app) openStore(cmd *cobra.Command, mode storeMode) (s *store.Store, done func(), err error) {
+	if mode == modeCreate {
+		err = a.load(cmd)
+	} else {
+		err = a.mustExist(cmd)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.inApp != nil {
+		return a.inApp.s, func() {}, nil
 	}
 	booking.Programmes = a.cfg.Programmes
 	codec, err := a.codec()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return hubHint(a.cfg.Data)(store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk, Codec: codec}))
+	opts := store.Options{Desk: a.cfg.Desk, Codec: codec}
+	if mode == modeRead {
+		opts = store.Options{ReadOnly: true, Codec: codec}
+	}
+	if s, err = hubHint(a.cfg.Data)(store.Open(a.cfg.Data, opts)); err != nil {
+		return nil, nil, err
+	}
+	return s, func() { s.Close() }, nil
+}
+
+// open loads config and opens the store, creating it if there is none.
+func (a *app) open(cmd *cobra.Command) (*store.Store, func(), error) {
+	return a.openStore(cmd, modeCreate)
 }
 
 // hubHint points at `hub publish` when the store in use is a hub's: the
@@ -197,53 +246,37 @@ func (a *app) codec() (store.Codec, error) {
 }
 
 // openExisting opens a store that must already exist.
-func (a *app) openExisting(cmd *cobra.Command) (*store.Store, error) {
-	if err := a.mustExist(cmd); err != nil {
-		return nil, err
-	}
-	return a.open(cmd)
+func (a *app) openExisting(cmd *cobra.Command) (*store.Store, func(), error) {
+	return a.openStore(cmd, modeWrite)
 }
 
 // openRead opens an existing store read-only (shared lock, no writes).
-func (a *app) openRead(cmd *cobra.Command) (*store.Store, error) {
-	if err := a.mustExist(cmd); err != nil {
-		return nil, err
-	}
-	codec, err := a.codec()
-	if err != nil {
-		return nil, err
-	}
-	return hubHint(a.cfg.Data)(store.Open(a.cfg.Data, store.Options{ReadOnly: true, Codec: codec}))
+func (a *app) openRead(cmd *cobra.Command) (*store.Store, func(), error) {
+	return a.openStore(cmd, modeRead)
 }
 
 // withRead runs fn on the existing store opened read-only, then closes it.
 func (a *app) withRead(cmd *cobra.Command, fn func(s *store.Store) error) error {
-	s, err := a.openRead(cmd)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return fn(s)
+	return a.withStore(cmd, modeRead, fn)
 }
 
 // withCreate runs fn on the store, creating it if there is none yet (a new
 // desk's first sync starts from an empty store), then closes it.
 func (a *app) withCreate(cmd *cobra.Command, fn func(s *store.Store) error) error {
-	s, err := a.open(cmd)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return fn(s)
+	return a.withStore(cmd, modeCreate, fn)
 }
 
 // withWrite runs fn on the existing store opened for writing, then closes it.
 func (a *app) withWrite(cmd *cobra.Command, fn func(s *store.Store) error) error {
-	s, err := a.openExisting(cmd)
+	return a.withStore(cmd, modeWrite, fn)
+}
+
+func (a *app) withStore(cmd *cobra.Command, mode storeMode, fn func(s *store.Store) error) error {
+	s, done, err := a.openStore(cmd, mode)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer done()
 	return fn(s)
 }
 
@@ -251,7 +284,9 @@ func (a *app) mustExist(cmd *cobra.Command) error {
 	if err := a.load(cmd); err != nil {
 		return err
 	}
-	booking.Programmes = a.cfg.Programmes
+	if a.inApp == nil { // inside the app they are set, and read by its screens
+		booking.Programmes = a.cfg.Programmes
+	}
 	if _, err := os.Stat(filepath.Join(a.cfg.Data, store.FileName)); err != nil {
 		return fmt.Errorf("no movedesk store in %s (create one with `movedesk demo --data %s`)", a.cfg.Data, a.cfg.Data)
 	}

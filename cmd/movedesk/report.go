@@ -248,7 +248,7 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	case f.csv:
 		return writeReportCSV(a.out, tables)
 	case f.xlsx != "":
-		if err := writeReportXLSX(f.xlsx, tables); err != nil {
+		if err := writeReportXLSX(a.file(f.xlsx), tables); err != nil {
 			return err
 		}
 		printf(a.out, "wrote the %s report to %s (%d sheets)\n", name, f.xlsx, len(tables))

@@ -92,11 +92,11 @@ func (a *app) loadTariffs(cmd *cobra.Command, version string) (*tariffs.Set, []t
 	var st tariffState
 	var rec *tariffs.SetRecord
 	if exists {
-		s, err := a.openRead(cmd)
+		s, done, err := a.openRead(cmd)
 		if err != nil {
 			return nil, nil, err
 		}
-		defer s.Close()
+		defer done()
 		err = s.View(func(tx *store.Tx) error {
 			var err error
 			if st, err = readTariffState(tx); err != nil {
@@ -578,7 +578,7 @@ The previous version stays stored, so bookings made under it can still be
 explained; ` + "`movedesk tariffs activate VERSION`" + ` switches back.`,
 		Args: exactArgs(1, "PATH"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := args[0]
+			path := a.file(args[0])
 			info, err := os.Stat(path)
 			if err != nil {
 				return err
@@ -611,11 +611,11 @@ explained; ` + "`movedesk tariffs activate VERSION`" + ` switches back.`,
 			if err != nil {
 				return err
 			}
-			s, err := a.open(cmd)
+			s, done, err := a.open(cmd)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer done()
 			d, err := a.newDesk(s)
 			if err != nil {
 				return err
@@ -717,11 +717,11 @@ func newTariffsActivateCmd(a *app) *cobra.Command {
 		Args:  exactArgs(1, "VERSION"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v := args[0]
-			s, err := a.openExisting(cmd)
+			s, done, err := a.openExisting(cmd)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer done()
 			d, err := a.newDesk(s)
 			if err != nil {
 				return err

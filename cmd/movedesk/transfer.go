@@ -24,18 +24,18 @@ failed line is listed (line, key, field); when any fails nothing is imported.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r := a.in
 			if args[0] != "-" {
-				f, err := os.Open(args[0])
+				f, err := os.Open(a.file(args[0]))
 				if err != nil {
 					return err
 				}
 				defer f.Close()
 				r = f
 			}
-			s, err := a.open(cmd)
+			s, done, err := a.open(cmd)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer done()
 			d, err := a.newDesk(s)
 			if err != nil {
 				return err
@@ -59,14 +59,14 @@ func newExportCmd(a *app) *cobra.Command {
 		Short: "Export every record as JSON Lines",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := a.openRead(cmd)
+			s, done, err := a.openRead(cmd)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
+			defer done()
 			w := a.out
 			if out != "" {
-				f, err := openPrivate(out)
+				f, err := openPrivate(a.file(out))
 				if err != nil {
 					return err
 				}

@@ -26,11 +26,11 @@ func runTUI(a *app, cmd *cobra.Command) error {
 		// garbage of loading them from doubling the resident size.
 		debug.SetMemoryLimit(tuiMemoryLimit)
 	}
-	s, err := a.openExisting(cmd)
+	s, done, err := a.openExisting(cmd)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer done()
 	opts, err := tuiOptions(a, s)
 	if err != nil {
 		return err
@@ -49,7 +49,9 @@ func runTUI(a *app, cmd *cobra.Command) error {
 	if noColor(a) {
 		progOpts = append(progOpts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	_, err = tea.NewProgram(m, progOpts...).Run()
+	p := tea.NewProgram(m, progOpts...)
+	defer serveCLI(a, s, opts, p)()
+	_, err = p.Run()
 	return err
 }
 
@@ -78,11 +80,12 @@ func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
 	if _, err := d.Tariffs(); err != nil {
 		return tui.Options{}, err
 	}
-	td := tuiDesk{d}
+	td := tuiDesk{d, newUndoLog(d)}
 	return tui.Options{
 		Source: storeSource{s}, Cases: td, ABNs: td, Quoter: td, User: a.cfg.User, Office: a.cfg.Office,
 		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: caseActions(a, s, td, keys, st), Gate: d.GateInput,
-		Conflicts: storeConflicts{s, d}, Now: a.now, Editor: td, Reports: &storeReports{a: a, s: s, d: d},
+		Conflicts: storeConflicts{s, d, td.u}, Now: a.now, Editor: td, Reports: &storeReports{a: a, s: s, d: d},
+		Undo: td.u,
 	}, nil
 }
 
@@ -124,6 +127,7 @@ func (ss storeSource) History(no string) ([]tui.HistoryEntry, error) {
 type storeConflicts struct {
 	s *store.Store
 	d *desk.Service
+	u *undoLog
 }
 
 func (sc storeConflicts) Conflicts() ([]tui.ConflictView, error) {
@@ -147,18 +151,25 @@ func (sc storeConflicts) Conflicts() ([]tui.ConflictView, error) {
 }
 
 func (sc storeConflicts) Resolve(actor, id, take string) error {
-	_, err := sc.d.ResolveConflict(actor, id, take)
-	return err
+	c, err := sc.d.ResolveConflict(actor, id, take)
+	no, _ := booking.SplitKey(c.Key)
+	return sc.u.final(no, "a conflict resolution", "irreversible", err)
 }
 
 // tuiDesk adapts *desk.Service to the tui's use-case interfaces
 // (CaseWriter, ABNDesk, Quoter, ChecklistDesk, EscortDesk, PermitDesk,
 // CustodyDesk): the app and the CLI make the same calls.
-type tuiDesk struct{ *desk.Service }
+type tuiDesk struct {
+	*desk.Service
+	u *undoLog // nil: nothing is kept for undo
+}
 
 // Book implements tui.CaseWriter.
 func (t tuiDesk) Book(actor, no string, b booking.Booking, confirm bool) (booking.Booking, error) {
 	res, err := t.Service.Book(actor, no, b, confirm)
+	if err == nil && res.Saved {
+		_ = t.u.final(no, "the booking of "+no, "book again with b", nil)
+	}
 	if err != nil {
 		return booking.Booking{}, err
 	}
@@ -187,7 +198,10 @@ func (t tuiDesk) Quote(req tui.QuoteRequest) tui.Quote {
 
 // ToggleItem implements tui.ChecklistDesk.
 func (t tuiDesk) ToggleItem(actor, no, list, key string) (booking.Record, error) {
-	_, rec, err := t.Service.ToggleItem(actor, no, list, key)
+	c, _, rec, err := t.TrackToggle(actor, no, list, key)
+	if err == nil && t.u != nil {
+		t.u.push(undoEntry{no: no, c: c})
+	}
 	return rec, err
 }
 
@@ -196,17 +210,24 @@ func (t tuiDesk) Rank(no string) ([]booking.EscortCandidate, error) { return t.R
 
 // Assign implements tui.EscortDesk as `escort assign` does.
 func (t tuiDesk) Assign(actor, no, id string, ret []booking.Segment) (*booking.EscortTrip, []booking.EscortProblem, error) {
-	return t.AssignEscort(actor, desk.EscortRequest{Case: no, Escort: id, Return: ret})
+	trip, probs, err := t.AssignEscort(actor, desk.EscortRequest{Case: no, Escort: id, Return: ret})
+	return trip, probs, t.u.final(no, "the escort trip of "+no, "records are never deleted", err)
 }
 
 // SetPermit implements tui.PermitDesk as `permit set` does.
 func (t tuiDesk) SetPermit(actor, no string, member int, id string, p tui.PermitPatch) (booking.ExitPermit, error) {
-	return t.Service.SetPermit(actor, no, member, id, desk.PermitPatch(p))
+	var out booking.ExitPermit
+	err := t.u.track(actor, no, func() (err error) {
+		out, err = t.Service.SetPermit(actor, no, member, id, desk.PermitPatch(p))
+		return err
+	})
+	return out, err
 }
 
 // NewCase implements tui.CaseEditor.
 func (t tuiDesk) NewCase(actor, office string, c booking.Case, pa booking.Traveller) (string, error) {
-	return t.Service.NewCase(actor, office, c, pa)
+	no, err := t.Service.NewCase(actor, office, c, pa)
+	return no, t.u.final(no, "opening "+no, "cancel it with m", err)
 }
 
 // SetFields implements tui.CaseEditor as `case set` does.
@@ -215,11 +236,13 @@ func (t tuiDesk) SetFields(actor, no string, ch []tui.FieldChange) error {
 	for i, c := range ch {
 		as[i] = store.Assignment{Path: c.Path, Value: c.Value}
 	}
-	return t.Service.SetFields(actor, no, as)
+	return t.u.track(actor, no, func() error { return t.Service.SetFields(actor, no, as) })
 }
 
 // SetCounselling implements tui.CaseEditor as `counselling set` does.
 func (t tuiDesk) SetCounselling(actor, no string, p tui.CounsellingPatch) error {
-	_, err := t.Service.SetCounselling(actor, no, desk.CounsellingPatch(p))
-	return err
+	return t.u.track(actor, no, func() error {
+		_, err := t.Service.SetCounselling(actor, no, desk.CounsellingPatch(p))
+		return err
+	})
 }

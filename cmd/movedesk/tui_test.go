@@ -182,7 +182,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	if a == nil || a.Version != 1 || a.Type != booking.ABNIssue || a.TotalUSDCents != b.TotalUSDCents || len(a.Fares) != 1 || a.IssuedBy != "amina.idrissi" {
 		t.Fatalf("ABN in store: %+v", a)
 	}
-	press(t, m, tea.Key{Code: 'S', Text: "S"})
+	press(t, m, tea.Key{Code: 'S', Text: "S"}, tea.Key{Code: 'y', Text: "y"})
 	f, _ = s.CaseFile(no)
 	if f.Case.Status != booking.StatusABNSent || !f.LatestABN().Sent {
 		t.Fatalf("after mark sent: %s", f.Case.Status)

@@ -13,6 +13,9 @@ import (
 // rules and templates. A warning about the templates the hub published is
 // printed once here.
 func (a *app) newDesk(s *store.Store) (*desk.Service, error) {
+	if a.inApp != nil && s == a.inApp.s {
+		return a.inApp.d, nil // the app's, with its clock and caches
+	}
 	d := desk.New(s, desk.Config{Rules: a.cfg.Rules, Templates: a.cfg.Templates, Programmes: a.cfg.Programmes, Now: a.now})
 	_, warn, err := d.Templates()
 	if err != nil {
