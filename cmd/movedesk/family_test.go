@@ -202,6 +202,8 @@ func TestFamilyOfFiveFromNothing(t *testing.T) {
 	press(t, m, key('a'), key('i'))
 	want("ABN issued", "ABN-"+no)
 	press(t, m, key('S'))
+	want("asks first", "cannot be undone. (y/n)")
+	press(t, m, key('y'))
 	want("ABN sent", "marked sent")
 	press(t, m, kEsc)
 	want("case", "ABN-SENT")
