@@ -144,10 +144,12 @@ func (a *abnScreen) KeyMap() help.KeyMap {
 	prev, next := k.PrevVersion, k.NextVersion
 	prev.SetEnabled(a.sel > 0)
 	next.SetEnabled(a.sel < a.lastIndex())
+	cp := withHelp(k.Copy, "copy ABN number")
+	cp.SetEnabled(a.file != nil && a.file.Case.ABNNumber != "")
 	return bindings{
 		short: []key.Binding{issue, sent, cancel, depart, prev, next, k.Back},
 		full: [][]key.Binding{
-			{issue, sent, cancel, depart},
+			{issue, sent, cancel, depart, cp},
 			{prev, next, k.Up, k.Down, k.PageDown, k.PageUp, k.Top, k.Bottom},
 			{k.Back, k.Quit, k.Help, k.ForceQuit},
 		},
@@ -240,6 +242,12 @@ func (a *abnScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 			return errCmd(a.draftErr)
 		}
 		return errCmd(fmt.Errorf("case %s has no active booking to notify", a.no))
+	case key.Matches(kp, k.Copy):
+		if a.file != nil && a.file.Case.ABNNumber != "" {
+			no := a.file.Case.ABNNumber
+			return tea.Batch(tea.SetClipboard(no), msgCmd(InfoMsg{Text: "copied " + no}))
+		}
+		return errCmd(fmt.Errorf("%s has no ABN number yet: issue the ABN first", a.no))
 	case key.Matches(kp, k.MarkSent):
 		if a.canSend() {
 			v := a.latest().Version

@@ -158,7 +158,7 @@ func (c *caseScreen) KeyMap() help.KeyMap {
 	}
 	return bindings{short: short, full: [][]key.Binding{
 		nav,
-		append([]key.Binding{book, abn, move, k.History}, extra...),
+		append([]key.Binding{book, abn, move, k.History, withHelp(k.Copy, "copy case number")}, extra...),
 		{k.Back, k.Quit, k.Command, k.Help, k.ForceQuit},
 	}}
 }
@@ -269,6 +269,8 @@ func (c *caseScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 		case c.file != nil:
 			return errCmd(fmt.Errorf("open items are listed once the ABN is sent; %s is %s", c.no, c.file.Case.Status))
 		}
+	case key.Matches(kp, k.Copy):
+		return tea.Batch(tea.SetClipboard(c.no), msgCmd(InfoMsg{Text: "copied " + c.no}))
 	case key.Matches(kp, k.History):
 		// Show the whole timeline and scroll to it, or fold it again.
 		c.fullLog = !c.fullLog

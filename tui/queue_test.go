@@ -247,3 +247,23 @@ func TestCopyCaseNumber(t *testing.T) {
 		t.Fatalf("y while filtering: %q", m.queue.filter.Value())
 	}
 }
+
+// y copies the case number on the case screen and the ABN number on the
+// ABN screen (it worked in the queues only).
+func TestCopyOnCaseAndABNScreens(t *testing.T) {
+	src := fixture(20)
+	m := newTestModel(t, src, fakeQuoter{})
+	no := "RBA-2026-000102"
+	send(t, m, OpenCaseMsg{Number: no})
+	keys(t, m, "y")
+	if s := screen(m); !strings.Contains(s, "copied "+no) {
+		t.Fatalf("case screen: footer does not say what was copied:\n%s", s)
+	}
+	src.files[no].Case.ABNNumber = "ABN-" + no
+	keys(t, m, ":")
+	typeText(t, m, "abn "+no)
+	keys(t, m, "enter", "y")
+	if s := screen(m); !strings.Contains(s, "copied ABN-"+no) {
+		t.Fatalf("ABN screen: footer does not say what was copied:\n%s", s)
+	}
+}
