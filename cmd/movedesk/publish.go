@@ -159,7 +159,7 @@ embedded defaults, then the published templates, then its own config.`,
 			return nil
 		},
 	}
-	c.AddCommand(tar, tpl, esc, status)
+	c.AddCommand(tar, tpl, esc, status, newHubFourEyesCmd(a, &wait))
 	return c
 }
 
