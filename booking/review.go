@@ -249,7 +249,7 @@ func (f *CaseFile) Decide(d ReviewDecision, by, reason string, at time.Time) ([]
 // checkApprover: nobody approves a booking they made.
 func checkApprover(b *Booking, d ReviewDecision, by string) error {
 	if d == ReviewApproved && b.BookedBy != "" && strings.EqualFold(b.BookedBy, by) {
-		return Errorf(EFORBIDDEN, "by", "four-eyes check: %s booked case %s and may not approve their own booking; another team leader approves it", by, b.Case)
+		return Errorf(EFORBIDDEN, "by", "four-eyes check: %s may not approve their own booking", by)
 	}
 	return nil
 }

@@ -115,8 +115,8 @@ var RoleTable = []Permission{
 	{ActEscortPool, "add an escort to the desk's pool", movements},
 	{ActAssignEscort, "assign an escort", movements},
 	{ActResolveConflict, "resolve a sync conflict (and write the field it takes)", intake},
-	{ActAssign, "assign cases to a user", leader},
-	{ActReview, "approve or reject a booking (four-eyes check)", leader},
+	{ActAssign, "assign cases", leader},
+	{ActReview, "approve or reject bookings", leader},
 	{ActImport, "import records (JSON Lines)", leader},
 	{ActTariffs, "import or activate a tariff version", leader},
 }
