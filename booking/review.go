@@ -200,15 +200,13 @@ func (f *CaseFile) CheckFourEyes(p *FourEyes) error {
 	case ReviewNone, ReviewIsApproved:
 		return nil
 	case ReviewIsRejected:
-		return Errorf(ECONFLICT, "review", "four-eyes check: the booking of case %s was rejected by %s (%s); change the booking for a new review",
-			f.Case.Number, r.By, r.Reason)
+		return Errorf(ECONFLICT, "review", "the booking was rejected by %s: %s (four-eyes check; change the booking for a new review)",
+			r.By, r.Reason)
 	}
 	if r != nil && r.Decision == ReviewApproved {
-		return Errorf(ECONFLICT, "review", "four-eyes check: %s approved an earlier version of the booking of case %s; the booking changed since and needs a team leader's approval again",
-			r.By, f.Case.Number)
+		return Errorf(ECONFLICT, "review", "the booking changed since %s approved it and awaits approval again (four-eyes check)", r.By)
 	}
-	return Errorf(ECONFLICT, "review", "four-eyes check: the booking of case %s needs a team leader's approval before its ABN is sent (programme %s of office %s)",
-		f.Case.Number, f.Case.Programme, f.Case.Office)
+	return Errorf(ECONFLICT, "review", "the booking awaits a team leader's approval (four-eyes check of programme %s)", f.Case.Programme)
 }
 
 // Decide records a team leader's decision on the case's active booking: by

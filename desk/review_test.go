@@ -40,7 +40,7 @@ func TestFourEyesAtTheDesk(t *testing.T) {
 	// Not yet approved: the send is refused and nothing is written.
 	before := fx.s.LogLen()
 	_, err = fx.d.MarkABNSent("associate", fx.no, 0)
-	if booking.ErrorCode(err) != booking.ECONFLICT || !strings.Contains(err.Error(), "needs a team leader's approval") {
+	if booking.ErrorCode(err) != booking.ECONFLICT || !strings.Contains(err.Error(), "awaits a team leader's approval") {
 		t.Fatalf("send without approval: %v", err)
 	}
 	if fx.s.LogLen() != before {
@@ -99,7 +99,7 @@ func TestFourEyesAtTheDesk(t *testing.T) {
 	if _, err := fx.d.IssueABN("associate", fx.no); err != nil {
 		t.Fatal(err)
 	}
-	if _, err = fx.d.MarkABNSent("associate", fx.no, 0); err == nil || !strings.Contains(err.Error(), "earlier version") {
+	if _, err = fx.d.MarkABNSent("associate", fx.no, 0); err == nil || !strings.Contains(err.Error(), "changed since tl2 approved it") {
 		t.Fatalf("send after a change: %v", err)
 	}
 	if _, err := fx.d.ApproveBooking("team-leader", fx.no); err != nil {

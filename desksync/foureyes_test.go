@@ -113,7 +113,7 @@ func TestFourEyesTwoDesksAndHub(t *testing.T) {
 		t.Fatalf("the hub took an unapproved ABN send: %+v", res)
 	}
 	refs, err := a.s.Refusals()
-	if err != nil || len(refs) == 0 || !strings.Contains(refs[0].Reason, "four-eyes") || !strings.Contains(refs[0].Reason, "needs a team leader's approval") {
+	if err != nil || len(refs) == 0 || !strings.Contains(refs[0].Reason, "four-eyes") || !strings.Contains(refs[0].Reason, "awaits a team leader's approval") {
 		t.Fatalf("refusals %+v %v", refs, err)
 	}
 	for _, s := range []*store.Store{h.store, a.s} {

@@ -107,6 +107,12 @@ func TestReviewScreen(t *testing.T) {
 		t.Fatalf("case screen:\n%s", scr)
 	}
 	keys(t, m, "esc")
+	// So does the ABN screen, where S would be refused.
+	send(t, m, ABNMsg{Number: first})
+	if scr := screen(m); !strings.Contains(scr, "✗ booking rejected by tara.leader: book the morning flight") {
+		t.Fatalf("ABN screen:\n%s", scr)
+	}
+	keys(t, m, "esc")
 	// Approve the next after y.
 	next := m.top().(*reviewScreen).selected()
 	keys(t, m, "a")

@@ -92,7 +92,7 @@ func TestReviewCLIWithHubPolicy(t *testing.T) {
 	if code, _, e := cli(t, "abn", "issue", one.Case, "--user", assoc, "--data", deskDir); code != 0 {
 		t.Fatalf("abn issue: %s", e)
 	}
-	if code, _, e := cli(t, "abn", "send", one.Case, "--user", assoc, "--data", deskDir); code != 1 || !strings.Contains(e, "needs a team leader's approval") {
+	if code, _, e := cli(t, "abn", "send", one.Case, "--user", assoc, "--data", deskDir); code != 1 || !strings.Contains(e, "awaits a team leader's approval") {
 		t.Fatalf("send unapproved: %d %q", code, e)
 	}
 	if code, _, e := cli(t, "review", "approve", one.Case, "--user", assoc, "--data", deskDir); code != 1 || !strings.Contains(e, "may not approve or reject bookings") {
