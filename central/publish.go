@@ -378,8 +378,10 @@ type Published struct {
 	TemplatesAt time.Time `json:"templates_at,omitzero"`
 	Escorts     int       `json:"escorts"`
 	// Users are every office's users, by office and name.
-	Users         []booking.User `json:"users,omitempty"`
-	LastPublished string         `json:"last_published,omitempty"`
+	Users []booking.User `json:"users,omitempty"`
+	// FourEyes are the offices' four-eyes policies.
+	FourEyes      []booking.FourEyes `json:"four_eyes,omitempty"`
+	LastPublished string             `json:"last_published,omitempty"`
 }
 
 // ReadPublished returns the hub's last summary (false: none written yet).
@@ -418,6 +420,16 @@ func WritePublished(s *store.Store, dir, last string) error {
 			p.Templates, p.TemplatesBy, p.TemplatesAt = t.Version, t.PublishedBy, t.PublishedAt
 		}
 		if err := tx.Scan(booking.EscortKey(""), func(string, []byte) error { p.Escorts++; return nil }); err != nil {
+			return err
+		}
+		if err := tx.Scan("~"+booking.KindFourEyes+"/", func(key string, data []byte) error {
+			var fe booking.FourEyes
+			if err := json.Unmarshal(data, &fe); err != nil {
+				return fmt.Errorf("record %s: %w", key, err)
+			}
+			p.FourEyes = append(p.FourEyes, fe)
+			return nil
+		}); err != nil {
 			return err
 		}
 		users, err := tx.Users("")

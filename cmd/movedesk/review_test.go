@@ -78,6 +78,9 @@ func TestReviewCLIWithHubPolicy(t *testing.T) {
 		t.Fatalf("publish four-eyes: %d %q %q", code, out, e)
 	}
 	sync()
+	if code, out, _ := cli(t, "hub", "publish", "status", "--data", hubDir); code != 0 || !strings.Contains(out, "four-eyes check of RBA: every programme (by ") {
+		t.Fatalf("publish status: %d %q", code, out)
+	}
 
 	code, out, e = cli(t, "review", "list", "--json", "--data", deskDir)
 	var list []reviewRow
