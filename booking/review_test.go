@@ -40,6 +40,7 @@ func TestFourEyesRule(t *testing.T) {
 		{"another programme", Write{Key: sent.Key(), New: &sent, File: file(b, nil, unsent), FourEyes: other}, ""},
 		{"no policy", Write{Key: sent.Key(), New: &sent, File: file(b, nil, unsent), FourEyes: func(string) (*FourEyes, error) { return nil, nil }}, ""},
 		{"not judged (a desk merging the hub's answer)", Write{Key: sent.Key(), New: &sent, File: file(b, nil, unsent)}, ""},
+		{"a snapshot takes it as it was", Write{Key: sent.Key(), New: &sent, File: file(b, nil, unsent), FourEyes: on, Snapshot: true}, ""},
 		{"sent before: rewritten", Write{Key: sent.Key(), New: &sent, File: file(b, nil, sent), FourEyes: on}, ""},
 		{"a cancellation is not held", Write{Key: cancel.Key(), New: &cancel, File: file(b, nil, unsent), FourEyes: on}, ""},
 		{"an approval by the booking's author", Write{Key: ReviewKey(no), New: &Review{Case: no, Booking: "b1", Hash: "x", Decision: ReviewApproved, By: "amina"},
