@@ -40,9 +40,18 @@ func (d *Service) ReviewList(all bool) ([]ReviewItem, error) {
 			if !p.Requires(s.Programme) {
 				continue
 			}
-			f, err := tx.StatusFile(s.Number)
-			if err != nil {
+			// The row has the case fields the review needs: read only the
+			// bookings and the decision.
+			f := &booking.CaseFile{Case: booking.Case{Number: s.Number, Office: s.Office, Programme: s.Programme, Status: s.Status}}
+			if err := tx.Scan(booking.BookingKey(s.Number, ""), f.Add); err != nil {
 				return err
+			}
+			if raw, ok, err := tx.GetRaw(booking.ReviewKey(s.Number)); err != nil {
+				return err
+			} else if ok {
+				if err := f.Add(booking.ReviewKey(s.Number), raw); err != nil {
+					return err
+				}
 			}
 			st, r := f.ReviewState()
 			if st == booking.ReviewNone || (!all && st != booking.ReviewAwaiting) {
