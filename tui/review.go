@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -146,6 +147,12 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case reviewedMsg:
+		if !r.all {
+			// Decided: off the list at once (a 100k store reloads it in
+			// a second or two).
+			r.entries = slices.DeleteFunc(r.entries, func(e ReviewEntry) bool { return e.Summary.Number == msg.no })
+			r.clamp()
+		}
 		return tea.Batch(msgCmd(SavedMsg{Case: msg.no, What: msg.what}), r.Init())
 	case rowsMsg:
 		return r.Init()

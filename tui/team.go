@@ -457,13 +457,14 @@ func (t *teamScreen) View() string {
 		b.WriteString(t.st.Muted.Render("Loading…"))
 		return clip(b.String(), t.w, t.h)
 	}
-	nameW := max(8, min(24, t.w-63))
+	// Counts in at most five cells (compactCount), each column after a space.
+	nameW := max(8, min(24, t.w-65))
 	var hdr strings.Builder
-	hdr.WriteString("  " + fit("Associate", nameW) + " " + fit("Role", 6) + fitRight("Open", 5))
+	hdr.WriteString("  " + fit("Associate", nameW) + " " + fit("Role", 6) + " " + fitRight("Open", 6))
 	for _, q := range teamQueues {
-		hdr.WriteString(fitRight(q.title, 6))
+		hdr.WriteString(" " + fitRight(q.title, 5))
 	}
-	hdr.WriteString(fitRight(">30d", 5) + "  " + fit("Oldest", 6))
+	hdr.WriteString(" " + fitRight(">30d", 5) + " " + fitRight("Oldest", 6))
 	b.WriteString(t.st.Muted.Render(fit(hdr.String(), t.w)))
 	b.WriteByte('\n')
 	lh := t.listHeight()
@@ -480,15 +481,15 @@ func (t *teamScreen) View() string {
 		} else {
 			line.WriteString("  ")
 		}
-		line.WriteString(fit(name, nameW) + " " + fit(roleShort(l.role), 6) + fitRight(thousands(l.open), 5))
+		line.WriteString(fit(name, nameW) + " " + fit(roleShort(l.role), 6) + " " + fitRight(compactCount(l.open), 6))
 		for _, n := range l.byQueue {
-			line.WriteString(fitRight(thousands(n), 6))
+			line.WriteString(" " + fitRight(compactCount(n), 5))
 		}
 		oldest := ""
 		if !l.oldest.IsZero() {
 			oldest = fmt.Sprintf("%dd", l.oldest.DaysUntil(t.today))
 		}
-		line.WriteString(fitRight(thousands(l.old), 5) + "  " + fitRight(oldest, 6))
+		line.WriteString(" " + fitRight(compactCount(l.old), 5) + " " + fitRight(oldest, 6))
 		text := fit(line.String(), t.w)
 		if i == t.cursor {
 			text = t.st.Selected.Render(text)
