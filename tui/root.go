@@ -643,7 +643,7 @@ func (m *Model) render() string {
 	if m.showHelp {
 		m.help.ShowAll = true
 		b.WriteString(clip(m.st.Title.Render("Keys: "+m.top().Title())+"\n\n"+m.help.View(m.top().KeyMap())+
-			"\n\n"+m.st.Muted.Render("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :report NAME  :conflicts  :team  :review  :assign USER  :q")+m.undoHelp(), m.w, m.bodyHeight()))
+			"\n\n"+m.st.Muted.Render(wordWrap("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :report NAME  :conflicts  :team  :review  :assign USER  :q", m.w))+m.undoHelp(), m.w, m.bodyHeight()))
 		m.help.ShowAll = false
 	} else {
 		b.WriteString(m.top().View())
