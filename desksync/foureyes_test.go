@@ -181,4 +181,13 @@ func TestFourEyesTwoDesksAndHub(t *testing.T) {
 	if items, _ := db.ReviewList(false); len(items) != 1 || items[0].Summary.Number != early {
 		t.Fatalf("review queue after the send: %+v", items)
 	}
+	// An office's policy reaches its own desks only.
+	k := newDesk(t, h, "KLT", "klt-1")
+	k.sync(t)
+	if p, err := k.s.FourEyes("RBA"); err != nil || p != nil {
+		t.Fatalf("a KLT desk holds RBA's policy: %+v %v", p, err)
+	}
+	if p, err := b.s.FourEyes("RBA"); err != nil || !p.Requires("USRAP") {
+		t.Fatalf("an RBA desk lacks it: %+v %v", p, err)
+	}
 }
