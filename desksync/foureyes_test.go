@@ -181,6 +181,24 @@ func TestFourEyesTwoDesksAndHub(t *testing.T) {
 	if items, _ := db.ReviewList(false); len(items) != 1 || items[0].Summary.Number != early {
 		t.Fatalf("review queue after the send: %+v", items)
 	}
+	// A decision written below the use cases by an associate (an altered
+	// desk) is refused by the hub alone: only team leaders review.
+	fe, err := a.s.CaseFile(early)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bk := fe.ActiveBooking()
+	if err := a.s.Update("amina", func(tx *store.Tx) error {
+		return tx.Put(&booking.Review{Case: early, Booking: bk.ID, Hash: booking.BookingHash(bk), Decision: booking.ReviewRejected, Reason: "self-serve", By: "amina"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if res := a.sync(t); res.Refused != 1 {
+		t.Fatalf("an associate's review op: %+v", res)
+	}
+	if f, _ := h.store.CaseFile(early); f.Review != nil {
+		t.Fatalf("the hub took an associate's review: %+v", f.Review)
+	}
 	// An office's policy reaches its own desks only.
 	k := newDesk(t, h, "KLT", "klt-1")
 	k.sync(t)
