@@ -23,6 +23,8 @@ type CaseFile struct {
 	Actions       []Action       `json:"actions,omitempty"`
 	TravelBag     *TravelBag     `json:"travel_bag,omitempty"`
 	ABNs          []ABN          `json:"abns,omitempty"`
+	// Review is the latest four-eyes decision on the case's booking.
+	Review *Review `json:"review,omitempty"`
 	// Other keeps records of kinds this version does not know, by kind, so a
 	// newer desk's data survives an older reader.
 	Other map[string][]json.RawMessage `json:"other,omitempty"`
@@ -60,6 +62,11 @@ func (f *CaseFile) Add(key string, data []byte) error {
 		var a ABN
 		if err = json.Unmarshal(data, &a); err == nil {
 			f.ABNs = append(f.ABNs, a)
+		}
+	case KindReview:
+		var r Review
+		if err = json.Unmarshal(data, &r); err == nil {
+			f.Review = &r
 		}
 	case KindEscortTrip, KindVerification, KindCustody, KindPermit, KindCounselling, KindTravelBag, KindAction:
 		err = f.addDuty(kind, data)

@@ -49,6 +49,9 @@ type Write struct {
 	// Snapshot loads a record as it was elsewhere (a restore of an export,
 	// the demo generator): values are checked, status moves are not.
 	Snapshot bool
+	// FourEyes returns an office's four-eyes policy (nil: none). Unset, the
+	// four-eyes rule is not judged (a desk merging the hub's answer).
+	FourEyes func(office string) (*FourEyes, error)
 }
 
 // WriteRule is one named invariant.
@@ -66,6 +69,7 @@ var WriteRuleSet = []WriteRule{
 	{"belongs-to-case", ruleBelongsToCase},
 	{"case-identity", ruleCaseIdentity},
 	{"status-move", ruleStatusMove},
+	{"four-eyes", ruleFourEyes},
 }
 
 // CheckWrite judges one write of a case's record against every invariant

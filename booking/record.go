@@ -86,6 +86,10 @@ func NewRecord(kind string) Record {
 		return &Action{}
 	case KindUser:
 		return &User{}
+	case KindReview:
+		return &Review{}
+	case KindFourEyes:
+		return &FourEyes{}
 	}
 	return nil
 }

@@ -22,7 +22,8 @@ const (
 	// RoleDataProcessing does intake: new cases, biodata, documents and
 	// exit permits.
 	RoleDataProcessing Role = "data-processing"
-	// RoleTeamLeader does everything, plus assignment.
+	// RoleTeamLeader does everything, plus assignment and approving
+	// bookings (the four-eyes check).
 	RoleTeamLeader Role = "team-leader"
 	// RoleViewer reads only.
 	RoleViewer Role = "viewer"
@@ -74,6 +75,7 @@ const (
 	ActResolveConflict RoleAction = "conflict.resolve"
 	ActImport          RoleAction = "import"
 	ActTariffs         RoleAction = "tariffs.activate"
+	ActReview          RoleAction = "booking.review"
 )
 
 // Permission is one row of the role table: an action, what it is in
@@ -113,7 +115,8 @@ var RoleTable = []Permission{
 	{ActEscortPool, "add an escort to the desk's pool", movements},
 	{ActAssignEscort, "assign an escort", movements},
 	{ActResolveConflict, "resolve a sync conflict (and write the field it takes)", intake},
-	{ActAssign, "assign cases to a user", leader},
+	{ActAssign, "assign cases", leader},
+	{ActReview, "approve or reject bookings", leader},
 	{ActImport, "import records (JSON Lines)", leader},
 	{ActTariffs, "import or activate a tariff version", leader},
 }
@@ -269,6 +272,8 @@ func FieldActions(kind, field string) []RoleAction {
 		return []RoleAction{ActPermit}
 	case KindCustody:
 		return []RoleAction{ActCustody}
+	case KindReview:
+		return []RoleAction{ActReview}
 	case "conflict":
 		if field == "resolution" || field == "resolved_by" || field == "resolved_at" {
 			return []RoleAction{ActResolveConflict}

@@ -44,6 +44,10 @@ type Publication struct {
 	// Users are changes to offices' users (see UserChange); each user
 	// reaches only the desks of its office.
 	Users []UserChange `json:"users,omitempty"`
+	// FourEyes sets offices' four-eyes policies (programmes whose bookings
+	// a team leader approves before the ABN is sent; none turns it off);
+	// each reaches only the desks of its office.
+	FourEyes []booking.FourEyes `json:"four_eyes,omitempty"`
 	// Backup, alone in its request, is not a publication: it asks whoever
 	// holds the store for a consistent copy of it at this path (absolute).
 	Backup string `json:"backup,omitempty"`
@@ -69,7 +73,7 @@ func newPublicationID(now time.Time) string {
 // QueuePublication checks p and drops it into dir's publish queue; it fills
 // p.ID and p.Queued.
 func QueuePublication(dir string, p *Publication) error {
-	if p.Tariffs == nil && p.Activate == "" && p.Templates == nil && len(p.Escorts) == 0 && len(p.Users) == 0 && p.Backup == "" {
+	if p.Tariffs == nil && p.Activate == "" && p.Templates == nil && len(p.Escorts) == 0 && len(p.Users) == 0 && len(p.FourEyes) == 0 && p.Backup == "" {
 		return errors.New("nothing to publish")
 	}
 	if p.Actor == "" {
@@ -92,7 +96,7 @@ func QueuePublication(dir string, p *Publication) error {
 func (p *Publication) check() error {
 	if p.Backup != "" {
 		switch {
-		case p.Tariffs != nil || p.Activate != "" || p.Templates != nil || len(p.Escorts) > 0 || len(p.Users) > 0:
+		case p.Tariffs != nil || p.Activate != "" || p.Templates != nil || len(p.Escorts) > 0 || len(p.Users) > 0 || len(p.FourEyes) > 0:
 			return errors.New("a backup goes in a request of its own")
 		case !filepath.IsAbs(p.Backup):
 			return fmt.Errorf("backup path %s must be absolute", p.Backup)
@@ -118,6 +122,11 @@ func (p *Publication) check() error {
 	for _, u := range p.Users {
 		if err := u.check(); err != nil {
 			return err
+		}
+	}
+	for i := range p.FourEyes {
+		if err := p.FourEyes[i].Validate(); err != nil {
+			return fmt.Errorf("four-eyes policy of %s: %w", p.FourEyes[i].Office, err)
 		}
 	}
 	if p.Templates != nil {
@@ -337,6 +346,13 @@ func applyPublication(tx *store.Tx, p *Publication) (string, error) {
 		}
 		did = append(did, msg)
 	}
+	for _, fe := range p.FourEyes {
+		msg, err := applyFourEyes(tx, fe, p.Actor, now)
+		if err != nil {
+			return "", err
+		}
+		did = append(did, msg)
+	}
 	return strings.Join(did, "; "), nil
 }
 
@@ -362,8 +378,10 @@ type Published struct {
 	TemplatesAt time.Time `json:"templates_at,omitzero"`
 	Escorts     int       `json:"escorts"`
 	// Users are every office's users, by office and name.
-	Users         []booking.User `json:"users,omitempty"`
-	LastPublished string         `json:"last_published,omitempty"`
+	Users []booking.User `json:"users,omitempty"`
+	// FourEyes are the offices' four-eyes policies.
+	FourEyes      []booking.FourEyes `json:"four_eyes,omitempty"`
+	LastPublished string             `json:"last_published,omitempty"`
 }
 
 // ReadPublished returns the hub's last summary (false: none written yet).
@@ -402,6 +420,16 @@ func WritePublished(s *store.Store, dir, last string) error {
 			p.Templates, p.TemplatesBy, p.TemplatesAt = t.Version, t.PublishedBy, t.PublishedAt
 		}
 		if err := tx.Scan(booking.EscortKey(""), func(string, []byte) error { p.Escorts++; return nil }); err != nil {
+			return err
+		}
+		if err := tx.Scan("~"+booking.KindFourEyes+"/", func(key string, data []byte) error {
+			var fe booking.FourEyes
+			if err := json.Unmarshal(data, &fe); err != nil {
+				return fmt.Errorf("record %s: %w", key, err)
+			}
+			p.FourEyes = append(p.FourEyes, fe)
+			return nil
+		}); err != nil {
 			return err
 		}
 		users, err := tx.Users("")

@@ -417,8 +417,8 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 				if (op.Desk == req.Desk && !own) || !(strings.HasPrefix(op.Key, "~") || op.Office == desk.Office) {
 					continue
 				}
-				if o := booking.UserOffice(op.Key); o != "" && o != desk.Office {
-					continue // an office's users go to its own desks only
+				if o := booking.SharedOffice(op.Key); o != "" && o != desk.Office {
+					continue // an office's users and policy go to its own desks only
 				}
 				resp.Ops = append(resp.Ops, wire.FromOp(&op, false))
 				if len(resp.Ops) >= limit {

@@ -3,6 +3,8 @@ package central
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"movedesk/booking"
@@ -45,18 +47,9 @@ func (u UserChange) check() error {
 // users, and its last one is neither disabled nor given another role.
 // Until then whoever can write the hub's data directory sets them up.
 func applyUser(tx *store.Tx, u UserChange, actor string, now time.Time) (string, error) {
-	users, err := tx.Users(u.Office)
+	users, admins, err := officeAdmin(tx, u.Office, actor, "changes its users")
 	if err != nil {
 		return "", err
-	}
-	admins := 0
-	for _, x := range users {
-		if x.Role == booking.RoleOfficeAdmin && !x.Disabled {
-			admins++
-		}
-	}
-	if a, ok := users[actor]; admins > 0 && (!ok || a.Disabled || a.Role != booking.RoleOfficeAdmin) {
-		return "", booking.Errorf(booking.EFORBIDDEN, "user", "only an office admin of %s changes its users (%s is not one)", u.Office, actor)
 	}
 	cur, exists := users[u.Name]
 	rec := cur
@@ -119,4 +112,43 @@ func (h *Server) authorizeRole(tx *store.Tx, desk Desk, op *change.Op, cache off
 		return fail(http.StatusForbidden, "op %s: forbidden at office %s: %v", op.ID(), desk.Office, err)
 	}
 	return nil
+}
+
+// officeAdmin reads office o's users and refuses actor unless it is an
+// active office admin of o, once o has one (what says the office does).
+func officeAdmin(tx *store.Tx, o, actor, what string) (map[string]booking.User, int, error) {
+	users, err := tx.Users(o)
+	if err != nil {
+		return nil, 0, err
+	}
+	admins := 0
+	for _, x := range users {
+		if x.Role == booking.RoleOfficeAdmin && !x.Disabled {
+			admins++
+		}
+	}
+	if a, ok := users[actor]; admins > 0 && (!ok || a.Disabled || a.Role != booking.RoleOfficeAdmin) {
+		return nil, 0, booking.Errorf(booking.EFORBIDDEN, "user", "only an office admin of %s %s (%s is not one)", o, what, actor)
+	}
+	return users, admins, nil
+}
+
+// applyFourEyes sets office fe.Office's four-eyes policy; like its users,
+// only its office admin sets it once it has one.
+func applyFourEyes(tx *store.Tx, fe booking.FourEyes, actor string, now time.Time) (string, error) {
+	if _, _, err := officeAdmin(tx, fe.Office, actor, "sets its four-eyes check"); err != nil {
+		return "", err
+	}
+	fe.By, fe.At = actor, now
+	if err := tx.Put(&fe); err != nil {
+		return "", err
+	}
+	if len(fe.Programmes) == 0 {
+		return fmt.Sprintf("four-eyes check of %s off", fe.Office), nil
+	}
+	what := strings.Join(fe.Programmes, ", ")
+	if slices.Contains(fe.Programmes, booking.FourEyesAll) {
+		what = "every programme"
+	}
+	return fmt.Sprintf("four-eyes check of %s on for %s: a team leader approves each booking before its ABN is sent", fe.Office, what), nil
 }

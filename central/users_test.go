@@ -69,3 +69,41 @@ func TestUserPublications(t *testing.T) {
 		t.Error("an unknown role was queued")
 	}
 }
+
+// TestFourEyesPublications: an office's four-eyes policy is set by its
+// office admin once it has one (before, from the hub's directory), and a
+// bad programme is refused before it is queued.
+func TestFourEyesPublications(t *testing.T) {
+	dir, s := openHub(t)
+	apply := func(p *central.Publication) (string, bool) {
+		t.Helper()
+		if err := central.QueuePublication(dir, p); err != nil {
+			t.Fatal(err)
+		}
+		rs, err := central.ApplyPublications(s, dir)
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("apply: %v %+v", err, rs)
+		}
+		return rs[0].Message, rs[0].OK
+	}
+	fe := func(progs ...string) []booking.FourEyes {
+		return []booking.FourEyes{{Office: "RBA", Programmes: progs}}
+	}
+	if msg, ok := apply(&central.Publication{Actor: "root", FourEyes: fe("USRAP")}); !ok || !strings.Contains(msg, "four-eyes check of RBA on for USRAP") {
+		t.Fatalf("before an admin: %v %q", ok, msg)
+	}
+	apply(&central.Publication{Actor: "root", Users: []central.UserChange{{Op: central.UserAdd, Name: "olga", Office: "RBA", Role: booking.RoleOfficeAdmin}}})
+	if msg, ok := apply(&central.Publication{Actor: "root", FourEyes: fe()}); ok || !strings.Contains(msg, "only an office admin of RBA sets its four-eyes check") {
+		t.Fatalf("a non-admin: %v %q", ok, msg)
+	}
+	if msg, ok := apply(&central.Publication{Actor: "olga", FourEyes: fe(booking.FourEyesAll)}); !ok || !strings.Contains(msg, "every programme") {
+		t.Fatalf("the admin: %v %q", ok, msg)
+	}
+	p, err := s.FourEyes("RBA")
+	if err != nil || !p.Requires("CA-GAR") || p.By != "olga" {
+		t.Fatalf("policy %+v %v", p, err)
+	}
+	if err := central.QueuePublication(dir, &central.Publication{Actor: "olga", FourEyes: fe("US RAP")}); err == nil {
+		t.Fatal("a programme with a space was queued")
+	}
+}

@@ -192,7 +192,9 @@ func (d *Service) departureCheck(f *booking.CaseFile, today booking.Date) error 
 }
 
 // MarkABNSent records that version v (0: the latest) of the case's ABN went
-// out; sending an issue or update moves a booked case to abn-sent.
+// out; sending an issue or update moves a booked case to abn-sent. Under
+// the office's four-eyes policy an issue or update needs a team leader's
+// approval of the booking as it is (booking.CaseFile.CheckFourEyes).
 func (d *Service) MarkABNSent(actor, no string, v int) (*booking.ABN, error) {
 	if err := d.allow(actor, booking.ActSendABN); err != nil {
 		return nil, err
@@ -209,6 +211,15 @@ func (d *Service) MarkABNSent(actor, no string, v int) (*booking.ABN, error) {
 				return refused(f, "ABN send", booking.Errorf(booking.ENOTFOUND, "abn", "the case has no ABN"))
 			}
 			v = last.Version
+		}
+		if a := f.ABNVersion(v); a != nil && !a.Sent && (a.Type == booking.ABNIssue || a.Type == booking.ABNUpdate) {
+			p, err := tx.FourEyes(f.Case.Office)
+			if err != nil {
+				return err
+			}
+			if err := f.CheckFourEyes(p); err != nil {
+				return refused(f, "ABN send", err)
+			}
 		}
 		recs, err := f.MarkABNSent(v, actor, d.now())
 		if err != nil {

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -13,18 +14,26 @@ import (
 // leader assigns. Once the office's users are published, to must be one
 // of them, not disabled, in a role that works cases.
 func (d *Service) AssignCases(actor, to string, cases ...string) (changed int, err error) {
+	cs, err := d.TrackAssign(actor, to, cases...)
+	return len(cs), err
+}
+
+// TrackAssign is AssignCases returning the change it made to each case
+// that changed (its assignee before and after), for undo.
+func (d *Service) TrackAssign(actor, to string, cases ...string) ([]*Change, error) {
 	if err := d.allow(actor, booking.ActAssign); err != nil {
-		return 0, err
+		return nil, err
 	}
 	to = strings.TrimSpace(to)
 	if to == "" {
-		return 0, booking.Errorf(booking.EINVALID, "assignee", "assign to whom? (a user name)")
+		return nil, booking.Errorf(booking.EINVALID, "assignee", "assign to whom? (a user name)")
 	}
 	if len(cases) == 0 {
-		return 0, booking.Errorf(booking.EINVALID, "case", "no case to assign")
+		return nil, booking.Errorf(booking.EINVALID, "case", "no case to assign")
 	}
-	err = d.s.Update(actor, func(tx *store.Tx) error {
-		changed = 0
+	var out []*Change
+	err := d.s.Update(actor, func(tx *store.Tx) error {
+		out = out[:0]
 		users, err := tx.Users("")
 		if err != nil {
 			return err
@@ -58,12 +67,21 @@ func (d *Service) AssignCases(actor, to string, cases ...string) (changed int, e
 			if err := tx.Put(&c); err != nil {
 				return err
 			}
-			changed++
+			ch := &Change{Actor: actor, Case: no, Edits: []FieldEdit{{Key: no, Field: "assignee", New: jsonString(to)}}}
+			if f.Case.Assignee != "" {
+				ch.Edits[0].Old = jsonString(f.Case.Assignee)
+			}
+			out = append(out, ch)
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return changed, nil
+	return out, nil
+}
+
+func jsonString(s string) json.RawMessage {
+	b, _ := json.Marshal(s)
+	return b
 }

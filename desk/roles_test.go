@@ -116,6 +116,11 @@ func roleCalls(t *testing.T) []roleCall {
 		{"ActivateTariff", one(booking.ActTariffs), func(fx *fixture, u string) error {
 			return fx.d.ActivateTariff(u, tariffs.EmbeddedVersion)
 		}},
+		{"ApproveBooking", one(booking.ActReview), func(fx *fixture, u string) error { _, err := fx.d.ApproveBooking(u, fx.no); return err }},
+		{"RejectBooking", one(booking.ActReview), func(fx *fixture, u string) error {
+			_, err := fx.d.RejectBooking(u, fx.no, "fares "+u)
+			return err
+		}},
 		{"AssignCases", one(booking.ActAssign), func(fx *fixture, u string) error {
 			_, err := fx.d.AssignCases(u, "associate", fx.no)
 			return err

@@ -131,59 +131,7 @@ func (d *Service) Undo(actor string, c *Change) (string, error) {
 		return "", booking.Errorf(booking.EINVALID, "", "cannot undo: it added %s, and records of a case are never deleted",
 			RecordLabel(c.Case, c.Created[0]))
 	}
-	var acts []booking.RoleAction
-	for _, e := range c.Edits {
-		_, kind := booking.SplitKey(e.Key)
-		for _, a := range booking.FieldActions(kind, e.Field) {
-			if !slices.Contains(acts, a) {
-				acts = append(acts, a)
-			}
-		}
-	}
-	if err := d.allow(actor, acts...); err != nil {
-		return "", err
-	}
-	err := d.s.Update(actor, func(tx *store.Tx) error {
-		objs := map[string]change.Object{}
-		var order []string
-		for _, e := range c.Edits {
-			o, ok := objs[e.Key]
-			if !ok {
-				raw, found, err := tx.GetRaw(e.Key)
-				if err != nil {
-					return err
-				}
-				if !found {
-					return booking.Errorf(booking.ENOTFOUND, "", "cannot undo: %s no longer exists", FieldLabel(c.Case, e.Key, e.Field))
-				}
-				if o, err = change.ToObject(raw); err != nil {
-					return err
-				}
-				objs[e.Key] = o
-				order = append(order, e.Key)
-			}
-			if !sameJSON(o[e.Field], e.New) {
-				return booking.Errorf(booking.ECONFLICT, "", "not undone: %s is now %s (changed since)",
-					FieldLabel(c.Case, e.Key, e.Field), ShowJSON(o[e.Field]))
-			}
-			if e.Old == nil {
-				delete(o, e.Field)
-			} else {
-				o[e.Field] = e.Old
-			}
-		}
-		for _, k := range order {
-			rec, err := decodeRecord(k, objs[k].Encode())
-			if err != nil {
-				return err
-			}
-			if err := tx.Put(rec); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := d.undoEdits(actor, []*Change{c}); err != nil {
 		return "", err
 	}
 	return c.Describe(), nil
@@ -330,4 +278,91 @@ func decodeRecord(key string, data []byte) (booking.Record, error) {
 		return nil, booking.Errorf(booking.EINVALID, "", "cannot undo a change of %s", key)
 	}
 	return rec, nil
+}
+
+// undoEdits writes back the fields changes cs changed, in one transaction
+// as actor, checked like any write: all of them or none (a field changed
+// since refuses the whole).
+func (d *Service) undoEdits(actor string, cs []*Change) error {
+	var acts []booking.RoleAction
+	for _, c := range cs {
+		for _, e := range c.Edits {
+			_, kind := booking.SplitKey(e.Key)
+			for _, a := range booking.FieldActions(kind, e.Field) {
+				if !slices.Contains(acts, a) {
+					acts = append(acts, a)
+				}
+			}
+		}
+	}
+	if err := d.allow(actor, acts...); err != nil {
+		return err
+	}
+	return d.s.Update(actor, func(tx *store.Tx) error {
+		objs := map[string]change.Object{}
+		var order []string
+		for _, c := range cs {
+			for _, e := range c.Edits {
+				o, ok := objs[e.Key]
+				if !ok {
+					raw, found, err := tx.GetRaw(e.Key)
+					if err != nil {
+						return err
+					}
+					if !found {
+						return booking.Errorf(booking.ENOTFOUND, "", "cannot undo: %s no longer exists", FieldLabel(c.Case, e.Key, e.Field))
+					}
+					if o, err = change.ToObject(raw); err != nil {
+						return err
+					}
+					objs[e.Key] = o
+					order = append(order, e.Key)
+				}
+				if !sameJSON(o[e.Field], e.New) {
+					return booking.Errorf(booking.ECONFLICT, "", "not undone: %s is now %s (changed since)",
+						FieldLabel(c.Case, e.Key, e.Field), ShowJSON(o[e.Field]))
+				}
+				if e.Old == nil {
+					delete(o, e.Field)
+				} else {
+					o[e.Field] = e.Old
+				}
+			}
+		}
+		for _, k := range order {
+			rec, err := decodeRecord(k, objs[k].Encode())
+			if err != nil {
+				return err
+			}
+			if err := tx.Put(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// UndoAll undoes several changes of actor at once, in one transaction
+// (a bulk assignment): all of them or none. It returns what was undone.
+func (d *Service) UndoAll(actor string, cs []*Change) (string, error) {
+	if len(cs) == 1 {
+		return d.Undo(actor, cs[0])
+	}
+	for _, c := range cs {
+		if c == nil || c.Empty() || c.Item != "" || len(c.Created) > 0 {
+			return "", booking.Errorf(booking.EINVALID, "", "cannot undo these changes together")
+		}
+	}
+	if err := d.undoEdits(actor, cs); err != nil {
+		return "", err
+	}
+	var fields []string
+	for _, c := range cs {
+		for _, e := range c.Edits {
+			if f := FieldLabel("", e.Key, e.Field); !slices.Contains(fields, f) {
+				fields = append(fields, f)
+			}
+		}
+	}
+	return fmt.Sprintf("%s of %d cases (%s …)", strings.Join(fields, ", "), len(cs), cs[0].Describe()), nil
 }

@@ -20,10 +20,12 @@
 //	  <case>/custody/<NN>/<doc>/<id> one custody event (a bare .../<doc> is an
 //	                                 older whole trail)
 //	  <case>/action/<id>             a counselling action item
+//	  <case>/review                  the four-eyes decision on the case's booking
 //	  <case>/conflict/<id>           a sync conflict, synced to the office's desks
 //	                                 (conflict_sync.go; indexed in replica/conflicts)
 //	  ~<kind>/<id>                   shared records (tariff sets, templates, escorts)
 //	  ~user/<office>/<name>          an office's users (a desk holds its own office's)
+//	  ~four-eyes/<office>            an office's four-eyes policy (its desks only)
 //	log/
 //	  <seq uint64 BE>                codec(JSON change.Op), local order
 //	hist/

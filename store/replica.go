@@ -668,6 +668,9 @@ type caseClocks map[string]map[string]fieldClock
 func (tx *Tx) Merge(ops []change.Op, mo MergeOptions) (MergeResult, error) {
 	var res MergeResult
 	cache := map[string]caseClocks{}
+	was := tx.remote
+	tx.remote = !mo.Authoritative
+	defer func() { tx.remote = was }()
 	for i := range ops {
 		op := ops[i]
 		if op.Desk == tx.s.desk && mo.Recover > 0 && op.Seq <= mo.Recover {

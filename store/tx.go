@@ -39,6 +39,9 @@ type Tx struct {
 	// loaded are the records a snapshot wrote, checked for their case and
 	// traveller when it ends (an export lists documents before travellers).
 	loaded []booking.Record
+	// remote marks a desk merging the hub's answer: the hub judged the
+	// four-eyes rule against its own copy, and its order stands.
+	remote bool
 }
 
 // Generated marks the rest of this transaction as the demo generator's:
@@ -315,6 +318,9 @@ func (tx *Tx) check(key string, rec booking.Record) error {
 		File: func() (*booking.CaseFile, error) { return tx.statusFile(no) },
 		Has:  tx.has,
 	}
+	if !tx.remote {
+		w.FourEyes = tx.FourEyes
+	}
 	if tx.snapshot {
 		w.Has = nil
 		tx.loaded = append(tx.loaded, rec)
@@ -331,9 +337,15 @@ func (tx *Tx) check(key string, rec booking.Record) error {
 	return nil
 }
 
-// statusFile reads what the status rules look at: the case, its bookings
-// and its ABN versions (not the duty records).
-func (tx *Tx) statusFile(no string) (*booking.CaseFile, error) {
+// statusFile reads what the status and four-eyes rules look at: the case,
+// its bookings, its ABN versions and its review decision (not the duty
+// records).
+func (tx *Tx) statusFile(no string) (*booking.CaseFile, error) { return tx.StatusFile(no) }
+
+// StatusFile reads case no with what its status and review need: the
+// case, its bookings, its ABN versions (what they are, not what they say)
+// and its review decision. Lighter than CaseFile for lists.
+func (tx *Tx) StatusFile(no string) (*booking.CaseFile, error) {
 	f := &booking.CaseFile{}
 	raw, ok, err := tx.GetRaw(no)
 	if err != nil {
@@ -347,6 +359,13 @@ func (tx *Tx) statusFile(no string) (*booking.CaseFile, error) {
 	}
 	if err := tx.Scan(no+"/"+booking.KindBooking+"/", f.Add); err != nil {
 		return nil, err
+	}
+	if raw, ok, err := tx.GetRaw(booking.ReviewKey(no)); err != nil {
+		return nil, err
+	} else if ok {
+		if err := f.Add(booking.ReviewKey(no), raw); err != nil {
+			return nil, err
+		}
 	}
 	// Of an ABN version the rules read what it is, not what it says.
 	err = tx.Scan(no+"/"+booking.KindABN+"/", func(k string, d []byte) error {

@@ -32,3 +32,24 @@ func (s *Store) Users(office string) (map[string]booking.User, error) {
 	})
 	return out, err
 }
+
+// FourEyes returns office o's four-eyes policy, nil when it has none.
+func (tx *Tx) FourEyes(o string) (*booking.FourEyes, error) {
+	var p booking.FourEyes
+	ok, err := tx.Get(booking.FourEyesKey(o), &p)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// FourEyes is Tx.FourEyes in a read transaction of its own.
+func (s *Store) FourEyes(o string) (*booking.FourEyes, error) {
+	var out *booking.FourEyes
+	err := s.View(func(tx *Tx) error {
+		var err error
+		out, err = tx.FourEyes(o)
+		return err
+	})
+	return out, err
+}

@@ -329,6 +329,18 @@ func (a *abnScreen) layout() {
 			head = st.Warning.Render(sprintf("%s %s · version %d of %d · NOT SENT", st.WarnGlyph, cur.Number, cur.Version, len(a.versions)))
 		}
 		l = append(l, head)
+		if cur != nil && !cur.Sent {
+			// The four-eyes check: why S would be refused, before it is.
+			if line, warn := reviewLine(a.file, a.e.review, st); line != "" {
+				style := st.Muted
+				if warn {
+					style = st.Warning
+				}
+				for _, w := range strings.Split(wordWrap(printable(line), max(20, a.w)), "\n") {
+					l = append(l, style.Render(w))
+				}
+			}
+		}
 		if a.draft != nil && !isDraft && a.draft.Type == booking.ABNUpdate {
 			l = append(l, st.Warning.Render(fmt.Sprintf("%s The booking changed since version %d: press %s to issue an update (] shows it).",
 				st.WarnGlyph, a.draft.Version-1, a.e.keys.Issue.Help().Key)))

@@ -366,6 +366,15 @@ func (c *caseScreen) layout() {
 			add(style.Render(l))
 		}
 	}
+	if line, warn := reviewLine(f, c.e.review, st); line != "" {
+		style := st.Muted
+		if warn {
+			style = st.Warning
+		}
+		for _, l := range strings.Split(wordWrap(printable(line), max(20, c.w)), "\n") {
+			add(style.Render(l))
+		}
+	}
 	// Actions first: they are what the associate came for.
 	var acts []string
 	for _, s := range c.allowed() {

@@ -113,6 +113,27 @@ func helpStates() []state {
 			openSync(t, m)
 			return m
 		}},
+		{"team", func(t *testing.T) *Model {
+			m, _, _ := teamModel(t, 40, "tara.leader", teamUsers("tara.leader"))
+			keys(t, m, "W", "j")
+			return m
+		}},
+		{"review", func(t *testing.T) *Model {
+			m, _, _ := teamModel(t, 40, "tara.leader", teamUsers("tara.leader"))
+			keys(t, m, "A", "j")
+			return m
+		}},
+		{"review rejecting", func(t *testing.T) *Model {
+			m, _, _ := teamModel(t, 40, "tara.leader", teamUsers("tara.leader"))
+			keys(t, m, "A", "x")
+			typeText(t, m, "why")
+			return m
+		}},
+		{"queue marked", func(t *testing.T) *Model {
+			m, _, _ := teamModel(t, 40, "tara.leader", teamUsers("tara.leader"))
+			keys(t, m, "j", "space", "j")
+			return m
+		}},
 		{"conflicts typing", func(t *testing.T) *Model {
 			m := newConflictModel(t, conflictFixture())
 			openConflicts(t, m)

@@ -37,6 +37,9 @@ type KeyMap struct {
 	Copy key.Binding
 	// Undo undoes the user's last change of this session.
 	Undo key.Binding
+	// Team leader's work: marks in a queue (one, a range from the last
+	// mark, all shown), the Team and Review screens, approve and reject.
+	Mark, MarkRange, MarkAll, Team, Review, Approve, Reject key.Binding
 }
 
 // DefaultKeyMap returns the standard bindings.
@@ -118,6 +121,14 @@ func DefaultKeyMap() KeyMap {
 		NextTable:       b([]string{"v"}, "v", "next table"),
 		Reload:          b([]string{"ctrl+r"}, "ctrl+r", "reread store"),
 		Undo:            b([]string{"u"}, "u", "undo my last change"),
+
+		Mark:      b([]string{"space", "x"}, "space/x", "mark"),
+		MarkRange: b([]string{"V"}, "V", "mark to here"),
+		MarkAll:   b([]string{"ctrl+a"}, "ctrl+a", "mark all shown"),
+		Team:      b([]string{"W"}, "W", "team"),
+		Review:    b([]string{"A"}, "A", "review"),
+		Approve:   b([]string{"a"}, "a", "approve"),
+		Reject:    b([]string{"x"}, "x", "reject"),
 	}
 }
 
@@ -144,6 +155,8 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"reports": &k.Reports, "period": &k.Period, "prev_period": &k.PrevPeriod, "next_period": &k.NextPeriod,
 		"group_by": &k.GroupBy, "office_filter": &k.OfficeFilter, "programme_filter": &k.ProgrammeFilter,
 		"next_table": &k.NextTable, "reload": &k.Reload, "copy": &k.Copy, "undo": &k.Undo,
+		"mark": &k.Mark, "mark_range": &k.MarkRange, "mark_all": &k.MarkAll, "team": &k.Team, "review": &k.Review,
+		"approve": &k.Approve, "reject": &k.Reject,
 	}
 }
 

@@ -113,6 +113,11 @@ type queueScreen struct {
 	cursor    int
 	offset    int
 	w, h      int
+
+	// marks are the cases marked for a bulk action (:assign), by number,
+	// kept across reloads; anchor is the last one toggled (V marks from it).
+	marks  map[string]bool
+	anchor string
 }
 
 func newQueueScreen(keys *KeyMap, st *Styles, today booking.Date, queues []QueueDef) *queueScreen {
@@ -493,10 +498,14 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	}
+	if q.markKey(kp) {
+		return nil
+	}
 	switch {
 	case key.Matches(kp, k.Filter):
 		q.filtering = true
 		q.clampScroll()
+	case key.Matches(kp, k.Back) && q.clearMarks():
 	case key.Matches(kp, k.Back):
 		if q.filter.Value() != "" {
 			q.filter.SetValue("")
@@ -538,6 +547,10 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 		return msgCmd(NewCaseMsg{})
 	case key.Matches(kp, k.Reports):
 		return msgCmd(ReportMsg{})
+	case key.Matches(kp, k.Team):
+		return msgCmd(TeamMsg{})
+	case key.Matches(kp, k.Review):
+		return msgCmd(ReviewMsg{})
 	case key.Matches(kp, k.Copy):
 		if no := q.CurrentCase(); no != "" {
 			return tea.Batch(tea.SetClipboard(no), msgCmd(InfoMsg{Text: "copied " + no}))
@@ -592,7 +605,8 @@ func (q *queueScreen) KeyMap() help.KeyMap {
 		short: []key.Binding{k.Open, k.NewCase, k.Filter, k.NextTab, k.Sort, k.Help, k.Quit},
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp},
-			{k.NextTab, k.PrevTab, k.Sort, k.Reverse, k.Filter, withHelp(k.Back, "clear filter")},
+			{k.NextTab, k.PrevTab, k.Sort, k.Reverse, k.Filter, withHelp(k.Back, "clear marks/filter")},
+			{k.Mark, k.MarkRange, k.MarkAll, k.Team, k.Review},
 			{k.Open, k.NewCase, k.Book, k.ABN, k.Conflicts, k.Reports, k.Copy, k.Command, k.Help, k.Quit, k.ForceQuit},
 		},
 	}
@@ -702,9 +716,14 @@ func (q *queueScreen) View() string {
 		line.Reset()
 		sel := i == q.cursor
 		if sel {
-			line.WriteString(q.st.Cursor + " ")
+			line.WriteString(q.st.Cursor)
 		} else {
-			line.WriteString("  ")
+			line.WriteString(" ")
+		}
+		if q.marks[s.Number] {
+			line.WriteString(markGlyph)
+		} else {
+			line.WriteString(" ")
 		}
 		for j, c := range cols {
 			if j > 0 {
@@ -729,10 +748,10 @@ func (q *queueScreen) View() string {
 	}
 	if q.filtering || q.filter.Value() != "" {
 		label := fmt.Sprintf("/ %s", q.filter.view(q.filtering, q.w-30))
-		info := fmt.Sprintf("%s match · sort %s", thousands(len(q.shown)), sortName)
+		info := fmt.Sprintf("%s match · sort %s%s", thousands(len(q.shown)), sortName, q.markedText())
 		b.WriteString(q.st.Accent.Render(label) + " " + q.st.Muted.Render(info))
 	} else {
-		b.WriteString(q.st.Muted.Render(fit(fmt.Sprintf("sort: %s", sortName), q.w)))
+		b.WriteString(q.st.Muted.Render(fit(fmt.Sprintf("sort: %s%s", sortName, q.markedText()), q.w)))
 	}
 	return clip(strings.TrimSuffix(b.String(), "\n"), q.w, q.h)
 }

@@ -63,6 +63,11 @@ type Options struct {
 	// Undo undoes the user's changes of this session (u); nil: u does
 	// nothing.
 	Undo Undoer
+	// Team reads the office's users and assigns cases (W, :team,
+	// :assign); Review is the four-eyes check (A, :review). nil: the
+	// screens say they are not available.
+	Team   TeamDesk
+	Review ReviewDesk
 }
 
 // Model is the root model: it routes messages to the screen on top of a
@@ -313,6 +318,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.pop() // :report on the Reports screen replaces it
 		}
 		return m, m.push(newReportScreen(m.keys, m.st, m.opt.Reports, func() []booking.Summary { return m.queue.rows }, booking.DateOf(m.opt.Now()), msg.Name))
+	case TeamMsg:
+		return m, m.push(newTeamScreen(m.keys, m.st, m.opt.Team, func() []booking.Summary { return m.queue.rows }, booking.DateOf(m.opt.Now())))
+	case TeamQueueMsg:
+		m.stack = m.stack[:1]
+		m.queue.showTeamQueue(TeamQueue(msg.User, msg.Unassigned))
+		return m, nil
+	case ReviewMsg:
+		return m, m.push(newReviewScreen(m.keys, m.st, m.opt.Review, m.opt.User))
+	case assignedMsg:
+		return m, m.assigned(msg)
 	case QueueMsg:
 		m.stack = m.stack[:1]
 		if err := m.queue.selectQueue(msg.Name); err != nil {
@@ -336,7 +351,7 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 // env is what screens share.
 func (m *Model) env() *env {
 	return &env{keys: m.keys, st: m.st, src: m.opt.Source, cases: m.opt.Cases, abns: m.opt.ABNs, quoter: m.opt.Quoter, user: m.opt.User,
-		now: m.opt.Now, actions: m.opt.CaseActions, gate: m.opt.Gate}
+		now: m.opt.Now, actions: m.opt.CaseActions, gate: m.opt.Gate, review: m.opt.Review}
 }
 
 func (m *Model) key(kp tea.KeyPressMsg) tea.Cmd {
@@ -420,7 +435,7 @@ func (m *Model) back(quit bool) tea.Cmd {
 }
 
 // commands the command bar knows, for completion.
-var commandNames = []string{"open", "new", "book", "abn", "queue", "report", "receipt", "conflicts", "sync", "q", "quit", "help"}
+var commandNames = []string{"open", "new", "book", "abn", "queue", "report", "receipt", "conflicts", "sync", "team", "review", "assign", "q", "quit", "help"}
 
 func (m *Model) commandKey(kp tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
@@ -547,6 +562,12 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		}
 	case "sync":
 		return msgCmd(SyncScreenMsg{})
+	case "team":
+		return msgCmd(TeamMsg{})
+	case "review":
+		return msgCmd(ReviewMsg{})
+	case "assign":
+		return m.assignCmd(arg)
 	case "report":
 		if arg != "" && !slices.Contains(reportNames, strings.ToLower(arg)) {
 			return errCmd(fmt.Errorf("no report %q (reports: %s)", arg, strings.Join(reportNames, ", ")))
@@ -622,7 +643,7 @@ func (m *Model) render() string {
 	if m.showHelp {
 		m.help.ShowAll = true
 		b.WriteString(clip(m.st.Title.Render("Keys: "+m.top().Title())+"\n\n"+m.help.View(m.top().KeyMap())+
-			"\n\n"+m.st.Muted.Render("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :report NAME  :conflicts  :q")+m.undoHelp(), m.w, m.bodyHeight()))
+			"\n\n"+m.st.Muted.Render(wordWrap("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :report NAME  :conflicts  :team  :review  :assign USER  :q", m.w))+m.undoHelp(), m.w, m.bodyHeight()))
 		m.help.ShowAll = false
 	} else {
 		b.WriteString(m.top().View())

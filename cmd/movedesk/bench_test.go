@@ -163,3 +163,33 @@ func BenchmarkFlightManifest100k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReviewList100k: `review list --json` over 100k cases with every
+// programme of every office under the four-eyes check, in-process with the
+// store opened per run.
+func BenchmarkReviewList100k(b *testing.B) {
+	dir := store100k(b)
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = s.Update("hub", func(tx *store.Tx) error {
+		for _, o := range []string{"RBA", "KLT", "SAL", "WAS"} {
+			if err := tx.Put(&booking.FourEyes{Office: o, Programmes: []string{booking.FourEyesAll}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	s.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Setenv("XDG_CONFIG_HOME", b.TempDir())
+	b.ResetTimer()
+	for b.Loop() {
+		if code := run([]string{"review", "list", "--json", "--data", dir}, nil, io.Discard, io.Discard); code != 0 {
+			b.Fatal("review list failed")
+		}
+	}
+}

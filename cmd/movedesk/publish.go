@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,6 +145,17 @@ embedded defaults, then the published templates, then its own config.`,
 					fmt.Fprintln(a.out, "  duty templates: none published (desks use the defaults and their config)")
 				}
 				printf(a.out, "  escort pool: %d escorts\n", p.Escorts)
+				for _, fe := range p.FourEyes {
+					if len(fe.Programmes) == 0 {
+						printf(a.out, "  four-eyes check of %s: off (by %s)\n", fe.Office, fe.By)
+					} else {
+						what := strings.Join(fe.Programmes, ", ")
+						if slices.Contains(fe.Programmes, booking.FourEyesAll) {
+							what = "every programme"
+						}
+						printf(a.out, "  four-eyes check of %s: %s (by %s, %s)\n", fe.Office, what, fe.By, fe.At.Local().Format("2006-01-02 15:04"))
+					}
+				}
 			}
 			ids, err := central.PendingPublications(a.cfg.Data)
 			if err != nil {
@@ -159,7 +171,7 @@ embedded defaults, then the published templates, then its own config.`,
 			return nil
 		},
 	}
-	c.AddCommand(tar, tpl, esc, status)
+	c.AddCommand(tar, tpl, esc, status, newHubFourEyesCmd(a, &wait))
 	return c
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"movedesk/booking"
 	"movedesk/desk"
+	"movedesk/tui"
 )
 
 // undoLog is the app's undo stack: the changes the signed-in user made in
@@ -24,6 +25,9 @@ type undoLog struct {
 type undoEntry struct {
 	no, what, why string
 	c             *desk.Change
+	// more are the other cases' changes of one bulk write (an
+	// assignment of marked cases), undone with c in one transaction.
+	more []*desk.Change
 }
 
 // maxUndo bounds the stack; the oldest changes fall off.
@@ -87,7 +91,7 @@ func (u *undoLog) Undo(actor string) (string, string, error) {
 		drop()
 		return "", "", fmt.Errorf("cannot undo %s: %s", e.what, e.why)
 	}
-	what, err := u.d.Undo(actor, e.c)
+	what, err := u.d.UndoAll(actor, append([]*desk.Change{e.c}, e.more...))
 	if err != nil {
 		if c := booking.ErrorCode(err); c == booking.ECONFLICT || c == booking.ENOTFOUND {
 			drop()
@@ -145,4 +149,71 @@ func (t tuiDesk) AddCounsellingAction(actor, no string, member int, note string)
 func (t tuiDesk) AddCustody(actor, no string, member int, doc string, e booking.CustodyEvent) (*booking.Custody, error) {
 	c, err := t.Service.AddCustody(actor, no, member, doc, e)
 	return c, t.u.final(no, "a custody step of "+no, "the trail only grows", err)
+}
+
+// TeamDesk: the office's users and assignment (tui.TeamDesk), a bulk
+// assignment kept on the undo stack as one change.
+type tuiTeam struct{ t tuiDesk }
+
+// Users implements tui.TeamDesk.
+func (tt tuiTeam) Users() ([]booking.User, error) {
+	m, err := tt.t.Store().Users("")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]booking.User, 0, len(m))
+	for _, u := range m {
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// AssignCases implements tui.TeamDesk.
+func (tt tuiTeam) AssignCases(actor, to string, cases []string) (int, error) {
+	cs, err := tt.t.Service.TrackAssign(actor, to, cases...)
+	if err != nil || len(cs) == 0 {
+		return 0, err
+	}
+	if tt.t.u != nil {
+		tt.t.u.push(undoEntry{no: cs[0].Case, c: cs[0], more: cs[1:]})
+	}
+	return len(cs), nil
+}
+
+// tuiReview adapts the four-eyes use cases to tui.ReviewDesk; a decision
+// is kept as an action u cannot undo (decide again instead).
+type tuiReview struct{ t tuiDesk }
+
+// Reviews implements tui.ReviewDesk.
+func (tr tuiReview) Reviews(all bool) ([]tui.ReviewEntry, error) {
+	items, err := tr.t.ReviewList(all)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tui.ReviewEntry, len(items))
+	for i, it := range items {
+		out[i] = tui.ReviewEntry{Summary: it.Summary, State: it.State, BookedBy: it.Booking.BookedBy, BookedOn: it.Booking.BookedOn}
+		if it.State != booking.ReviewAwaiting && it.Review != nil {
+			out[i].By, out[i].Reason = it.Review.By, it.Review.Reason
+		}
+	}
+	return out, nil
+}
+
+// Approve implements tui.ReviewDesk.
+func (tr tuiReview) Approve(actor, no string) error {
+	_, err := tr.t.ApproveBooking(actor, no)
+	return tr.t.u.final(no, "the approval of "+no+"'s booking", "a team leader rejects it instead, with a reason", err)
+}
+
+// Reject implements tui.ReviewDesk.
+func (tr tuiReview) Reject(actor, no, reason string) error {
+	_, err := tr.t.RejectBooking(actor, no, reason)
+	return tr.t.u.final(no, "the rejection of "+no+"'s booking", "a team leader approves it instead", err)
+}
+
+// Requires implements tui.ReviewDesk.
+func (tr tuiReview) Requires(office, programme string) bool {
+	p, err := tr.t.FourEyesPolicy(office)
+	return err == nil && p.Requires(programme)
 }
