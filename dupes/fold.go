@@ -89,7 +89,7 @@ func Tokens(name string) []string {
 	var out []string
 	for i := 0; i < len(words); i++ {
 		w := words[i]
-		if w == "abd" || w == "abdul" || w == "abdel" || w == "abdal" || w == "abdol" || w == "abdu" || w == "abdou" {
+		if strings.HasPrefix(w, "abd") && len(w) <= 6 && w != "abdi" && w != "abdo" && i+1 < len(words) {
 			// "Abd al-Rahman", "Abdul Rahman": one name, joined.
 			j := i + 1
 			for j < len(words) && particles[words[j]] {
@@ -98,6 +98,9 @@ func Tokens(name string) []string {
 			if j < len(words) {
 				w, i = abdName(words[j]), j
 			}
+		} else if len(w) >= 7 && w[:3] == "abd" && isVowel(w[3]) && w[4] == w[5] && !isVowel(w[4]) {
+			// The article assimilated: Abdurrahman, Abdessalam.
+			w = abdName(w[5:])
 		} else {
 			for _, p := range abdPrefixes {
 				if len(w) >= len(p)+2 && strings.HasPrefix(w, p) {
@@ -121,10 +124,8 @@ func Tokens(name string) []string {
 // ck/k, c/k and c before e or i/s, q/k, v/w/b, ll and y between vowels/l,
 // other y/i, a final z/s), w between or after vowels is a vowel (Dawood,
 // Daoud), a final h after a vowel is dropped (-ullah/-ulla,
-// Fatimah/Fatima); then the vowels after the first letter are dropped
-// (Mohammed, Muhammad, Mohamed; Ahmad, Ahmed; Zahra, Zohra; Gul, Gol;
-// ou/u, ee/i), a first vowel is any vowel (Omar, Umar) and a doubled
-// letter is one.
+// Fatimah/Fatima); then each run of vowels but a final one is one vowel
+// (ou/u, ee/i, Omar/Umar, Gul/Gol) and a doubled consonant is one.
 func Skeleton(w string) string {
 	if w == "" {
 		return ""
@@ -177,20 +178,28 @@ func Skeleton(w string) string {
 			b = append(b, c)
 		}
 	}
-	out := b[:0]
-	var last byte
-	for i, c := range b {
-		switch {
-		case i == 0 && isVowel(c):
-			c = 'a'
-		case isVowel(c):
-			continue
-		}
-		if c == last {
+	// Vowels: a run of them is one "a" (Mohammed, Muhammad; Ahmad, Ahmed;
+	// Zahra, Zohra; Youssef, Yusuf), except at the end of the word, where
+	// the last vowel stays (Maria is not Mario, nor Lucía Lucio); a
+	// doubled consonant is one.
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if isVowel(c) {
+			j := i
+			for j+1 < len(b) && isVowel(b[j+1]) {
+				j++
+			}
+			if j == len(b)-1 && i > 0 {
+				c = b[j]
+			} else {
+				c = 'a'
+			}
+			i = j
+		} else if len(out) > 0 && out[len(out)-1] == c {
 			continue
 		}
 		out = append(out, c)
-		last = c
 	}
 	return string(out)
 }
