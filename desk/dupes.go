@@ -172,7 +172,26 @@ func (d *Service) FindDuplicates(t booking.Traveller, docs []booking.Document, l
 	if err != nil {
 		return nil, err
 	}
-	return ix.Find(dupes.FromTraveller(&t, docs), limit), nil
+	ms := ix.Find(dupes.FromTraveller(&t, docs), limit)
+	err = d.s.View(func(tx *store.Tx) error {
+		for i := range ms {
+			if err := named(tx, &ms[i].Other); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ms, err
+}
+
+// named fills in the names of p from the store (the index keeps none).
+func named(tx *store.Tx, p *dupes.Person) error {
+	var t booking.Traveller
+	if _, err := tx.Get(booking.TravellerKey(p.Case, p.Member), &t); err != nil {
+		return err
+	}
+	p.Family, p.Given = t.FamilyName, t.GivenNames
+	return nil
 }
 
 // DuplicatePairs returns every likely duplicate pair of travellers across
@@ -188,7 +207,19 @@ func (d *Service) DuplicatePairs(no string) ([]dupes.Pair, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ix.Pairs(no), nil
+	pairs := ix.Pairs(no)
+	err = d.s.View(func(tx *store.Tx) error {
+		for i := range pairs {
+			if err := named(tx, &pairs[i].A); err != nil {
+				return err
+			}
+			if err := named(tx, &pairs[i].B); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return pairs, err
 }
 
 // ImportResult is what an import wrote and what it should make the user
@@ -248,6 +279,9 @@ func (d *Service) importDuplicates(from uint64) ([]ImportDuplicate, error) {
 				continue
 			}
 			if ms := ix.Find(p, 1); len(ms) > 0 {
+				if err := named(tx, &ms[0].Other); err != nil {
+					return err
+				}
 				out = append(out, ImportDuplicate{Traveller: p, Match: ms[0]})
 			}
 		}

@@ -2,34 +2,42 @@ package dupes
 
 import (
 	"cmp"
+	"hash/fnv"
 	"slices"
 	"sync"
 )
 
 // Index holds every traveller of a store, blocked by name key and birth
 // date, and by document number, so a check looks at a handful of
-// candidates rather than every traveller. Safe for concurrent use.
+// candidates rather than every traveller. It keeps no names: a match is a
+// case, a member and a birth date, and the caller reads the rest. Safe for
+// concurrent use.
 //
-// Postings are singly linked lists in one slice (head maps hold the
-// newest posting + 1), not a slice per block: 400k travellers make about
-// a million blocks, and a slice each would be a million allocations for
-// the collector to trace.
+// Postings are singly linked lists in one slice (the maps hold the newest
+// posting + 1), not a slice per block: 400k travellers make about a
+// million blocks, and a slice each would be a million allocations for the
+// collector to trace.
 type Index struct {
 	mu      sync.RWMutex
 	people  []entry
-	byKey   map[string]int32 // Person.Key -> live entry
+	byKey   map[personKey]int32
 	tokens  map[string]uint32
 	blocks  map[block]int32  // -> posting + 1
-	docs    map[string]int32 // normalized number -> posting + 1
+	docs    map[uint64]int32 // document number hash -> posting + 1
 	post    []posting
 	live    int
 	deadCnt int
 }
 
-type entry struct {
-	p    Person
-	f    folded
-	dead bool
+// personKey is a hash of case and member: 8 bytes a traveller where the
+// pair would take 24.
+type personKey uint64
+
+func keyOf(caseNo string, member int16) personKey {
+	h := fnv.New64a()
+	h.Write([]byte(caseNo))
+	h.Write([]byte{byte(member >> 8), byte(member)})
+	return personKey(h.Sum64())
 }
 
 type block struct {
@@ -43,7 +51,7 @@ type posting struct {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{byKey: map[string]int32{}, tokens: map[string]uint32{}, blocks: map[block]int32{}, docs: map[string]int32{}}
+	return &Index{byKey: map[personKey]int32{}, tokens: map[string]uint32{}, blocks: map[block]int32{}, docs: map[uint64]int32{}}
 }
 
 // Reserve makes room for n more travellers, so a build from a store of
@@ -52,7 +60,7 @@ func (ix *Index) Reserve(n int) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.people = slices.Grow(ix.people, n)
-	ix.post = slices.Grow(ix.post, 3*n)
+	ix.post = slices.Grow(ix.post, 4*n)
 }
 
 // Len is the number of travellers indexed.
@@ -62,7 +70,8 @@ func (ix *Index) Len() int {
 	return ix.live
 }
 
-func (ix *Index) tok(t string) uint32 {
+// addTok is the id of name key t, made when new.
+func (ix *Index) addTok(t string) uint32 {
 	id, ok := ix.tokens[t]
 	if !ok {
 		id = uint32(len(ix.tokens) + 1)
@@ -75,11 +84,11 @@ func (ix *Index) tok(t string) uint32 {
 func (ix *Index) Put(p Person) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.remove(p.Key())
+	ix.remove(keyOf(p.Case, int16(p.Member)))
 	if ix.deadCnt > 1024 && ix.deadCnt > ix.live {
 		ix.compact()
 	}
-	ix.put(p)
+	ix.put(fold(&p, ix.addTok))
 }
 
 // compact rebuilds the index from its live entries, dropping the dead
@@ -87,57 +96,47 @@ func (ix *Index) Put(p Person) {
 func (ix *Index) compact() {
 	old := ix.people
 	ix.people, ix.post, ix.live, ix.deadCnt = nil, nil, 0, 0
-	ix.byKey, ix.blocks, ix.docs = map[string]int32{}, map[block]int32{}, map[string]int32{}
+	ix.byKey, ix.blocks, ix.docs = map[personKey]int32{}, map[block]int32{}, map[uint64]int32{}
 	for i := range old {
 		if !old[i].dead {
-			ix.put(old[i].p)
+			ix.put(old[i])
 		}
 	}
 }
 
-func (ix *Index) put(p Person) {
+func (ix *Index) put(e entry) {
 	id := int32(len(ix.people))
-	ix.people = append(ix.people, entry{p: p, f: foldPerson(&p)})
-	e := &ix.people[id]
-	ix.byKey[p.Key()] = id
+	ix.people = append(ix.people, e)
+	ix.byKey[keyOf(e.caseNo, e.member)] = id
 	ix.live++
-	if e.f.birth != 0 {
-		var seen [8]uint32
-		n := 0
-		for _, ts := range [][]string{e.f.family, e.f.given} {
-			for _, t := range ts {
-				k := ix.tok(t)
-				if slices.Contains(seen[:n], k) {
-					continue
-				}
-				if n < len(seen) {
-					seen[n] = k
-					n++
-				}
-				b := block{k, e.f.birth}
-				ix.post = append(ix.post, posting{id: id, next: ix.blocks[b] - 1})
-				ix.blocks[b] = int32(len(ix.post))
+	if e.birth != 0 {
+		for i, k := range e.toks[:e.nTok] {
+			if slices.Contains(e.toks[:i], k) {
+				continue
 			}
+			b := block{k, e.birth}
+			ix.post = append(ix.post, posting{id: id, next: ix.blocks[b] - 1})
+			ix.blocks[b] = int32(len(ix.post))
 		}
 	}
-	for _, d := range e.f.docs {
+	for _, d := range e.docs[:e.nDoc] {
 		ix.post = append(ix.post, posting{id: id, next: ix.docs[d] - 1})
 		ix.docs[d] = int32(len(ix.post))
 	}
 }
 
-// Remove drops the person of case and member, if indexed.
+// Remove drops the person of p's case and member, if indexed.
 func (ix *Index) Remove(p Person) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.remove(p.Key())
+	ix.remove(keyOf(p.Case, int16(p.Member)))
 }
 
 // remove marks the entry dead; its postings stay and are skipped.
-func (ix *Index) remove(key string) {
-	if id, ok := ix.byKey[key]; ok {
+func (ix *Index) remove(k personKey) {
+	if id, ok := ix.byKey[k]; ok {
 		ix.people[id].dead = true
-		delete(ix.byKey, key)
+		delete(ix.byKey, k)
 		ix.live--
 		ix.deadCnt++
 	}
@@ -152,52 +151,52 @@ func (ix *Index) walk(head int32, fn func(id int32)) {
 	}
 }
 
-// candidates calls fn with every entry sharing a block with f (a name key
+// candidates calls fn with every entry sharing a block with e (a name key
 // with the birth date or the day/month swapped one, or a document number),
 // each once.
-func (ix *Index) candidates(f *folded, fn func(id int32)) {
-	seen := map[int32]bool{}
+func (ix *Index) candidates(e *entry, fn func(id int32)) {
+	var seen []int32
 	visit := func(id int32) {
-		if !seen[id] {
-			seen[id] = true
+		if !slices.Contains(seen, id) {
+			seen = append(seen, id)
 			fn(id)
 		}
 	}
-	for _, d := range f.docs {
+	for _, d := range e.docs[:e.nDoc] {
 		ix.walk(ix.docs[d], visit)
 	}
-	if f.birth == 0 {
+	if e.birth == 0 {
 		return
 	}
-	for _, ts := range [][]string{f.family, f.given} {
-		for _, t := range ts {
-			k, ok := ix.tokens[t]
-			if !ok {
-				continue
-			}
-			for _, b := range []int32{f.birth, swapped(f.birth)} {
-				if b != 0 {
-					ix.walk(ix.blocks[block{k, b}], visit)
-				}
+	for i, k := range e.toks[:e.nTok] {
+		if k == 0 || slices.Contains(e.toks[:i], k) {
+			continue
+		}
+		for _, b := range [2]int32{e.birth, swapped(e.birth)} {
+			if b != 0 {
+				ix.walk(ix.blocks[block{k, b}], visit)
 			}
 		}
 	}
 }
 
+// lookTok is the id of name key t, or 0 when no one indexed has it.
+func (ix *Index) lookTok(t string) uint32 { return ix.tokens[t] }
+
 // Find returns the likely duplicates of p in other cases than p's, best
 // first, at most limit (0: all).
 func (ix *Index) Find(p Person, limit int) []Match {
-	f := foldPerson(&p)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	q := fold(&p, ix.lookTok)
 	var out []Match
-	ix.candidates(&f, func(id int32) {
+	ix.candidates(&q, func(id int32) {
 		e := &ix.people[id]
-		if e.p.Case == p.Case {
+		if e.caseNo == p.Case {
 			return
 		}
-		if s, why := compare(&f, &e.f, &e.p); s >= Threshold {
-			out = append(out, Match{Other: e.p, Score: s, Reason: why})
+		if s, why := compare(&q, e); s >= Threshold {
+			out = append(out, Match{Other: e.person(), Score: s, Reason: why})
 		}
 	})
 	sortMatches(out)
@@ -213,7 +212,8 @@ func sortMatches(ms []Match) {
 	})
 }
 
-// Pair is two travellers of different cases that are likely one person.
+// Pair is two travellers of different cases that are likely one person
+// (case, member and birth date each: the index keeps no names).
 type Pair struct {
 	A, B   Person
 	Score  int
@@ -229,19 +229,17 @@ func (ix *Index) Pairs(caseNo string) []Pair {
 	var out []Pair
 	for id := range ix.people {
 		a := &ix.people[id]
-		if a.dead || caseNo != "" && a.p.Case != caseNo {
+		if a.dead || caseNo != "" && a.caseNo != caseNo {
 			continue
 		}
-		ix.candidates(&a.f, func(j int32) {
+		ix.candidates(a, func(j int32) {
 			b := &ix.people[j]
-			if b.p.Case == a.p.Case || caseNo == "" && b.p.Case < a.p.Case {
+			if b.caseNo == a.caseNo || caseNo == "" && b.caseNo < a.caseNo {
 				return
 			}
-			s, why := compare(&a.f, &b.f, &b.p)
-			if s < Threshold {
-				return
+			if s, why := compare(a, b); s >= Threshold {
+				out = append(out, Pair{A: a.person(), B: b.person(), Score: s, Reason: why})
 			}
-			out = append(out, Pair{A: a.p, B: b.p, Score: s, Reason: why})
 		})
 	}
 	slices.SortFunc(out, func(x, y Pair) int {

@@ -1,9 +1,12 @@
 package dupes
 
 import (
+	"cmp"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
+	"time"
 
 	"movedesk/booking"
 )
@@ -59,36 +62,104 @@ const (
 	Threshold          = 75
 )
 
-// Match is a likely duplicate of a person: the other traveller, how likely
-// (Score, up to 100) and why, in words ("same passport number", "name ~
-// and same birth date").
+// Match is a likely duplicate of a person: the other traveller (its case,
+// member and birth date: the index keeps no names), how likely (Score, up
+// to 100) and why, in words ("same passport number", "name ~ and same
+// birth date").
 type Match struct {
 	Other  Person
 	Score  int
 	Reason string
 }
 
-// folded is a person's names prepared once for comparing.
-type folded struct {
-	family, given []string
-	exact         string // Fold of both names, for "same name"
-	birth         int32  // yyyymmdd, 0 for none
-	docs          []string
+// entry is a person folded for matching, compact and without pointers
+// but its case number: 400k of them are what a desk of 100k cases holds,
+// and the names themselves stay in the store (the desk reads those of the
+// few matches it shows).
+type entry struct {
+	caseNo     string
+	member     int16
+	nFam, nTok uint8 // family name keys are toks[:nFam], given names' the rest
+	nDoc       uint8
+	dead       bool
+	birth      int32 // yyyymmdd, 0 for none
+	exact      uint64
+	toks       [maxToks]uint32
+	docs       [maxDocs]uint64
+	docType    [maxDocs]uint8 // index in booking.DocTypes + 1
 }
 
-func foldPerson(p *Person) folded {
-	f := folded{family: Tokens(p.Family), given: Tokens(p.Given), birth: dateKey(p.Birth)}
-	f.exact = strings.Join(strings.Fields(Fold(p.Family+" / "+p.Given)), " ")
-	for _, d := range p.Docs {
-		if n := NormalizeDoc(d.Number); len(n) >= minDocLen {
-			f.docs = append(f.docs, n)
-		}
-	}
-	return f
-}
+// A person keeps at most maxToks name keys (4 of the family name) and
+// maxDocs document numbers (travel documents first).
+const (
+	maxToks = 6
+	maxDocs = 3
+)
 
 // minDocLen: shorter numbers ("1", "A12") are placeholders, not identities.
 const minDocLen = 5
+
+// fold makes the entry of p; tok gives a name key's id (0: a key no
+// indexed person has, which matches nothing).
+func fold(p *Person, tok func(string) uint32) entry {
+	e := entry{caseNo: p.Case, member: int16(p.Member), birth: dateKey(p.Birth)}
+	for _, t := range Tokens(p.Family) {
+		if e.nTok < 4 {
+			e.toks[e.nTok] = tok(t)
+			e.nTok++
+		}
+	}
+	e.nFam = e.nTok
+	for _, t := range Tokens(p.Given) {
+		if e.nTok < maxToks {
+			e.toks[e.nTok] = tok(t)
+			e.nTok++
+		}
+	}
+	h := fnv.New64a()
+	h.Write([]byte(strings.Join(strings.Fields(Fold(p.Family+" / "+p.Given)), " ")))
+	e.exact = h.Sum64()
+	docs := slices.Clone(p.Docs)
+	slices.SortStableFunc(docs, func(a, b Doc) int {
+		return cmp.Compare(b2i(!a.Type.IsTravelDocument()), b2i(!b.Type.IsTravelDocument()))
+	})
+	for _, d := range docs {
+		n := NormalizeDoc(d.Number)
+		if len(n) < minDocLen || e.nDoc == maxDocs {
+			continue
+		}
+		e.docs[e.nDoc] = docHash(n)
+		e.docType[e.nDoc] = uint8(slices.Index(booking.DocTypes, d.Type) + 1)
+		e.nDoc++
+	}
+	return e
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func docHash(n string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(n))
+	return h.Sum64() | 1 // never 0
+}
+
+func (e *entry) family() []uint32 { return e.toks[:e.nFam] }
+func (e *entry) given() []uint32  { return e.toks[e.nFam:e.nTok] }
+
+// person is the entry as a Person: case, member and birth date (the
+// names are the store's).
+func (e *entry) person() Person {
+	p := Person{Case: e.caseNo, Member: int(e.member)}
+	if e.birth != 0 {
+		p.Birth = booking.NewDate(int(e.birth/10000), time.Month(e.birth/100%100), int(e.birth%100))
+	}
+	return p
+}
 
 func dateKey(d booking.Date) int32 {
 	if d.IsZero() {
@@ -109,38 +180,36 @@ func swapped(k int32) int32 {
 	return y*10000 + d*100 + m
 }
 
-// nameMatch says how two sets of name keys agree: 2 when each name shares
-// a key with the other's same name (a double surname and one of its halves
-// agree), 1 when family and given names are swapped, 0 otherwise.
-func nameMatch(a, b *folded) int {
-	share := func(x, y []string) bool {
-		for _, t := range x {
-			if slices.Contains(y, t) {
-				return true
-			}
+func share(x, y []uint32) bool {
+	for _, t := range x {
+		if t != 0 && slices.Contains(y, t) {
+			return true
 		}
-		return false
 	}
-	givenAgree := len(a.given) == 0 && len(b.given) == 0 || share(a.given, b.given)
-	if share(a.family, b.family) && givenAgree {
+	return false
+}
+
+// nameMatch says how two people's name keys agree: 2 when each name
+// shares a key with the other's same name (a double surname and one of
+// its halves agree), 1 when family and given names are swapped, else 0.
+func nameMatch(a, b *entry) int {
+	givenAgree := a.nTok == a.nFam && b.nTok == b.nFam || share(a.given(), b.given())
+	if share(a.family(), b.family()) && givenAgree {
 		return 2
 	}
-	if share(a.family, b.given) && share(a.given, b.family) {
+	if share(a.family(), b.given()) && share(a.given(), b.family()) {
 		return 1
 	}
 	return 0
 }
 
 // compare scores b as a duplicate of a: the best reason, or 0.
-func compare(a, b *folded, bp *Person) (int, string) {
-	for _, x := range a.docs {
-		if slices.Contains(b.docs, x) {
+func compare(a, b *entry) (int, string) {
+	for _, x := range a.docs[:a.nDoc] {
+		if i := slices.Index(b.docs[:b.nDoc], x); i >= 0 {
 			what := "document"
-			for _, d := range bp.Docs {
-				if NormalizeDoc(d.Number) == x && d.Type != "" {
-					what = docWord(d.Type)
-					break
-				}
+			if t := b.docType[i]; t > 0 {
+				what = docWord(booking.DocTypes[t-1])
 			}
 			return ScoreSameDoc, "same " + what + " number"
 		}
@@ -160,7 +229,7 @@ func compare(a, b *folded, bp *Person) (int, string) {
 	case a.birth == b.birth:
 		return ScoreNameSwapped, "names swapped and same birth date"
 	case swapped(a.birth) == b.birth && nm == 2:
-		return ScoreNameBirthSwap, "name ~ and birth date with day and month swapped"
+		return ScoreNameBirthSwap, "name ~, birth day/month swapped"
 	}
 	return 0, ""
 }
@@ -180,6 +249,13 @@ func docWord(t booking.DocType) string {
 // Compare scores b as a likely duplicate of a (0 and "" when it is not
 // one); the same judgement the Index applies.
 func Compare(a, b Person) (int, string) {
-	fa, fb := foldPerson(&a), foldPerson(&b)
-	return compare(&fa, &fb, &b)
+	ids := map[string]uint32{}
+	tok := func(t string) uint32 {
+		if _, ok := ids[t]; !ok {
+			ids[t] = uint32(len(ids) + 1)
+		}
+		return ids[t]
+	}
+	ea, eb := fold(&a, tok), fold(&b, tok)
+	return compare(&ea, &eb)
 }

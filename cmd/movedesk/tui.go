@@ -81,11 +81,14 @@ func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
 		return tui.Options{}, err
 	}
 	td := tuiDesk{d, newUndoLog(d)}
+	// The duplicate index is read from the whole store: built now, in the
+	// background, so the forms' first check does not wait for it.
+	go func() { _ = d.WarmDuplicates() }()
 	return tui.Options{
 		Source: storeSource{s}, Cases: td, ABNs: td, Quoter: td, User: a.cfg.User, Office: a.cfg.Office,
 		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: caseActions(a, s, td, keys, st), Gate: d.GateInput,
 		Conflicts: storeConflicts{s, d, td.u}, Now: a.now, Editor: td, Reports: &storeReports{a: a, s: s, d: d},
-		Undo: td.u,
+		Undo: td.u, Dupes: tuiDupes{d},
 	}, nil
 }
 

@@ -16,5 +16,5 @@ func caseActions(a *app, s *store.Store, td tuiDesk, keys tui.KeyMap, st tui.Sty
 	acts = append(acts, tui.DutyActions(tui.DutyDeps{Source: src, User: a.cfg.User, Keys: keys, Styles: st,
 		Escorts: td, Permits: td, Custody: td})...)
 	return append(acts, tui.EditActions(tui.DutyDeps{Source: src, User: a.cfg.User, Keys: keys, Styles: st,
-		Edit: td, Office: a.cfg.Office, Now: a.now})...)
+		Edit: td, Office: a.cfg.Office, Now: a.now, Dupes: tuiDupes{td.Service}})...)
 }
