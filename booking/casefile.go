@@ -23,6 +23,9 @@ type CaseFile struct {
 	Actions       []Action       `json:"actions,omitempty"`
 	TravelBag     *TravelBag     `json:"travel_bag,omitempty"`
 	ABNs          []ABN          `json:"abns,omitempty"`
+	// Contacts and the communication log (contacts.go).
+	Contacts []Contact   `json:"contacts,omitempty"`
+	Comms    []CommEntry `json:"comms,omitempty"`
 	// Other keeps records of kinds this version does not know, by kind, so a
 	// newer desk's data survives an older reader.
 	Other map[string][]json.RawMessage `json:"other,omitempty"`
@@ -63,6 +66,16 @@ func (f *CaseFile) Add(key string, data []byte) error {
 		}
 	case KindEscortTrip, KindVerification, KindCustody, KindPermit, KindCounselling, KindTravelBag, KindAction:
 		err = f.addDuty(kind, data)
+	case KindContact:
+		var c Contact
+		if err = json.Unmarshal(data, &c); err == nil {
+			f.Contacts = append(f.Contacts, c)
+		}
+	case KindComm:
+		var e CommEntry
+		if err = json.Unmarshal(data, &e); err == nil {
+			f.Comms = append(f.Comms, e)
+		}
 	default:
 		if f.Other == nil {
 			f.Other = map[string][]json.RawMessage{}

@@ -66,6 +66,7 @@ var WriteRuleSet = []WriteRule{
 	{"belongs-to-case", ruleBelongsToCase},
 	{"case-identity", ruleCaseIdentity},
 	{"status-move", ruleStatusMove},
+	{"log-append-only", ruleAppendOnly},
 }
 
 // CheckWrite judges one write of a case's record against every invariant
@@ -119,6 +120,8 @@ func memberOf(rec Record) int {
 		return r.Member
 	case *Custody:
 		return r.Member
+	case *Contact:
+		return r.Traveller
 	}
 	return 0
 }

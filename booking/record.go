@@ -86,6 +86,10 @@ func NewRecord(kind string) Record {
 		return &Action{}
 	case KindUser:
 		return &User{}
+	case KindContact:
+		return &Contact{}
+	case KindComm:
+		return &CommEntry{}
 	}
 	return nil
 }

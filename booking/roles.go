@@ -74,6 +74,7 @@ const (
 	ActResolveConflict RoleAction = "conflict.resolve"
 	ActImport          RoleAction = "import"
 	ActTariffs         RoleAction = "tariffs.activate"
+	ActContacts        RoleAction = "contacts.edit"
 )
 
 // Permission is one row of the role table: an action, what it is in
@@ -112,6 +113,7 @@ var RoleTable = []Permission{
 	{ActCustody, "record a document's custody", movements},
 	{ActEscortPool, "add an escort to the desk's pool", movements},
 	{ActAssignEscort, "assign an escort", movements},
+	{ActContacts, "edit contacts and log communication", intake},
 	{ActResolveConflict, "resolve a sync conflict (and write the field it takes)", intake},
 	{ActAssign, "assign cases to a user", leader},
 	{ActImport, "import records (JSON Lines)", leader},
@@ -269,6 +271,8 @@ func FieldActions(kind, field string) []RoleAction {
 		return []RoleAction{ActPermit}
 	case KindCustody:
 		return []RoleAction{ActCustody}
+	case KindContact, KindComm:
+		return []RoleAction{ActContacts}
 	case "conflict":
 		if field == "resolution" || field == "resolved_by" || field == "resolved_at" {
 			return []RoleAction{ActResolveConflict}
