@@ -39,6 +39,9 @@ type DutyDeps struct {
 	// Dupes finds likely duplicates of a traveller being entered (the
 	// traveller, document and new-case forms); nil: no check.
 	Dupes DuplicateFinder
+	// Contacts records contacts and the communication log (`case contact`,
+	// `case log`).
+	Contacts ContactDesk
 }
 
 // EscortDesk ranks the escort pool for a case and assigns escorts.
