@@ -30,6 +30,7 @@ func (d *Service) duplicates() (*dupes.Index, error) {
 	d.dmu.Unlock()
 	di.mu.Lock()
 	defer di.mu.Unlock()
+	built := false
 	err := d.s.View(func(tx *store.Tx) error {
 		end := d.s.LogLenTx(tx)
 		if di.ix == nil {
@@ -37,7 +38,7 @@ func (d *Service) duplicates() (*dupes.Index, error) {
 			if err != nil {
 				return err
 			}
-			di.ix, di.pos = ix, end
+			di.ix, di.pos, built = ix, end, true
 			return nil
 		}
 		if end == di.pos {
@@ -61,6 +62,11 @@ func (d *Service) duplicates() (*dupes.Index, error) {
 		di.pos = end
 		return nil
 	})
+	if built && err == nil {
+		// The build read most of the file: let its pages go, as the
+		// queue does after loading its rows.
+		err = d.s.ReleaseMemory()
+	}
 	return di.ix, err
 }
 
@@ -123,6 +129,22 @@ func reindex(tx *store.Tx, ix *dupes.Index, key string) error {
 	return nil
 }
 
+// idTraveller and idDocument are the fields the index reads of a
+// traveller and a document: decoding only these halves the build.
+type idTraveller struct {
+	Case       string       `json:"case"`
+	Member     int          `json:"member"`
+	FamilyName string       `json:"family_name"`
+	GivenNames string       `json:"given_names"`
+	BirthDate  booking.Date `json:"birth_date"`
+}
+
+type idDocument struct {
+	Member int             `json:"member"`
+	Type   booking.DocType `json:"type"`
+	Number string          `json:"number"`
+}
+
 // buildIndex reads every traveller and document of the store.
 func buildIndex(tx *store.Tx) (*dupes.Index, error) {
 	ix := dupes.NewIndex()
@@ -131,11 +153,11 @@ func buildIndex(tx *store.Tx) (*dupes.Index, error) {
 		return nil, err
 	}
 	ix.Reserve(4 * len(nos))
+	var docs []idDocument
 	for _, no := range nos {
-		var ts []booking.Traveller
-		var docs []booking.Document
+		docs = docs[:0]
 		err := tx.Scan(no+"/"+booking.KindDocument+"/", func(_ string, data []byte) error {
-			var doc booking.Document
+			var doc idDocument
 			if err := json.Unmarshal(data, &doc); err != nil {
 				return err
 			}
@@ -146,19 +168,23 @@ func buildIndex(tx *store.Tx) (*dupes.Index, error) {
 		})
 		if err == nil {
 			err = tx.Scan(no+"/"+booking.KindTraveller+"/", func(_ string, data []byte) error {
-				var t booking.Traveller
+				var t idTraveller
 				if err := json.Unmarshal(data, &t); err != nil {
 					return err
 				}
-				ts = append(ts, t)
+				// The case number is the case's one string, not one a traveller.
+				p := dupes.Person{Case: no, Member: t.Member, Family: t.FamilyName, Given: t.GivenNames, Birth: t.BirthDate}
+				for _, d := range docs {
+					if d.Member == t.Member {
+						p.Docs = append(p.Docs, dupes.Doc{Type: d.Type, Number: d.Number})
+					}
+				}
+				ix.Put(p)
 				return nil
 			})
 		}
 		if err != nil {
 			return nil, err
-		}
-		for i := range ts {
-			ix.Put(dupes.FromTraveller(&ts[i], docs))
 		}
 	}
 	return ix, nil
