@@ -20,6 +20,8 @@ import (
 type Index struct {
 	mu      sync.RWMutex
 	people  []entry
+	cases   []string         // case numbers, each once
+	caseIdx map[string]int32 // case number -> index in cases
 	byKey   map[personKey]int32
 	tokens  map[string]uint32
 	blocks  map[block]int32  // -> posting + 1
@@ -51,7 +53,8 @@ type posting struct {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{byKey: map[personKey]int32{}, tokens: map[string]uint32{}, blocks: map[block]int32{}, docs: map[uint64]int32{}}
+	return &Index{byKey: map[personKey]int32{}, tokens: map[string]uint32{}, blocks: map[block]int32{}, docs: map[uint64]int32{},
+		caseIdx: map[string]int32{}}
 }
 
 // Reserve makes room for n more travellers, so a build from a store of
@@ -88,7 +91,13 @@ func (ix *Index) Put(p Person) {
 	if ix.deadCnt > 1024 && ix.deadCnt > ix.live {
 		ix.compact()
 	}
-	ix.put(fold(&p, ix.addTok))
+	ci, ok := ix.caseIdx[p.Case]
+	if !ok {
+		ci = int32(len(ix.cases))
+		ix.cases = append(ix.cases, p.Case)
+		ix.caseIdx[p.Case] = ci
+	}
+	ix.put(fold(&p, ci, ix.addTok))
 }
 
 // compact rebuilds the index from its live entries, dropping the dead
@@ -107,7 +116,7 @@ func (ix *Index) compact() {
 func (ix *Index) put(e entry) {
 	id := int32(len(ix.people))
 	ix.people = append(ix.people, e)
-	ix.byKey[keyOf(e.caseNo, e.member)] = id
+	ix.byKey[keyOf(ix.cases[e.caseI], e.member)] = id
 	ix.live++
 	if e.birth != 0 {
 		for i, k := range e.toks[:e.nTok] {
@@ -188,15 +197,19 @@ func (ix *Index) lookTok(t string) uint32 { return ix.tokens[t] }
 func (ix *Index) Find(p Person, limit int) []Match {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	q := fold(&p, ix.lookTok)
+	qi, ok := ix.caseIdx[p.Case]
+	if !ok {
+		qi = -1
+	}
+	q := fold(&p, qi, ix.lookTok)
 	var out []Match
 	ix.candidates(&q, func(id int32) {
 		e := &ix.people[id]
-		if e.caseNo == p.Case {
+		if e.caseI == qi {
 			return
 		}
 		if s, why := compare(&q, e); s >= Threshold {
-			out = append(out, Match{Other: e.person(), Score: s, Reason: why})
+			out = append(out, Match{Other: e.person(ix.cases[e.caseI]), Score: s, Reason: why})
 		}
 	})
 	sortMatches(out)
@@ -229,16 +242,18 @@ func (ix *Index) Pairs(caseNo string) []Pair {
 	var out []Pair
 	for id := range ix.people {
 		a := &ix.people[id]
-		if a.dead || caseNo != "" && a.caseNo != caseNo {
+		ac := ix.cases[a.caseI]
+		if a.dead || caseNo != "" && ac != caseNo {
 			continue
 		}
 		ix.candidates(a, func(j int32) {
 			b := &ix.people[j]
-			if b.caseNo == a.caseNo || caseNo == "" && b.caseNo < a.caseNo {
+			bc := ix.cases[b.caseI]
+			if b.caseI == a.caseI || caseNo == "" && bc < ac {
 				return
 			}
 			if s, why := compare(a, b); s >= Threshold {
-				out = append(out, Pair{A: a.person(), B: b.person(), Score: s, Reason: why})
+				out = append(out, Pair{A: a.person(ac), B: b.person(bc), Score: s, Reason: why})
 			}
 		})
 	}

@@ -72,18 +72,18 @@ type Match struct {
 	Reason string
 }
 
-// entry is a person folded for matching, compact and without pointers
-// but its case number: 400k of them are what a desk of 100k cases holds,
-// and the names themselves stay in the store (the desk reads those of the
-// few matches it shows).
+// entry is a person folded for matching, compact and without pointers (the
+// collector need not look inside): 400k of them are what a desk of 100k
+// cases holds, and the names themselves stay in the store (the desk reads
+// those of the few matches it shows).
 type entry struct {
-	caseNo     string
+	caseI      int32 // index in Index.cases (or -1: a query's case is none indexed)
 	member     int16
 	nFam, nTok uint8 // family name keys are toks[:nFam], given names' the rest
 	nDoc       uint8
 	dead       bool
 	birth      int32 // yyyymmdd, 0 for none
-	exact      uint64
+	exact      uint32
 	toks       [maxToks]uint32
 	docs       [maxDocs]uint64
 	docType    [maxDocs]uint8 // index in booking.DocTypes + 1
@@ -101,8 +101,8 @@ const minDocLen = 5
 
 // fold makes the entry of p; tok gives a name key's id (0: a key no
 // indexed person has, which matches nothing).
-func fold(p *Person, tok func(string) uint32) entry {
-	e := entry{caseNo: p.Case, member: int16(p.Member), birth: dateKey(p.Birth)}
+func fold(p *Person, caseI int32, tok func(string) uint32) entry {
+	e := entry{caseI: caseI, member: int16(p.Member), birth: dateKey(p.Birth)}
 	for _, t := range Tokens(p.Family) {
 		if e.nTok < 4 {
 			e.toks[e.nTok] = tok(t)
@@ -116,9 +116,9 @@ func fold(p *Person, tok func(string) uint32) entry {
 			e.nTok++
 		}
 	}
-	h := fnv.New64a()
+	h := fnv.New32a()
 	h.Write([]byte(strings.Join(strings.Fields(Fold(p.Family+" / "+p.Given)), " ")))
-	e.exact = h.Sum64()
+	e.exact = h.Sum32()
 	docs := slices.Clone(p.Docs)
 	slices.SortStableFunc(docs, func(a, b Doc) int {
 		return cmp.Compare(b2i(!a.Type.IsTravelDocument()), b2i(!b.Type.IsTravelDocument()))
@@ -151,10 +151,10 @@ func docHash(n string) uint64 {
 func (e *entry) family() []uint32 { return e.toks[:e.nFam] }
 func (e *entry) given() []uint32  { return e.toks[e.nFam:e.nTok] }
 
-// person is the entry as a Person: case, member and birth date (the
-// names are the store's).
-func (e *entry) person() Person {
-	p := Person{Case: e.caseNo, Member: int(e.member)}
+// person is the entry as a Person of case caseNo: case, member and birth
+// date (the names are the store's).
+func (e *entry) person(caseNo string) Person {
+	p := Person{Case: caseNo, Member: int(e.member)}
 	if e.birth != 0 {
 		p.Birth = booking.NewDate(int(e.birth/10000), time.Month(e.birth/100%100), int(e.birth%100))
 	}
@@ -256,6 +256,6 @@ func Compare(a, b Person) (int, string) {
 		}
 		return ids[t]
 	}
-	ea, eb := fold(&a, tok), fold(&b, tok)
+	ea, eb := fold(&a, 0, tok), fold(&b, 1, tok)
 	return compare(&ea, &eb)
 }

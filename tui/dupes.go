@@ -21,6 +21,25 @@ type DuplicateFinder interface {
 	FindDuplicates(t booking.Traveller, docs []booking.Document) ([]Duplicate, error)
 }
 
+// DuplicateWarmer is implemented by finders whose first check reads the
+// whole store: the forms that check call it in a command as they open, so
+// the index is ready by the time a name and birth date are typed.
+type DuplicateWarmer interface{ WarmDuplicates() error }
+
+// warmDupesCmd is the command warming f, or nil.
+func warmDupesCmd(f DuplicateFinder) tea.Cmd {
+	w, ok := f.(DuplicateWarmer)
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg {
+		if err := w.WarmDuplicates(); err != nil {
+			return ErrMsg{fmt.Errorf("duplicate check: %w", err)}
+		}
+		return nil
+	}
+}
+
 // Duplicate is one likely duplicate as the forms show it.
 type Duplicate struct {
 	Case   string

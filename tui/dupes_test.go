@@ -13,9 +13,11 @@ import (
 // memDupes is the duplicate check over a memSource, with the real
 // matcher.
 type memDupes struct {
-	src   *memSource
-	calls int
+	src           *memSource
+	calls, warmed int
 }
+
+func (d *memDupes) WarmDuplicates() error { d.warmed++; return nil }
 
 func (d *memDupes) FindDuplicates(t booking.Traveller, docs []booking.Document) ([]Duplicate, error) {
 	d.calls++
@@ -58,7 +60,15 @@ func TestTravellerFormShowsDuplicates(t *testing.T) {
 	d := editDeps(m)
 	d.Dupes = fd
 	no := fixtureFile(1).Case.Number
+	send(t, m, PushMsg{Screen: NewRecordScreen(d, no, EditCaseForm)})
+	if fd.warmed != 0 {
+		t.Error("the case form built the duplicate index")
+	}
+	keys(t, m, "esc")
 	send(t, m, PushMsg{Screen: NewRecordScreen(d, no, EditTravellerForm)})
+	if fd.warmed != 1 {
+		t.Errorf("opening the traveller form warmed the index %d times, want 1", fd.warmed)
+	}
 	// Traveller 1 of the case has no duplicate: no panel.
 	if strings.Contains(screen(m), "possible duplicate") {
 		t.Fatalf("panel without a match:\n%s", screen(m))

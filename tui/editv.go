@@ -181,7 +181,12 @@ func NewRecordScreen(d DutyDeps, no string, kind EditForm) Screen {
 }
 
 // Init implements Screen.
-func (s *recordScreen) Init() tea.Cmd { return loadDutyCmd(s.d.Source, s.id, s.no) }
+func (s *recordScreen) Init() tea.Cmd {
+	if s.kind == EditCaseForm {
+		return loadDutyCmd(s.d.Source, s.id, s.no)
+	}
+	return tea.Batch(loadDutyCmd(s.d.Source, s.id, s.no), warmDupesCmd(s.d.Dupes))
+}
 
 // Title implements Screen.
 func (s *recordScreen) Title() string {

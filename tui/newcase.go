@@ -50,7 +50,7 @@ func NewCaseScreen(d DutyDeps) Screen {
 }
 
 // Init implements Screen.
-func (s *intakeScreen) Init() tea.Cmd { return nil }
+func (s *intakeScreen) Init() tea.Cmd { return warmDupesCmd(s.d.Dupes) }
 
 // Title implements Screen.
 func (s *intakeScreen) Title() string { return "new case" }

@@ -55,9 +55,6 @@ func runTUI(a *app, cmd *cobra.Command) error {
 	return err
 }
 
-// dupWarmDelay is how long after start the duplicate index is built.
-const dupWarmDelay = 2 * time.Second
-
 // tuiMemoryLimit is the soft heap limit of the app (GOMEMLIMIT overrides).
 const tuiMemoryLimit = 96 << 20
 
@@ -84,10 +81,6 @@ func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
 		return tui.Options{}, err
 	}
 	td := tuiDesk{d, newUndoLog(d)}
-	// The duplicate index is read from the whole store (seconds at 100k
-	// cases): built in the background once the first frame is drawn, so
-	// neither the first frame nor the forms' first check waits for it.
-	time.AfterFunc(dupWarmDelay, func() { _ = d.WarmDuplicates() })
 	return tui.Options{
 		Source: storeSource{s}, Cases: td, ABNs: td, Quoter: td, User: a.cfg.User, Office: a.cfg.Office,
 		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: caseActions(a, s, td, keys, st), Gate: d.GateInput,

@@ -23,3 +23,8 @@ func (t tuiDupes) FindDuplicates(tr booking.Traveller, docs []booking.Document) 
 	}
 	return out, err
 }
+
+// WarmDuplicates implements tui.DuplicateWarmer: the index (seconds and
+// tens of MiB at 100k cases) is built when a form that checks opens, so a
+// session that enters no traveller never pays for it.
+func (t tuiDupes) WarmDuplicates() error { return t.d.WarmDuplicates() }
