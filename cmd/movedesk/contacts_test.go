@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"movedesk/booking"
+	"movedesk/tui"
 )
 
 func TestCaseContactAndLogCommands(t *testing.T) {
@@ -67,5 +70,43 @@ func TestCaseContactAndLogCommands(t *testing.T) {
 	var hist []map[string]any
 	if json.Unmarshal([]byte(out), &hist) != nil || !strings.Contains(out, `"kind": "comm"`) || !strings.Contains(out, `"kind": "contact"`) {
 		t.Errorf("history lacks the contact and log records: %.400s", out)
+	}
+}
+
+// TestContactsInTheApp: through the real app and store, L on a case adds
+// a contact and logs a call; both are in the store, and u says it does not
+// undo a log entry (and what to do instead) rather than undoing something
+// older.
+func TestContactsInTheApp(t *testing.T) {
+	dir := bareDemoStore(t, "5")
+	no := firstCase(t, dir, booking.StatusDataEntry)
+	s, m := openApp(t, dir, nil)
+	defer s.Close()
+	drive(t, m, tui.OpenCaseMsg{Number: no})
+	press(t, m, rk('L'), rk('a'), kTab)
+	typeKeys(t, m, "+212 6 12 34 56 78")
+	press(t, m, kSaveForm)
+	if !strings.Contains(frame(m), "+212 6 12 34 56 78") {
+		t.Fatalf("after adding a contact:\n%s", frame(m))
+	}
+	press(t, m, rk('n'), kTab, kTab, kTab)
+	typeKeys(t, m, "Omar")
+	press(t, m, kTab)
+	typeKeys(t, m, "documents requested by phone")
+	press(t, m, kSaveForm)
+	f, err := s.CaseFile(no)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.ActiveContacts()) != 1 || f.ActiveContacts()[0].Phone != "+212 6 12 34 56 78" || len(f.Comms) != 1 ||
+		f.Comms[0].Text != "documents requested by phone" || f.Comms[0].Channel != "phone" || f.Comms[0].Direction != "out" {
+		t.Fatalf("stored: %+v %+v", f.Contacts, f.Comms)
+	}
+	press(t, m, rk('u'))
+	if got := frame(m); !strings.Contains(got, "cannot undo log entry "+f.Comms[0].ID) {
+		t.Fatalf("u after logging:\n%s", got)
+	}
+	if f2, _ := s.CaseFile(no); len(f2.Comms) != 1 || len(f2.ActiveContacts()) != 1 {
+		t.Fatal("u changed the contacts or the log")
 	}
 }

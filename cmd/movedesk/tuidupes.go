@@ -28,3 +28,31 @@ func (t tuiDupes) FindDuplicates(tr booking.Traveller, docs []booking.Document) 
 // tens of MiB at 100k cases) is built when a form that checks opens, so a
 // session that enters no traveller never pays for it.
 func (t tuiDupes) WarmDuplicates() error { return t.d.WarmDuplicates() }
+
+// The contacts and log writes of the app (tui.ContactDesk) are kept on the
+// undo stack as actions u does not undo, saying what to do instead: u then
+// never skips them to undo an older change.
+
+// AddContact implements tui.ContactDesk.
+func (t tuiDesk) AddContact(actor, no string, c booking.Contact) (booking.Contact, error) {
+	got, err := t.Service.AddContact(actor, no, c)
+	return got, t.u.final(no, "contact "+got.ID+" of "+no, "correct it with e or remove it with x (L)", err)
+}
+
+// ChangeContact implements tui.ContactDesk.
+func (t tuiDesk) ChangeContact(actor, no, id string, c booking.Contact) (booking.Contact, error) {
+	got, err := t.Service.ChangeContact(actor, no, id, c)
+	return got, t.u.final(no, "the change of contact "+id+" of "+no, "correct it again with e (L)", err)
+}
+
+// RemoveContact implements tui.ContactDesk.
+func (t tuiDesk) RemoveContact(actor, no, id, reason string) (booking.Contact, error) {
+	got, err := t.Service.RemoveContact(actor, no, id, reason)
+	return got, t.u.final(no, "the removal of contact "+id+" of "+no, "add the contact again with a (L)", err)
+}
+
+// LogComm implements tui.ContactDesk.
+func (t tuiDesk) LogComm(actor, no string, e booking.CommEntry) (booking.CommEntry, error) {
+	got, err := t.Service.LogComm(actor, no, e)
+	return got, t.u.final(no, "log entry "+got.ID+" of "+no, "the log is append-only: correct it with e (L)", err)
+}
