@@ -1,6 +1,10 @@
 package main
 
 import (
+	"os"
+	"runtime/debug"
+	"sync"
+
 	"movedesk/booking"
 	"movedesk/desk"
 	"movedesk/tui"
@@ -25,9 +29,26 @@ func (t tuiDupes) FindDuplicates(tr booking.Traveller, docs []booking.Document) 
 }
 
 // WarmDuplicates implements tui.DuplicateWarmer: the index (seconds and
-// tens of MiB at 100k cases) is built when a form that checks opens, so a
-// session that enters no traveller never pays for it.
-func (t tuiDupes) WarmDuplicates() error { return t.d.WarmDuplicates() }
+// about 90 MiB at 100k cases) is built when a form that checks opens, so a
+// session that enters no traveller never pays for it. The app's soft heap
+// limit is raised by as much then: under the old one the collector would
+// run without pause.
+func (t tuiDupes) WarmDuplicates() error {
+	err := t.d.WarmDuplicates()
+	if err == nil && os.Getenv("GOMEMLIMIT") == "" {
+		dupLimitOnce.Do(func() {
+			if cur := debug.SetMemoryLimit(-1); cur == tuiMemoryLimit {
+				debug.SetMemoryLimit(tuiMemoryLimit + dupIndexAllowance)
+			}
+		})
+	}
+	return err
+}
+
+// dupIndexAllowance is the heap the duplicate index may add to the app's.
+const dupIndexAllowance = 128 << 20
+
+var dupLimitOnce sync.Once
 
 // The contacts and log writes of the app (tui.ContactDesk) are kept on the
 // undo stack as actions u does not undo, saying what to do instead: u then
