@@ -40,6 +40,9 @@ func (t tuiDupes) WarmDuplicates() error {
 			if cur := debug.SetMemoryLimit(-1); cur == tuiMemoryLimit {
 				debug.SetMemoryLimit(tuiMemoryLimit + dupIndexAllowance)
 			}
+			// The build decoded every traveller: give that garbage back now
+			// rather than holding it up to the new limit.
+			debug.FreeOSMemory()
 		})
 	}
 	return err
