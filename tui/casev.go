@@ -456,6 +456,13 @@ func (c *caseScreen) layout() {
 		}
 	}
 
+	if cl := contactSummary(st, c.e.keys, f); len(cl) > 0 {
+		section("Contacts & log")
+		for _, x := range cl {
+			add(x)
+		}
+	}
+
 	c.timelineAt = len(l)
 	section("Timeline")
 	events := timeline(c.history)

@@ -52,6 +52,36 @@ func contactEvent(e HistoryEntry, known bool) string {
 	return "contact " + id + " added: " + whom + " " + strings.Join(how, ", ")
 }
 
+// contactSummary is the case view's section on contacts and the log: how
+// many, the first contact and the last thing logged; nothing when the case
+// has neither.
+func contactSummary(st *Styles, k *KeyMap, f *booking.CaseFile) []string {
+	if len(f.Contacts) == 0 && len(f.Comms) == 0 {
+		return nil
+	}
+	act := f.ActiveContacts()
+	var out []string
+	head := sprintf("%d contact(s) · %d log entr(ies) (%s lists them)", len(act), len(f.Comms), k.Contacts.Help().Key)
+	out = append(out, st.Muted.Render(head))
+	if len(act) > 0 {
+		c := act[0]
+		how := c.Phone
+		if how == "" {
+			how = cmp.Or(c.Email, oneLine(c.Address))
+		}
+		out = append(out, sprintf("%s: %s", f.ContactWhom(&c), how))
+	}
+	if log := f.CommLog(); len(log) > 0 {
+		e := log[len(log)-1]
+		arrow := "→"
+		if e.Direction == "in" {
+			arrow = "←"
+		}
+		out = append(out, sprintf("last: %s %s %s %s: %s", e.When.Wall().Format("2006-01-02 15:04"), e.Channel, arrow, oneLine(e.Who), oneLine(e.Text)))
+	}
+	return out
+}
+
 // ContactDesk records a case's contacts and communication log, each call
 // one transaction as actor (`movedesk case contact`, `case log`).
 type ContactDesk interface {

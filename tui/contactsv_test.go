@@ -193,7 +193,12 @@ func TestContactsScreen(t *testing.T) {
 		t.Fatalf("x on a removed contact:\n%s", screen(m))
 	}
 
-	keys(t, m, "esc", "t")
+	keys(t, m, "esc")
+	if cv := screen(m); !strings.Contains(cv, "1 contact(s) · 2 log entr(ies) (L lists them)") ||
+		!strings.Contains(cv, "Leila Haddad (relative): 0612345679") || !strings.Contains(cv, "last: 2026-11-22 10:00 phone ← Leila Haddad") {
+		t.Fatalf("the case view's contacts section:\n%s", cv)
+	}
+	keys(t, m, "t")
 	tl := screen(m)
 	for _, want := range []string{"contact c1-dtest added: traveller 1", "log m1-dtest: phone → Leila Haddad: documents",
 		"(corrects m1-dtest)", "contact c1-dtest removed: number no longer in"} {
