@@ -25,6 +25,9 @@ type CaseFile struct {
 	ABNs          []ABN          `json:"abns,omitempty"`
 	// Review is the latest four-eyes decision on the case's booking.
 	Review *Review `json:"review,omitempty"`
+	// Contacts and the communication log (contacts.go).
+	Contacts []Contact   `json:"contacts,omitempty"`
+	Comms    []CommEntry `json:"comms,omitempty"`
 	// Other keeps records of kinds this version does not know, by kind, so a
 	// newer desk's data survives an older reader.
 	Other map[string][]json.RawMessage `json:"other,omitempty"`
@@ -70,6 +73,16 @@ func (f *CaseFile) Add(key string, data []byte) error {
 		}
 	case KindEscortTrip, KindVerification, KindCustody, KindPermit, KindCounselling, KindTravelBag, KindAction:
 		err = f.addDuty(kind, data)
+	case KindContact:
+		var c Contact
+		if err = json.Unmarshal(data, &c); err == nil {
+			f.Contacts = append(f.Contacts, c)
+		}
+	case KindComm:
+		var e CommEntry
+		if err = json.Unmarshal(data, &e); err == nil {
+			f.Comms = append(f.Comms, e)
+		}
 	default:
 		if f.Other == nil {
 			f.Other = map[string][]json.RawMessage{}

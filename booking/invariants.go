@@ -70,6 +70,7 @@ var WriteRuleSet = []WriteRule{
 	{"case-identity", ruleCaseIdentity},
 	{"status-move", ruleStatusMove},
 	{"four-eyes", ruleFourEyes},
+	{"log-append-only", ruleAppendOnly},
 }
 
 // CheckWrite judges one write of a case's record against every invariant
@@ -123,6 +124,8 @@ func memberOf(rec Record) int {
 		return r.Member
 	case *Custody:
 		return r.Member
+	case *Contact:
+		return r.Traveller
 	}
 	return 0
 }

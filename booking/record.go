@@ -90,6 +90,10 @@ func NewRecord(kind string) Record {
 		return &Review{}
 	case KindFourEyes:
 		return &FourEyes{}
+	case KindContact:
+		return &Contact{}
+	case KindComm:
+		return &CommEntry{}
 	}
 	return nil
 }

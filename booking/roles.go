@@ -76,6 +76,7 @@ const (
 	ActImport          RoleAction = "import"
 	ActTariffs         RoleAction = "tariffs.activate"
 	ActReview          RoleAction = "booking.review"
+	ActContacts        RoleAction = "contacts.edit"
 )
 
 // Permission is one row of the role table: an action, what it is in
@@ -114,6 +115,7 @@ var RoleTable = []Permission{
 	{ActCustody, "record a document's custody", movements},
 	{ActEscortPool, "add an escort to the desk's pool", movements},
 	{ActAssignEscort, "assign an escort", movements},
+	{ActContacts, "edit contacts and log communication", intake},
 	{ActResolveConflict, "resolve a sync conflict (and write the field it takes)", intake},
 	{ActAssign, "assign cases", leader},
 	{ActReview, "approve or reject bookings", leader},
@@ -274,6 +276,8 @@ func FieldActions(kind, field string) []RoleAction {
 		return []RoleAction{ActCustody}
 	case KindReview:
 		return []RoleAction{ActReview}
+	case KindContact, KindComm:
+		return []RoleAction{ActContacts}
 	case "conflict":
 		if field == "resolution" || field == "resolved_by" || field == "resolved_at" {
 			return []RoleAction{ActResolveConflict}

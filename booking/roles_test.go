@@ -36,6 +36,8 @@ func TestActionsForOp(t *testing.T) {
 		{no + "/custody/01/p1", raw("events", `[]`), []RoleAction{ActCustody}},
 		{no + "/counselling", raw("date", `"2026-01-01"`), []RoleAction{ActCounselling}},
 		{no + "/verification/01", raw("ticks", `{}`), []RoleAction{ActChecklist}},
+		{ContactKey(no, "c1-d1"), raw("phone", `"+212612345678"`), []RoleAction{ActContacts}},
+		{CommKey(no, "m1-d1"), raw("text", `"documents requested by phone"`), []RoleAction{ActContacts}},
 		{no + "/conflict/k1", raw("field", `"notes"`), nil},
 		{no + "/conflict/k1", raw("resolution", `"winner"`), []RoleAction{ActResolveConflict}},
 		{no + "/mystery/1", raw("x", `1`), []RoleAction{ActImport}},

@@ -115,15 +115,24 @@ func (d *Service) ActivateTariff(actor, v string) error {
 // Import reads records as JSON Lines (see store.Import): each line changes
 // only the fields it names and passes every invariant, status moves to
 // ready-to-depart pass the gate; with restore, an export is loaded into an
-// empty store as it was. All or nothing.
-func (d *Service) Import(actor string, r io.Reader, restore bool) (int, error) {
+// empty store as it was. All or nothing. A traveller whose names, birth
+// date or document number the import set and who likely duplicates a
+// traveller of another case is reported in the result, not refused.
+func (d *Service) Import(actor string, r io.Reader, restore bool) (ImportResult, error) {
 	if err := d.allow(actor, booking.ActImport); err != nil {
-		return 0, err
+		return ImportResult{}, err
 	}
 	opt := store.ImportOptions{Restore: restore}
 	if !restore {
 		opt.Gate = d.GateInput
 		opt.Entry = d.checkAirports
 	}
-	return d.s.Import(actor, r, opt)
+	from := d.s.LogLen()
+	n, err := d.s.Import(actor, r, opt)
+	res := ImportResult{Records: n}
+	if err != nil || restore || n == 0 {
+		return res, err
+	}
+	res.Duplicates, err = d.importDuplicates(from)
+	return res, err
 }

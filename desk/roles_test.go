@@ -80,6 +80,15 @@ func roleCalls(t *testing.T) []roleCall {
 			_, err := fx.d.AddCounsellingAction(u, fx.no, 1, "needs a wheelchair at transit")
 			return err
 		}},
+		{"AddContact", one(booking.ActContacts), func(fx *fixture, u string) error {
+			_, err := fx.d.AddContact(u, fx.no, booking.Contact{Traveller: 1, Phone: "+212612345678"})
+			return err
+		}},
+		{"LogComm", one(booking.ActContacts), func(fx *fixture, u string) error {
+			_, err := fx.d.LogComm(u, fx.no, booking.CommEntry{When: booking.MustLocalTime("2026-01-05T10:00"), Channel: "phone",
+				Direction: "out", Who: "Omar", Text: "documents requested by phone"})
+			return err
+		}},
 		{"SetPermit", one(booking.ActPermit), func(fx *fixture, u string) error {
 			c := "MA"
 			_, err := fx.d.SetPermit(u, fx.no, 1, "", PermitPatch{Country: &c, Authority: &c})

@@ -48,6 +48,9 @@ type Service struct {
 	tplRaw  []byte
 	tpl     *booking.Templates
 	tplWarn string
+
+	dmu sync.Mutex
+	dup *dupIndex
 }
 
 // New returns the Service over s. The active tariff version is loaded on

@@ -47,6 +47,9 @@ func invariantFixture(t *testing.T) []booking.Record {
 		d1 := &booking.Document{Case: no, Member: 1, ID: "d1", Type: "passport", Number: "N1234567", IssuingCountry: "SYR"}
 		recs = append(recs, c, t1, t2, d1)
 		if i == 0 {
+			recs = append(recs, &booking.Contact{Case: no, ID: "c1", Traveller: 1, Phone: "+212 612 345 678", By: "fixture"},
+				&booking.CommEntry{Case: no, ID: "m1", When: booking.MustLocalTime(today.AddDays(-1).String() + "T09:30"), Channel: "phone",
+					Direction: "out", Who: "Omar", Text: "documents requested by phone", By: "fixture", Logged: time.Now().UTC().Truncate(time.Second)})
 			continue
 		}
 		dep := today.AddDays(10).Time()
@@ -159,6 +162,9 @@ var badChanges = []badChange{
 	{name: "another office's prefix", key: "SAL-2026-000001", fields: map[string]any{"number": "SAL-2026-000001", "office": "RBA", "programme": "USRAP", "status": "received"}, code: booking.EINVALID, field: "number", typed: true},
 	{name: "a new case already departed", key: "RBA-2026-000050", fields: map[string]any{"number": "RBA-2026-000050", "office": "RBA", "programme": "USRAP", "status": "departed"}, code: booking.ECONFLICT, field: "status", typed: true},
 	{name: "deleting a case", key: "RBA-2026-000001", del: true, code: booking.ECONFLICT, field: "case", typed: true},
+	{name: "contact of a traveller the case does not hold", key: "RBA-2026-000001/contact/c9", fields: map[string]any{"case": "RBA-2026-000001", "id": "c9", "traveller": 9, "phone": "+212612345678"}, code: booking.ENOTFOUND, field: "member", typed: true},
+	{name: "a phone with letters", key: "RBA-2026-000001/contact/c1", fields: map[string]any{"phone": "call me"}, code: booking.EINVALID, field: "phone", typed: true},
+	{name: "a communication-log entry rewritten", key: "RBA-2026-000001/comm/m1", fields: map[string]any{"text": "rewritten"}, code: booking.ECONFLICT, field: "comm", typed: true},
 	{name: "a record of an unknown kind", key: "RBA-2026-000001/widget/1", fields: map[string]any{"case": "RBA-2026-000001"}, code: booking.EINVALID, field: "kind"},
 }
 

@@ -303,12 +303,13 @@ func (tx *Tx) check(key string, rec booking.Record) error {
 		return rec.Validate()
 	}
 	var old booking.Record
-	if kind == booking.KindCase {
-		// Only a case's own invariants look at what it was.
+	if kind == booking.KindCase || kind == booking.KindComm {
+		// Only a case's own invariants, and the append-only log's, look at
+		// what it was.
 		if raw, ok, err := tx.GetRaw(key); err != nil {
 			return err
 		} else if ok {
-			old = &booking.Case{}
+			old = booking.NewRecord(kind)
 			if err := json.Unmarshal(raw, old); err != nil {
 				old = nil // a record this build cannot read is replaced
 			}

@@ -477,6 +477,13 @@ func (c *caseScreen) layout() {
 		}
 	}
 
+	if cl := contactSummary(st, c.e.keys, f); len(cl) > 0 {
+		section("Contacts & log")
+		for _, x := range cl {
+			add(x)
+		}
+	}
+
 	c.timelineAt = len(l)
 	section("Timeline")
 	events := timeline(c.history)
@@ -575,6 +582,9 @@ func timeline(h []HistoryEntry) []string {
 			if others := changes("status", "status_reason", "held_from"); known && len(others) > 0 {
 				what += "; " + strings.Join(others, "; ")
 			}
+		case e.Kind == booking.KindComm || e.Kind == booking.KindContact && (!known || e.Fields["removed"] == "true"):
+			// Contacts and the communication log read as what happened.
+			what = contactEvent(e, known)
 		default:
 			_, rest, _ := strings.Cut(e.Key, "/")
 			if rest == "" {

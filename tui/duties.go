@@ -36,6 +36,12 @@ type DutyDeps struct {
 	// cases are opened.
 	Edit   CaseEditor
 	Office string
+	// Dupes finds likely duplicates of a traveller being entered (the
+	// traveller, document and new-case forms); nil: no check.
+	Dupes DuplicateFinder
+	// Contacts records contacts and the communication log (`case contact`,
+	// `case log`).
+	Contacts ContactDesk
 }
 
 // EscortDesk ranks the escort pool for a case and assigns escorts.
@@ -380,6 +386,9 @@ type formBase struct {
 	// which no longer applies once the input changes.
 	refused bool
 	done    string
+	// below, when set, returns lines shown between the form and its
+	// footer (the possible-duplicates panel).
+	below func() []string
 }
 
 // inputChanged forgets a refusal of the input as it was (another document
@@ -526,6 +535,9 @@ func (b *formBase) frame(head []string) string {
 	}
 	form, at := b.form.linesAt(st, b.w)
 	foot := b.footer()
+	if b.below != nil {
+		foot = append(b.below(), foot...)
+	}
 	// Keep the focused field (and the lines under it) on screen.
 	room := max(b.h-len(foot)-len(l), 1)
 	if at < b.offset {

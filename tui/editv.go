@@ -145,6 +145,7 @@ type recordScreen struct {
 	loaded map[string]string // the record's values as loaded, for Dirty and the save
 	shown  string            // the selection the form holds
 	follow string            // after a save: the traveller or document to select
+	dup    dupPanel          // possible duplicates of the traveller (see dupes.go)
 }
 
 // NewRecordScreen returns the form kind of case no.
@@ -175,11 +176,17 @@ func NewRecordScreen(d DutyDeps, no string, kind EditForm) Screen {
 		f := s.form.get("ssr")
 		f.note = func() string { return ssrNote(f.value()) }
 	}
+	s.below = func() []string { return s.dup.lines(&s.d.Styles, &s.d.Keys, s.w) }
 	return s
 }
 
 // Init implements Screen.
-func (s *recordScreen) Init() tea.Cmd { return loadDutyCmd(s.d.Source, s.id, s.no) }
+func (s *recordScreen) Init() tea.Cmd {
+	if s.kind == EditCaseForm {
+		return loadDutyCmd(s.d.Source, s.id, s.no)
+	}
+	return tea.Batch(loadDutyCmd(s.d.Source, s.id, s.no), warmDupesCmd(s.d.Dupes))
+}
 
 // Title implements Screen.
 func (s *recordScreen) Title() string {
@@ -505,7 +512,47 @@ func (s *recordScreen) Update(msg tea.Msg) tea.Cmd {
 		s.form.focused().name == "ssr" && key.Matches(kp, s.d.Keys.Pick) {
 		return msgCmd(PushMsg{Screen: newSSRPicker(s.d.Keys, s.d.Styles, s.id, s.form.get("ssr").value())})
 	}
-	return s.update(msg, formHooks{load: s.load, save: s.saveCmd, changed: s.sync, dirty: s.Dirty, check: s.check})
+	if m, ok := msg.(dupesMsg); ok {
+		if m.id == s.id {
+			s.dup.answer(m)
+		}
+		return nil
+	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, s.d.Keys.OpenDuplicate) && len(s.dup.found) > 0 {
+		return s.dup.open()
+	}
+	cmd := s.update(msg, formHooks{load: s.load, save: s.saveCmd, changed: s.sync, dirty: s.Dirty, check: s.check})
+	return tea.Batch(cmd, s.dupCheck())
+}
+
+// dupCheck checks the traveller as typed (the traveller form) or the
+// traveller with the document as typed (the document form) for likely
+// duplicates in other cases.
+func (s *recordScreen) dupCheck() tea.Cmd {
+	if s.file == nil || s.kind == EditCaseForm {
+		return nil
+	}
+	m := s.member()
+	var t booking.Traveller
+	if x := s.file.Traveller(m); x != nil {
+		t = *x
+	}
+	t.Case, t.Member = s.no, m
+	docs := s.file.DocumentsOf(m)
+	switch s.kind {
+	case EditTravellerForm:
+		if s.isNew() {
+			t = booking.Traveller{Case: s.no, Member: 99}
+		}
+		t = typedTraveller(t, func(n string) string { return s.form.get(n).value() })
+	case EditDocumentForm:
+		typed := booking.Document{Case: s.no, Member: m, Type: booking.DocType(s.form.get("type").value()),
+			Number: s.form.get("number").value()}
+		id := s.form.get("doc").value()
+		docs = slices.DeleteFunc(docs, func(d booking.Document) bool { return d.ID == id })
+		docs = append(docs, typed)
+	}
+	return s.dup.check(s.d.Dupes, s.id, t, docs)
 }
 
 // check refuses a save while a field is marked or nothing changed.
@@ -560,6 +607,10 @@ func (s *recordScreen) KeyMap() help.KeyMap {
 	if s.file != nil && s.kind == EditTravellerForm && s.form.focused().name == "ssr" {
 		km.short = append([]key.Binding{s.d.Keys.Pick}, km.short...)
 		km.full = append(km.full, []key.Binding{s.d.Keys.Pick})
+	}
+	if b := s.dup.binding(&s.d.Keys); b.Enabled() {
+		km.short = append([]key.Binding{b}, km.short...)
+		km.full = append(km.full, []key.Binding{b})
 	}
 	return km
 }

@@ -30,6 +30,12 @@ type KeyMap struct {
 	// Intake and editing: a new case (queues), the case, traveller,
 	// document and counselling forms (case view), the SSR picker (forms)
 	NewCase, EditCase, EditTraveller, EditDocument, EditCounselling, Pick key.Binding
+	// OpenDuplicate opens the case of a likely duplicate the traveller
+	// forms show; Contacts opens a case's contacts and communication log.
+	OpenDuplicate, Contacts key.Binding
+	// On the contacts screen: add a contact, edit (a contact) or correct
+	// (a log entry), remove a contact, log a communication.
+	ContactAdd, ContactEdit, ContactRemove, LogAdd key.Binding
 	// Reports: open them (queues), then period, grouping, filters, tables
 	Reports, Period, PrevPeriod, NextPeriod, GroupBy, OfficeFilter, ProgrammeFilter, NextTable, Reload key.Binding
 	// Copy puts the case number under the cursor on the clipboard (OSC 52,
@@ -109,6 +115,12 @@ func DefaultKeyMap() KeyMap {
 		EditDocument:    b([]string{"O"}, "O", "documents"),
 		EditCounselling: b([]string{"K"}, "K", "counselling"),
 		Pick:            b([]string{"enter"}, "enter", "pick codes"),
+		OpenDuplicate:   b([]string{"ctrl+o"}, "ctrl+o", "open duplicate's case"),
+		Contacts:        b([]string{"L"}, "L", "contacts & log"),
+		ContactAdd:      b([]string{"a"}, "a", "add contact"),
+		ContactEdit:     b([]string{"e", "enter"}, "e/enter", "edit/correct"),
+		ContactRemove:   b([]string{"x"}, "x", "remove contact"),
+		LogAdd:          b([]string{"n"}, "n", "log a contact made"),
 
 		Reports:         b([]string{"R"}, "R", "reports"),
 		Copy:            b([]string{"y"}, "y", "copy number"),
@@ -152,6 +164,8 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"escorts": &k.Escorts, "permit": &k.Permit, "custody": &k.Custody, "sync_now": &k.SyncNow,
 		"new_case": &k.NewCase, "edit_case": &k.EditCase, "edit_traveller": &k.EditTraveller,
 		"edit_document": &k.EditDocument, "edit_counselling": &k.EditCounselling, "pick": &k.Pick,
+		"open_duplicate": &k.OpenDuplicate, "contacts": &k.Contacts,
+		"contact_add": &k.ContactAdd, "contact_edit": &k.ContactEdit, "contact_remove": &k.ContactRemove, "log_add": &k.LogAdd,
 		"reports": &k.Reports, "period": &k.Period, "prev_period": &k.PrevPeriod, "next_period": &k.NextPeriod,
 		"group_by": &k.GroupBy, "office_filter": &k.OfficeFilter, "programme_filter": &k.ProgrammeFilter,
 		"next_table": &k.NextTable, "reload": &k.Reload, "copy": &k.Copy, "undo": &k.Undo,

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"movedesk/booking"
@@ -19,6 +21,7 @@ import (
 type intakeScreen struct {
 	formBase
 	caseOwn, paOwn []string
+	dup            dupPanel // possible duplicates of the applicant (see dupes.go)
 }
 
 // NewCaseScreen returns the new-case form.
@@ -42,11 +45,12 @@ func NewCaseScreen(d DutyDeps) Screen {
 	s.form.get("priority").set("3")
 	s.form.get("assignee").set(d.User)
 	s.initial = s.form.snapshot()
+	s.below = func() []string { return s.dup.lines(&s.d.Styles, &s.d.Keys, s.w) }
 	return s
 }
 
 // Init implements Screen.
-func (s *intakeScreen) Init() tea.Cmd { return nil }
+func (s *intakeScreen) Init() tea.Cmd { return warmDupesCmd(s.d.Dupes) }
 
 // Title implements Screen.
 func (s *intakeScreen) Title() string { return "new case" }
@@ -130,7 +134,30 @@ func (s *intakeScreen) Update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(msgCmd(BackMsg{}), msgCmd(OpenCaseMsg{Number: m.what}),
 			msgCmd(SavedMsg{Case: m.what, What: "new case " + m.what}))
 	}
-	return s.update(msg, formHooks{load: func(*booking.CaseFile) {}, save: s.saveCmd, changed: s.validate, check: s.check})
+	if m, ok := msg.(dupesMsg); ok {
+		if m.id == s.id {
+			s.dup.answer(m)
+		}
+		return nil
+	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, s.d.Keys.OpenDuplicate) && len(s.dup.found) > 0 {
+		return s.dup.open()
+	}
+	cmd := s.update(msg, formHooks{load: func(*booking.CaseFile) {}, save: s.saveCmd, changed: s.validate, check: s.check})
+	_, pa, _ := s.records()
+	pa.Case = "" // not yet a case: every stored one is another
+	return tea.Batch(cmd, s.dup.check(s.d.Dupes, s.id, typedTraveller(pa, func(n string) string { return s.form.get(n).value() }), nil))
+}
+
+// KeyMap implements Screen: the form's keys, and the duplicate's case
+// while one is shown.
+func (s *intakeScreen) KeyMap() help.KeyMap {
+	km := s.formBase.KeyMap().(bindings)
+	if b := s.dup.binding(&s.d.Keys); b.Enabled() {
+		km.short = append([]key.Binding{b}, km.short...)
+		km.full = append(km.full, []key.Binding{b})
+	}
+	return km
 }
 
 func (s *intakeScreen) saveCmd() tea.Cmd {

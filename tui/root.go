@@ -68,6 +68,9 @@ type Options struct {
 	// screens say they are not available.
 	Team   TeamDesk
 	Review ReviewDesk
+	// Dupes finds likely duplicates as a new case's applicant is typed;
+	// nil: no check.
+	Dupes DuplicateFinder
 }
 
 // Model is the root model: it routes messages to the screen on top of a
@@ -308,7 +311,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(newABNScreen(m.env(), msg.Number))
 	case NewCaseMsg:
 		return m, m.push(NewCaseScreen(DutyDeps{Source: m.opt.Source, User: m.opt.User, Keys: *m.keys, Styles: *m.st,
-			Now: m.opt.Now, Edit: m.opt.Editor, Office: m.opt.Office}))
+			Now: m.opt.Now, Edit: m.opt.Editor, Office: m.opt.Office, Dupes: m.opt.Dupes}))
 	case ConflictsMsg:
 		return m, m.push(newConflictsScreen(m.keys, m.st, m.opt.Conflicts, m.opt.User))
 	case SyncScreenMsg:

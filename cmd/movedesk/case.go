@@ -21,7 +21,7 @@ import (
 
 func newCaseCmd(a *app) *cobra.Command {
 	c := &cobra.Command{Use: "case", Short: "List, show and change cases", Args: noArgs}
-	c.AddCommand(newCaseListCmd(a), newCaseShowCmd(a), newCaseSetCmd(a), newCaseStatusCmd(a), newCaseHistoryCmd(a), newCaseAssignCmd(a), newCaseReceiptCmd(a))
+	c.AddCommand(newCaseListCmd(a), newCaseShowCmd(a), newCaseSetCmd(a), newCaseStatusCmd(a), newCaseHistoryCmd(a), newCaseAssignCmd(a), newCaseReceiptCmd(a), newCaseDuplicatesCmd(a), newCaseContactCmd(a), newCaseLogCmd(a))
 	return c
 }
 

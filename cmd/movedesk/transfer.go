@@ -18,6 +18,8 @@ names; a case's status moves only through the state machine (ready-to-depart
 through the gate). A line for a new record is the whole record; records of a
 case that neither exists nor comes earlier in the file are refused. Every
 failed line is listed (line, key, field); when any fails nothing is imported.
+A traveller the import entered who likely duplicates a traveller of another
+case is named in a warning (imported all the same).
 
 --restore loads an export into an empty store exactly as it was exported.`,
 		Args: exactArgs(1, "FILE"),
@@ -40,11 +42,16 @@ failed line is listed (line, key, field); when any fails nothing is imported.
 			if err != nil {
 				return err
 			}
-			n, err := d.Import(a.cfg.User, r, restore)
+			res, err := d.Import(a.cfg.User, r, restore)
 			if err != nil {
 				return fmt.Errorf("%s: nothing imported: %w", args[0], err)
 			}
-			printf(a.out, "imported %d record(s)\n", n)
+			printf(a.out, "imported %d record(s)\n", res.Records)
+			for _, dp := range res.Duplicates {
+				m := dp.Match
+				printf(a.out, "warning: %s traveller %d %s may be %s traveller %d %s (%s; movedesk case duplicates %s)\n",
+					dp.Traveller.Case, dp.Traveller.Member, dp.Traveller.Name(), m.Other.Case, m.Other.Member, m.Other.Name(), m.Reason, dp.Traveller.Case)
+			}
 			return nil
 		},
 	}

@@ -15,6 +15,8 @@ func caseActions(a *app, s *store.Store, td tuiDesk, keys tui.KeyMap, st tui.Sty
 		Gate: td.GateInput})
 	acts = append(acts, tui.DutyActions(tui.DutyDeps{Source: src, User: a.cfg.User, Keys: keys, Styles: st,
 		Escorts: td, Permits: td, Custody: td})...)
+	acts = append(acts, tui.ContactActions(tui.DutyDeps{Source: src, User: a.cfg.User, Keys: keys, Styles: st,
+		Now: a.now, Contacts: td})...)
 	return append(acts, tui.EditActions(tui.DutyDeps{Source: src, User: a.cfg.User, Keys: keys, Styles: st,
-		Edit: td, Office: a.cfg.Office, Now: a.now})...)
+		Edit: td, Office: a.cfg.Office, Now: a.now, Dupes: tuiDupes{td.Service}})...)
 }

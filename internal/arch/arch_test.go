@@ -38,7 +38,8 @@ func TestLayering(t *testing.T) {
 		"tariffs": {"booking"},
 		"store":   {"booking", "change"},
 		// The use-case layer: every user write, over the store.
-		"desk":    {"booking", "change", "store", "tariffs"},
+		"desk":    {"booking", "change", "dupes", "store", "tariffs"},
+		"dupes":   {"booking"},
 		"tui":     {"booking"},
 		"demo":    {"booking"},
 		"reports": {"booking"},

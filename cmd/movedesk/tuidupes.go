@@ -1,0 +1,82 @@
+package main
+
+import (
+	"os"
+	"runtime/debug"
+	"sync"
+
+	"movedesk/booking"
+	"movedesk/desk"
+	"movedesk/tui"
+)
+
+// tuiDupes adapts the desk's duplicate check to tui.DuplicateFinder.
+type tuiDupes struct{ d *desk.Service }
+
+// dupFormLimit is how many matches a form is given (it shows a few and
+// counts the rest).
+const dupFormLimit = 20
+
+// FindDuplicates implements tui.DuplicateFinder.
+func (t tuiDupes) FindDuplicates(tr booking.Traveller, docs []booking.Document) ([]tui.Duplicate, error) {
+	ms, err := t.d.FindDuplicates(tr, docs, dupFormLimit)
+	out := make([]tui.Duplicate, len(ms))
+	for i, m := range ms {
+		out[i] = tui.Duplicate{Case: m.Other.Case, Member: m.Other.Member, Name: m.Other.Name(), Birth: m.Other.Birth,
+			Score: m.Score, Reason: m.Reason}
+	}
+	return out, err
+}
+
+// WarmDuplicates implements tui.DuplicateWarmer: the index (seconds and
+// about 90 MiB at 100k cases) is built when a form that checks opens, so a
+// session that enters no traveller never pays for it. The app's soft heap
+// limit is raised by as much then: under the old one the collector would
+// run without pause.
+func (t tuiDupes) WarmDuplicates() error {
+	err := t.d.WarmDuplicates()
+	if err == nil && os.Getenv("GOMEMLIMIT") == "" {
+		dupLimitOnce.Do(func() {
+			if cur := debug.SetMemoryLimit(-1); cur == tuiMemoryLimit {
+				debug.SetMemoryLimit(tuiMemoryLimit + dupIndexAllowance)
+			}
+			// The build decoded every traveller: give that garbage back now
+			// rather than holding it up to the new limit.
+			debug.FreeOSMemory()
+		})
+	}
+	return err
+}
+
+// dupIndexAllowance is the heap the duplicate index may add to the app's.
+const dupIndexAllowance = 128 << 20
+
+var dupLimitOnce sync.Once
+
+// The contacts and log writes of the app (tui.ContactDesk) are kept on the
+// undo stack as actions u does not undo, saying what to do instead: u then
+// never skips them to undo an older change.
+
+// AddContact implements tui.ContactDesk.
+func (t tuiDesk) AddContact(actor, no string, c booking.Contact) (booking.Contact, error) {
+	got, err := t.Service.AddContact(actor, no, c)
+	return got, t.u.final(no, "contact "+got.ID+" of "+no, "correct it with e or remove it with x (L)", err)
+}
+
+// ChangeContact implements tui.ContactDesk.
+func (t tuiDesk) ChangeContact(actor, no, id string, c booking.Contact) (booking.Contact, error) {
+	got, err := t.Service.ChangeContact(actor, no, id, c)
+	return got, t.u.final(no, "the change of contact "+id+" of "+no, "correct it again with e (L)", err)
+}
+
+// RemoveContact implements tui.ContactDesk.
+func (t tuiDesk) RemoveContact(actor, no, id, reason string) (booking.Contact, error) {
+	got, err := t.Service.RemoveContact(actor, no, id, reason)
+	return got, t.u.final(no, "the removal of contact "+id+" of "+no, "add the contact again with a (L)", err)
+}
+
+// LogComm implements tui.ContactDesk.
+func (t tuiDesk) LogComm(actor, no string, e booking.CommEntry) (booking.CommEntry, error) {
+	got, err := t.Service.LogComm(actor, no, e)
+	return got, t.u.final(no, "log entry "+got.ID+" of "+no, "the log is append-only: correct it with e (L)", err)
+}
