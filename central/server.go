@@ -243,7 +243,7 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 		}
 		ackKey := "acked/" + req.Desk
 		acked = tx.ReplicaUint(ackKey)
-		if d, err := h.checkHistory(tx, desk, &req, acked); err != nil || d != nil {
+		if d, err := h.checkHistory(tx, desk, &req, ops, acked); err != nil || d != nil {
 			diverged = d
 			return err
 		}
@@ -305,9 +305,10 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 			fresh = append(fresh, *op)
 		}
 		if acked > was {
-			// The instance that was last acknowledged: a new one that
-			// knows less than acked comes from another history.
-			if err := tx.SetReplicaString("ackinst/"+req.Desk, req.Instance); err != nil {
+			// The instance and op last acknowledged: a new instance that
+			// knows less than acked and lacks that op comes from another
+			// history.
+			if err := noteAcked(tx, &req, ops, acked); err != nil {
 				return err
 			}
 		}
@@ -368,7 +369,7 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 			newest = max(newest, op.HLC)
 		}
 		if acked > was {
-			if err := tx.SetReplicaString("ackinst/"+req.Desk, req.Instance); err != nil {
+			if err := noteAcked(tx, &req, ops, acked); err != nil {
 				return err
 			}
 		}
@@ -463,16 +464,21 @@ func refusalText(err error) string {
 // says so (a Divergence) and the desk renumbers its own unacknowledged ops,
 // asks its lost ones back and adopts a new lineage. The lineage it leaves
 // is marked gone: another copy still holding it is refused from then on.
-// The same instance sending again (its answer lost) is an ordinary resend.
-func (h *Server) checkHistory(tx *store.Tx, desk Desk, req *wire.SyncRequest, acked uint64) (*wire.Divergence, error) {
+// The same instance sending again (its answer lost) is an ordinary resend,
+// and so is a new one that still holds the op acknowledged last (the desk
+// restarted before the answer came: see sameHistory).
+func (h *Server) checkHistory(tx *store.Tx, desk Desk, req *wire.SyncRequest, ops []change.Op, acked uint64) (*wire.Divergence, error) {
 	goneKey := "gone/" + req.Desk + "/" + req.Lineage
 	if by := tx.ReplicaString(goneKey); req.Lineage != "" && by != "" && by != req.Instance {
 		return nil, failKind(http.StatusForbidden, wire.CodeStoreCopy,
 			"desk %s: this copy of the desk's store was left behind: another copy of it (restored or copied) synced since and took over; two live copies of one desk are refused", desk.Name)
 	}
-	last := tx.ReplicaString("ackinst/" + req.Desk)
+	last := tx.ReplicaString(ackInstKey(req.Desk))
 	if last == "" || last == req.Instance || req.Pushed >= acked {
 		return nil, nil
+	}
+	if same, err := sameHistory(tx, req, ops, acked); same || err != nil {
+		return nil, err // reopened after a lost answer: a resend
 	}
 	if req.Lineage != "" {
 		if err := tx.SetReplicaString(goneKey, req.Instance); err != nil {
