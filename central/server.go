@@ -138,6 +138,7 @@ func (h *Server) sync(w http.ResponseWriter, r *http.Request) {
 		early(codeOf(err), err)
 		return
 	}
+	proveConn(r)
 	if ok, wait := h.rates.take(desk.Name, lim.DeskRate, lim.DeskBurst, time.Now()); !ok {
 		w.Header().Set("Retry-After", retryAfter(wait))
 		early(http.StatusTooManyRequests, fail(http.StatusTooManyRequests,
