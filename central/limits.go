@@ -50,6 +50,11 @@ type Limits struct {
 	// DeskBurst how many it may make at once; beyond, 429 with Retry-After.
 	DeskRate  float64 `mapstructure:"desk_rate"`
 	DeskBurst int     `mapstructure:"desk_burst"`
+	// LogMax is the size at which the hub's log file rotates, LogKeep how
+	// many old files are kept: the log never holds more than
+	// (LogKeep+1) × LogMax bytes, whatever clients provoke.
+	LogMax  int64 `mapstructure:"log_max"`
+	LogKeep int   `mapstructure:"log_keep"`
 }
 
 // DefaultLimits are the hub's limits unless configured.
@@ -67,6 +72,8 @@ func DefaultLimits() Limits {
 		MaxInflight:   16,
 		DeskRate:      120,
 		DeskBurst:     60,
+		LogMax:        DefaultLogMax,
+		LogKeep:       DefaultLogKeep,
 	}
 }
 
@@ -84,6 +91,10 @@ func (l Limits) WithDefaults() Limits {
 	set(&l.MaxConnsPerIP, d.MaxConnsPerIP)
 	set(&l.MaxInflight, d.MaxInflight)
 	set(&l.DeskBurst, d.DeskBurst)
+	set(&l.LogKeep, d.LogKeep)
+	if l.LogMax <= 0 {
+		l.LogMax = d.LogMax
+	}
 	if l.MaxBody <= 0 {
 		l.MaxBody = d.MaxBody
 	}
