@@ -498,7 +498,12 @@ func (h *Server) bind(tx *store.Tx, desk Desk, id string) error {
 		return nil
 	case "":
 		if other := tx.ReplicaString("desk/" + id); other != "" && other != desk.Name {
-			return fail(http.StatusForbidden, "desk id %s belongs to desk %s", id, other)
+			// A store whose token was revoked (leaked, say) goes on with
+			// the new token its office issued; a live desk's is not taken.
+			if was, ok := h.reg.named(other); !ok || was.Revoked == nil || was.Office != desk.Office {
+				return fail(http.StatusForbidden, "desk id %s belongs to desk %s", id, other)
+			}
+			h.logf("desk %s takes over store %s from revoked desk %s", desk.Name, id, other)
 		}
 		if err := tx.SetReplicaString("desk/"+id, desk.Name); err != nil {
 			return err
