@@ -19,6 +19,7 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func TestMain(m *testing.M) {
 }
 
 // runChildHub serves a hub over dir as `movedesk serve` does (default
-// limits, log file capped), prints its address, and answers "mem" on stdin
+// limits but the header timeout, log file capped), prints its address, and answers "mem" on stdin
 // with its memory; it stops when stdin closes.
 func runChildHub(dir string) {
 	s, err := store.Open(dir, store.Options{Desk: "hub"})
@@ -51,16 +52,21 @@ func runChildHub(dir string) {
 	}
 	defer s.Close()
 	h := central.New(s, dir)
+	// The default limits but one: the flood's connections would all be cut
+	// by the 10 s header timeout at once, in the middle of the desks'
+	// syncs; held a minute, they stay open throughout (the harder case).
+	h.Limits.HeaderTimeout = time.Minute
 	lf, err := central.OpenLogFile(filepath.Join(dir, "hub.log"), 1<<20, 1)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer lf.Close()
 	h.Log = log.New(lf, "", log.LstdFlags).Printf
-	ln, err := central.Listen("127.0.0.1:0", h.Limits)
+	lim, err := central.Listen("127.0.0.1:0", h.Limits)
 	if err != nil {
 		log.Fatal(err)
 	}
+	ln := countingListener{lim}
 	srv := h.HTTPServer(ln.Addr().String())
 	srv.ErrorLog = log.New(lf, "", log.LstdFlags)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -69,13 +75,29 @@ func runChildHub(dir string) {
 	fmt.Println(ln.Addr().String())
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
-		if sc.Text() == "mem" {
+		switch sc.Text() {
+		case "mem":
 			b, _ := json.Marshal(memNow())
 			fmt.Println(string(b))
+		case "accepted": // without the GC of mem, which would slow the hub
+			fmt.Println(accepted.Load())
 		}
 	}
 	cancel()
 	<-done
+}
+
+// accepted counts the connections the child hub's server took.
+var accepted atomic.Int64
+
+type countingListener struct{ net.Listener }
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		accepted.Add(1)
+	}
+	return c, err
 }
 
 // mem is a process's memory: Go's own count of what it holds (after a GC)
@@ -142,6 +164,16 @@ func startChildHub(t testing.TB) *childHub {
 	ch.addr = ch.out.Text()
 	ch.url = "http://" + ch.addr
 	return ch
+}
+
+func (c *childHub) accepted(t testing.TB) int64 {
+	t.Helper()
+	io.WriteString(c.in, "accepted\n")
+	if !c.out.Scan() {
+		t.Fatal("the hub process is gone")
+	}
+	n, _ := strconv.ParseInt(c.out.Text(), 10, 64)
+	return n
 }
 
 func (c *childHub) mem(t testing.TB) mem {
@@ -255,7 +287,7 @@ func flood(addr string, n int, reopen bool, rounds chan<- int, stop <-chan struc
 			}
 		}
 		select {
-		case rounds <- round:
+		case rounds <- opened:
 		default:
 		}
 		select {
@@ -461,6 +493,7 @@ func abuseSuite(t testing.TB, n int) abuseFigures {
 		perConn = (held.InUse - min(held.InUse, base.InUse)) / uint64(taken)
 	}
 
+	pre := hub.accepted(t)
 	// The flood: n connections, each shed one opened again.
 	stop, rounds := make(chan struct{}), make(chan int, 1)
 	// Under the race detector, every one the hub handles costs ten times
@@ -470,23 +503,24 @@ func abuseSuite(t testing.TB, n int) abuseFigures {
 		o, c := flood(hub.addr, n, !race, rounds, stop)
 		dialed <- result{o, c}
 	}()
-	for r := range rounds {
-		if r >= 2 { // every connection opened, and the shed ones again
-			break
-		}
-	}
-	// Until the hub has caught up with the opening burst and holds its
-	// fill (a goroutine a connection): desks sync while it stays full.
+	// Until the hub has taken every connection of the opening burst (the
+	// kernel queues them): desks sync while it stays full.
 	maxConns := central.DefaultLimits().MaxConns
-	var height mem
-	for range 60 {
-		prev := height
-		// Reopened connections keep the count moving; ones opened once
-		// let it settle.
-		if height = hub.mem(t); height.Goroutines >= base.Goroutines+maxConns*9/10 && (!race || height.Goroutines-prev.Goroutines < 10) {
+	var burst int
+	for range 3 { // every connection opened, and the shed ones again
+		burst = <-rounds
+	}
+	for range 120 {
+		if hub.accepted(t)-pre >= int64(burst) {
 			break
 		}
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(250 * time.Millisecond)
+	}
+	// And has started serving the last of them (a goroutine each, queued
+	// behind one another on the 2 cores).
+	time.Sleep(time.Second)
+	if os.Getenv("MOVEDESK_FLOOD_DEBUG") != "" {
+		debugf = t.Logf // each desk sync: connect, first byte, done
 	}
 	var worst time.Duration
 	var took []string
@@ -502,6 +536,7 @@ func abuseSuite(t testing.TB, n int) abuseFigures {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	height := hub.mem(t)
 	close(stop)
 	fl := <-dialed
 	t.Logf("desk syncs during the flood: %s", strings.Join(took, ", "))
