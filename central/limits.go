@@ -1,6 +1,9 @@
 package central
 
 import (
+	"container/list"
+	"context"
+	"crypto/tls"
 	"fmt"
 	"math"
 	"net"
@@ -47,6 +50,11 @@ type Limits struct {
 	// DeskBurst how many it may make at once; beyond, 429 with Retry-After.
 	DeskRate  float64 `mapstructure:"desk_rate"`
 	DeskBurst int     `mapstructure:"desk_burst"`
+	// LogMax is the size at which the hub's log file rotates, LogKeep how
+	// many old files are kept: the log never holds more than
+	// (LogKeep+1) × LogMax bytes, whatever clients provoke.
+	LogMax  int64 `mapstructure:"log_max"`
+	LogKeep int   `mapstructure:"log_keep"`
 }
 
 // DefaultLimits are the hub's limits unless configured.
@@ -64,6 +72,8 @@ func DefaultLimits() Limits {
 		MaxInflight:   16,
 		DeskRate:      120,
 		DeskBurst:     60,
+		LogMax:        DefaultLogMax,
+		LogKeep:       DefaultLogKeep,
 	}
 }
 
@@ -81,6 +91,10 @@ func (l Limits) WithDefaults() Limits {
 	set(&l.MaxConnsPerIP, d.MaxConnsPerIP)
 	set(&l.MaxInflight, d.MaxInflight)
 	set(&l.DeskBurst, d.DeskBurst)
+	set(&l.LogKeep, d.LogKeep)
+	if l.LogMax <= 0 {
+		l.LogMax = d.LogMax
+	}
 	if l.MaxBody <= 0 {
 		l.MaxBody = d.MaxBody
 	}
@@ -112,6 +126,10 @@ func (h *Server) HTTPServer(addr string) *http.Server {
 		ReadTimeout:  l.HeaderTimeout + l.BodyTimeout,
 		WriteTimeout: l.HeaderTimeout + l.BodyTimeout + time.Minute,
 		IdleTimeout:  l.IdleTimeout,
+		// The handler finds the connection to mark it a desk's.
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		},
 	}
 }
 
@@ -126,9 +144,15 @@ func Listen(addr string, l Limits) (net.Listener, error) {
 }
 
 // LimitListener wraps ln so at most total connections are open at once,
-// and at most perIP from one client address; a connection over either is
+// and at most perIP from one client address. A connection over perIP is
 // closed as soon as it is accepted (the client sees it reset, and a desk
-// retries), so excess clients hold nothing.
+// retries), so excess clients hold nothing. When total are open, the
+// oldest connection that has not yet carried a request whose token checked
+// out is closed to make room for the new one: strangers, however many
+// addresses they come from, shed each other, and a desk that authenticated
+// keeps its connection. Only when every open connection is a desk's is the
+// new one refused. The hub's handler marks a connection authenticated (see
+// HTTPServer).
 func LimitListener(ln net.Listener, total, perIP int) net.Listener {
 	return &limitListener{Listener: ln, total: total, perIP: perIP, byIP: map[string]int{}}
 }
@@ -139,6 +163,9 @@ type limitListener struct {
 	mu           sync.Mutex
 	open         int
 	byIP         map[string]int
+	// unproven are the open connections with no authenticated request yet,
+	// oldest first: the first to go when the hub is full.
+	unproven list.List
 }
 
 func (l *limitListener) Accept() (net.Conn, error) {
@@ -151,41 +178,93 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		if host, _, err := net.SplitHostPort(ip); err == nil {
 			ip = host
 		}
+		var shed *limitConn
 		l.mu.Lock()
-		ok := l.open < l.total && l.byIP[ip] < l.perIP
+		ok := l.byIP[ip] < l.perIP
+		if ok && l.open >= l.total {
+			if e := l.unproven.Front(); e != nil {
+				shed = e.Value.(*limitConn)
+				l.releaseLocked(shed)
+			} else {
+				ok = false
+			}
+		}
+		var lc *limitConn
 		if ok {
 			l.open++
 			l.byIP[ip]++
+			lc = &limitConn{Conn: c, l: l, ip: ip}
+			lc.elem = l.unproven.PushBack(lc)
 		}
 		l.mu.Unlock()
+		if shed != nil {
+			// Its server goroutine sees the read fail and ends.
+			shed.Conn.Close()
+		}
 		if !ok {
 			c.Close()
 			continue
 		}
-		return &limitConn{Conn: c, l: l, ip: ip}, nil
+		return lc, nil
 	}
 }
 
-func (l *limitListener) release(ip string) {
-	l.mu.Lock()
-	l.open--
-	if l.byIP[ip]--; l.byIP[ip] <= 0 {
-		delete(l.byIP, ip)
+// releaseLocked frees c's place, once.
+func (l *limitListener) releaseLocked(c *limitConn) {
+	if c.released {
+		return
 	}
-	l.mu.Unlock()
+	c.released = true
+	if c.elem != nil {
+		l.unproven.Remove(c.elem)
+		c.elem = nil
+	}
+	l.open--
+	if l.byIP[c.ip]--; l.byIP[c.ip] <= 0 {
+		delete(l.byIP, c.ip)
+	}
 }
 
 type limitConn struct {
 	net.Conn
-	l    *limitListener
-	ip   string
-	once sync.Once
+	l  *limitListener
+	ip string
+	// Guarded by l.mu.
+	elem     *list.Element
+	released bool
 }
 
 func (c *limitConn) Close() error {
 	err := c.Conn.Close()
-	c.once.Do(func() { c.l.release(c.ip) })
+	c.l.mu.Lock()
+	c.l.releaseLocked(c)
+	c.l.mu.Unlock()
 	return err
+}
+
+// prove marks c as carrying a desk's authenticated request: it is no
+// longer shed to make room.
+func (c *limitConn) prove() {
+	c.l.mu.Lock()
+	if c.elem != nil {
+		c.l.unproven.Remove(c.elem)
+		c.elem = nil
+	}
+	c.l.mu.Unlock()
+}
+
+type connKey struct{}
+
+// proveConn marks the connection of r, whose token checked out, as a
+// desk's (see LimitListener).
+func proveConn(r *http.Request) {
+	c, _ := r.Context().Value(connKey{}).(net.Conn)
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	if lc, ok := c.(*limitConn); ok {
+		lc.prove()
+	}
 }
 
 // rateBook is one token bucket per desk.

@@ -154,6 +154,18 @@ type registry struct {
 	desks []Desk
 }
 
+// named returns the registered desk called name (as last read by lookup).
+func (g *registry) named(name string) (Desk, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, d := range g.desks {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return Desk{}, false
+}
+
 func (g *registry) lookup(token string) (Desk, bool, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()

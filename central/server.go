@@ -138,6 +138,7 @@ func (h *Server) sync(w http.ResponseWriter, r *http.Request) {
 		early(codeOf(err), err)
 		return
 	}
+	proveConn(r)
 	if ok, wait := h.rates.take(desk.Name, lim.DeskRate, lim.DeskBurst, time.Now()); !ok {
 		w.Header().Set("Retry-After", retryAfter(wait))
 		early(http.StatusTooManyRequests, fail(http.StatusTooManyRequests,
@@ -243,7 +244,7 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 		}
 		ackKey := "acked/" + req.Desk
 		acked = tx.ReplicaUint(ackKey)
-		if d, err := h.checkHistory(tx, desk, &req, acked); err != nil || d != nil {
+		if d, err := h.checkHistory(tx, desk, &req, ops, acked); err != nil || d != nil {
 			diverged = d
 			return err
 		}
@@ -305,9 +306,10 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 			fresh = append(fresh, *op)
 		}
 		if acked > was {
-			// The instance that was last acknowledged: a new one that
-			// knows less than acked comes from another history.
-			if err := tx.SetReplicaString("ackinst/"+req.Desk, req.Instance); err != nil {
+			// The instance and op last acknowledged: a new instance that
+			// knows less than acked and lacks that op comes from another
+			// history.
+			if err := noteAcked(tx, &req, ops, acked); err != nil {
 				return err
 			}
 		}
@@ -368,7 +370,7 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 			newest = max(newest, op.HLC)
 		}
 		if acked > was {
-			if err := tx.SetReplicaString("ackinst/"+req.Desk, req.Instance); err != nil {
+			if err := noteAcked(tx, &req, ops, acked); err != nil {
 				return err
 			}
 		}
@@ -463,16 +465,21 @@ func refusalText(err error) string {
 // says so (a Divergence) and the desk renumbers its own unacknowledged ops,
 // asks its lost ones back and adopts a new lineage. The lineage it leaves
 // is marked gone: another copy still holding it is refused from then on.
-// The same instance sending again (its answer lost) is an ordinary resend.
-func (h *Server) checkHistory(tx *store.Tx, desk Desk, req *wire.SyncRequest, acked uint64) (*wire.Divergence, error) {
+// The same instance sending again (its answer lost) is an ordinary resend,
+// and so is a new one that still holds the op acknowledged last (the desk
+// restarted before the answer came: see sameHistory).
+func (h *Server) checkHistory(tx *store.Tx, desk Desk, req *wire.SyncRequest, ops []change.Op, acked uint64) (*wire.Divergence, error) {
 	goneKey := "gone/" + req.Desk + "/" + req.Lineage
 	if by := tx.ReplicaString(goneKey); req.Lineage != "" && by != "" && by != req.Instance {
 		return nil, failKind(http.StatusForbidden, wire.CodeStoreCopy,
 			"desk %s: this copy of the desk's store was left behind: another copy of it (restored or copied) synced since and took over; two live copies of one desk are refused", desk.Name)
 	}
-	last := tx.ReplicaString("ackinst/" + req.Desk)
+	last := tx.ReplicaString(ackInstKey(req.Desk))
 	if last == "" || last == req.Instance || req.Pushed >= acked {
 		return nil, nil
+	}
+	if same, err := sameHistory(tx, req, ops, acked); same || err != nil {
+		return nil, err // reopened after a lost answer: a resend
 	}
 	if req.Lineage != "" {
 		if err := tx.SetReplicaString(goneKey, req.Instance); err != nil {
@@ -491,7 +498,12 @@ func (h *Server) bind(tx *store.Tx, desk Desk, id string) error {
 		return nil
 	case "":
 		if other := tx.ReplicaString("desk/" + id); other != "" && other != desk.Name {
-			return fail(http.StatusForbidden, "desk id %s belongs to desk %s", id, other)
+			// A store whose token was revoked (leaked, say) goes on with
+			// the new token its office issued; a live desk's is not taken.
+			if was, ok := h.reg.named(other); !ok || was.Revoked == nil || was.Office != desk.Office {
+				return fail(http.StatusForbidden, "desk id %s belongs to desk %s", id, other)
+			}
+			h.logf("desk %s takes over store %s from revoked desk %s", desk.Name, id, other)
 		}
 		if err := tx.SetReplicaString("desk/"+id, desk.Name); err != nil {
 			return err

@@ -93,6 +93,8 @@ type HubLimits struct {
 	MaxInflight   int           `mapstructure:"max_inflight"`
 	DeskRate      float64       `mapstructure:"desk_rate"`
 	DeskBurst     int           `mapstructure:"desk_burst"`
+	LogMax        int64         `mapstructure:"log_max"`
+	LogKeep       int           `mapstructure:"log_keep"`
 }
 
 // Themes accepted in Theme.
@@ -117,7 +119,7 @@ func defaults(v *viper.Viper) {
 	// The hub's limits (central.DefaultLimits; a test keeps them equal).
 	for k, val := range map[string]any{"max_ops": 5000, "max_string": 65536, "max_body": 8 << 20, "max_plain": 64 << 20,
 		"header_timeout": "10s", "body_timeout": "2m", "idle_timeout": "10m", "max_conns": 1024, "max_conns_per_ip": 64,
-		"max_inflight": 16, "desk_rate": 120, "desk_burst": 60} {
+		"max_inflight": 16, "desk_rate": 120, "desk_burst": 60, "log_max": 16 << 20, "log_keep": 3} {
 		v.SetDefault("serve."+k, val)
 	}
 	// Every rules key gets its default, so each is known to the environment
@@ -217,6 +219,7 @@ func (c *Config) Validate() error {
 		{"body_timeout", c.Serve.BodyTimeout < time.Second}, {"idle_timeout", c.Serve.IdleTimeout < time.Second},
 		{"max_conns", c.Serve.MaxConns < 1}, {"max_conns_per_ip", c.Serve.MaxConnsPerIP < 1 || c.Serve.MaxConnsPerIP > c.Serve.MaxConns},
 		{"max_inflight", c.Serve.MaxInflight < 1}, {"desk_rate", c.Serve.DeskRate <= 0}, {"desk_burst", c.Serve.DeskBurst < 1},
+		{"log_max", c.Serve.LogMax < 64<<10}, {"log_keep", c.Serve.LogKeep < 1 || c.Serve.LogKeep > 100},
 	} {
 		if h.bad {
 			errs = append(errs, fmt.Errorf("key serve.%s: out of range (see config.example.yaml)", h.key))

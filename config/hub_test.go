@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 
 	"movedesk/central"
@@ -27,5 +28,11 @@ func TestHubLimitsDefaults(t *testing.T) {
 	}
 	if _, err := Load(write(t, "data: /tmp/x\nserve:\n  max_conns_per_ip: 0\n"), nil); err == nil {
 		t.Fatal("max_conns_per_ip 0 accepted")
+	}
+	// The log is always capped: no rotation-less or tiny log.
+	for _, bad := range []string{"log_keep: 0", "log_max: 1000"} {
+		if _, err := Load(write(t, "data: /tmp/x\nserve:\n  "+bad+"\n"), nil); err == nil || !strings.Contains(err.Error(), "serve.log_") {
+			t.Fatalf("%s: %v", bad, err)
+		}
 	}
 }

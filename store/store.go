@@ -75,6 +75,7 @@ type Store struct {
 	mu    sync.Mutex // serialises Update so the clock persists in order
 	subs  []chan struct{}
 	subMu sync.Mutex
+	rows  rowChanges
 	rules booking.WriteRules
 	// instance names this opening (see restore.go).
 	instance string
@@ -256,8 +257,11 @@ func (s *Store) Update(actor string, fn func(tx *Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	wrote := false
+	var rows []string
+	many := false
 	err := s.db.Update(func(btx *bolt.Tx) error {
 		tx := newTx(s, btx, actor)
+		defer func() { rows, many = tx.refreshed, tx.manyRows }()
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -275,6 +279,9 @@ func (s *Store) Update(actor string, fn func(tx *Tx) error) error {
 		}
 		return nil
 	})
+	if err == nil && (len(rows) > 0 || many) {
+		s.rows.note(rows, many)
+	}
 	if err == nil && wrote {
 		s.notify()
 	}

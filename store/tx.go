@@ -17,12 +17,16 @@ import (
 // Tx is one store transaction. Values it returns are copies, safe after the
 // transaction ends.
 type Tx struct {
-	s       *Store
-	btx     *bolt.Tx
-	actor   string
-	dirty   map[string]bool   // cases whose row and indexes need refreshing
-	offices map[string]string // case -> office, cached for op routing
-	wrote   bool
+	s     *Store
+	btx   *bolt.Tx
+	actor string
+	dirty map[string]bool // cases whose row and indexes need refreshing
+	// refreshed are the cases whose rows were refreshed (see rowChanges);
+	// manyRows says more than are remembered.
+	refreshed []string
+	manyRows  bool
+	offices   map[string]string // case -> office, cached for op routing
+	wrote     bool
 	// snapshot loads records as they were elsewhere (restore, demo): the
 	// invariants check values but not status moves.
 	snapshot bool
@@ -541,6 +545,9 @@ func (tx *Tx) refresh() error {
 		}
 		if err := tx.reindex(no, old, cur); err != nil {
 			return err
+		}
+		if tx.manyRows = tx.manyRows || len(tx.refreshed) >= rowRing; !tx.manyRows {
+			tx.refreshed = append(tx.refreshed, no)
 		}
 	}
 	clear(tx.dirty)

@@ -24,6 +24,17 @@ type Source interface {
 	FindByABN(abn string) (string, error)
 }
 
+// RowChanges is what a Source may also offer: which cases' rows changed
+// since a generation, so a change made elsewhere (a sync, a command) reads
+// only those rows again.
+type RowChanges interface {
+	// RowGen returns the row generation now.
+	RowGen() uint64
+	// RowsChangedSince returns the cases whose rows changed after gen and
+	// the generation now; all says read every row.
+	RowsChangedSince(gen uint64) (cases []string, now uint64, all bool)
+}
+
 // CaseWriter moves cases through the state machine and books them, each
 // call one transaction as actor.
 type CaseWriter interface {

@@ -95,6 +95,13 @@ type SyncMsg SyncStatus
 type rowsMsg struct {
 	rows []booking.Summary
 	err  error
+	gen  uint64 // the Source's row generation before they were read
+}
+
+// changedRowsMsg delivers the rows changed since the queue's generation.
+type changedRowsMsg struct {
+	rows []booking.Summary
+	gen  uint64
 }
 
 // rowMsg delivers one refreshed queue row after a save.

@@ -212,16 +212,46 @@ func (q *queueScreen) takeIndex(msg searchIndexMsg) {
 }
 
 // setRow replaces or adds one row (after a save), re-deriving its queues.
-func (q *queueScreen) setRow(s booking.Summary) {
-	keep := q.CurrentCase()
-	i, found := slices.BinarySearchFunc(q.rows, s.Number, func(r booking.Summary, no string) int { return strings.Compare(r.Number, no) })
-	if !found {
-		// New cases are rare here (imports, sync); a full rebuild keeps the
-		// indexes simple.
-		rows := slices.Insert(slices.Clone(q.rows), i, s)
-		q.setRows(rows)
+func (q *queueScreen) setRow(s booking.Summary) { q.setSomeRows([]booking.Summary{s}) }
+
+// setSomeRows puts changed rows in place and filters once.
+func (q *queueScreen) setSomeRows(rows []booking.Summary) {
+	if len(rows) == 0 {
 		return
 	}
+	keep := q.CurrentCase()
+	for _, s := range rows {
+		if _, found := q.find(s.Number); !found {
+			// New cases are rare here (imports, sync); a full rebuild keeps
+			// the indexes simple.
+			all := slices.Clone(q.rows)
+			for _, s := range rows {
+				if i, found := slices.BinarySearchFunc(all, s.Number, byNumber); found {
+					all[i] = s
+				} else {
+					all = slices.Insert(all, i, s)
+				}
+			}
+			q.setRows(all)
+			return
+		}
+	}
+	for _, s := range rows {
+		i, _ := q.find(s.Number)
+		q.updateRow(i, s)
+	}
+	q.refilter(true)
+	q.seek(keep)
+}
+
+func byNumber(r booking.Summary, no string) int { return strings.Compare(r.Number, no) }
+
+func (q *queueScreen) find(no string) (int, bool) {
+	return slices.BinarySearchFunc(q.rows, no, byNumber)
+}
+
+// updateRow replaces row i and its tabs' membership, unfiltered.
+func (q *queueScreen) updateRow(i int, s booking.Summary) {
 	q.rows[i] = s
 	if q.hay != nil {
 		q.hay[i] = haystack(&q.rows[i])
@@ -243,8 +273,6 @@ func (q *queueScreen) setRow(s booking.Summary) {
 			tab.sorted = false
 		}
 	}
-	q.refilter(true)
-	q.seek(keep)
 }
 
 func haystack(s *booking.Summary) string {

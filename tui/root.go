@@ -100,6 +100,10 @@ type Model struct {
 	syncSeen bool
 	lastSave time.Time
 	loading  bool
+	// rowGen is the Source's row generation the queue reflects (see
+	// RowChanges); again says a change came while rows were loading.
+	rowGen uint64
+	again  bool
 }
 
 // confirmPrompt is a yes/no question in the footer.
@@ -128,6 +132,9 @@ func New(opt Options) (*Model, error) {
 	m.queue = newQueueScreen(m.keys, m.st, booking.DateOf(opt.Now()), opt.Queues)
 	m.stack = []Screen{m.queue}
 	if opt.Source != nil {
+		if rc, ok := opt.Source.(RowChanges); ok {
+			m.rowGen = rc.RowGen() // before the rows: a change between is read again
+		}
 		rows, err := opt.Source.Rows()
 		if err != nil {
 			return nil, err
@@ -178,9 +185,42 @@ func (m *Model) listenChanges() tea.Cmd {
 
 func (m *Model) loadRows() tea.Cmd {
 	src := m.opt.Source
+	return func() tea.Msg { return allRows(src) }
+}
+
+func allRows(src Source) rowsMsg {
+	var gen uint64
+	if rc, ok := src.(RowChanges); ok {
+		gen = rc.RowGen()
+	}
+	rows, err := src.Rows()
+	return rowsMsg{rows: rows, err: err, gen: gen}
+}
+
+// loadChanged reads again only the rows changed since the queue's
+// generation when the Source can say which (a sync that pulled one edit
+// reads one row, not 100k); otherwise, or when too many changed, all.
+func (m *Model) loadChanged() tea.Cmd {
+	src := m.opt.Source
+	rc, ok := src.(RowChanges)
+	if !ok {
+		return m.loadRows()
+	}
+	gen := m.rowGen
 	return func() tea.Msg {
-		rows, err := src.Rows()
-		return rowsMsg{rows: rows, err: err}
+		cases, now, all := rc.RowsChangedSince(gen)
+		if all {
+			return allRows(src)
+		}
+		rows := make([]booking.Summary, 0, len(cases))
+		for _, no := range cases {
+			row, err := src.Summary(no)
+			if err != nil {
+				return allRows(src) // a case gone: rebuild
+			}
+			rows = append(rows, row)
+		}
+		return changedRowsMsg{rows: rows, gen: now}
 	}
 }
 
@@ -190,6 +230,15 @@ func (m *Model) loadRow(no string) tea.Cmd {
 		row, err := src.Summary(no)
 		return rowMsg{no: no, row: row, err: err}
 	}
+}
+
+// loadAgain loads what changed while rows were loading.
+func (m *Model) loadAgain() tea.Cmd {
+	if !m.again {
+		return nil
+	}
+	m.again, m.loading = false, true
+	return m.loadChanged()
 }
 
 func (m *Model) top() Screen { return m.stack[len(m.stack)-1] }
@@ -246,17 +295,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.listenSync()
 	case changedMsg:
 		if m.loading {
+			m.again = true
 			return m, m.listenChanges()
 		}
 		m.loading = true
-		return m, tea.Batch(m.loadRows(), m.listenChanges())
+		return m, tea.Batch(m.loadChanged(), m.listenChanges())
 	case rowsMsg:
 		m.loading = false
 		if msg.err != nil {
 			return m, errCmd(msg.err)
 		}
+		m.rowGen = msg.gen
 		m.queue.setRows(msg.rows)
-		return m, m.queue.indexCmd()
+		return m, tea.Batch(m.queue.indexCmd(), m.loadAgain())
+	case changedRowsMsg:
+		m.loading = false
+		m.rowGen = msg.gen
+		m.queue.setSomeRows(msg.rows)
+		return m, m.loadAgain()
 	case searchIndexMsg:
 		m.queue.takeIndex(msg)
 		return m, nil

@@ -66,13 +66,23 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 			s.SetWriteRules(booking.WriteRules{DepartureToleranceDays: a.cfg.Rules.DepartureToleranceDays})
 			h := central.New(s, a.cfg.Data)
 			h.Limits = central.Limits(a.cfg.Serve)
-			if logPath != "" {
-				lf, err := central.OpenLogFile(logPath, logMax, central.DefaultLogKeep)
+			if cmd.Flags().Changed("log-max") {
+				h.Limits.LogMax = logMax
+			}
+			// The log is a file capped by rotation unless asked for on
+			// stderr (a service manager's journal caps it there).
+			var lg *log.Logger
+			if logPath != "-" {
+				if logPath == "" {
+					logPath = filepath.Join(a.cfg.Data, "hub.log")
+				}
+				lim := h.Limits.WithDefaults()
+				lf, err := central.OpenLogFile(logPath, lim.LogMax, lim.LogKeep)
 				if err != nil {
 					return fmt.Errorf("hub log: %w", err)
 				}
 				defer lf.Close()
-				lg := log.New(lf, "", log.LstdFlags)
+				lg = log.New(lf, "", log.LstdFlags)
 				h.Log = lg.Printf
 			}
 			if a.cfg.KeyFile == "" {
@@ -89,6 +99,7 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 				return err
 			}
 			srv := h.HTTPServer(addr)
+			srv.ErrorLog = lg // the server's own lines too (TLS handshakes)
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			scheme := "http"
@@ -96,6 +107,10 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 				scheme = "https"
 			}
 			printf(cmd.OutOrStdout(), "movedesk hub on %s://%s (data %s, store desk %s)\n", scheme, addr, a.cfg.Data, s.Desk())
+			if lg != nil {
+				lim := h.Limits.WithDefaults()
+				printf(cmd.OutOrStdout(), "log: %s (rotated at %d MiB, %d old files kept; --log - for stderr)\n", logPath, lim.LogMax>>20, lim.LogKeep)
+			}
 			if cert == "" {
 				if host, _, _ := net.SplitHostPort(addr); !isLoopback(host) {
 					fmt.Fprintln(a.err, "warning: plain HTTP on a network address; desks refuse it unless sync.allow_plain_http is set. `movedesk hub cert` makes a certificate.")
@@ -109,8 +124,8 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8470", "listen address")
 	c.Flags().StringVar(&cert, "tls-cert", "", "TLS certificate file (with --tls-key: serve HTTPS)")
 	c.Flags().StringVar(&key, "tls-key", "", "TLS key file")
-	c.Flags().StringVar(&logPath, "log", "", "write the hub's log to FILE (mode 0600), rotated at --log-max bytes, 3 old files kept (default: stderr)")
-	c.Flags().Int64Var(&logMax, "log-max", central.DefaultLogMax, "size at which --log rotates")
+	c.Flags().StringVar(&logPath, "log", "", "the hub's log FILE (mode 0600), rotated at serve.log_max bytes with serve.log_keep old files; - for stderr (default: hub.log in --data)")
+	c.Flags().Int64Var(&logMax, "log-max", central.DefaultLogMax, "size at which the log rotates (default: serve.log_max)")
 	return c
 }
 

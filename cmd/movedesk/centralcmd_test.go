@@ -184,6 +184,11 @@ func TestServeWithHubCert(t *testing.T) {
 		if !strings.Contains(serr.String(), "warning: no key_file") || !strings.Contains(serr.String(), "in clear") {
 			t.Fatalf("serve without key_file did not warn: %q", serr.String())
 		}
+		// The log is capped by default: a rotated file in the data directory.
+		if fi, err := os.Stat(filepath.Join(hubDir, "hub.log")); err != nil || fi.Mode().Perm() != 0o600 ||
+			!strings.Contains(sout.String(), "rotated at 16 MiB, 3 old files kept") {
+			t.Fatalf("hub log: %v %v %q", fi, err, sout.String())
+		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop on SIGTERM")
 	}

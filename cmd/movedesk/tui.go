@@ -96,8 +96,10 @@ func configName(a *app) string {
 	return "config"
 }
 
-// storeSource adapts *store.Store to tui.Source.
+// storeSource adapts *store.Store to tui.Source (and tui.RowChanges).
 type storeSource struct{ s *store.Store }
+
+var _ tui.RowChanges = storeSource{}
 
 func (ss storeSource) Rows() ([]booking.Summary, error)           { return ss.s.AllRows() }
 func (ss storeSource) Summary(no string) (booking.Summary, error) { return ss.s.Summary(no) }
@@ -105,6 +107,13 @@ func (ss storeSource) CaseFile(no string) (*booking.CaseFile, error) {
 	return ss.s.CaseFile(no)
 }
 func (ss storeSource) FindByABN(abn string) (string, error) { return ss.s.FindByABN(abn) }
+
+// RowGen and RowsChangedSince let the queue read only the rows a sync or
+// another command changed (tui.RowChanges).
+func (ss storeSource) RowGen() uint64 { return ss.s.RowGen() }
+func (ss storeSource) RowsChangedSince(gen uint64) ([]string, uint64, bool) {
+	return ss.s.RowsChangedSince(gen)
+}
 
 func (ss storeSource) History(no string) ([]tui.HistoryEntry, error) {
 	ops, err := ss.s.History(no)

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"movedesk/store"
+)
+
+// TestHubStoreEncryptedWithKey: a hub given a key_file keeps the cases'
+// personal data encrypted at rest: after a desk synced its cases, no
+// traveller's name is in the hub's store file (it is in the desk's, which
+// has no key), and serve does not warn about data in clear.
+func TestHubStoreEncryptedWithKey(t *testing.T) {
+	root := t.TempDir()
+	hubDir, deskDir, key := filepath.Join(root, "hub"), filepath.Join(root, "desk"), filepath.Join(root, "hub.key")
+	if code, _, e := cli(t, "key", "new", "--out", key); code != 0 {
+		t.Fatalf("key new: %s", e)
+	}
+	cfg := filepath.Join(root, "hub.yaml")
+	if err := os.WriteFile(cfg, []byte("data: "+hubDir+"\nkey_file: "+key+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tok := addDesk(t, hubDir, "RBA", "rba-1")
+	if code, _, e := cli(t, "demo", "--data", deskDir, "--cases", "3", "--office", "RBA", "--no-duties"); code != 0 {
+		t.Fatalf("demo: %s", e)
+	}
+	code, out, e := cli(t, "case", "list", "--data", deskDir, "--json")
+	var rows []struct {
+		Principal string `json:"principal"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &rows) != nil || len(rows) == 0 || !strings.Contains(rows[0].Principal, ", ") {
+		t.Fatalf("case list: %d %.200q %s", code, out, e)
+	}
+	_, name, _ := strings.Cut(rows[0].Principal, ", ") // the given names, as stored
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var sout, serr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{"serve", "--config", cfg, "--addr", addr}, strings.NewReader(""), &sout, &serr)
+	}()
+	for i := 0; ; i++ {
+		if r, err := http.Get("http://" + addr + "/v1/health"); err == nil {
+			r.Body.Close()
+			break
+		}
+		if i > 100 {
+			t.Fatal("hub never answered")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code, out, e := cli(t, "sync", "--data", deskDir, "--hub", "http://"+addr, "--token", tok, "-q"); code != 0 {
+		t.Fatalf("sync: %d %q %q", code, out, e)
+	}
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	select {
+	case code := <-done:
+		if code != 0 || strings.Contains(serr.String(), "in clear") {
+			t.Fatalf("serve: %d %q", code, serr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	hubFile, _ := os.ReadFile(filepath.Join(hubDir, store.FileName))
+	deskFile, _ := os.ReadFile(filepath.Join(deskDir, store.FileName))
+	if !bytes.Contains(deskFile, []byte(name)) {
+		t.Fatalf("the desk's plain store does not hold %q: the check below proves nothing", name)
+	}
+	if bytes.Contains(hubFile, []byte(name)) {
+		t.Fatalf("the hub's store holds %q in clear although it has a key", name)
+	}
+}
