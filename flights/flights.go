@@ -94,10 +94,13 @@ type Passenger struct {
 	Given   string          `json:"given_names"`
 	PaxType booking.PaxType `json:"pax_type"`
 	// Seats is 0 for an infant on a lap, else 1.
-	Seats  int      `json:"seats"`
-	SSR    []string `json:"ssr,omitempty"`
-	MEDIF  bool     `json:"medif,omitempty"`
-	Ticket string   `json:"ticket,omitempty"`
+	Seats int      `json:"seats"`
+	SSR   []string `json:"ssr,omitempty"`
+	MEDIF bool     `json:"medif,omitempty"`
+	// MEDIFStatus is where the MEDIF stands with this flight's carrier
+	// (sent, approved, refused; "" none recorded).
+	MEDIFStatus string `json:"medif_status,omitempty"`
+	Ticket      string `json:"ticket,omitempty"`
 }
 
 // Name returns "FAMILY, Given".
@@ -227,7 +230,7 @@ func party(k Key, f *booking.CaseFile, opt Options) (Party, bool) {
 			seats = 0
 		}
 		p.Passengers = append(p.Passengers, Passenger{Member: m, Family: t.FamilyName, Given: t.GivenNames, PaxType: pax,
-			Seats: seats, SSR: slices.Clone(t.SSR), MEDIF: t.MEDIFNeeded, Ticket: b.Ticket(m)})
+			Seats: seats, SSR: slices.Clone(t.SSR), MEDIF: t.MEDIFNeeded, MEDIFStatus: b.MEDIFStatus(m, k.Carrier), Ticket: b.Ticket(m)})
 	}
 	for _, tr := range f.EscortTrips {
 		if tr.Booking != b.ID || (len(tr.Segments) > 0 && !slices.Contains(tr.Segments, si+1)) {

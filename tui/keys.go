@@ -37,6 +37,9 @@ type KeyMap struct {
 	Copy key.Binding
 	// Undo undoes the user's last change of this session.
 	Undo key.Binding
+	// Flights opens the Flights tab (queues); Manifest a flight's
+	// manifests (flight view).
+	Flights, Manifest key.Binding
 }
 
 // DefaultKeyMap returns the standard bindings.
@@ -118,6 +121,8 @@ func DefaultKeyMap() KeyMap {
 		NextTable:       b([]string{"v"}, "v", "next table"),
 		Reload:          b([]string{"ctrl+r"}, "ctrl+r", "reread store"),
 		Undo:            b([]string{"u"}, "u", "undo my last change"),
+		Flights:         b([]string{"F"}, "F", "flights"),
+		Manifest:        b([]string{"M"}, "M", "manifests"),
 	}
 }
 
@@ -144,6 +149,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"reports": &k.Reports, "period": &k.Period, "prev_period": &k.PrevPeriod, "next_period": &k.NextPeriod,
 		"group_by": &k.GroupBy, "office_filter": &k.OfficeFilter, "programme_filter": &k.ProgrammeFilter,
 		"next_table": &k.NextTable, "reload": &k.Reload, "copy": &k.Copy, "undo": &k.Undo,
+		"flights": &k.Flights, "manifest": &k.Manifest,
 	}
 }
 

@@ -538,6 +538,8 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 		return msgCmd(NewCaseMsg{})
 	case key.Matches(kp, k.Reports):
 		return msgCmd(ReportMsg{})
+	case key.Matches(kp, k.Flights):
+		return msgCmd(FlightsMsg{})
 	case key.Matches(kp, k.Copy):
 		if no := q.CurrentCase(); no != "" {
 			return tea.Batch(tea.SetClipboard(no), msgCmd(InfoMsg{Text: "copied " + no}))
@@ -593,7 +595,7 @@ func (q *queueScreen) KeyMap() help.KeyMap {
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp},
 			{k.NextTab, k.PrevTab, k.Sort, k.Reverse, k.Filter, withHelp(k.Back, "clear filter")},
-			{k.Open, k.NewCase, k.Book, k.ABN, k.Conflicts, k.Reports, k.Copy, k.Command, k.Help, k.Quit, k.ForceQuit},
+			{k.Open, k.NewCase, k.Book, k.ABN, k.Conflicts, k.Reports, k.Flights, k.Copy, k.Command, k.Help, k.Quit, k.ForceQuit},
 		},
 	}
 }

@@ -63,6 +63,9 @@ type Options struct {
 	// Undo undoes the user's changes of this session (u); nil: u does
 	// nothing.
 	Undo Undoer
+	// Flights reads the Flights tab, flight views and manifests (F,
+	// :flights, :flight); nil: those screens say they are not available.
+	Flights FlightSource
 }
 
 // Model is the root model: it routes messages to the screen on top of a
@@ -313,6 +316,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.pop() // :report on the Reports screen replaces it
 		}
 		return m, m.push(newReportScreen(m.keys, m.st, m.opt.Reports, func() []booking.Summary { return m.queue.rows }, booking.DateOf(m.opt.Now()), msg.Name))
+	case FlightsMsg:
+		return m, m.push(newFlightsScreen(m.keys, m.st, m.opt.Flights, booking.DateOf(m.opt.Now())))
+	case FlightMsg:
+		return m, m.push(newFlightScreen(m.keys, m.st, m.opt.Flights, msg.Key))
 	case QueueMsg:
 		m.stack = m.stack[:1]
 		if err := m.queue.selectQueue(msg.Name); err != nil {
@@ -420,7 +427,7 @@ func (m *Model) back(quit bool) tea.Cmd {
 }
 
 // commands the command bar knows, for completion.
-var commandNames = []string{"open", "new", "book", "abn", "queue", "report", "receipt", "conflicts", "sync", "q", "quit", "help"}
+var commandNames = []string{"open", "new", "book", "abn", "queue", "report", "flights", "flight", "receipt", "conflicts", "sync", "q", "quit", "help"}
 
 func (m *Model) commandKey(kp tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
@@ -547,6 +554,10 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		}
 	case "sync":
 		return msgCmd(SyncScreenMsg{})
+	case "flights":
+		return msgCmd(FlightsMsg{})
+	case "flight":
+		return flightCommand(f[1:])
 	case "report":
 		if arg != "" && !slices.Contains(reportNames, strings.ToLower(arg)) {
 			return errCmd(fmt.Errorf("no report %q (reports: %s)", arg, strings.Join(reportNames, ", ")))
@@ -622,7 +633,7 @@ func (m *Model) render() string {
 	if m.showHelp {
 		m.help.ShowAll = true
 		b.WriteString(clip(m.st.Title.Render("Keys: "+m.top().Title())+"\n\n"+m.help.View(m.top().KeyMap())+
-			"\n\n"+m.st.Muted.Render("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :report NAME  :conflicts  :q")+m.undoHelp(), m.w, m.bodyHeight()))
+			"\n\n"+m.st.Muted.Render("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :report NAME  :flights  :flight AC837 DATE  :conflicts  :q")+m.undoHelp(), m.w, m.bodyHeight()))
 		m.help.ShowAll = false
 	} else {
 		b.WriteString(m.top().View())

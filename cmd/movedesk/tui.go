@@ -85,7 +85,7 @@ func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
 		Source: storeSource{s}, Cases: td, ABNs: td, Quoter: td, User: a.cfg.User, Office: a.cfg.Office,
 		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: caseActions(a, s, td, keys, st), Gate: d.GateInput,
 		Conflicts: storeConflicts{s, d, td.u}, Now: a.now, Editor: td, Reports: &storeReports{a: a, s: s, d: d},
-		Undo: td.u,
+		Undo: td.u, Flights: storeFlights{s: s, d: d, dir: s.Dir()},
 	}, nil
 }
 

@@ -40,7 +40,7 @@ func TestLayering(t *testing.T) {
 		"store": {"booking", "change", "flights"},
 		// The use-case layer: every user write, over the store.
 		"desk":    {"booking", "change", "flights", "store", "tariffs"},
-		"tui":     {"booking"},
+		"tui":     {"booking", "flights"},
 		"demo":    {"booking"},
 		"reports": {"booking"},
 		"flights": {"booking"},
