@@ -77,3 +77,48 @@ func (d *Service) SetBookingRefs(actor, no, pnr string, tickets []booking.Ticket
 	})
 	return out, err
 }
+
+// SetMEDIF records where member's MEDIF stands with carrier (an operating
+// carrier of case no's active booking): sent, approved or refused, on on
+// (zero: today). A later status replaces the earlier one with that
+// carrier; each carrier approves on its own.
+func (d *Service) SetMEDIF(actor, no string, member int, carrier, status string, on booking.Date) (*booking.Booking, error) {
+	if err := d.allow(actor, booking.ActBook); err != nil {
+		return nil, err
+	}
+	if on.IsZero() {
+		on = d.today()
+	}
+	var out *booking.Booking
+	err := d.s.Update(actor, func(tx *store.Tx) error {
+		f, err := tx.CaseFile(no)
+		if err != nil {
+			return err
+		}
+		ab := f.ActiveBooking()
+		if ab == nil {
+			return booking.Errorf(booking.ECONFLICT, "booking", "case %s has no active booking", no)
+		}
+		if t := f.Traveller(member); t != nil && !t.MEDIFNeeded {
+			return booking.Errorf(booking.ECONFLICT, "medifs", "member %d of %s is not marked as needing a MEDIF", member, no)
+		}
+		b := *ab
+		b.MEDIFs = slices.DeleteFunc(slices.Clone(b.MEDIFs), func(x booking.MEDIF) bool { return x.Member == member && x.Carrier == carrier })
+		b.MEDIFs = append(b.MEDIFs, booking.MEDIF{Member: member, Carrier: carrier, Status: status, On: on})
+		slices.SortFunc(b.MEDIFs, func(x, y booking.MEDIF) int {
+			if x.Member != y.Member {
+				return x.Member - y.Member
+			}
+			return strings.Compare(x.Carrier, y.Carrier)
+		})
+		if err := b.Validate(); err != nil {
+			return err
+		}
+		if err := tx.Put(&b); err != nil {
+			return err
+		}
+		out = &b
+		return nil
+	})
+	return out, err
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"movedesk/booking"
+	"movedesk/flights"
 	"movedesk/store"
 	"movedesk/tariffs"
 )
@@ -115,5 +116,47 @@ func TestSetBookingRefs(t *testing.T) {
 	f, _ = fx.s.CaseFile(fx.no)
 	if b := f.ActiveBooking(); b.PNR != "XYZ789" || b.Ticket(m) != "0142222222222" {
 		t.Fatalf("stored %+v", b)
+	}
+}
+
+// TestSetMEDIF: a MEDIF's status is kept per traveller and operating
+// carrier on the active booking (a later status replaces the earlier),
+// refused for a traveller not needing one, a carrier off the booking or
+// an unknown status; the flight shows it.
+func TestSetMEDIF(t *testing.T) {
+	fx := newFixture(t)
+	if _, err := fx.d.Book("amina", fx.no, booking.Booking{Segments: []booking.Segment{fx.seg}}, true); err != nil {
+		t.Fatal(err)
+	}
+	c := fx.seg.Carrier
+	if _, err := fx.d.SetMEDIF("amina", fx.no, 1, c, booking.MEDIFSent, booking.Date{}); err == nil || !strings.Contains(err.Error(), "not marked") {
+		t.Fatalf("MEDIF for a traveller without the need: %v", err)
+	}
+	f, _ := fx.s.CaseFile(fx.no)
+	tr := f.Travellers[0]
+	tr.MEDIFNeeded = true
+	if err := fx.s.PutRecords("amina", &tr); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.d.SetMEDIF("amina", fx.no, 1, c, booking.MEDIFSent, booking.Date{}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := fx.d.SetMEDIF("amina", fx.no, 1, c, booking.MEDIFApproved, booking.MustDate("2026-01-20"))
+	if err != nil || len(b.MEDIFs) != 1 || b.MEDIFStatus(1, c) != booking.MEDIFApproved {
+		t.Fatalf("approved: %+v %v", b, err)
+	}
+	for _, bad := range []struct{ carrier, status, want string }{{"ZZ", booking.MEDIFSent, "flies no segment"}, {c, "faxed", "must be one of"}} {
+		if _, err := fx.d.SetMEDIF("amina", fx.no, 1, bad.carrier, bad.status, booking.Date{}); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%s %s: %v", bad.carrier, bad.status, err)
+		}
+	}
+	k := flights.Key{Carrier: c, Flight: fx.seg.Flight, Date: fx.seg.Depart.Date()}
+	files, err := fx.s.FlightFiles(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := flights.Build(k, files, flights.Options{})
+	if len(fl.Parties) != 1 || fl.Parties[0].Passengers[0].MEDIFStatus != booking.MEDIFApproved || fl.Totals.MEDIFs != 1 {
+		t.Fatalf("flight %+v", fl.Parties)
 	}
 }

@@ -236,7 +236,7 @@ func printFlight(w io.Writer, fl *flights.Flight) {
 		for _, x := range p.Passengers {
 			medif := ""
 			if x.MEDIF {
-				medif = "  MEDIF"
+				medif = "  MEDIF " + orDash(x.MEDIFStatus)
 			}
 			printf(w, "  %2d %-30s %s seats %d  %s  ticket %s%s\n", x.Member, x.Name(), x.PaxType, x.Seats,
 				orDash(strings.Join(x.SSR, " ")), orDash(x.Ticket), medif)
@@ -393,7 +393,41 @@ func writeManifestCSV(w io.Writer, m *flights.Manifest) error {
 
 func newBookingCmd(a *app) *cobra.Command {
 	c := &cobra.Command{Use: "booking", Short: "The airline's references on a case's active booking", Args: noArgs}
-	c.AddCommand(newBookingPNRCmd(a))
+	c.AddCommand(newBookingPNRCmd(a), newBookingMEDIFCmd(a))
+	return c
+}
+
+func newBookingMEDIFCmd(a *app) *cobra.Command {
+	var member int
+	var carrier, status, on string
+	c := &cobra.Command{
+		Use:   "medif CASE --member N --carrier XX --status sent|approved|refused [--date D]",
+		Short: "Record where a traveller's MEDIF stands with an operating carrier of the active booking",
+		Args:  exactArgs(1, "CASE --member N --carrier XX --status sent|approved|refused"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if member <= 0 || carrier == "" || status == "" {
+				return usageError{errors.New("give --member, --carrier and --status")}
+			}
+			d, err := dateFlag("--date", on, booking.Date{})
+			if err != nil {
+				return err
+			}
+			return a.withDesk(cmd, func(ds *desk.Service) error {
+				b, err := ds.SetMEDIF(a.cfg.User, args[0], member, strings.ToUpper(strings.TrimSpace(carrier)), strings.ToLower(strings.TrimSpace(status)), d)
+				if err != nil {
+					return fmt.Errorf("case %s: %w", args[0], err)
+				}
+				for _, x := range b.MEDIFs {
+					printf(a.out, "%s member %d: MEDIF %s with %s on %s\n", args[0], x.Member, x.Status, x.Carrier, x.On)
+				}
+				return nil
+			})
+		},
+	}
+	c.Flags().IntVar(&member, "member", 0, "the traveller (member number)")
+	c.Flags().StringVar(&carrier, "carrier", "", "an operating carrier of the booking (2 letters)")
+	c.Flags().StringVar(&status, "status", "", "sent, approved or refused")
+	c.Flags().StringVar(&on, "date", "", "date of the status (default today)")
 	return c
 }
 
