@@ -101,10 +101,34 @@ const entryFields = 16
 
 // DecodeEntry reads an entry of flight k and case no from its value.
 func DecodeEntry(k Key, no string, v []byte) (Entry, error) {
-	e := Entry{Key: k, Case: no}
-	parts := strings.Split(string(v), string(entrySep))
-	if len(parts) != entryFields || parts[0] != entryVersion {
-		return e, fmt.Errorf("flight index %s %s: bad entry format", k, no)
+	var e Entry
+	err := DecodeEntryInto(&e, k, no, v)
+	return e, err
+}
+
+// DecodeEntryInto is DecodeEntry into e, reusing e's SSR slice: a walk
+// over a month of the index decodes into one Entry.
+func DecodeEntryInto(e *Entry, k Key, no string, v []byte) error {
+	ssr := e.Counts.SSR[:0]
+	*e = Entry{Key: k, Case: no}
+	rest := string(v)
+	var parts [entryFields]string
+	for i := range parts {
+		j := strings.IndexByte(rest, entrySep)
+		if i == entryFields-1 {
+			if j >= 0 {
+				return fmt.Errorf("flight index %s %s: bad entry format", k, no)
+			}
+			parts[i] = rest
+			break
+		}
+		if j < 0 {
+			return fmt.Errorf("flight index %s %s: bad entry format", k, no)
+		}
+		parts[i], rest = rest[:j], rest[j+1:]
+	}
+	if parts[0] != entryVersion {
+		return fmt.Errorf("flight index %s %s: bad entry format", k, no)
 	}
 	var err error
 	lt := func(s string) booking.LocalTime {
@@ -126,52 +150,98 @@ func DecodeEntry(k Key, no string, v []byte) (Entry, error) {
 	c.Cases = 1
 	c.Travellers, c.ADT, c.CHD, c.INF, c.Seats = n(parts[6]), n(parts[7]), n(parts[8]), n(parts[9]), n(parts[10])
 	c.Wheelchairs, c.MeetAssist, c.EscortSeats, c.MEDIFs = n(parts[11]), n(parts[12]), n(parts[13]), n(parts[14])
-	if parts[15] != "" {
-		for _, s := range strings.Split(parts[15], ",") {
-			code, cnt, _ := strings.Cut(s, ":")
-			c.SSR = append(c.SSR, SSRCount{Code: code, Count: n(cnt)})
-		}
+	for s := parts[15]; s != ""; {
+		var one string
+		one, s, _ = strings.Cut(s, ",")
+		code, cnt, _ := strings.Cut(one, ":")
+		ssr = append(ssr, SSRCount{Code: code, Count: n(cnt)})
+	}
+	if len(ssr) > 0 {
+		c.SSR = ssr
 	}
 	if err != nil {
-		return e, fmt.Errorf("flight index %s %s: %w", k, no, err)
+		return fmt.Errorf("flight index %s %s: %w", k, no, err)
 	}
-	return e, nil
+	return nil
+}
+
+// Lister sums entries into a flight list as they come: entries of one
+// flight must come together (the index's key order), so nothing but the
+// list itself is held.
+type Lister struct {
+	caps  []Cap
+	out   []Summary
+	progs []progCount // the current flight's travellers per programme
+}
+
+type progCount struct {
+	prog string
+	n    int
+}
+
+// NewLister starts a list whose flights carry the caps cs.
+func NewLister(cs []Cap) *Lister { return &Lister{caps: cs} }
+
+// Add adds e (its SSR slice is copied, so e may be reused).
+func (l *Lister) Add(e *Entry) {
+	n := len(l.out)
+	if n == 0 || l.out[n-1].Key != e.Key {
+		l.finish()
+		l.out = append(l.out, Summary{Key: e.Key, From: e.From, To: e.To, Depart: e.Depart})
+		n++
+	}
+	s := &l.out[n-1]
+	if e.Depart.Wall().Before(s.Depart.Wall()) {
+		s.From, s.To, s.Depart = e.From, e.To, e.Depart
+	}
+	s.Totals.add(&e.Counts)
+	for i := range l.progs {
+		if l.progs[i].prog == e.Programme {
+			l.progs[i].n += e.Counts.Travellers
+			return
+		}
+	}
+	l.progs = append(l.progs, progCount{e.Programme, e.Counts.Travellers})
+}
+
+// finish puts the caps on the current flight.
+func (l *Lister) finish() {
+	if len(l.out) > 0 {
+		s := &l.out[len(l.out)-1]
+		for _, c := range l.caps {
+			for _, p := range l.progs {
+				if p.prog == c.Programme && c.Max > 0 && p.n > 0 {
+					s.Caps = append(s.Caps, CapCount{Cap: c, Travellers: p.n, Over: p.n > c.Max})
+				}
+			}
+		}
+	}
+	l.progs = l.progs[:0]
+}
+
+// List returns the flights in departure then flight order.
+func (l *Lister) List() []Summary {
+	l.finish()
+	out := l.out
+	l.out = nil
+	slices.SortFunc(out, func(a, b Summary) int {
+		return cmp.Or(a.Depart.Wall().Compare(b.Depart.Wall()), cmp.Compare(a.Carrier, b.Carrier), cmp.Compare(a.Flight, b.Flight))
+	})
+	return out
 }
 
 // ListEntries sums entries per carrier-flight-date into a flight list, in
 // departure then flight order, each with the caps of the programmes on it.
 func ListEntries(es []Entry, cs []Cap) []Summary {
-	byKey := map[Key]*Summary{}
-	progs := map[Key]map[string]int{}
-	var order []Key
-	for i := range es {
-		e := &es[i]
-		s := byKey[e.Key]
-		if s == nil {
-			s = &Summary{Key: e.Key, From: e.From, To: e.To, Depart: e.Depart}
-			byKey[e.Key] = s
-			progs[e.Key] = map[string]int{}
-			order = append(order, e.Key)
-		} else if e.Depart.Wall().Before(s.Depart.Wall()) {
-			s.From, s.To, s.Depart = e.From, e.To, e.Depart
-		}
-		s.Totals.add(&e.Counts)
-		progs[e.Key][e.Programme] += e.Counts.Travellers
-	}
-	out := make([]Summary, 0, len(order))
-	for _, k := range order {
-		s := byKey[k]
-		for _, c := range cs {
-			if n := progs[k][c.Programme]; c.Max > 0 && n > 0 {
-				s.Caps = append(s.Caps, CapCount{Cap: c, Travellers: n, Over: n > c.Max})
-			}
-		}
-		out = append(out, *s)
-	}
-	slices.SortFunc(out, func(a, b Summary) int {
-		return cmp.Or(a.Depart.Wall().Compare(b.Depart.Wall()), cmp.Compare(a.Carrier, b.Carrier), cmp.Compare(a.Flight, b.Flight))
+	es = slices.Clone(es)
+	slices.SortStableFunc(es, func(a, b Entry) int {
+		return cmp.Or(a.Date.Time().Compare(b.Date.Time()), cmp.Compare(a.Carrier, b.Carrier), cmp.Compare(a.Flight, b.Flight))
 	})
-	return out
+	l := NewLister(cs)
+	for i := range es {
+		l.Add(&es[i])
+	}
+	return l.List()
 }
 
 // add sums o into t, merging the SSR counts in code order.

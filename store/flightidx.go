@@ -2,6 +2,8 @@ package store
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -151,29 +153,64 @@ func (tx *Tx) FlightEntriesOf(k flights.Key) ([]flights.Entry, error) {
 }
 
 func (tx *Tx) flightEntries(lo, hi []byte) ([]flights.Entry, error) {
+	var out []flights.Entry
+	err := tx.eachFlightEntry(lo, hi, func(e *flights.Entry) error {
+		out = append(out, *e)
+		out[len(out)-1].Counts.SSR = slices.Clone(e.Counts.SSR)
+		return nil
+	})
+	return out, err
+}
+
+// FlightList returns the flights departing from from to to with their
+// counts and the caps cs, summed as the index is walked.
+func (tx *Tx) FlightList(from, to booking.Date, cs []flights.Cap) ([]flights.Summary, error) {
+	l := flights.NewLister(cs)
+	err := tx.eachFlightEntry([]byte(from.String()+"\x00"), []byte(to.String()+"\x01"), func(e *flights.Entry) error {
+		l.Add(e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l.List(), nil
+}
+
+// eachFlightEntry calls fn with each entry from lo to hi, decoded into one
+// Entry reused for every call.
+func (tx *Tx) eachFlightEntry(lo, hi []byte, fn func(*flights.Entry) error) error {
 	root := tx.btx.Bucket(bFlights)
 	if root == nil {
-		return nil, nil
+		return nil
 	}
-	var out []flights.Entry
+	var e flights.Entry
+	var prev []byte // the flight part of the previous key
+	var fk flights.Key
 	c := root.Bucket(bByFlight).Cursor()
 	for k, v := c.Seek(lo); k != nil && bytes.Compare(k, hi) < 0; k, v = c.Next() {
 		i := bytes.LastIndexByte(k, 0)
-		fk, err := flights.ParseIndexKey(string(k[:i]))
-		if err != nil {
-			return nil, err
+		if i < 0 {
+			return fmt.Errorf("flight index: bad key %q", k)
+		}
+		if !bytes.Equal(prev, k[:i]) {
+			var err error
+			if fk, err = flights.ParseIndexKey(string(k[:i])); err != nil {
+				return err
+			}
+			prev = append(prev[:0], k[:i]...)
 		}
 		plain, err := tx.s.codec.Open(v)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		e, err := flights.DecodeEntry(fk, string(k[i+1:]), plain)
-		if err != nil {
-			return nil, err
+		if err := flights.DecodeEntryInto(&e, fk, string(k[i+1:]), plain); err != nil {
+			return err
 		}
-		out = append(out, e)
+		if err := fn(&e); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // FlightFiles returns the files of the cases on flight k (from the flight
@@ -204,6 +241,17 @@ func (s *Store) FlightFiles(k flights.Key) ([]*booking.CaseFile, error) {
 	err := s.View(func(tx *Tx) error {
 		var err error
 		out, err = tx.FlightFiles(k)
+		return err
+	})
+	return out, err
+}
+
+// FlightList is Tx.FlightList in one read transaction.
+func (s *Store) FlightList(from, to booking.Date, cs []flights.Cap) ([]flights.Summary, error) {
+	var out []flights.Summary
+	err := s.View(func(tx *Tx) error {
+		var err error
+		out, err = tx.FlightList(from, to, cs)
 		return err
 	})
 	return out, err

@@ -198,7 +198,7 @@ func (f *flightsScreen) View() string {
 	for i := range f.rows {
 		pax += f.rows[i].Totals.Travellers
 	}
-	head := fmt.Sprintf("%s to %s · %s flights · %s travellers", f.from, f.to(), thousands(len(f.rows)), thousands(pax))
+	head := fmt.Sprintf("%s to %s · %s flights · %s passenger legs", f.from, f.to(), thousands(len(f.rows)), thousands(pax))
 	if !f.ready && f.err == nil {
 		head = fmt.Sprintf("%s to %s · reading the flight index…", f.from, f.to())
 	}

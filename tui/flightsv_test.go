@@ -111,7 +111,7 @@ func TestFlightsTabFromTheQueues(t *testing.T) {
 	golden(t, "flights_tab", m)
 	s := screen(m)
 	for _, want := range []string{"AC837  2026-12-01 CDG-YUL 13:05   3   6   4   1   1   1   1   1 !CA-GAR 5/4",
-		"AT700  2026-12-01 RBA-CDG 06:10   1   3", "33 flights · 40 travellers"} {
+		"AT700  2026-12-01 RBA-CDG 06:10   1   3", "33 flights · 40 passenger legs"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("flights tab lacks %q:\n%s", want, s)
 		}

@@ -116,11 +116,10 @@ func newFlightListCmd(a *app) *cobra.Command {
 				return usageError{fmt.Errorf("--to %s is before --from %s", hi, lo)}
 			}
 			return a.withReadDesk(cmd, func(d *desk.Service) error {
-				es, err := d.Store().FlightEntries(lo, hi)
+				ls, err := d.Store().FlightList(lo, hi, flightCaps(d))
 				if err != nil {
 					return err
 				}
-				ls := flights.ListEntries(es, flightCaps(d))
 				if asJSON {
 					return writeJSONLines(a.out, ls)
 				}

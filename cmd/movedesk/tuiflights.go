@@ -19,11 +19,7 @@ type storeFlights struct {
 
 // Flights implements tui.FlightSource.
 func (sf storeFlights) Flights(from, to booking.Date) ([]flights.Summary, error) {
-	es, err := sf.s.FlightEntries(from, to)
-	if err != nil {
-		return nil, err
-	}
-	return flights.ListEntries(es, flightCaps(sf.d)), nil
+	return sf.s.FlightList(from, to, flightCaps(sf.d))
 }
 
 // Flight implements tui.FlightSource.
