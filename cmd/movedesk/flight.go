@@ -127,10 +127,21 @@ func newFlightListCmd(a *app) *cobra.Command {
 				bw := bufio.NewWriterSize(a.out, 1<<16)
 				tw := tabwriter.NewWriter(bw, 0, 2, 2, ' ', 0)
 				fmt.Fprintln(tw, "FLIGHT\tDATE\tROUTE\tDEPARTS\tCASES\tPAX\tADT\tCHD\tINF\tWCH\tESCORTS\tMEDIF\tCAP")
+				// A month is tens of thousands of rows: appended, not formatted.
+				var row []byte
 				for _, f := range ls {
 					t := f.Totals
-					printf(tw, "%s%s\t%s\t%s-%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", f.Carrier, f.Flight, f.Date, f.From, f.To,
-						f.Depart, t.Cases, t.Travellers, t.ADT, t.CHD, t.INF, t.Wheelchairs, t.EscortSeats, t.MEDIFs, capsText(f.Caps))
+					row = append(row[:0], booking.Printable(f.Carrier+f.Flight)...)
+					row = append(append(row, '\t'), f.Date.String()...)
+					row = append(append(row, '\t'), booking.Printable(f.From+"-"+f.To)...)
+					row = append(append(row, '\t'), f.Depart.String()...)
+					for _, n := range []int{t.Cases, t.Travellers, t.ADT, t.CHD, t.INF, t.Wheelchairs, t.EscortSeats, t.MEDIFs} {
+						row = strconv.AppendInt(append(row, '\t'), int64(n), 10)
+					}
+					row = append(append(append(row, '\t'), booking.Printable(capsText(f.Caps))...), '\n')
+					if _, err := tw.Write(row); err != nil {
+						return err
+					}
 				}
 				if err := tw.Flush(); err != nil {
 					return err
