@@ -122,3 +122,46 @@ func (d *Service) SetMEDIF(actor, no string, member int, carrier, status string,
 	})
 	return out, err
 }
+
+// ProgrammeRules returns the programmes.csv rows of the active tariff
+// version (a flight's caps): from the set already loaded when it is the
+// active one, else from that table alone, so a one-shot command does not
+// parse every fare of the version for them.
+func (d *Service) ProgrammeRules() ([]tariffs.ProgrammeRule, error) {
+	var act tariffs.ActiveRecord
+	var rec *tariffs.SetRecord
+	err := d.s.View(func(tx *store.Tx) error {
+		if _, err := tx.Get(tariffs.ActiveKey, &act); err != nil {
+			return err
+		}
+		if act.Version == "" || act.Version == tariffs.EmbeddedVersion {
+			return nil
+		}
+		d.tmu.Lock()
+		have := d.set != nil && d.version == act.Version
+		d.tmu.Unlock()
+		if have {
+			return nil
+		}
+		rec = &tariffs.SetRecord{}
+		if ok, err := tx.Get(tariffs.SetKey(act.Version), rec); !ok || err != nil {
+			rec = nil
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case rec != nil:
+		return tariffs.ParseProgrammeRules(rec.ProgrammesCSV)
+	case act.Version != "" && act.Version != tariffs.EmbeddedVersion:
+		set, err := d.Tariffs()
+		if err != nil {
+			return nil, err
+		}
+		return set.ProgrammeRules(), nil
+	}
+	return tariffs.EmbeddedProgrammeRules()
+}

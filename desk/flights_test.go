@@ -160,3 +160,49 @@ func TestSetMEDIF(t *testing.T) {
 		t.Fatalf("flight %+v", fl.Parties)
 	}
 }
+
+// TestProgrammeRulesOfActiveVersion: the caps come from the active
+// version, read alone by a fresh desk and from the loaded set by one that
+// has it, and from the embedded table before any import.
+func TestProgrammeRulesOfActiveVersion(t *testing.T) {
+	fx := newFixture(t)
+	capOf := func(d *Service, prog string) int {
+		rs, err := d.ProgrammeRules()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			if r.Programme == prog {
+				return r.MaxPerFlight
+			}
+		}
+		return -1
+	}
+	if got := capOf(fx.d, "CA-GAR"); got != 75 {
+		t.Fatalf("embedded CA-GAR cap %d", got)
+	}
+	emb, _ := tariffs.Embedded()
+	files := emb.Texts()
+	files[tariffs.FileVersion] = "version,effective\ncap-test,2026-01-01\n"
+	files[tariffs.FileProgrammes] = "programme,country,max_per_flight\nCA-GAR,CA,40\n"
+	set, err := tariffs.Parse(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.d.ImportTariffs("admin", set, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.d.ActivateTariff("admin", "cap-test"); err != nil {
+		t.Fatal(err)
+	}
+	fresh := New(fx.s, Config{Rules: tariffs.DefaultRules()})
+	if got := capOf(fresh, "CA-GAR"); got != 40 {
+		t.Fatalf("fresh desk: CA-GAR cap %d", got)
+	}
+	if _, err := fx.d.Tariffs(); err != nil {
+		t.Fatal(err)
+	}
+	if got := capOf(fx.d, "CA-GAR"); got != 40 {
+		t.Fatalf("loaded desk: CA-GAR cap %d", got)
+	}
+}

@@ -82,11 +82,10 @@ func flightOptions(d *desk.Service) (flights.Options, error) {
 // version (none when it cannot be read).
 func flightCaps(d *desk.Service) []flights.Cap {
 	var out []flights.Cap
-	if set, err := d.Tariffs(); err == nil {
-		for _, r := range set.ProgrammeRules() {
-			if r.MaxPerFlight > 0 {
-				out = append(out, flights.Cap{Programme: r.Programme, Country: r.Country, Max: r.MaxPerFlight})
-			}
+	rs, _ := d.ProgrammeRules()
+	for _, r := range rs {
+		if r.MaxPerFlight > 0 {
+			out = append(out, flights.Cap{Programme: r.Programme, Country: r.Country, Max: r.MaxPerFlight})
 		}
 	}
 	return out
