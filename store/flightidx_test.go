@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -182,5 +183,44 @@ func TestMigrationFlightIndex(t *testing.T) {
 	files, err := s.FlightFiles(ac837k)
 	if err != nil || len(files) != 2 || files[1].Case.Number != flightNo[1] || len(files[1].Travellers) != 1 || len(files[1].Bookings) != 1 {
 		t.Fatalf("flight files %v, %v", files, err)
+	}
+}
+
+// TestFlightIndexSealed: with encryption at rest the index values (the
+// programme and counts of a party) are sealed; a rewrite of an unchanged
+// entry is skipped, so a write that does not touch the booking or its
+// travellers leaves the index alone.
+func TestFlightIndexSealed(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{Codec: testCipher(t, 3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	recs := sampleCase(flightNo[0])
+	recs[0].(*booking.Case).Programme = "CA-GAR"
+	if err := s.PutRecords("a", append(recs, activeBooking(flightNo[0], "b1", ac837))...); err != nil {
+		t.Fatal(err)
+	}
+	var before []byte
+	s.View(func(tx *Tx) error {
+		v := tx.btx.Bucket(bFlights).Bucket(bByFlight).Get(flightIdxKey(ac837k.IndexKey(), flightNo[0]))
+		if v == nil || bytes.Contains(v, []byte("CA-GAR")) || bytes.Contains(v, []byte("CDG")) {
+			t.Errorf("index value %q is not sealed", v)
+		}
+		before = bytes.Clone(v)
+		return nil
+	})
+	if err := s.SetFields("a", flightNo[0], []Assignment{{"notes", "called the sponsor"}}); err != nil {
+		t.Fatal(err)
+	}
+	s.View(func(tx *Tx) error {
+		if v := tx.btx.Bucket(bFlights).Bucket(bByFlight).Get(flightIdxKey(ac837k.IndexKey(), flightNo[0])); !bytes.Equal(v, before) {
+			t.Error("an edit of the notes rewrote the flight index entry")
+		}
+		return nil
+	})
+	if got := indexCases(t, s, ac837k); !slices.Equal(got, []string{flightNo[0] + ":1"}) {
+		t.Fatalf("AC837 %v", got)
 	}
 }
