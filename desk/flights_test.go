@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"movedesk/booking"
 	"movedesk/flights"
@@ -204,5 +205,88 @@ func TestProgrammeRulesOfActiveVersion(t *testing.T) {
 	}
 	if got := capOf(fx.d, "CA-GAR"); got != 40 {
 		t.Fatalf("loaded desk: CA-GAR cap %d", got)
+	}
+}
+
+// TestCanadaCapAcrossThreeCases: end to end through the use-case layer and
+// a real store, three CA-GAR cases (two travellers each) book AT CMN-YUL on
+// one Tuesday under a version whose programmes.csv caps CA-GAR in Canada
+// at 5 per flight; the first two book, the third is refused with a finding
+// naming the two others (read from the flight index in the booking's
+// transaction), and the flight shows 4 CA-GAR travellers of 5.
+func TestCanadaCapAcrossThreeCases(t *testing.T) {
+	fx := newFixture(t)
+	emb, err := tariffs.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := emb.Texts()
+	files[tariffs.FileVersion] = "version,effective\nca-cap,2026-01-01\n"
+	files[tariffs.FileProgrammes] = "programme,country,abn_working_days,arrival_days,holiday_arrivals,max_per_flight\nCA-GAR,CA,10,Mon-Thu,no,5\n"
+	set, err := tariffs.Parse(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.d.ImportTariffs("admin", set, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.d.ActivateTariff("admin", "ca-cap"); err != nil {
+		t.Fatal(err)
+	}
+	// A Tuesday five weeks on, within the fares' validity, not a holiday.
+	day := booking.DateOf(fx.now).AddDays(35)
+	for day.Time().Weekday() != time.Tuesday || set.IsHoliday("CA", day) {
+		day = day.AddDays(1)
+	}
+	seg := booking.Segment{Carrier: "AT", Flight: "208", From: "CMN", To: "YUL",
+		Depart: booking.MustLocalTime(day.String() + "T10:00"), Arrive: booking.MustLocalTime(day.String() + "T13:00")}
+	book := func(no string) (*BookResult, error) {
+		f := &booking.CaseFile{Case: booking.Case{Number: no, Programme: "CA-GAR", Office: "RBA", OriginCity: "Casablanca",
+			OriginAirport: "CMN", DestCity: "Montréal", DestAirport: "YUL", Sponsor: "Government of Canada", Priority: 2,
+			Received: booking.MustDate("2026-01-10"), TravelReady: booking.MustDate("2026-02-01"), Status: booking.StatusTravelReady}}
+		for m := 1; m <= 2; m++ {
+			f.Travellers = append(f.Travellers, booking.Traveller{Case: no, Member: m, Principal: m == 1, FamilyName: "Member",
+				GivenNames: fmt.Sprint(m), BirthDate: booking.MustDate("1980-05-05"), Sex: "F", Nationality: "SYR", Relationship: "PA",
+				MedicalDate: booking.DateOf(fx.now), MedicalValidUntil: day.AddDays(90)})
+			f.Documents = append(f.Documents, booking.Document{Case: no, Member: m, ID: "p1", Type: booking.DocPassport,
+				Number: "N" + fmt.Sprint(m), IssuingCountry: "SYR", ExpiryDate: day.AddDays(2000)})
+		}
+		if err := fx.d.CreateCase("setup", f); err != nil {
+			t.Fatal(err)
+		}
+		return fx.d.Book("amina", no, booking.Booking{Segments: []booking.Segment{seg}, Travellers: []int{1, 2}}, true)
+	}
+	for _, no := range []string{"RBA-2026-000801", "RBA-2026-000802"} {
+		if res, err := book(no); err != nil {
+			t.Fatalf("%s: %v (%v)", no, err, res.Quote.Findings)
+		}
+	}
+	res, err := book("RBA-2026-000803")
+	if err == nil || res.Saved {
+		t.Fatal("the third case over the Canada cap was booked")
+	}
+	var cap *tariffs.Finding
+	for _, f := range res.Quote.Findings {
+		if f.Code == tariffs.CodeProgrammeFlightCap {
+			cap = &f
+		}
+	}
+	if cap == nil || cap.Severity != tariffs.Blocking || !strings.Contains(cap.Message, "RBA-2026-000801 (2)") ||
+		!strings.Contains(cap.Message, "RBA-2026-000802 (2)") || !strings.Contains(cap.Message, "carry 6") {
+		t.Fatalf("cap finding %+v in %v", cap, res.Quote.Findings)
+	}
+	k := flights.Key{Carrier: "AT", Flight: "208", Date: day}
+	files2, err := fx.s.FlightFiles(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := fx.d.ProgrammeRules()
+	var caps []flights.Cap
+	for _, r := range rs {
+		caps = append(caps, flights.Cap{Programme: r.Programme, Country: r.Country, Max: r.MaxPerFlight})
+	}
+	fl := flights.Build(k, files2, flights.Options{Caps: caps})
+	if fl.Totals.Cases != 2 || len(fl.Caps) != 1 || fl.Caps[0].Travellers != 4 || fl.Caps[0].Max != 5 || fl.Caps[0].Over {
+		t.Fatalf("flight %+v caps %+v", fl.Totals, fl.Caps)
 	}
 }
