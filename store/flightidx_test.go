@@ -171,7 +171,18 @@ func TestMigrationFlightIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !Behind(dir) {
+		t.Fatal("a store before the flight index is not behind")
+	}
 	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if Behind(dir) {
+		t.Fatal("still behind after the migration")
+	}
+	s, err = Open(dir, Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
