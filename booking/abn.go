@@ -40,6 +40,15 @@ type ABNTraveller struct {
 	MEDIF       bool     `json:"medif,omitempty"`
 }
 
+// ABNLeftOff is a case member who does not travel on the booking, with the
+// reason the booking records: the receiving side must know who is not
+// coming and why.
+type ABNLeftOff struct {
+	Member int    `json:"member"`
+	Name   string `json:"name"`
+	Reason string `json:"reason,omitempty"`
+}
+
 // ABNFare is one traveller's (or escort seat's) fare in US cents. Where the
 // fare was priced in another currency, Currency, Amount (hundredths of it,
 // fare and taxes) and RateUSDMicros (the USD value of one unit, in
@@ -78,16 +87,18 @@ type ABNEscort struct {
 // ABN is one version of an Advance Booking Notification. All versions are
 // kept in the case's movement file under <case>/abn/<number>/<version>.
 type ABN struct {
-	Case        string         `json:"case"`
-	Number      string         `json:"number"`
-	Version     int            `json:"version"`
-	Type        ABNType        `json:"type"`
-	Booking     string         `json:"booking,omitempty"`
-	Programme   string         `json:"programme,omitempty"`
-	Office      string         `json:"office,omitempty"`
-	Travellers  []ABNTraveller `json:"travellers,omitempty"`
-	Itinerary   []Segment      `json:"itinerary,omitempty"`
-	EscortSeats int            `json:"escort_seats,omitempty"`
+	Case       string         `json:"case"`
+	Number     string         `json:"number"`
+	Version    int            `json:"version"`
+	Type       ABNType        `json:"type"`
+	Booking    string         `json:"booking,omitempty"`
+	Programme  string         `json:"programme,omitempty"`
+	Office     string         `json:"office,omitempty"`
+	Travellers []ABNTraveller `json:"travellers,omitempty"`
+	// LeftOff are the case's members not on the booking.
+	LeftOff     []ABNLeftOff `json:"left_off,omitempty"`
+	Itinerary   []Segment    `json:"itinerary,omitempty"`
+	EscortSeats int          `json:"escort_seats,omitempty"`
 	// Escorts name who fills the escort seats, so the receiving side knows
 	// who to expect.
 	Escorts       []ABNEscort `json:"escorts,omitempty"`
@@ -311,6 +322,7 @@ func (f *CaseFile) DraftABN(req ABNRequest) (*ABN, error) {
 
 func (a *ABN) copyContent(p *ABN) {
 	a.Booking, a.Travellers, a.Itinerary, a.EscortSeats, a.Escorts = p.Booking, p.Travellers, p.Itinerary, p.EscortSeats, p.Escorts
+	a.LeftOff = p.LeftOff
 	a.Fares, a.TotalUSDCents, a.TariffVersion = p.Fares, p.TotalUSDCents, p.TariffVersion
 }
 
@@ -335,6 +347,12 @@ func (a *ABN) fromBooking(f *CaseFile, b *Booking, fares []ABNFare, escortNames 
 		a.Travellers = append(a.Travellers, ABNTraveller{Member: t.Member, Name: t.FullName(), Principal: t.Principal,
 			BirthDate: t.BirthDate, Sex: t.Sex, Nationality: t.Nationality, PaxType: TripPassengerType(t.BirthDate, dates...),
 			SSR: slices.Clone(t.SSR), MEDIF: t.MEDIFNeeded})
+	}
+	a.LeftOff = nil
+	for _, t := range f.Travellers {
+		if !slices.Contains(b.Travellers, t.Member) {
+			a.LeftOff = append(a.LeftOff, ABNLeftOff{Member: t.Member, Name: t.FullName(), Reason: strings.TrimSpace(b.Reason)})
+		}
 	}
 	if len(fares) == 0 {
 		fares = b.Fares // priced when booked
@@ -392,7 +410,11 @@ func DiffABN(a, b *ABN) []string {
 	}
 	for _, t := range a.Travellers {
 		if !cur[t.Member] {
-			add("traveller %d removed: %s", t.Member, t.Name)
+			if i := slices.IndexFunc(b.LeftOff, func(l ABNLeftOff) bool { return l.Member == t.Member }); i >= 0 && b.LeftOff[i].Reason != "" {
+				add("traveller %d removed: %s, left off the booking: %s", t.Member, t.Name, b.LeftOff[i].Reason)
+			} else {
+				add("traveller %d removed: %s", t.Member, t.Name)
+			}
 		}
 	}
 	if a.EscortSeats != b.EscortSeats {
@@ -548,6 +570,9 @@ func (a *ABN) Text() string {
 			medif = " MEDIF"
 		}
 		p("  %2d %-30s %s %s %s %s%s SSR: %s%s", t.Member, t.Name, t.PaxType, t.BirthDate, orDash(t.Sex), orDash(t.Nationality), pa, orNone(t.SSR), medif)
+	}
+	for _, l := range a.LeftOff {
+		p("  %2d %-30s NOT TRAVELLING on this booking: %s", l.Member, l.Name, orDash(l.Reason))
 	}
 	if a.EscortSeats > 0 || len(a.Escorts) > 0 {
 		p("  escorts: %d seat(s)", a.EscortSeats)

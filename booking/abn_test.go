@@ -316,3 +316,32 @@ func TestABNNamesItsEscorts(t *testing.T) {
 		t.Fatalf("update changes: %q", a.Changes)
 	}
 }
+
+// TestABNNamesWhoIsLeftOff: a member left off the booking is on the ABN
+// as not travelling with the booking's reason, and an update that takes a
+// traveller off says why, not only "removed".
+func TestABNNamesWhoIsLeftOff(t *testing.T) {
+	f := abnFixture(t)
+	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	apply(t, f, mustRecs(f.Book(Booking{Segments: seg("2026-12-10"), Travellers: []int{1, 2}}, "")))
+	a, recs, err := f.IssueABN(ABNRequest{Type: ABNIssue, By: "amina", At: at})
+	if err != nil || len(a.LeftOff) != 0 {
+		t.Fatalf("first ABN %+v %v", a.LeftOff, err)
+	}
+	apply(t, f, recs)
+	why := "stays with his grandmother until his passport is issued"
+	apply(t, f, mustRecs(f.Book(Booking{Segments: seg("2026-12-12"), Travellers: []int{1}, Reason: why}, "")))
+	u, _, err := f.IssueABN(ABNRequest{Type: ABNUpdate, By: "amina", At: at.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(u.LeftOff) != 1 || u.LeftOff[0].Member != 2 || u.LeftOff[0].Reason != why {
+		t.Fatalf("left off %+v", u.LeftOff)
+	}
+	if !slices.Contains(u.Changes, "traveller 2 removed: HADDAD, Yusuf, left off the booking: "+why) {
+		t.Fatalf("changes %q", u.Changes)
+	}
+	if txt := u.Text(); !strings.Contains(txt, "NOT TRAVELLING on this booking: "+why) {
+		t.Fatalf("text:\n%s", txt)
+	}
+}

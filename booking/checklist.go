@@ -436,6 +436,7 @@ func (f *CaseFile) counsellingList(pt ProgrammeTemplate, dep Date) Checklist {
 		}
 		c.Items = append(c.Items, itemFrom(ts, t.Key, ChecklistItem{Key: t.Key, Label: label, Group: t.Group, Gate: true}))
 	}
+	c.Items = append(c.Items, f.transitItems(pt, ts)...)
 	if pt.TravelLoan {
 		for _, t := range f.travellersOnBooking() {
 			if adult(&t, dep) {

@@ -178,6 +178,9 @@ type Booking struct {
 	PNR string `json:"pnr,omitempty"`
 	// Tickets are the travellers' ticket numbers, when issued.
 	Tickets []Ticket `json:"tickets,omitempty"`
+	// MEDIFs are where each traveller's MEDIF stands with each operating
+	// carrier (sent, approved, refused).
+	MEDIFs []MEDIF `json:"medifs,omitempty"`
 }
 
 // Ticket is one traveller's ticket number on a booking.
@@ -247,6 +250,9 @@ func (b *Booking) Validate() error {
 		case slices.ContainsFunc(b.Tickets[:i], func(o Ticket) bool { return o.Number == t.Number }):
 			return Errorf(EINVALID, "tickets", "ticket number %s is given to two members", t.Number)
 		}
+	}
+	if err := b.validateMEDIFs(); err != nil {
+		return err
 	}
 	for i := range b.Segments {
 		if err := b.Segments[i].Validate(i); err != nil {

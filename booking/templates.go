@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Templates are the per-programme duty templates: counselling topics, the
@@ -25,6 +26,10 @@ type Templates struct {
 	Default ProgrammeTemplate
 	// Programmes are the per-programme overrides, already merged over Default.
 	Programmes map[string]ProgrammeTemplate
+	// OvernightMinLayover is rules.overnight_min_layover, set by the
+	// use-case layer so checklists and the quote's transit-overnight
+	// finding agree; every programme's template carries it.
+	OvernightMinLayover time.Duration
 }
 
 // ProgrammeTemplate is the set of templates that applies to one programme.
@@ -43,6 +48,10 @@ type ProgrammeTemplate struct {
 	EscortChecklist []Topic
 	// TravelBag is what the travel bag must hold.
 	TravelBag []BagItem
+	// OvernightMinLayover is the shortest connection across local midnight
+	// that adds a transit-assistance item to counselling (from
+	// Templates.OvernightMinLayover; zero: DefaultOvernightMinLayover).
+	OvernightMinLayover time.Duration
 }
 
 // Topic is one item of a counselling or escort checklist.
@@ -105,10 +114,12 @@ func (t *Templates) For(p string) ProgrammeTemplate {
 	if t == nil {
 		return DefaultTemplates().For(p)
 	}
-	if pt, ok := t.Programmes[p]; ok {
-		return pt
+	pt, ok := t.Programmes[p]
+	if !ok {
+		pt = t.Default
 	}
-	return t.Default
+	pt.OvernightMinLayover = t.OvernightMinLayover
+	return pt
 }
 
 // DefaultTemplates returns the embedded templates: the counselling topics,

@@ -157,6 +157,7 @@ func (d *Service) Templates() (tpl *booking.Templates, warn string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
+	tpl.OvernightMinLayover = d.cfg.Rules.OvernightMinLayover
 	d.tplHave, d.tplRaw, d.tpl, d.tplWarn = true, raw, tpl, warn
 	return tpl, warn, nil
 }

@@ -19,11 +19,6 @@ import (
 	"movedesk/booking"
 )
 
-// DefaultLookBackDays is how many days before a flight a case on it may
-// have its indexed departure (the first segment of a long itinerary); the
-// store is read from that many days earlier.
-const DefaultLookBackDays = 3
-
 var (
 	carrierRE = regexp.MustCompile(`^[A-Z0-9]{2}$`)
 	flightRE  = regexp.MustCompile(`^[0-9]{1,4}[A-Z]?$`)
@@ -99,10 +94,13 @@ type Passenger struct {
 	Given   string          `json:"given_names"`
 	PaxType booking.PaxType `json:"pax_type"`
 	// Seats is 0 for an infant on a lap, else 1.
-	Seats  int      `json:"seats"`
-	SSR    []string `json:"ssr,omitempty"`
-	MEDIF  bool     `json:"medif,omitempty"`
-	Ticket string   `json:"ticket,omitempty"`
+	Seats int      `json:"seats"`
+	SSR   []string `json:"ssr,omitempty"`
+	MEDIF bool     `json:"medif,omitempty"`
+	// MEDIFStatus is where the MEDIF stands with this flight's carrier
+	// (sent, approved, refused; "" none recorded).
+	MEDIFStatus string `json:"medif_status,omitempty"`
+	Ticket      string `json:"ticket,omitempty"`
 }
 
 // Name returns "FAMILY, Given".
@@ -232,7 +230,7 @@ func party(k Key, f *booking.CaseFile, opt Options) (Party, bool) {
 			seats = 0
 		}
 		p.Passengers = append(p.Passengers, Passenger{Member: m, Family: t.FamilyName, Given: t.GivenNames, PaxType: pax,
-			Seats: seats, SSR: slices.Clone(t.SSR), MEDIF: t.MEDIFNeeded, Ticket: b.Ticket(m)})
+			Seats: seats, SSR: slices.Clone(t.SSR), MEDIF: t.MEDIFNeeded, MEDIFStatus: b.MEDIFStatus(m, k.Carrier), Ticket: b.Ticket(m)})
 	}
 	for _, tr := range f.EscortTrips {
 		if tr.Booking != b.ID || (len(tr.Segments) > 0 && !slices.Contains(tr.Segments, si+1)) {
@@ -311,51 +309,23 @@ type Summary struct {
 	To     string            `json:"to"`
 	Depart booking.LocalTime `json:"depart"`
 	Totals Totals            `json:"totals"`
+	// Caps are the programmes' caps with their travellers on the flight.
+	Caps []CapCount `json:"caps,omitempty"`
 }
 
 // List returns every carrier-flight-date from from to to (inclusive, by
 // local departure day) on the active bookings of files, in departure then
 // flight order.
 func List(files []*booking.CaseFile, from, to booking.Date) []Summary {
-	type acc struct {
-		s       Summary
-		parties []Party
-	}
-	byKey := map[Key]*acc{}
+	var es []Entry
 	for _, f := range files {
-		b := f.ActiveBooking()
-		if b == nil {
-			continue
-		}
-		for _, s := range b.Segments {
-			d := s.Depart.Date()
-			if d.Before(from) || d.After(to) {
-				continue
+		for _, e := range Entries(f) {
+			if !e.Date.Before(from) && !e.Date.After(to) {
+				es = append(es, e)
 			}
-			k := Key{Carrier: s.Carrier, Flight: strings.TrimLeft(s.Flight, "0"), Date: d}
-			p, ok := party(k, f, Options{})
-			if !ok {
-				continue
-			}
-			a := byKey[k]
-			if a == nil {
-				a = &acc{s: Summary{Key: k, From: s.From, To: s.To, Depart: s.Depart}}
-				byKey[k] = a
-			} else if s.Depart.Wall().Before(a.s.Depart.Wall()) {
-				a.s.From, a.s.To, a.s.Depart = s.From, s.To, s.Depart
-			}
-			a.parties = append(a.parties, p)
 		}
 	}
-	out := make([]Summary, 0, len(byKey))
-	for _, a := range byKey {
-		a.s.Totals = totals(a.parties)
-		out = append(out, a.s)
-	}
-	slices.SortFunc(out, func(a, b Summary) int {
-		return cmp.Or(a.Depart.Wall().Compare(b.Depart.Wall()), cmp.Compare(a.Carrier, b.Carrier), cmp.Compare(a.Flight, b.Flight))
-	})
-	return out
+	return ListEntries(es, nil)
 }
 
 // PNRCases returns the cases other than self whose active booking has the
@@ -372,21 +342,4 @@ func PNRCases(files []*booking.CaseFile, pnr, self string) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// Flies reports whether booking b has a segment on k: the filter the
-// store applies before reading the rest of a case.
-func (k Key) Flies(b *booking.Booking) bool {
-	return slices.ContainsFunc(b.Segments, func(s booking.Segment) bool { return k.on(&s) })
-}
-
-// Between returns a filter for bookings with a segment departing from
-// from to to (inclusive).
-func Between(from, to booking.Date) func(*booking.Booking) bool {
-	return func(b *booking.Booking) bool {
-		return slices.ContainsFunc(b.Segments, func(s booking.Segment) bool {
-			d := s.Depart.Date()
-			return !d.Before(from) && !d.After(to)
-		})
-	}
 }

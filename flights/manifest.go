@@ -49,6 +49,8 @@ type ManifestRow struct {
 	SSR       []string        `json:"ssr,omitempty"`
 	Ticket    string          `json:"ticket,omitempty"`
 	MEDIF     bool            `json:"medif,omitempty"`
+	// MEDIFStatus is where the MEDIF stands with the flight's carrier.
+	MEDIFStatus string `json:"medif_status,omitempty"`
 	// Escort marks an escort's seat; Escorts is, on airport rows, how many
 	// escorts travel with the passenger's party.
 	Escort  bool `json:"escort,omitempty"`
@@ -91,7 +93,7 @@ func (fl *Flight) Manifest(r Recipient) Manifest {
 			switch r {
 			case Airline:
 				m.Rows = append(m.Rows, ManifestRow{PNR: p.PNR, Name: airlineName(x.Family, x.Given), PaxType: x.PaxType,
-					Seats: x.Seats, SSR: slices.Clone(x.SSR), Ticket: x.Ticket, MEDIF: x.MEDIF})
+					Seats: x.Seats, SSR: slices.Clone(x.SSR), Ticket: x.Ticket, MEDIF: x.MEDIF, MEDIFStatus: x.MEDIFStatus})
 			case Airport:
 				var as []string
 				for _, c := range x.SSR {
@@ -105,7 +107,7 @@ func (fl *Flight) Manifest(r Recipient) Manifest {
 				}
 			case Agency:
 				m.Rows = append(m.Rows, ManifestRow{Case: p.Case, Programme: p.Programme, PNR: p.PNR, Name: x.Name(),
-					PaxType: x.PaxType, Seats: x.Seats, SSR: slices.Clone(x.SSR), Ticket: x.Ticket, MEDIF: x.MEDIF})
+					PaxType: x.PaxType, Seats: x.Seats, SSR: slices.Clone(x.SSR), Ticket: x.Ticket, MEDIF: x.MEDIF, MEDIFStatus: x.MEDIFStatus})
 			}
 		}
 		if r == Airport {
@@ -183,6 +185,9 @@ func (m *Manifest) Record(i int) []string {
 	medif := ""
 	if r.MEDIF {
 		medif = "yes"
+		if r.MEDIFStatus != "" {
+			medif += " (" + r.MEDIFStatus + ")"
+		}
 	}
 	pax := string(r.PaxType)
 	if r.Escort {

@@ -39,6 +39,11 @@
 //	  ready/     <YYYY-MM-DD> 0x00 <case>   travel-ready date
 //	  departure/ <YYYY-MM-DD> 0x00 <case>
 //	  abn/       <abn number> 0x00 <case>
+//	flights/                         (flightidx.go) kept with the case's rows and indexes
+//	  byflight/  <YYYY-MM-DD> 0x00 <carrier><flight> 0x00 <case>
+//	                                 codec(flights.Entry): the party's counts on that
+//	                                 carrier-flight-date (local departure day)
+//	  bycase/    <case>              its byflight keys without the case, 0x1e-joined
 //	replica/                         (schema 2, sync; see replica.go)
 //	  meta/      pushed, cursor      uint64 BE: own ops acked up to, hub log pulled up to
 //	  applied/   @<desk>             uint64: highest seq of that desk merged here
@@ -48,6 +53,7 @@
 //	                                 written with the op: what to push and what waits are
 //	                                 found without scanning other desks' ops
 //
-// Values in records, log and rows pass through the Codec, the seam where
-// encryption at rest plugs in. Index keys carry no personal data.
+// Values in records, log, rows and flights/byflight pass through the Codec,
+// the seam where encryption at rest plugs in. Index keys carry no personal
+// data (flight index keys: dates, flight numbers and case numbers).
 package store

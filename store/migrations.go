@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"path/filepath"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -21,6 +23,7 @@ var migrations = []migration{
 	{"create the replica bucket (sync cursor, applied op ids, conflicts)", migrateReplica},
 	{"one applied high-water mark per origin desk instead of every op id", migrateAppliedMarks},
 	{"index own ops to push by log position (replica/own)", migrateOwnIndex},
+	{migrationFlightIndex, migrateFlightIndex},
 }
 
 // needsMigration reports whether the store is new or behind this version;
@@ -103,4 +106,16 @@ func migrateCreate(tx *bolt.Tx, desk string, codec Codec) error {
 		}
 	}
 	return nil
+}
+
+// Behind reports whether the store in dir exists and has a schema older
+// than this build's: a read-only opening cannot migrate it, so a reader
+// opens it for writing once first.
+func Behind(dir string) bool {
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	return needsMigration(db)
 }

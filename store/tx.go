@@ -537,13 +537,17 @@ func (tx *Tx) refresh() error {
 			old = &o
 		}
 		var cur *booking.Summary
-		if f, err := tx.caseFile(no, summaryKinds); err == nil {
+		f, err := tx.caseFile(no, summaryKinds)
+		if err == nil {
 			s := booking.Summarize(f)
 			cur = &s
 		} else if booking.ErrorCode(err) != booking.ENOTFOUND {
 			return err
 		}
 		if err := tx.reindex(no, old, cur); err != nil {
+			return err
+		}
+		if err := tx.reindexFlights(no, f); err != nil {
 			return err
 		}
 		if tx.manyRows = tx.manyRows || len(tx.refreshed) >= rowRing; !tx.manyRows {

@@ -3,6 +3,7 @@ package tariffs
 import (
 	"embed"
 	"io/fs"
+	"slices"
 	"sync"
 )
 
@@ -27,3 +28,20 @@ var embedded = sync.OnceValues(func() (*Set, error) {
 // Embedded returns the embedded default table set, parsed once and cached.
 // It is active when no version has been imported.
 func Embedded() (*Set, error) { return embedded() }
+
+// embeddedProgrammes parses only the embedded programmes.csv: a flight's
+// caps should not cost a parse of every embedded fare.
+var embeddedProgrammes = sync.OnceValues(func() ([]ProgrammeRule, error) {
+	b, err := defaultsFS.ReadFile("defaults/" + FileProgrammes)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProgrammeRules(string(b))
+})
+
+// EmbeddedProgrammeRules returns the embedded programmes.csv rows, as
+// Embedded().ProgrammeRules() would, without parsing the fares.
+func EmbeddedProgrammeRules() ([]ProgrammeRule, error) {
+	rs, err := embeddedProgrammes()
+	return slices.Clone(rs), err
+}

@@ -2,6 +2,7 @@ package tariffs
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -540,5 +541,21 @@ func TestEmbeddedRuleTables(t *testing.T) {
 	if len(s.CarrierRules()) == 0 || len(s.TransitRules()) == 0 || len(s.Holidays()) == 0 || len(s.ProgrammeRules()) == 0 {
 		t.Errorf("embedded rule tables: %d carriers, %d transit, %d holidays, %d programmes",
 			len(s.CarrierRules()), len(s.TransitRules()), len(s.Holidays()), len(s.ProgrammeRules()))
+	}
+}
+
+// TestProgrammeRulesAlone: programmes.csv parsed alone gives the rows the
+// whole embedded set gives, and its errors.
+func TestProgrammeRulesAlone(t *testing.T) {
+	set, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err := EmbeddedProgrammeRules()
+	if err != nil || len(alone) == 0 || !reflect.DeepEqual(alone, set.ProgrammeRules()) {
+		t.Fatalf("alone %+v, %v; set %+v", alone, err, set.ProgrammeRules())
+	}
+	if _, err := ParseProgrammeRules("programme,country,max_per_flight\nCA-GAR,CA,lots\n"); err == nil || !strings.Contains(err.Error(), "programmes.csv:2") {
+		t.Fatalf("bad cap: %v", err)
 	}
 }

@@ -485,3 +485,14 @@ func (p *parser) parseProgrammes(text string, files map[string]string) {
 		}
 	}
 }
+
+// ParseProgrammeRules reads a programmes.csv alone (what a flight's caps
+// need), without the rest of a version: errors as Parse gives them.
+func ParseProgrammeRules(text string) ([]ProgrammeRule, error) {
+	p := &parser{broken: map[string]bool{}, s: &Set{texts: map[string]string{}}}
+	p.parseProgrammes(text, map[string]string{FileProgrammes: text})
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	return slices.Clone(p.s.programmes), nil
+}

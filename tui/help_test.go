@@ -134,6 +134,21 @@ func helpStates() []state {
 			keys(t, m, "j", "space", "j")
 			return m
 		}},
+		{"flights", func(t *testing.T) *Model {
+			m := newFlightModel(t, flightFixture())
+			keys(t, m, "F", "j")
+			return m
+		}},
+		{"flight", func(t *testing.T) *Model {
+			m := newFlightModel(t, flightFixture())
+			keys(t, m, "F", "j", "enter", "j")
+			return m
+		}},
+		{"manifest", func(t *testing.T) *Model {
+			m := newFlightModel(t, flightFixture())
+			keys(t, m, "F", "j", "enter", "M")
+			return m
+		}},
 		{"conflicts typing", func(t *testing.T) *Model {
 			m := newConflictModel(t, conflictFixture())
 			openConflicts(t, m)

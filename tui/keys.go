@@ -46,6 +46,9 @@ type KeyMap struct {
 	// Team leader's work: marks in a queue (one, a range from the last
 	// mark, all shown), the Team and Review screens, approve and reject.
 	Mark, MarkRange, MarkAll, Team, Review, Approve, Reject key.Binding
+	// Flights opens the Flights tab (queues); Manifest a flight's
+	// manifests (flight view).
+	Flights, Manifest key.Binding
 }
 
 // DefaultKeyMap returns the standard bindings.
@@ -141,6 +144,8 @@ func DefaultKeyMap() KeyMap {
 		Review:    b([]string{"A"}, "A", "review"),
 		Approve:   b([]string{"a"}, "a", "approve"),
 		Reject:    b([]string{"x"}, "x", "reject"),
+		Flights:   b([]string{"F"}, "F", "flights"),
+		Manifest:  b([]string{"M"}, "M", "manifests"),
 	}
 }
 
@@ -171,6 +176,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"next_table": &k.NextTable, "reload": &k.Reload, "copy": &k.Copy, "undo": &k.Undo,
 		"mark": &k.Mark, "mark_range": &k.MarkRange, "mark_all": &k.MarkAll, "team": &k.Team, "review": &k.Review,
 		"approve": &k.Approve, "reject": &k.Reject,
+		"flights": &k.Flights, "manifest": &k.Manifest,
 	}
 }
 

@@ -579,6 +579,8 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 		return msgCmd(TeamMsg{})
 	case key.Matches(kp, k.Review):
 		return msgCmd(ReviewMsg{})
+	case key.Matches(kp, k.Flights):
+		return msgCmd(FlightsMsg{})
 	case key.Matches(kp, k.Copy):
 		if no := q.CurrentCase(); no != "" {
 			return tea.Batch(tea.SetClipboard(no), msgCmd(InfoMsg{Text: "copied " + no}))
@@ -635,7 +637,7 @@ func (q *queueScreen) KeyMap() help.KeyMap {
 			{k.Up, k.Down, k.Top, k.Bottom, k.HalfDown, k.HalfUp, k.PageDown, k.PageUp},
 			{k.NextTab, k.PrevTab, k.Sort, k.Reverse, k.Filter, withHelp(k.Back, "clear marks/filter")},
 			{k.Mark, k.MarkRange, k.MarkAll, k.Team, k.Review},
-			{k.Open, k.NewCase, k.Book, k.ABN, k.Conflicts, k.Reports, k.Copy, k.Command, k.Help, k.Quit, k.ForceQuit},
+			{k.Open, k.NewCase, k.Book, k.ABN, k.Conflicts, k.Reports, k.Flights, k.Copy, k.Command, k.Help, k.Quit, k.ForceQuit},
 		},
 	}
 }

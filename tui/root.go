@@ -71,6 +71,9 @@ type Options struct {
 	// Dupes finds likely duplicates as a new case's applicant is typed;
 	// nil: no check.
 	Dupes DuplicateFinder
+	// Flights reads the Flights tab, flight views and manifests (F,
+	// :flights, :flight); nil: those screens say they are not available.
+	Flights FlightSource
 }
 
 // Model is the root model: it routes messages to the screen on top of a
@@ -387,6 +390,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.push(newReviewScreen(m.keys, m.st, m.opt.Review, m.opt.User))
 	case assignedMsg:
 		return m, m.assigned(msg)
+	case FlightsMsg:
+		return m, m.push(newFlightsScreen(m.keys, m.st, m.opt.Flights, booking.DateOf(m.opt.Now())))
+	case FlightMsg:
+		return m, m.push(newFlightScreen(m.keys, m.st, m.opt.Flights, msg.Key))
 	case QueueMsg:
 		m.stack = m.stack[:1]
 		if err := m.queue.selectQueue(msg.Name); err != nil {
@@ -494,7 +501,7 @@ func (m *Model) back(quit bool) tea.Cmd {
 }
 
 // commands the command bar knows, for completion.
-var commandNames = []string{"open", "new", "book", "abn", "queue", "report", "receipt", "conflicts", "sync", "team", "review", "assign", "q", "quit", "help"}
+var commandNames = []string{"open", "new", "book", "abn", "queue", "report", "flights", "flight", "receipt", "conflicts", "sync", "team", "review", "assign", "q", "quit", "help"}
 
 func (m *Model) commandKey(kp tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
@@ -627,6 +634,10 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		return msgCmd(ReviewMsg{})
 	case "assign":
 		return m.assignCmd(arg)
+	case "flights":
+		return msgCmd(FlightsMsg{})
+	case "flight":
+		return flightCommand(f[1:])
 	case "report":
 		if arg != "" && !slices.Contains(reportNames, strings.ToLower(arg)) {
 			return errCmd(fmt.Errorf("no report %q (reports: %s)", arg, strings.Join(reportNames, ", ")))
@@ -702,7 +713,7 @@ func (m *Model) render() string {
 	if m.showHelp {
 		m.help.ShowAll = true
 		b.WriteString(clip(m.st.Title.Render("Keys: "+m.top().Title())+"\n\n"+m.help.View(m.top().KeyMap())+
-			"\n\n"+m.st.Muted.Render(wordWrap("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :report NAME  :conflicts  :team  :review  :assign USER  :q", m.w))+m.undoHelp(), m.w, m.bodyHeight()))
+			"\n\n"+m.st.Muted.Render(wordWrap("Commands: :open CASE  :new  :book [CASE]  :abn [CASE|ABN]  :queue NAME  :report NAME  :flights  :flight AC837 DATE  :conflicts  :team  :review  :assign USER  :q", m.w))+m.undoHelp(), m.w, m.bodyHeight()))
 		m.help.ShowAll = false
 	} else {
 		b.WriteString(m.top().View())

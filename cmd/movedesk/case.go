@@ -123,12 +123,18 @@ func newCaseShowCmd(a *app) *cobra.Command {
 				}
 				printCaseFile(a.out, f, booking.DateOf(time.Now()))
 				if b := f.ActiveBooking(); b != nil && b.PNR != "" {
-					// A group's cases fly together: look around this one's departure.
-					dep := b.Departure().Date()
-					files, err := s.FilesDeparting(dep.AddDays(-flights.DefaultLookBackDays), dep.AddDays(flights.DefaultLookBackDays),
-						func(o *booking.Booking) bool { return o.PNR == b.PNR })
-					if err != nil {
-						return err
+					// A group's cases fly together: read the cases on this one's flights.
+					var files []*booking.CaseFile
+					for _, sg := range b.Segments {
+						k, err := flights.ParseKey(sg.Carrier, sg.Flight, sg.Depart.Date().String())
+						if err != nil {
+							continue
+						}
+						fs, err := s.FlightFiles(k)
+						if err != nil {
+							return err
+						}
+						files = append(files, fs...)
 					}
 					if others := flights.PNRCases(files, b.PNR, f.Case.Number); len(others) > 0 {
 						printf(a.out, "PNR %s also holds: %s\n", b.PNR, strings.Join(others, ", "))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -14,7 +15,6 @@ import (
 	"movedesk/booking"
 	"movedesk/desk"
 	"movedesk/flights"
-	"movedesk/store"
 )
 
 func newFlightCmd(a *app) *cobra.Command {
@@ -45,13 +45,12 @@ func flightArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// loadFlight reads the flight k with the active tariff version's caps and
-// the escorts' names; lookBack is how many days before k a case on it may
-// have its first departure.
-func (a *app) loadFlight(cmd *cobra.Command, k flights.Key, lookBack int) (*flights.Flight, error) {
+// loadFlight reads the flight k over the flight index, with the active
+// tariff version's caps and the escorts' names.
+func (a *app) loadFlight(cmd *cobra.Command, k flights.Key) (*flights.Flight, error) {
 	var fl *flights.Flight
 	err := a.withReadDesk(cmd, func(d *desk.Service) error {
-		files, err := d.Store().FilesDeparting(k.Date.AddDays(-lookBack), k.Date, k.Flies)
+		files, err := d.Store().FlightFiles(k)
 		if err != nil {
 			return err
 		}
@@ -68,14 +67,7 @@ func (a *app) loadFlight(cmd *cobra.Command, k flights.Key, lookBack int) (*flig
 // flightOptions are the programme caps of the active tariff version and
 // the escorts' names.
 func flightOptions(d *desk.Service) (flights.Options, error) {
-	opt := flights.Options{EscortNames: map[string]string{}}
-	if set, err := d.Tariffs(); err == nil {
-		for _, r := range set.ProgrammeRules() {
-			if r.MaxPerFlight > 0 {
-				opt.Caps = append(opt.Caps, flights.Cap{Programme: r.Programme, Country: r.Country, Max: r.MaxPerFlight})
-			}
-		}
-	}
+	opt := flights.Options{EscortNames: map[string]string{}, Caps: flightCaps(d)}
 	es, err := d.Escorts()
 	if err != nil {
 		return opt, err
@@ -86,10 +78,22 @@ func flightOptions(d *desk.Service) (flights.Options, error) {
 	return opt, nil
 }
 
+// flightCaps are the programme caps per flight of the active tariff
+// version (none when it cannot be read).
+func flightCaps(d *desk.Service) []flights.Cap {
+	var out []flights.Cap
+	rs, _ := d.ProgrammeRules()
+	for _, r := range rs {
+		if r.MaxPerFlight > 0 {
+			out = append(out, flights.Cap{Programme: r.Programme, Country: r.Country, Max: r.MaxPerFlight})
+		}
+	}
+	return out
+}
+
 func newFlightListCmd(a *app) *cobra.Command {
 	var from, to, today string
 	var asJSON bool
-	var lookBack int
 	c := &cobra.Command{
 		Use:   "list",
 		Short: "Upcoming carrier-flight-dates with counts of cases, travellers, wheelchairs, escorts and MEDIFs",
@@ -110,23 +114,38 @@ func newFlightListCmd(a *app) *cobra.Command {
 			if hi.Before(lo) {
 				return usageError{fmt.Errorf("--to %s is before --from %s", hi, lo)}
 			}
-			return a.withRead(cmd, func(s *store.Store) error {
-				files, err := s.FilesDeparting(lo.AddDays(-lookBack), hi, flights.Between(lo, hi))
+			return a.withReadDesk(cmd, func(d *desk.Service) error {
+				ls, err := d.Store().FlightList(lo, hi, flightCaps(d))
 				if err != nil {
 					return err
 				}
-				ls := flights.List(files, lo, hi)
 				if asJSON {
 					return writeJSONLines(a.out, ls)
 				}
-				tw := tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
-				fmt.Fprintln(tw, "FLIGHT\tDATE\tROUTE\tDEPARTS\tCASES\tPAX\tADT\tCHD\tINF\tWCH\tESCORTS\tMEDIF")
+				// tabwriter writes cell by cell: buffer, or a month is 400k writes.
+				bw := bufio.NewWriterSize(a.out, 1<<16)
+				tw := tabwriter.NewWriter(bw, 0, 2, 2, ' ', 0)
+				fmt.Fprintln(tw, "FLIGHT\tDATE\tROUTE\tDEPARTS\tCASES\tPAX\tADT\tCHD\tINF\tWCH\tESCORTS\tMEDIF\tCAP")
+				// A month is tens of thousands of rows: appended, not formatted.
+				var row []byte
 				for _, f := range ls {
 					t := f.Totals
-					printf(tw, "%s%s\t%s\t%s-%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", f.Carrier, f.Flight, f.Date, f.From, f.To,
-						f.Depart, t.Cases, t.Travellers, t.ADT, t.CHD, t.INF, t.Wheelchairs, t.EscortSeats, t.MEDIFs)
+					row = append(row[:0], booking.Printable(f.Carrier+f.Flight)...)
+					row = append(append(row, '\t'), f.Date.String()...)
+					row = append(append(row, '\t'), booking.Printable(f.From+"-"+f.To)...)
+					row = append(append(row, '\t'), f.Depart.String()...)
+					for _, n := range []int{t.Cases, t.Travellers, t.ADT, t.CHD, t.INF, t.Wheelchairs, t.EscortSeats, t.MEDIFs} {
+						row = strconv.AppendInt(append(row, '\t'), int64(n), 10)
+					}
+					row = append(append(append(row, '\t'), booking.Printable(capsText(f.Caps))...), '\n')
+					if _, err := tw.Write(row); err != nil {
+						return err
+					}
 				}
 				if err := tw.Flush(); err != nil {
+					return err
+				}
+				if err := bw.Flush(); err != nil {
 					return err
 				}
 				printf(a.err, "%d flight(s) from %s to %s\n", len(ls), lo, hi)
@@ -137,9 +156,20 @@ func newFlightListCmd(a *app) *cobra.Command {
 	c.Flags().StringVar(&from, "from", "", "first departure day (default today)")
 	c.Flags().StringVar(&to, "to", "", "last departure day (default 30 days after --from)")
 	c.Flags().StringVar(&today, "today", "", "the date to count from (default the clock)")
-	c.Flags().IntVar(&lookBack, "look-back-days", flights.DefaultLookBackDays, "days before a flight a case on it may start its trip")
 	c.Flags().BoolVar(&asJSON, "json", false, "JSON output (an array of flights)")
 	return c
+}
+
+// capsText is "CA-GAR 23/75" per programme cap on a flight, "!" when over.
+func capsText(cs []flights.CapCount) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = fmt.Sprintf("%s %d/%d", c.Programme, c.Travellers, c.Max)
+		if c.Over {
+			parts[i] += "!"
+		}
+	}
+	return orDash(strings.Join(parts, " "))
 }
 
 // dateFlag parses a date flag, def when empty.
@@ -156,7 +186,6 @@ func dateFlag(name, v string, def booking.Date) (booking.Date, error) {
 
 func newFlightShowCmd(a *app) *cobra.Command {
 	var asJSON bool
-	var lookBack int
 	c := &cobra.Command{
 		Use:   "show CARRIER FLIGHT DATE",
 		Short: "Every case and traveller on a carrier-flight-date, with totals, SSRs, escorts, MEDIFs, PNR groups and programme caps",
@@ -166,7 +195,7 @@ func newFlightShowCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fl, err := a.loadFlight(cmd, k, lookBack)
+			fl, err := a.loadFlight(cmd, k)
 			if err != nil {
 				return err
 			}
@@ -177,7 +206,6 @@ func newFlightShowCmd(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().IntVar(&lookBack, "look-back-days", flights.DefaultLookBackDays, "days before the flight a case on it may start its trip")
 	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
 	return c
 }
@@ -217,7 +245,7 @@ func printFlight(w io.Writer, fl *flights.Flight) {
 		for _, x := range p.Passengers {
 			medif := ""
 			if x.MEDIF {
-				medif = "  MEDIF"
+				medif = "  MEDIF " + orDash(x.MEDIFStatus)
 			}
 			printf(w, "  %2d %-30s %s seats %d  %s  ticket %s%s\n", x.Member, x.Name(), x.PaxType, x.Seats,
 				orDash(strings.Join(x.SSR, " ")), orDash(x.Ticket), medif)
@@ -247,7 +275,6 @@ func orDash(s string) string {
 func newFlightManifestCmd(a *app) *cobra.Command {
 	var forWho, out string
 	var asCSV, asJSON bool
-	var lookBack int
 	c := &cobra.Command{
 		Use:   "manifest CARRIER FLIGHT DATE --for airline|airport|agency",
 		Short: "The manifest of a flight for the airline (no diagnoses), airport assistance or the agency",
@@ -275,7 +302,7 @@ As text (default), --csv or --json; --out writes a private file (mode 0600).`,
 			if asCSV && asJSON {
 				return usageError{errors.New("choose one of --csv and --json")}
 			}
-			fl, err := a.loadFlight(cmd, k, lookBack)
+			fl, err := a.loadFlight(cmd, k)
 			if err != nil {
 				return err
 			}
@@ -310,7 +337,6 @@ As text (default), --csv or --json; --out writes a private file (mode 0600).`,
 	c.Flags().BoolVar(&asCSV, "csv", false, "CSV output")
 	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
 	c.Flags().StringVar(&out, "out", "", "write to this file (mode 0600) instead of stdout")
-	c.Flags().IntVar(&lookBack, "look-back-days", flights.DefaultLookBackDays, "days before the flight a case on it may start its trip")
 	return c
 }
 
@@ -376,7 +402,41 @@ func writeManifestCSV(w io.Writer, m *flights.Manifest) error {
 
 func newBookingCmd(a *app) *cobra.Command {
 	c := &cobra.Command{Use: "booking", Short: "The airline's references on a case's active booking", Args: noArgs}
-	c.AddCommand(newBookingPNRCmd(a))
+	c.AddCommand(newBookingPNRCmd(a), newBookingMEDIFCmd(a))
+	return c
+}
+
+func newBookingMEDIFCmd(a *app) *cobra.Command {
+	var member int
+	var carrier, status, on string
+	c := &cobra.Command{
+		Use:   "medif CASE --member N --carrier XX --status sent|approved|refused [--date D]",
+		Short: "Record where a traveller's MEDIF stands with an operating carrier of the active booking",
+		Args:  exactArgs(1, "CASE --member N --carrier XX --status sent|approved|refused"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if member <= 0 || carrier == "" || status == "" {
+				return usageError{errors.New("give --member, --carrier and --status")}
+			}
+			d, err := dateFlag("--date", on, booking.Date{})
+			if err != nil {
+				return err
+			}
+			return a.withDesk(cmd, func(ds *desk.Service) error {
+				b, err := ds.SetMEDIF(a.cfg.User, args[0], member, strings.ToUpper(strings.TrimSpace(carrier)), strings.ToLower(strings.TrimSpace(status)), d)
+				if err != nil {
+					return fmt.Errorf("case %s: %w", args[0], err)
+				}
+				for _, x := range b.MEDIFs {
+					printf(a.out, "%s member %d: MEDIF %s with %s on %s\n", args[0], x.Member, x.Status, x.Carrier, x.On)
+				}
+				return nil
+			})
+		},
+	}
+	c.Flags().IntVar(&member, "member", 0, "the traveller (member number)")
+	c.Flags().StringVar(&carrier, "carrier", "", "an operating carrier of the booking (2 letters)")
+	c.Flags().StringVar(&status, "status", "", "sent, approved or refused")
+	c.Flags().StringVar(&on, "date", "", "date of the status (default today)")
 	return c
 }
 

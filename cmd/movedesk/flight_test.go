@@ -179,3 +179,30 @@ func TestBookingPNRCommand(t *testing.T) {
 		t.Fatalf("case 101 still grouped with 102:\n%s", cs)
 	}
 }
+
+// TestBookingMEDIFCommand: a MEDIF approved by the operating carrier of a
+// flight shows on that flight and in its airline manifest; the feeder's
+// carrier has its own status; a carrier off the booking is refused.
+func TestBookingMEDIFCommand(t *testing.T) {
+	dir := flightStore(t)
+	code, out, e := cli(t, "booking", "medif", "RBA-2026-000101", "--member", "1", "--carrier", "ac", "--status", "approved", "--date", "2027-01-05", "--data", dir)
+	if code != 0 || !strings.Contains(out, "member 1: MEDIF approved with AC on 2027-01-05") {
+		t.Fatalf("medif: %d %s %s", code, out, e)
+	}
+	if code, _, e = cli(t, "booking", "medif", "RBA-2026-000101", "--member", "1", "--carrier", "AT", "--status", "sent", "--data", dir); code != 0 {
+		t.Fatalf("medif AT: %d %s", code, e)
+	}
+	if code, _, e = cli(t, "booking", "medif", "RBA-2026-000101", "--member", "1", "--carrier", "LH", "--status", "sent", "--data", dir); code != 1 || !strings.Contains(e, "flies no segment") {
+		t.Fatalf("medif LH: %d %s", code, e)
+	}
+	_, show, _ := cli(t, "flight", "show", "AC837", "2027-01-17", "--data", dir)
+	_, feeder, _ := cli(t, "flight", "show", "AT700", "2027-01-16", "--data", dir)
+	_, csv, _ := cli(t, "flight", "manifest", "AC837", "2027-01-17", "--for", "airline", "--csv", "--data", dir)
+	if !strings.Contains(show, "MEDIF approved") || !strings.Contains(feeder, "MEDIF sent") || !strings.Contains(csv, "yes (approved)") {
+		t.Fatalf("AC837:\n%s\nAT700:\n%s\nCSV:\n%s", show, feeder, csv)
+	}
+	_, list, _ := cli(t, "flight", "list", "--from", "2027-01-17", "--to", "2027-01-17", "--data", dir)
+	if !strings.Contains(list, "CA-GAR 4/75") {
+		t.Fatalf("list caps:\n%s", list)
+	}
+}

@@ -208,6 +208,15 @@ func (a *app) openStore(cmd *cobra.Command, mode storeMode) (s *store.Store, don
 	}
 	opts := store.Options{Desk: a.cfg.Desk, Codec: codec}
 	if mode == modeRead {
+		if store.Behind(a.cfg.Data) {
+			// A store from an older movedesk: migrate it once (e.g. build the
+			// flight index), then read.
+			w, err := hubHint(a.cfg.Data)(store.Open(a.cfg.Data, opts))
+			if err != nil {
+				return nil, nil, err
+			}
+			w.Close()
+		}
 		opts = store.Options{ReadOnly: true, Codec: codec}
 	}
 	if s, err = hubHint(a.cfg.Data)(store.Open(a.cfg.Data, opts)); err != nil {

@@ -86,6 +86,7 @@ func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
 		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: caseActions(a, s, td, keys, st), Gate: d.GateInput,
 		Conflicts: storeConflicts{s, d, td.u}, Now: a.now, Editor: td, Reports: &storeReports{a: a, s: s, d: d},
 		Undo: td.u, Team: tuiTeam{td}, Review: tuiReview{td}, Dupes: tuiDupes{d},
+		Flights: storeFlights{s: s, d: d, dir: s.Dir()},
 	}, nil
 }
 
