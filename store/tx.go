@@ -39,6 +39,8 @@ type Tx struct {
 	// loaded are the records a snapshot wrote, checked for their case and
 	// traveller when it ends (an export lists documents before travellers).
 	loaded []booking.Record
+	// chainLast is the log chain's last hash, once read (chain.go).
+	chainLast *change.Hash
 }
 
 // Generated marks the rest of this transaction as the demo generator's:
@@ -458,6 +460,9 @@ func (tx *Tx) commitOp(op *change.Op, data []byte, obj change.Object, local bool
 		return err
 	}
 	if err := logb.Put(u64(seq), sealed); err != nil {
+		return err
+	}
+	if err := tx.chainLog(seq, enc); err != nil {
 		return err
 	}
 	if local && caseNo == "" {
