@@ -244,8 +244,16 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 		ackKey := "acked/" + req.Desk
 		acked = tx.ReplicaUint(ackKey)
 		if d, err := h.checkHistory(tx, desk, &req, acked); err != nil || d != nil {
+			if d != nil {
+				d.Chain = chainAt(tx, req.Desk, d.Acked)
+			}
 			diverged = d
 			return err
+		}
+		if req.Chain != nil {
+			if err := h.checkChain(tx, desk, req.Desk, ops, req.Chain); err != nil {
+				return err
+			}
 		}
 		was := acked
 		fresh := ops[:0:0]

@@ -3,7 +3,7 @@
 // apply path), which appends a field-level change-log entry in the same
 // transaction: nothing reaches the records without reaching the log.
 //
-// The bucket tree (schema 4; see migrations.go for what each added):
+// The bucket tree (schema 5; see migrations.go for what each added):
 //
 //	meta/
 //	  magic    "movedesk-store"
@@ -45,6 +45,10 @@
 //	  own/       <pos uint64 BE>     empty: an own op to push is at log position pos (schema 4),
 //	                                 written with the op: what to push and what waits are
 //	                                 found without scanning other desks' ops
+//	chain/                           (schema 5; see chain.go)
+//	  log/       <pos uint64 BE>     hash: links the op at pos to the one before
+//	  desks/     <desk> 0x00 <seq>   digest, hash: a desk's chain as the hub received it
+//	  own                            seq, hash: this desk's chain up to its last acked op
 //
 // Values in records, log and rows pass through the Codec, the seam where
 // encryption at rest plugs in. Index keys carry no personal data.

@@ -1,0 +1,89 @@
+package desksync_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"movedesk/change"
+	"movedesk/desksync"
+	"movedesk/store"
+	"movedesk/wire"
+)
+
+// chainsAgree checks that the hub holds d's chain as d does, and that
+// both stores' chains verify.
+func chainsAgree(t *testing.T, d *desk) {
+	t.Helper()
+	var seq uint64
+	var own change.Hash
+	d.s.View(func(tx *store.Tx) error { seq, own = tx.OwnChain(); return nil })
+	var head store.ChainLink
+	var ok bool
+	d.hub.store.View(func(tx *store.Tx) error { head, ok = tx.DeskChainHead(d.s.Desk()); return nil })
+	if !ok || head.Seq != seq || head.Hash != own {
+		t.Fatalf("desk %s: own chain %d %s, hub's %v %d %s", d.s.Desk(), seq, own.Short(), ok, head.Seq, head.Hash.Short())
+	}
+	for _, s := range []*store.Store{d.s, d.hub.store} {
+		rep, err := s.VerifyChain()
+		if err != nil || rep.Break != nil {
+			t.Fatalf("%s: %+v %v", s.Desk(), rep.Break, err)
+		}
+	}
+}
+
+// TestHubKeepsEachDesksChain: two desks of one office sync in turns; the
+// hub holds each one's chain as the desk does, link by link.
+func TestHubKeepsEachDesksChain(t *testing.T) {
+	h := newHub(t)
+	a, b := newDesk(t, h, "RBA", "rba-1"), newDesk(t, h, "RBA", "rba-2")
+	cases := fill(t, a.s, 3, "RBA", 1)
+	a.sync(t)
+	b.sync(t)
+	edit(t, b.s, cases[0], "assignee", "from.b")
+	edit(t, a.s, cases[1], "assignee", "from.a")
+	b.sync(t)
+	a.sync(t)
+	chainsAgree(t, a)
+	chainsAgree(t, b)
+	rep, _ := h.store.VerifyChain()
+	if rep.Desks["rba-1"] == 0 || rep.Desks["rba-2"] != 1 {
+		t.Fatalf("hub's desk chains: %v", rep.Desks)
+	}
+}
+
+// TestHubRefusesAPushThatDoesNotLink: a desk whose chain is not the one
+// the hub received (its history was altered) is refused whole, in words,
+// and nothing of it is applied.
+func TestHubRefusesAPushThatDoesNotLink(t *testing.T) {
+	h := newHub(t)
+	d := newDesk(t, h, "RBA", "rba-1")
+	cases := fill(t, d.s, 2, "RBA", 1)
+	d.sync(t)
+	seq := uint64(0)
+	d.s.View(func(tx *store.Tx) error { seq, _ = tx.OwnChain(); return nil })
+	if err := d.s.Update("x", func(tx *store.Tx) error {
+		return tx.SetOwnChain(seq, change.DigestBytes([]byte("another history")))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	edit(t, d.s, cases[0], "assignee", "after.change")
+	_, err := d.client(nil).Sync(context.Background(), d.s, h.srv.URL, d.token, nil)
+	var he *desksync.HTTPError
+	if !errors.As(err, &he) || he.Status != 409 || he.Code != wire.CodeChain {
+		t.Fatalf("push that does not link: %v", err)
+	}
+	if !strings.Contains(he.Msg, "rba-1:") || !strings.Contains(he.Msg, "nothing of this sync was applied") {
+		t.Fatalf("reason: %s", he.Msg)
+	}
+	if txt := desksync.ErrorText(err); !strings.Contains(txt, "movedesk audit verify") {
+		t.Fatalf("words: %s", txt)
+	}
+	if got := fieldOf(t, h.store, cases[0], "assignee"); got == `"after.change"` {
+		t.Fatal("the refused push reached the hub")
+	}
+	if n, _ := d.s.Waiting(); n != 1 {
+		t.Fatalf("%d waiting, want the edit kept", n)
+	}
+}
