@@ -74,6 +74,9 @@ const (
 	ActResolveConflict RoleAction = "conflict.resolve"
 	ActImport          RoleAction = "import"
 	ActTariffs         RoleAction = "tariffs.activate"
+	// ActReadAudit is reading the desk's access log (a read, not a write:
+	// who opened which case's personal data is itself sensitive).
+	ActReadAudit RoleAction = "audit.read"
 )
 
 // Permission is one row of the role table: an action, what it is in
@@ -116,6 +119,7 @@ var RoleTable = []Permission{
 	{ActAssign, "assign cases to a user", leader},
 	{ActImport, "import records (JSON Lines)", leader},
 	{ActTariffs, "import or activate a tariff version", leader},
+	{ActReadAudit, "read the desk's access log (who opened which case)", leader},
 }
 
 // Permitted returns the table's row for action a.

@@ -231,15 +231,15 @@ func (tx *Tx) SetOwnChain(seq uint64, h change.Hash) error {
 type ChainBreak struct {
 	// Chain is "log" (this store's change log) or the desk whose chain
 	// (as the hub received it) breaks.
-	Chain string
+	Chain string `json:"chain"`
 	// Pos is the log position (log chain).
-	Pos uint64
+	Pos uint64 `json:"pos,omitempty"`
 	// Desk and Seq name the op; Key is its record (empty when unreadable).
-	Desk string
-	Seq  uint64
-	Key  string
+	Desk string `json:"desk,omitempty"`
+	Seq  uint64 `json:"seq,omitempty"`
+	Key  string `json:"key,omitempty"`
 	// What says what differs.
-	What string
+	What string `json:"what"`
 }
 
 // ChainReport is the outcome of VerifyChain.

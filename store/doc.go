@@ -3,7 +3,7 @@
 // apply path), which appends a field-level change-log entry in the same
 // transaction: nothing reaches the records without reaching the log.
 //
-// The bucket tree (schema 5; see migrations.go for what each added):
+// The bucket tree (schema 6; see migrations.go for what each added):
 //
 //	meta/
 //	  magic    "movedesk-store"
@@ -49,6 +49,8 @@
 //	  log/       <pos uint64 BE>     hash: links the op at pos to the one before
 //	  desks/     <desk> 0x00 <seq>   digest, hash: a desk's chain as the hub received it
 //	  own                            seq, hash: this desk's chain up to its last acked op
+//	access/    <n uint64 BE>         codec(JSON AccessEntry): who opened which case's
+//	                                 personal data here; local, capped (access.go; schema 6)
 //
 // Values in records, log and rows pass through the Codec, the seam where
 // encryption at rest plugs in. Index keys carry no personal data.

@@ -24,6 +24,7 @@ type env struct {
 	now     func() time.Time
 	actions []CaseAction
 	gate    func(f *booking.CaseFile) booking.GateInput
+	access  AccessDesk
 }
 
 // gateInput returns the gate's extra input for f (empty without Options.Gate).

@@ -178,9 +178,12 @@ func newABNShowCmd(a *app) *cobra.Command {
 		Short: "Print an ABN (the latest version, or --version N); ABN or case number",
 		Args:  exactArgs(1, "ABN"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withRead(cmd, func(s *store.Store) error {
+			return a.withWrite(cmd, func(s *store.Store) error {
 				x, err := findABN(s, args[0], version)
 				if err != nil {
+					return err
+				}
+				if err := a.noteAccess(s, x.Case, "abn show"); err != nil {
 					return err
 				}
 				if asJSON {
@@ -210,9 +213,12 @@ func newABNExportCmd(a *app) *cobra.Command {
 			if out == "" {
 				return usageError{fmt.Errorf("--out FILE is required")}
 			}
-			return a.withRead(cmd, func(s *store.Store) error {
+			return a.withWrite(cmd, func(s *store.Store) error {
 				x, err := findABN(s, args[0], version)
 				if err != nil {
+					return err
+				}
+				if err := a.noteAccess(s, x.Case, "abn export"); err != nil {
 					return err
 				}
 				var buf bytes.Buffer

@@ -130,6 +130,7 @@ terminal app on the store in --data. Subcommands script the same store.`,
 		newCentralHubCmd(a),
 		newCentralSyncCmd(a),
 		newCentralConflictsCmd(a),
+		newAuditCmd(a),
 	)
 	requireSubcommand(root)
 	return root
