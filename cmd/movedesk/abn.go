@@ -95,6 +95,10 @@ refuses when not run on one.`,
 		Args: exactArgs(1, "ABN|CASE [--yes]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.abnWrite(cmd, args[0], func(d *desk.Service, no string) (*booking.ABN, error) {
+				// Who may, first: a user without the right is not asked.
+				if err := d.Allowed(a.cfg.User, booking.ActDepartABN); err != nil {
+					return nil, err
+				}
 				f, err := d.Store().CaseFile(no)
 				if err != nil {
 					return nil, err
