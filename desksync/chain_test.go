@@ -3,9 +3,13 @@ package desksync_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"movedesk/central"
 	"movedesk/change"
 	"movedesk/desksync"
 	"movedesk/store"
@@ -85,5 +89,51 @@ func TestHubRefusesAPushThatDoesNotLink(t *testing.T) {
 	}
 	if n, _ := d.s.Waiting(); n != 1 {
 		t.Fatalf("%d waiting, want the edit kept", n)
+	}
+}
+
+// TestHubRestoredFromAnOlderBackup: a hub put back from a backup older than
+// a desk's last push holds less of its chain than the desk; it takes the
+// desk's chain from where the desk stands, and both verify.
+func TestHubRestoredFromAnOlderBackup(t *testing.T) {
+	h := newHub(t)
+	d := newDesk(t, h, "RBA", "rba-1")
+	cases := fill(t, d.s, 3, "RBA", 1)
+	d.sync(t)
+	backup := filepath.Join(t.TempDir(), "hub.db")
+	if _, err := h.store.Backup(backup); err != nil {
+		t.Fatal(err)
+	}
+	edit(t, d.s, cases[0], "assignee", "lost.at.the.hub")
+	d.sync(t)
+
+	// The hub's store goes back to the backup.
+	h.srv.Close()
+	h.store.Close()
+	b, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(h.dir, store.FileName), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(h.dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	srv := central.New(s, h.dir)
+	srv.Log = func(string, ...any) {}
+	h.store, h.h = s, srv
+	h.srv = httptest.NewServer(srv.Handler())
+	t.Cleanup(h.srv.Close)
+
+	edit(t, d.s, cases[1], "assignee", "after.the.restore")
+	if r := d.sync(t); r.Pushed != 1 {
+		t.Fatalf("pushed %d", r.Pushed)
+	}
+	chainsAgree(t, d)
+	if got := fieldOf(t, h.store, cases[1], "assignee"); got != `"after.the.restore"` {
+		t.Fatalf("hub holds %s", got)
 	}
 }
