@@ -22,6 +22,10 @@ import (
 //	                                     none of that desk's earlier ops)
 //	  own     seq(8) hash(32)            at a desk: its own chain up to the last
 //	                                     op the hub acknowledged
+//
+// Values pass through the Codec like the log's: a hash of an op's plain
+// bytes in clear would let whoever holds an encrypted file confirm a guess
+// of what an op says.
 var (
 	bChain      = []byte("chain")
 	bChainLog   = []byte("log")
@@ -50,11 +54,27 @@ func migrateChain(tx *bolt.Tx, _ string, codec Codec) error {
 			return fmt.Errorf("log entry %d: %w", be64(k), err)
 		}
 		prev = change.Link(prev, change.DigestBytes(p))
-		if err := lb.Put(bytes.Clone(k), bytes.Clone(prev[:])); err != nil {
+		sealed, err := codec.Seal(bytes.Clone(prev[:]))
+		if err != nil {
+			return err
+		}
+		if err := lb.Put(bytes.Clone(k), sealed); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// openHash reads a sealed chain value of n bytes.
+func (tx *Tx) openHash(v []byte, n int) ([]byte, error) {
+	p, err := tx.s.codec.Open(v)
+	if err != nil {
+		return nil, err
+	}
+	if len(p) != n {
+		return nil, fmt.Errorf("a chain entry of %d bytes, want %d", len(p), n)
+	}
+	return p, nil
 }
 
 func (tx *Tx) chainLogBucket() *bolt.Bucket {
@@ -78,13 +98,21 @@ func (tx *Tx) chainLog(pos uint64, plain []byte) error {
 	if tx.chainLast == nil {
 		var h change.Hash
 		if k, v := lb.Cursor().Last(); k != nil && be64(k) < pos {
-			copy(h[:], v)
+			p, err := tx.openHash(v, 32)
+			if err != nil {
+				return fmt.Errorf("chain at %d: %w", be64(k), err)
+			}
+			copy(h[:], p)
 		}
 		tx.chainLast = &h
 	}
 	h := change.Link(*tx.chainLast, change.DigestBytes(plain))
 	*tx.chainLast = h
-	return lb.Put(u64(pos), h[:])
+	sealed, err := tx.s.codec.Seal(bytes.Clone(h[:]))
+	if err != nil {
+		return err
+	}
+	return lb.Put(u64(pos), sealed)
 }
 
 // rechainLog links the log afresh from position from on: Renumber and
@@ -101,7 +129,11 @@ func (tx *Tx) rechainLog(from uint64) error {
 		pk, pv = c.Prev()
 	}
 	if pk != nil {
-		copy(prev[:], pv)
+		p, err := tx.openHash(pv, 32)
+		if err != nil {
+			return fmt.Errorf("chain at %d: %w", be64(pk), err)
+		}
+		copy(prev[:], p)
 	}
 	var stale [][]byte
 	for k, _ := c.Seek(u64(from)); k != nil; k, _ = c.Next() {
@@ -119,7 +151,11 @@ func (tx *Tx) rechainLog(from uint64) error {
 			return err
 		}
 		prev = change.Link(prev, change.DigestBytes(p))
-		if err := lb.Put(bytes.Clone(k), bytes.Clone(prev[:])); err != nil {
+		sealed, err := tx.s.codec.Seal(bytes.Clone(prev[:]))
+		if err != nil {
+			return err
+		}
+		if err := lb.Put(bytes.Clone(k), sealed); err != nil {
 			return err
 		}
 	}
@@ -164,8 +200,8 @@ func (tx *Tx) DeskChainAt(desk string, seq uint64) (ChainLink, bool) {
 	if b == nil {
 		return ChainLink{}, false
 	}
-	v := b.Get(deskChainKey(desk, seq))
-	if len(v) != 64 {
+	v, err := tx.openHash(b.Get(deskChainKey(desk, seq)), 64)
+	if err != nil {
 		return ChainLink{}, false
 	}
 	return decodeLink(deskChainKey(desk, seq), v), true
@@ -184,10 +220,14 @@ func (tx *Tx) DeskChainHead(desk string) (ChainLink, bool) {
 	} else {
 		k, v = c.Prev()
 	}
-	if k == nil || len(k) != len(desk)+9 || !bytes.HasPrefix(k, []byte(desk+"\x00")) || len(v) != 64 {
+	if k == nil || len(k) != len(desk)+9 || !bytes.HasPrefix(k, []byte(desk+"\x00")) {
 		return ChainLink{}, false
 	}
-	return decodeLink(k, v), true
+	p, err := tx.openHash(v, 64)
+	if err != nil {
+		return ChainLink{}, false
+	}
+	return decodeLink(k, p), true
 }
 
 // PutDeskChain stores desk's link.
@@ -199,7 +239,11 @@ func (tx *Tx) PutDeskChain(desk string, l ChainLink) error {
 	v := make([]byte, 64)
 	copy(v, l.Digest[:])
 	copy(v[32:], l.Hash[:])
-	return b.Put(deskChainKey(desk, l.Seq), v)
+	sealed, err := tx.s.codec.Seal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(deskChainKey(desk, l.Seq), sealed)
 }
 
 // OwnChain returns this desk's chain up to the last own op the hub
@@ -210,8 +254,8 @@ func (tx *Tx) OwnChain() (uint64, change.Hash) {
 	if ch == nil {
 		return 0, h
 	}
-	v := ch.Get(kOwnChain)
-	if len(v) != 40 {
+	v, err := tx.openHash(ch.Get(kOwnChain), 40)
+	if err != nil {
 		return 0, h
 	}
 	copy(h[:], v[8:])
@@ -224,7 +268,11 @@ func (tx *Tx) SetOwnChain(seq uint64, h change.Hash) error {
 	if ch == nil {
 		return fmt.Errorf("store has no chain bucket")
 	}
-	return ch.Put(kOwnChain, append(u64(seq), h[:]...))
+	sealed, err := tx.s.codec.Seal(append(u64(seq), h[:]...))
+	if err != nil {
+		return err
+	}
+	return ch.Put(kOwnChain, sealed)
 }
 
 // ChainBreak is the first place a chain does not match.
@@ -290,13 +338,14 @@ func (tx *Tx) verifyLog(lb *bolt.Bucket, rep *ChainReport) *ChainBreak {
 		}
 		got := change.Link(prev, change.DigestBytes(p))
 		var want change.Hash
-		copy(want[:], cv)
+		wb, err := tx.openHash(cv, 32)
+		if err != nil {
+			b.What = "its chain entry is damaged: " + err.Error()
+			return b
+		}
+		copy(want[:], wb)
 		if got != want {
-			if len(cv) != 32 {
-				b.What = "its chain entry is damaged"
-			} else {
-				b.What = fmt.Sprintf("its bytes differ from what was chained (chain %s, the op now gives %s)", want.Short(), got.Short())
-			}
+			b.What = fmt.Sprintf("its bytes differ from what was chained (chain %s, the op now gives %s)", want.Short(), got.Short())
 			return b
 		}
 		prev = want
@@ -340,11 +389,12 @@ func (tx *Tx) verifyDesks(rep *ChainReport) *ChainBreak {
 	var prev change.Hash
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(k) < 9 || len(v) != 64 {
+		p, err := tx.openHash(v, 64)
+		if len(k) < 9 || err != nil {
 			return &ChainBreak{Chain: "desks", What: fmt.Sprintf("a damaged entry %q", k)}
 		}
 		d := string(k[:len(k)-9])
-		l := decodeLink(k, v)
+		l := decodeLink(k, p)
 		if d != desk {
 			desk, prev = d, change.Hash{}
 		}

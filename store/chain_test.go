@@ -11,6 +11,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"movedesk/change"
 )
 
 // TestChainCatchesAByteChangedInAnOp changes one byte of one op inside the
@@ -160,4 +162,42 @@ func TestChainSurvivesRenumberAndRestamp(t *testing.T) {
 	if rep, err := s.VerifyChain(); err != nil || rep.Break != nil || rep.Ops != 5 {
 		t.Fatalf("after restamp: %+v %v", rep, err)
 	}
+}
+
+// TestChainOfAnEncryptedStore: the links are sealed with the store's key
+// like the ops, and verify with it.
+func TestChainOfAnEncryptedStore(t *testing.T) {
+	key := make([]byte, KeySize)
+	key[0] = 7
+	codec, err := NewAESCodec(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	s, err := Open(dir, Options{Desk: "dtest", Codec: codec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	no := "RBA-2026-000001"
+	if err := s.PutRecords("amina", sampleCase(no)...); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update("sync", func(tx *Tx) error { return tx.SetOwnChain(3, change.DigestBytes([]byte("x"))) }); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(dir, Options{Codec: codec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if rep, err := s.VerifyChain(); err != nil || rep.Break != nil || rep.Ops != 3 {
+		t.Fatalf("encrypted store: %+v %v", rep, err)
+	}
+	s.View(func(tx *Tx) error {
+		if seq, h := tx.OwnChain(); seq != 3 || h != change.DigestBytes([]byte("x")) {
+			t.Fatalf("own chain %d %s", seq, h)
+		}
+		return nil
+	})
 }
