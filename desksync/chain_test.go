@@ -1,8 +1,11 @@
 package desksync_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -135,5 +138,40 @@ func TestHubRestoredFromAnOlderBackup(t *testing.T) {
 	chainsAgree(t, d)
 	if got := fieldOf(t, h.store, cases[1], "assignee"); got != `"after.the.restore"` {
 		t.Fatalf("hub holds %s", got)
+	}
+}
+
+// TestHubRefusesOpsWithoutTheChain: once the hub holds a desk's chain, a
+// push of that desk carrying ops without it is refused whole.
+func TestHubRefusesOpsWithoutTheChain(t *testing.T) {
+	h := newHub(t)
+	d := newDesk(t, h, "RBA", "rba-1")
+	cases := fill(t, d.s, 1, "RBA", 1)
+	d.sync(t)
+	var lin string
+	d.s.Update("x", func(tx *store.Tx) error { lin, _ = tx.Lineage(); return nil })
+	st, _ := d.s.ReplicaState()
+	body, err := wire.Encode(wire.SyncRequest{Desk: d.s.Desk(), Cursor: st.Cursor, Proto: wire.Proto, Instance: d.s.Instance(),
+		Pushed: st.Pushed, Lineage: lin, Ops: []wire.Op{{Seq: st.Pushed + 100, Actor: "x", HLC: 1, Key: cases[0],
+			Fields: map[string]json.RawMessage{"notes": json.RawMessage(`"unchained"`)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+wire.Path, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+d.token)
+	req.Header.Set("Content-Encoding", "gzip")
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var eb wire.ErrorBody
+	wire.Decode(res.Body, wire.MaxBody, &eb)
+	if res.StatusCode != http.StatusConflict || eb.Code != wire.CodeChain || !strings.Contains(eb.Error, "without the hash chain") {
+		t.Fatalf("unchained push: %d %+v", res.StatusCode, eb)
+	}
+	if got := fieldOf(t, h.store, cases[0], "notes"); got == `"unchained"` {
+		t.Fatal("the unchained op reached the hub")
 	}
 }
