@@ -175,3 +175,21 @@ func TestHubRefusesOpsWithoutTheChain(t *testing.T) {
 		t.Fatal("the unchained op reached the hub")
 	}
 }
+
+// withChain links req's ops to the chain the hub holds of desk id, as that
+// desk's movedesk would: for tests that craft a real desk's requests.
+func withChain(t *testing.T, h *hub, id string, req *wire.SyncRequest) *wire.SyncRequest {
+	t.Helper()
+	var head store.ChainLink
+	h.store.View(func(tx *store.Tx) error { head, _ = tx.DeskChainHead(id); return nil })
+	prev := head.Hash
+	for i := range req.Ops {
+		op := req.Ops[i].ToOp(id)
+		prev = change.Link(prev, op.Digest())
+	}
+	req.Chain = &wire.Chain{PrevSeq: head.Seq, Last: prev.String()}
+	if head.Seq > 0 {
+		req.Chain.Prev = head.Hash.String()
+	}
+	return req
+}
