@@ -290,3 +290,14 @@ func (d *Document) Describe() string {
 	}
 	return s
 }
+
+// RuleKnownAirport: a case's origin or destination airport typed by a
+// user must be one of the active tariff tables' airports, or the case can
+// never be priced (a typo such as ZZZ is caught at entry, not at booking).
+// known reports whether the tables hold a code; tables names them.
+func CheckKnownAirport(field, code string, known func(string) bool, tables string) error {
+	if code == "" || known == nil || known(code) {
+		return nil
+	}
+	return Errorf(EINVALID, field, "airport %q is not in tariff tables %s: check the code (or import tables that have it)", code, tables)
+}

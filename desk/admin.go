@@ -123,6 +123,7 @@ func (d *Service) Import(actor string, r io.Reader, restore bool) (int, error) {
 	opt := store.ImportOptions{Restore: restore}
 	if !restore {
 		opt.Gate = d.GateInput
+		opt.Entry = d.checkAirports
 	}
 	return d.s.Import(actor, r, opt)
 }

@@ -17,6 +17,9 @@ func (d *Service) SetFields(actor, no string, as []store.Assignment) error {
 	if err := d.allowFields(actor, as); err != nil {
 		return err
 	}
+	if err := d.checkAirports(airportAssignments(as)); err != nil {
+		return err
+	}
 	return d.s.SetFields(actor, no, as)
 }
 
@@ -30,6 +33,9 @@ func (d *Service) CreateCase(actor string, f *booking.CaseFile) error {
 		return booking.Errorf(booking.EINVALID, "number", "a new case needs a case number")
 	}
 	no := f.Case.Number
+	if err := d.checkCaseAirports(&f.Case); err != nil {
+		return err
+	}
 	return d.s.Update(actor, func(tx *store.Tx) error {
 		if _, err := tx.CaseFile(no); err == nil {
 			return booking.Errorf(booking.ECONFLICT, "number", "case %s already exists", no)
@@ -202,6 +208,9 @@ func (d *Service) NewCase(actor, office string, c booking.Case, pa booking.Trave
 	office = strings.ToUpper(strings.TrimSpace(office))
 	if len(office) != 3 {
 		return "", booking.Errorf(booking.EINVALID, "office", "office %q must be a 3-letter code (office: in the config)", office)
+	}
+	if err := d.checkCaseAirports(&c); err != nil {
+		return "", err
 	}
 	today := d.today()
 	// Desks of an office number offline, so each numbers in its own block:

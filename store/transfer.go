@@ -120,6 +120,9 @@ type ImportOptions struct {
 	// Gate gives the ready-to-depart gate its templates and quote-engine
 	// findings (nil: the default templates, findings unchecked).
 	Gate func(f *booking.CaseFile) booking.GateInput
+	// Entry judges the case fields a line names (name: value as text) by
+	// the desk's entry rules (known airports); nil judges none.
+	Entry func(fields map[string]string) error
 }
 
 // Import reads JSON Lines, {"key":..., "record":{...}} a line, in one
@@ -268,6 +271,18 @@ func (im *importer) line(b []byte) error {
 	}
 	if !im.opt.Restore && caseNo != "" && kind != booking.KindCase && !im.tx.has(caseNo) {
 		return &ImportError{Key: l.Key, Field: "case", Err: fmt.Errorf("case %s does not exist (neither stored nor earlier in the file)", caseNo)}
+	}
+	if _, ok := rec.(*booking.Case); ok && im.opt.Entry != nil && !im.opt.Restore {
+		named := map[string]string{}
+		for name, v := range fields {
+			var s string
+			if json.Unmarshal(v, &s) == nil {
+				named[name] = s
+			}
+		}
+		if err := im.opt.Entry(named); err != nil {
+			return &ImportError{Key: l.Key, Field: booking.ErrorField(err), Err: err}
+		}
 	}
 	if c, ok := rec.(*booking.Case); ok && exists && !im.opt.Restore {
 		if err := im.move(c, fields); err != nil {

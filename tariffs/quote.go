@@ -211,7 +211,7 @@ func quoteWith(set *Set, req QuoteRequest, checks []rule) QuoteResult {
 	}
 	res.Version = set.Version
 	if len(req.Segments) == 0 {
-		q.add(CodeItinerary, Blocking, 0, 0, 0, "the itinerary has no segments")
+		q.add(CodeItinerary, Blocking, 0, 0, 0, "no flight entered yet: add the first segment")
 		return res
 	}
 	q.prepare()

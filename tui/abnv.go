@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -96,7 +97,7 @@ func (a *abnScreen) CurrentCase() string { return a.no }
 func (a *abnScreen) Capturing() bool { return a.reasonOn || a.departOn }
 
 // Dirty implements Dirtier: a typed cancellation reason is unsaved input.
-func (a *abnScreen) Dirty() bool { return a.reasonOn && a.reason.Value() != "" }
+func (a *abnScreen) Dirty() bool { return a.reasonOn && strings.TrimSpace(a.reason.Value()) != "" }
 
 func (a *abnScreen) latest() *booking.ABN {
 	if a.file == nil {
@@ -186,6 +187,11 @@ func (a *abnScreen) reload(f *booking.CaseFile) {
 // Update implements Screen.
 func (a *abnScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case dropReasonMsg:
+		if msg.id == a.id {
+			a.reasonOn = false
+			a.layout()
+		}
 	case caseLoadedMsg:
 		if msg.id != a.id {
 			return nil
@@ -211,6 +217,9 @@ func (a *abnScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 	if a.reasonOn {
 		switch {
 		case key.Matches(kp, k.Back):
+			if a.Dirty() {
+				return askDropReason(a.id)
+			}
 			a.reasonOn = false
 		case key.Matches(kp, k.Open):
 			if strings.TrimSpace(a.reason.Value()) == "" {
@@ -334,8 +343,13 @@ func (a *abnScreen) layout() {
 				a.no, a.departDay, a.e.keys.Confirm.Help().Key, a.e.keys.Deny.Help().Key)))
 		}
 		if cur != nil {
+			doc := *cur
+			if isDraft {
+				// Nobody issued a draft: the time and author come with i.
+				doc.IssuedAt, doc.IssuedBy = time.Time{}, ""
+			}
 			l = append(l, "")
-			for _, line := range strings.Split(strings.TrimRight(cur.Text(), "\n"), "\n") {
+			for _, line := range strings.Split(strings.TrimRight(doc.Text(), "\n"), "\n") {
 				l = append(l, wrapHanging(line, a.w)...)
 			}
 		}

@@ -107,6 +107,9 @@ func (c *caseScreen) CurrentCase() string { return c.no }
 // Capturing implements Capturer.
 func (c *caseScreen) Capturing() bool { return c.reasonOn || c.picking }
 
+// Dirty implements Dirtier: a typed reason is unsaved input.
+func (c *caseScreen) Dirty() bool { return c.reasonOn && strings.TrimSpace(c.reason.Value()) != "" }
+
 func (c *caseScreen) allowed() []booking.Status {
 	if c.file == nil {
 		return nil
@@ -180,6 +183,12 @@ func (c *caseScreen) Update(msg tea.Msg) tea.Cmd {
 			return loadCaseCmd(c.e.src, c.id, c.no)
 		}
 		return nil
+	case dropReasonMsg:
+		if msg.id == c.id {
+			c.reasonOn = false
+			c.layout()
+		}
+		return nil
 	case tea.PasteMsg:
 		if c.reasonOn && c.reason.paste(msg.Content) {
 			c.layout()
@@ -196,6 +205,9 @@ func (c *caseScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 	if c.reasonOn {
 		switch {
 		case key.Matches(kp, k.Back):
+			if c.Dirty() {
+				return askDropReason(c.id)
+			}
 			c.reasonOn = false
 		case key.Matches(kp, k.Open):
 			to := c.allowed()[c.pick]

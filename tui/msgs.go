@@ -112,3 +112,12 @@ func errCmd(err error) tea.Cmd { return func() tea.Msg { return ErrMsg{err} } }
 
 // msgCmd returns a command delivering msg.
 func msgCmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// dropReasonMsg closes screen id's reason prompt once the user agreed to
+// lose what they typed in it.
+type dropReasonMsg struct{ id int }
+
+// askDropReason asks before esc throws a typed reason away.
+func askDropReason(id int) tea.Cmd {
+	return msgCmd(ConfirmMsg{Text: "Discard the reason you typed?", Yes: msgCmd(dropReasonMsg{id: id})})
+}

@@ -288,3 +288,29 @@ func TestBookingFormWrapsFindingsAndExplainsBadDates(t *testing.T) {
 		t.Fatalf("bad date not explained:\n%s", fr)
 	}
 }
+
+// esc on a typed reason asks before dropping it; n keeps the text, y closes.
+func TestReasonEscAsks(t *testing.T) {
+	src := fixture(20)
+	m := newTestModel(t, src, fakeQuoter{})
+	send(t, m, OpenCaseMsg{Number: "RBA-2026-000102"})
+	keys(t, m, "m", "j", "enter")
+	typeText(t, m, "waiting for clearance")
+	keys(t, m, "esc")
+	if !strings.Contains(screen(m), "Discard the reason you typed?") {
+		t.Fatalf("esc dropped the reason without asking:\n%s", screen(m))
+	}
+	keys(t, m, "n")
+	if !strings.Contains(screen(m), "Reason for on-hold: waiting for clearance") {
+		t.Fatalf("n lost the reason:\n%s", screen(m))
+	}
+	keys(t, m, "esc", "y")
+	if strings.Contains(screen(m), "Reason for on-hold") {
+		t.Fatalf("y kept the prompt:\n%s", screen(m))
+	}
+	// An empty prompt closes at once.
+	keys(t, m, "m", "j", "enter", "esc")
+	if strings.Contains(screen(m), "Reason for on-hold") || strings.Contains(screen(m), "Discard") {
+		t.Fatalf("empty prompt did not close:\n%s", screen(m))
+	}
+}

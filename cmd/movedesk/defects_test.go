@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -135,5 +137,51 @@ func TestCaseReceiptIsTracked(t *testing.T) {
 	}
 	if _, out, _ := cli(t, "case", "show", no, "--data", dir); !strings.Contains(out, "receipt confirmed ") {
 		t.Fatalf("case show after:\n%s", out)
+	}
+}
+
+// An airport typo (ZZZ) was stored on a case and only surfaced when no
+// fare could be found; the same entry rule now refuses it from the CLI,
+// an import and the app's new-case form, naming the field.
+func TestUnknownAirportRefusedOnEveryPath(t *testing.T) {
+	dir := demoStore(t, "10")
+	no := "RBA-2026-000002"
+	code, _, e := cli(t, "case", "set", no, "dest_airport=ZZZ", "--data", dir)
+	if code != 1 || !strings.Contains(e, `airport "ZZZ" is not in tariff tables`) || !strings.Contains(e, "dest_airport") {
+		t.Fatalf("case set: %d %q", code, e)
+	}
+	if code, _, e := cli(t, "case", "set", no, "dest_airport=YYZ", "--data", dir); code != 0 {
+		t.Fatalf("a known airport refused: %s", e)
+	}
+	in := filepath.Join(t.TempDir(), "in.jsonl")
+	os.WriteFile(in, []byte(`{"key":"`+no+`","record":{"notes":"ok"}}`+"\n"+`{"key":"`+no+`","record":{"origin_airport":"ZZZ"}}`+"\n"), 0o600)
+	code, _, e = cli(t, "import", in, "--data", dir)
+	if code != 1 || !strings.Contains(e, "line 2 ("+no+"): field origin_airport") || !strings.Contains(e, `"ZZZ"`) {
+		t.Fatalf("import: %d %q", code, e)
+	}
+	_, out, _ := cli(t, "case", "show", no, "--json", "--data", dir)
+	if strings.Contains(out, "ZZZ") || strings.Contains(out, `"notes": "ok"`) {
+		t.Fatalf("a refused import wrote something:\n%s", out)
+	}
+
+	s, m := openApp(t, dir, nil)
+	defer s.Close()
+	press(t, m, tea.Key{Code: 'n', Text: "n"})
+	for range 4 {
+		press(t, m, tea.Key{Code: tea.KeyTab})
+	}
+	typeKeys(t, m, "ZZZ")
+	for range 8 {
+		press(t, m, tea.Key{Code: tea.KeyTab})
+	}
+	typeKeys(t, m, "Haddad")
+	press(t, m, tea.Key{Code: tea.KeyTab})
+	typeKeys(t, m, "Omar")
+	press(t, m, tea.Key{Code: tea.KeyTab})
+	typeKeys(t, m, "1990-02-03")
+	press(t, m, tea.Key{Code: 's', Mod: tea.ModCtrl})
+	f := ansi.Strip(frame(m))
+	if !strings.Contains(f, `airport "ZZZ" is not in tariff tables`) || !strings.Contains(f, "origin airport ZZZ") {
+		t.Fatalf("app: no error beside the airport, or the input was lost:\n%s", f)
 	}
 }
