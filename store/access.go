@@ -21,6 +21,9 @@ var bAccess = []byte("access")
 // openings at a few hundred a day, in under 10 MB.
 const AccessCap = 100_000
 
+// accessCap is AccessCap, smaller in tests.
+var accessCap uint64 = AccessCap
+
 // AccessEntry is one opening of a case's personal data.
 type AccessEntry struct {
 	At   time.Time `json:"at"`
@@ -57,8 +60,8 @@ func (s *Store) NoteAccess(e AccessEntry) error {
 		if err != nil {
 			return err
 		}
-		if n > AccessCap {
-			if err := ab.Delete(u64(n - AccessCap)); err != nil {
+		if n > accessCap {
+			if err := ab.Delete(u64(n - accessCap)); err != nil {
 				return err
 			}
 		}
