@@ -14,6 +14,7 @@ import (
 	"movedesk/booking"
 	"movedesk/central"
 	"movedesk/desk"
+	"movedesk/flights"
 	"movedesk/store"
 )
 
@@ -131,6 +132,7 @@ func newAuditAccessCmd(a *app) *cobra.Command {
 		Short: "Who opened which case's personal data at this desk, newest first (team leaders)",
 		Long: fmt.Sprintf(`audit access lists the desk's access log: each opening of a case's
 personal data (the case and ABN screens, case show, abn show, abn export,
+flight manifest,
 export) with who and when. The log stays on this desk (sync does not send
 it) and keeps the newest %d entries. Only a team leader reads it
 (audit.read).`, store.AccessCap),
@@ -186,4 +188,24 @@ it) and keeps the newest %d entries. Only a team leader reads it
 	cmd.Flags().IntVar(&limit, "limit", 0, "at most N entries (0: all)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "JSON output")
 	return cmd
+}
+
+// noteManifest notes in the access log each case a flight manifest for
+// recipient names (its travellers' names and needs leave the desk).
+func (a *app) noteManifest(cmd *cobra.Command, fl *flights.Flight, recipient string) error {
+	if len(fl.Parties) == 0 {
+		return nil
+	}
+	return a.withWrite(cmd, func(s *store.Store) error {
+		d, err := a.newDesk(s)
+		if err != nil {
+			return err
+		}
+		for _, p := range fl.Parties {
+			if err := d.NoteAccess(a.cfg.User, p.Case, "flight manifest for "+recipient); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

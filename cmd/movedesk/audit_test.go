@@ -194,3 +194,27 @@ func TestAppNotesCaseOpenings(t *testing.T) {
 		t.Fatalf("access after the app: %d %q %q", code, out, e)
 	}
 }
+
+// TestManifestIsNotedPerCase: a flight manifest carries its travellers'
+// names off the desk; the access log names each case on it and for whom.
+func TestManifestIsNotedPerCase(t *testing.T) {
+	dir := flightStore(t)
+	if code, _, e := cli(t, "flight", "manifest", "AC", "837", "2027-01-17", "--for", "airline", "--data", dir, "--user", "amina"); code != 0 {
+		t.Fatal(e)
+	}
+	code, out, _ := cli(t, "audit", "access", "--json", "--data", dir)
+	var ents []store.AccessEntry
+	if code != 0 || json.Unmarshal([]byte(out), &ents) != nil || len(ents) < 2 {
+		t.Fatalf("access: %d %s", code, out)
+	}
+	seen := map[string]bool{}
+	for _, e := range ents {
+		if e.User != "amina" || e.What != "flight manifest for airline" || !strings.HasPrefix(e.Case, "RBA-2026-") {
+			t.Fatalf("entry %+v", e)
+		}
+		seen[e.Case] = true
+	}
+	if len(seen) != len(ents) {
+		t.Fatalf("a case noted twice: %+v", ents)
+	}
+}
