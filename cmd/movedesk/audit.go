@@ -132,8 +132,7 @@ func newAuditAccessCmd(a *app) *cobra.Command {
 		Short: "Who opened which case's personal data at this desk, newest first (team leaders)",
 		Long: fmt.Sprintf(`audit access lists the desk's access log: each opening of a case's
 personal data (the case and ABN screens, case show, abn show, abn export,
-flight manifest,
-export) with who and when. The log stays on this desk (sync does not send
+flight manifest, export) with who and when. The log stays on this desk (sync does not send
 it) and keeps the newest %d entries. Only a team leader reads it
 (audit.read).`, store.AccessCap),
 		Args: noArgs,
