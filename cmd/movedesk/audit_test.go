@@ -193,6 +193,17 @@ func TestAppNotesCaseOpenings(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "amina.idrissi") || !strings.Contains(out, "case screen") {
 		t.Fatalf("access after the app: %d %q %q", code, out, e)
 	}
+
+	// Once the office's users are published, only a team leader reads it.
+	putUsers(t, dir, map[string]booking.Role{"amina.idrissi": booking.RoleAssociate})
+	s, m = openApp(t, dir, nil)
+	defer s.Close()
+	press(t, m, tea.Key{Code: ':', Text: ":"})
+	typeKeys(t, m, "access")
+	press(t, m, kEnter)
+	if f := frame(m); !strings.Contains(f, "amina.idrissi (associate) may not read the desk's access log") || strings.Contains(f, "case screen") {
+		t.Fatalf("an associate's :access:\n%s", f)
+	}
 }
 
 // TestManifestIsNotedPerCase: a flight manifest carries its travellers'
