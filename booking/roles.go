@@ -77,6 +77,9 @@ const (
 	ActTariffs         RoleAction = "tariffs.activate"
 	ActReview          RoleAction = "booking.review"
 	ActContacts        RoleAction = "contacts.edit"
+	// ActReadAudit is reading the desk's access log (a read, not a write:
+	// who opened which case's personal data is itself sensitive).
+	ActReadAudit RoleAction = "audit.read"
 )
 
 // Permission is one row of the role table: an action, what it is in
@@ -121,6 +124,7 @@ var RoleTable = []Permission{
 	{ActReview, "approve or reject bookings", leader},
 	{ActImport, "import records (JSON Lines)", leader},
 	{ActTariffs, "import or activate a tariff version", leader},
+	{ActReadAudit, "read the desk's access log (who opened which case)", leader},
 }
 
 // Permitted returns the table's row for action a.

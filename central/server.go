@@ -245,8 +245,21 @@ func (h *Server) serve(r *http.Request, desk Desk, lim Limits) (*wire.SyncRespon
 		ackKey := "acked/" + req.Desk
 		acked = tx.ReplicaUint(ackKey)
 		if d, err := h.checkHistory(tx, desk, &req, ops, acked); err != nil || d != nil {
+			if d != nil {
+				d.Chain = chainAt(tx, req.Desk, d.Acked)
+			}
 			diverged = d
 			return err
+		}
+		if req.Chain != nil {
+			if err := h.checkChain(tx, desk, req.Desk, ops, req.Chain); err != nil {
+				return err
+			}
+		} else if _, chained := tx.DeskChainHead(req.Desk); chained && len(ops) > 0 {
+			// A desk whose chain the hub holds does not drop it (an older
+			// movedesk put back, or ops made up outside it).
+			return failKind(http.StatusConflict, wire.CodeChain,
+				"desk %s: ops without the hash chain the hub holds of this desk: nothing of this sync was applied (run movedesk audit verify on the desk, and tell the office)", desk.Name)
 		}
 		was := acked
 		fresh := ops[:0:0]

@@ -60,3 +60,10 @@ func (d *Service) allowResolve(actor, id string) error {
 	}
 	return d.allow(actor, acts...)
 }
+
+// Allowed reports, as the refusal a write would give, whether actor may
+// take every action of acts: for a command that asks or checks before it
+// writes, so that a user without the right is refused first, not asked.
+func (d *Service) Allowed(actor string, acts ...booking.RoleAction) error {
+	return d.allow(actor, acts...)
+}

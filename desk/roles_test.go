@@ -134,6 +134,10 @@ func roleCalls(t *testing.T) []roleCall {
 			_, err := fx.d.AssignCases(u, "associate", fx.no)
 			return err
 		}},
+		{"AccessLog", one(booking.ActReadAudit), func(fx *fixture, u string) error {
+			_, err := fx.d.AccessLog(u, store.AccessFilter{})
+			return err
+		}},
 	}
 }
 

@@ -172,9 +172,12 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 			return res, err
 		}
 		var ents []store.LogEntry
+		var chainSeq uint64
+		var chainHead change.Hash
 		if err := s.View(func(tx *store.Tx) error {
 			var err error
 			ents, err = tx.OwnOps(st.Pushed, chunk)
+			chainSeq, chainHead = tx.OwnChain()
 			return err
 		}); err != nil {
 			return res, err
@@ -184,8 +187,20 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 		if rec != nil {
 			req.Recover = &wire.Recover{From: rec.Pushed, To: rec.HubAcked}
 		}
+		// Each op links to this desk's chain; the hub checks the links
+		// against the chain it holds of this desk.
+		links := make([]change.Hash, len(ents))
+		link := chainHead
 		for i := range ents {
 			req.Ops = append(req.Ops, wire.FromOp(&ents[i].Op, true))
+			link = change.Link(link, ents[i].Op.Digest())
+			links[i] = link
+		}
+		if len(ents) > 0 {
+			req.Chain = &wire.Chain{PrevSeq: chainSeq, Last: link.String()}
+			if chainSeq > 0 || !chainHead.IsZero() {
+				req.Chain.Prev = chainHead.String()
+			}
 		}
 		resp, skew, n, err := c.post(ctx, hc, url, token, &req)
 		res.Bytes += n
@@ -205,7 +220,7 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 			continue
 		}
 		waits = 0
-		if he != nil && he.Status == http.StatusConflict && skew.ok && !redated {
+		if he != nil && he.Status == http.StatusConflict && he.Code != wire.CodeChain && skew.ok && !redated {
 			// Ops stamped by a clock that ran ahead before this desk met
 			// the hub: re-date them in hub time and send them again.
 			redated = true
@@ -232,6 +247,12 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 				rec, err = tx.Renumber(st.Pushed, d.Acked, c.now())
 				if err == nil {
 					lineage, err = tx.Lineage()
+				}
+				if err == nil {
+					// The chain goes on from the hub's: the ops this store
+					// lost are in it.
+					h, _ := change.ParseHash(d.Chain)
+					err = tx.SetOwnChain(d.Acked, h)
 				}
 				return err
 			}); err != nil {
@@ -320,6 +341,11 @@ func (c *Client) Sync(ctx context.Context, s *store.Store, hubURL, token string,
 						Reason: reason, At: time.Now().UTC()}); err != nil {
 						return err
 					}
+				}
+			}
+			if pushed > 0 {
+				if err := tx.SetOwnChain(ents[pushed-1].Op.Seq, links[pushed-1]); err != nil {
+					return err
 				}
 			}
 			if resp.Acked > st.Pushed {

@@ -60,6 +60,10 @@ func ErrorText(err error) string {
 			"Use only the other copy; this copy's changes since then stay here and are not sent " +
 			"(`movedesk export` keeps them to enter again). To work on this machine too, ask the office for " +
 			"a token of a new desk and start from an empty data directory (hub: " + he.Msg + ")"
+	case he != nil && he.Code == wire.CodeChain:
+		return "the hub refuses this desk's changes (409): they do not link to the hash chain of this desk's history " +
+			"the hub received, so the history here was altered or is not this desk's; nothing was sent. " +
+			"Run `movedesk audit verify` here and tell the office (hub: " + he.Msg + ")"
 	case he != nil && he.Busy():
 		wait := "a while"
 		if he.RetryAfter > 0 {

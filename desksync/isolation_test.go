@@ -72,7 +72,7 @@ func TestOfficeIsolation(t *testing.T) {
 		op.Seq = next
 		next++
 		w := wire.FromOp(&op, op.Desk == "")
-		p := post(t, h, k.token, &wire.SyncRequest{Desk: k.s.Desk(), Instance: k.s.Instance(), Ops: []wire.Op{w}})
+		p := post(t, h, k.token, withChain(t, h, k.s.Desk(), &wire.SyncRequest{Desk: k.s.Desk(), Instance: k.s.Instance(), Ops: []wire.Op{w}}))
 		if op.Desk != "" {
 			// Not even this desk's op: the whole request is refused.
 			if p.status != 403 {
@@ -88,7 +88,13 @@ func TestOfficeIsolation(t *testing.T) {
 	}
 	// Sent again (its answer lost), a refused op is named again.
 	again := change.Op{Seq: st.Pushed + 100, HLC: now, Key: rbaCases[0], Fields: map[string]json.RawMessage{"notes": json.RawMessage(`"x"`)}}
-	if p := post(t, h, k.token, &wire.SyncRequest{Desk: k.s.Desk(), Instance: k.s.Instance(), Ops: []wire.Op{wire.FromOp(&again, true)}}); p.status != 200 ||
+	resent := &wire.SyncRequest{Desk: k.s.Desk(), Instance: k.s.Instance(), Ops: []wire.Op{wire.FromOp(&again, true)}}
+	// The op before it in this desk's chain, as the hub holds it.
+	var prev store.ChainLink
+	h.store.View(func(tx *store.Tx) error { prev, _ = tx.DeskChainAt(k.s.Desk(), st.Pushed); return nil })
+	op := resent.Ops[0].ToOp(k.s.Desk())
+	resent.Chain = &wire.Chain{PrevSeq: st.Pushed, Prev: prev.Hash.String(), Last: change.Link(prev.Hash, op.Digest()).String()}
+	if p := post(t, h, k.token, resent); p.status != 200 ||
 		len(p.body.Refused) != 1 || !strings.Contains(p.body.Refused[0].Reason, "belongs to office RBA") {
 		t.Errorf("resent refused op: %d %+v", p.status, p.body.Refused)
 	}

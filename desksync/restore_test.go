@@ -128,6 +128,9 @@ func TestRestoredDeskLosesNothing(t *testing.T) {
 	if a, b := hashOf(t, fresh.s, caseKeys), hashOf(t, d.s, caseKeys); a != b {
 		t.Fatal("the fresh desk and the restored one differ")
 	}
+	// The restored desk's chain goes on from the hub's, which holds the
+	// lost ops: both chains verify and agree.
+	chainsAgree(t, d)
 
 	// The copy the restore replaced comes back to life: refused, in words.
 	old := openAt(t, later)

@@ -3,7 +3,7 @@
 // apply path), which appends a field-level change-log entry in the same
 // transaction: nothing reaches the records without reaching the log.
 //
-// The bucket tree (schema 4; see migrations.go for what each added):
+// The bucket tree (schema 6; see migrations.go for what each added):
 //
 //	meta/
 //	  magic    "movedesk-store"
@@ -52,6 +52,12 @@
 //	  own/       <pos uint64 BE>     empty: an own op to push is at log position pos (schema 4),
 //	                                 written with the op: what to push and what waits are
 //	                                 found without scanning other desks' ops
+//	chain/                           (schema 5; see chain.go)
+//	  log/       <pos uint64 BE>     hash: links the op at pos to the one before
+//	  desks/     <desk> 0x00 <seq>   digest, hash: a desk's chain as the hub received it
+//	  own                            seq, hash: this desk's chain up to its last acked op
+//	access/    <n uint64 BE>         codec(JSON AccessEntry): who opened which case's
+//	                                 personal data here; local, capped (access.go; schema 6)
 //
 // Values in records, log, rows and flights/byflight pass through the Codec,
 // the seam where encryption at rest plugs in. Index keys carry no personal

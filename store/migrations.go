@@ -24,6 +24,8 @@ var migrations = []migration{
 	{"one applied high-water mark per origin desk instead of every op id", migrateAppliedMarks},
 	{"index own ops to push by log position (replica/own)", migrateOwnIndex},
 	{migrationFlightIndex, migrateFlightIndex},
+	{"hash-chain the change log (chain/log), desk chains at the hub (chain/desks)", migrateChain},
+	{"create the desk's local access log (access/)", migrateAccess},
 }
 
 // needsMigration reports whether the store is new or behind this version;

@@ -62,6 +62,9 @@ func (tx *Tx) Restamp(after uint64, limit, base change.HLC) (int, error) {
 			return 0, err
 		}
 	}
+	if err := tx.rechainLog(be64(fix[0].k)); err != nil {
+		return 0, err
+	}
 	tx.s.clock.Rebase(next)
 	tx.wrote = true // persist the clock
 	return len(fix), nil

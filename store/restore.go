@@ -170,6 +170,11 @@ func (tx *Tx) Renumber(pushed, hubAcked uint64, at time.Time) (*Recovery, error)
 			}
 		}
 	}
+	if len(ents) > 0 {
+		if err := tx.rechainLog(ents[0].Pos); err != nil {
+			return nil, err
+		}
+	}
 	// Own ops the hub sends back are merged past this mark (see Merge).
 	if v := tx.replica(bApplied).Get(appliedKey(tx.s.desk)); len(v) != 8 || be64(v) < pushed {
 		if err := tx.replica(bApplied).Put(appliedKey(tx.s.desk), u64(pushed)); err != nil {

@@ -46,6 +46,8 @@ type Tx struct {
 	// remote marks a desk merging the hub's answer: the hub judged the
 	// four-eyes rule against its own copy, and its order stands.
 	remote bool
+	// chainLast is the log chain's last hash, once read (chain.go).
+	chainLast *change.Hash
 }
 
 // Generated marks the rest of this transaction as the demo generator's:
@@ -482,6 +484,9 @@ func (tx *Tx) commitOp(op *change.Op, data []byte, obj change.Object, local bool
 		return err
 	}
 	if err := logb.Put(u64(seq), sealed); err != nil {
+		return err
+	}
+	if err := tx.chainLog(seq, enc); err != nil {
 		return err
 	}
 	if local && caseNo == "" {

@@ -77,7 +77,9 @@ func newABNScreen(e *env, no string) *abnScreen {
 }
 
 // Init implements Screen.
-func (a *abnScreen) Init() tea.Cmd { return loadCaseCmd(a.e.src, a.id, a.no) }
+func (a *abnScreen) Init() tea.Cmd {
+	return tea.Batch(loadCaseCmd(a.e.src, a.id, a.no), noteAccessCmd(a.e, a.no, "abn screen"))
+}
 
 // Title implements Screen.
 func (a *abnScreen) Title() string { return "ABN" }

@@ -88,7 +88,9 @@ func newCaseScreen(e *env, no string) *caseScreen {
 }
 
 // Init implements Screen.
-func (c *caseScreen) Init() tea.Cmd { return loadCaseCmd(c.e.src, c.id, c.no) }
+func (c *caseScreen) Init() tea.Cmd {
+	return tea.Batch(loadCaseCmd(c.e.src, c.id, c.no), noteAccessCmd(c.e, c.no, "case screen"))
+}
 
 // Title implements Screen.
 func (c *caseScreen) Title() string { return c.no }

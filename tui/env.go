@@ -25,6 +25,7 @@ type env struct {
 	actions []CaseAction
 	gate    func(f *booking.CaseFile) booking.GateInput
 	review  ReviewDesk
+	access  AccessDesk
 }
 
 // gateInput returns the gate's extra input for f (empty without Options.Gate).

@@ -74,6 +74,9 @@ type Options struct {
 	// Flights reads the Flights tab, flight views and manifests (F,
 	// :flights, :flight); nil: those screens say they are not available.
 	Flights FlightSource
+	// Access notes who opens which case's personal data and shows the
+	// log (:access) to team leaders; nil: nothing is noted.
+	Access AccessDesk
 }
 
 // Model is the root model: it routes messages to the screen on top of a
@@ -373,6 +376,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			Now: m.opt.Now, Edit: m.opt.Editor, Office: m.opt.Office, Dupes: m.opt.Dupes}))
 	case ConflictsMsg:
 		return m, m.push(newConflictsScreen(m.keys, m.st, m.opt.Conflicts, m.opt.User))
+	case AccessMsg:
+		return m, m.push(newAccessScreen(m.env(), msg.Case))
 	case SyncScreenMsg:
 		return m, m.push(newSyncScreen(m.keys, m.st, func() (SyncStatus, bool) { return m.sync, m.syncSeen }, m.opt.Hub, m.opt.SyncNow, m.opt.Now))
 	case ReportMsg:
@@ -417,7 +422,7 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 // env is what screens share.
 func (m *Model) env() *env {
 	return &env{keys: m.keys, st: m.st, src: m.opt.Source, cases: m.opt.Cases, abns: m.opt.ABNs, quoter: m.opt.Quoter, user: m.opt.User,
-		now: m.opt.Now, actions: m.opt.CaseActions, gate: m.opt.Gate, review: m.opt.Review}
+		now: m.opt.Now, actions: m.opt.CaseActions, gate: m.opt.Gate, review: m.opt.Review, access: m.opt.Access}
 }
 
 func (m *Model) key(kp tea.KeyPressMsg) tea.Cmd {
@@ -501,7 +506,7 @@ func (m *Model) back(quit bool) tea.Cmd {
 }
 
 // commands the command bar knows, for completion.
-var commandNames = []string{"open", "new", "book", "abn", "queue", "report", "flights", "flight", "receipt", "conflicts", "sync", "team", "review", "assign", "q", "quit", "help"}
+var commandNames = []string{"open", "new", "book", "abn", "queue", "report", "flights", "flight", "receipt", "conflicts", "sync", "team", "review", "assign", "access", "q", "quit", "help"}
 
 func (m *Model) commandKey(kp tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
@@ -638,6 +643,8 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		return msgCmd(FlightsMsg{})
 	case "flight":
 		return flightCommand(f[1:])
+	case "access":
+		return msgCmd(AccessMsg{Case: strings.ToUpper(arg)})
 	case "report":
 		if arg != "" && !slices.Contains(reportNames, strings.ToLower(arg)) {
 			return errCmd(fmt.Errorf("no report %q (reports: %s)", arg, strings.Join(reportNames, ", ")))

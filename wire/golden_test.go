@@ -61,9 +61,9 @@ func TestAnswerWithUnknownFields(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "unknown field") {
 		t.Fatalf("hub took an unknown field: %v", err)
 	}
-	err = DecodeLimited(bytes.NewReader(gzFuzz([]byte(`{"desk":"d","cur":0,"v":3,"extra":1}`))), Limits{Body: MaxBody}, &req)
+	err = DecodeLimited(bytes.NewReader(gzFuzz([]byte(`{"desk":"d","cur":0,"v":4,"extra":1}`))), Limits{Body: MaxBody}, &req)
 	var ne *NewerError
-	if !errors.As(err, &ne) || ne.Proto != 3 {
+	if !errors.As(err, &ne) || ne.Proto != 4 {
 		t.Fatalf("newer request: %v", err)
 	}
 }
@@ -98,5 +98,46 @@ func TestGoldenV2(t *testing.T) {
 	var rback SyncResponse
 	if err := DecodeAnswer(bytes.NewReader(gzFuzz(readGolden(t, "response-v2.json"))), MaxBody, &rback); err != nil || *rback.Diverged != *resp.Diverged {
 		t.Fatalf("v2 response: %v %+v", err, rback)
+	}
+}
+
+// TestGoldenV3 keeps protocol 3's request and answer: the desk's chain on
+// pushes, the hub's chain in a divergence. A v2 request still decodes (it
+// carries no chain; see TestGoldenV2).
+func TestGoldenV3(t *testing.T) {
+	req := SyncRequest{Desk: "d3fa91c02", Cursor: 41, Limit: 2000, Proto: 3, Instance: "i0123456789abcdef", Pushed: 6,
+		Lineage: "l0123456789abcdef", Ops: []Op{
+			{Seq: 7, Actor: "amina", HLC: 0x19a4b2c3d4e0000, Key: "RBA-2026-000001", Fields: map[string]json.RawMessage{"status": json.RawMessage(`"booked"`)}},
+			{Seq: 8, Actor: "amina", HLC: 0x19a4b2c3d4e0001, Key: "RBA-2026-000001/traveller/01", Fields: map[string]json.RawMessage{"ssr": json.RawMessage(`["WCHR"]`)}},
+		},
+		Chain: &Chain{PrevSeq: 6, Prev: "5f0c2b9e8a7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170605f4e3",
+			Last: "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"}}
+	resp := SyncResponse{Acked: 8, Cursor: 120, Head: 130, Diverged: &Divergence{Acked: 9, Pushed: 6,
+		Chain: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"}}
+	for name, v := range map[string]any{"request-v3.json": req, "response-v3.json": resp} {
+		got, _ := json.MarshalIndent(v, "", "  ")
+		got = append(got, '\n')
+		if *update {
+			os.WriteFile("testdata/"+name, got, 0o644)
+			continue
+		}
+		if want := readGolden(t, name); !bytes.Equal(got, want) {
+			t.Errorf("%s changed:\n%s", name, got)
+		}
+	}
+	var back SyncRequest
+	if err := DecodeLimited(bytes.NewReader(gzFuzz(readGolden(t, "request-v3.json"))), Limits{Body: MaxBody}, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Proto != 3 || back.Chain == nil || *back.Chain != *req.Chain || len(back.Ops) != 2 {
+		t.Fatalf("v3 request decoded as %+v", back)
+	}
+	var rback SyncResponse
+	if err := DecodeAnswer(bytes.NewReader(gzFuzz(readGolden(t, "response-v3.json"))), MaxBody, &rback); err != nil || *rback.Diverged != *resp.Diverged {
+		t.Fatalf("v3 response: %v %+v", err, rback)
+	}
+	var v2 SyncRequest
+	if err := DecodeLimited(bytes.NewReader(gzFuzz(readGolden(t, "request-v2.json"))), Limits{Body: MaxBody}, &v2); err != nil || v2.Proto != 2 || v2.Chain != nil {
+		t.Fatalf("v2 request under protocol 3: %v %+v", err, v2)
 	}
 }

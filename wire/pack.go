@@ -77,12 +77,13 @@ type syncRequestWire struct {
 	Pushed   uint64     `json:"pushed,omitempty"`
 	Lineage  string     `json:"lin,omitempty"`
 	Recover  *Recover   `json:"rec,omitempty"`
+	Chain    *Chain     `json:"chain,omitempty"`
 }
 
 // MarshalJSON delta-encodes the ops.
 func (r SyncRequest) MarshalJSON() ([]byte, error) {
 	return json.Marshal(syncRequestWire{Desk: r.Desk, Cursor: r.Cursor, Ops: pack(r.Ops), Limit: r.Limit,
-		Proto: r.Proto, Instance: r.Instance, Pushed: r.Pushed, Lineage: r.Lineage, Recover: r.Recover})
+		Proto: r.Proto, Instance: r.Instance, Pushed: r.Pushed, Lineage: r.Lineage, Recover: r.Recover, Chain: r.Chain})
 }
 
 // UnmarshalJSON decodes delta-encoded ops. It refuses unknown fields, but
@@ -99,7 +100,7 @@ func (r *SyncRequest) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = SyncRequest{Desk: w.Desk, Cursor: w.Cursor, Ops: unpack(w.Ops), Limit: w.Limit,
-		Proto: w.Proto, Instance: w.Instance, Pushed: w.Pushed, Lineage: w.Lineage, Recover: w.Recover}
+		Proto: w.Proto, Instance: w.Instance, Pushed: w.Pushed, Lineage: w.Lineage, Recover: w.Recover, Chain: w.Chain}
 	return nil
 }
 

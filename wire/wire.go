@@ -37,8 +37,10 @@ const MaxFuture = 10 * time.Minute
 
 // Proto is the sync protocol this build speaks. Version 1 (no "v" in the
 // request) is a desk from before restore safety; 2 adds the store instance,
-// the desk's acknowledged position and the recovery of own ops.
-const Proto = 2
+// the desk's acknowledged position and the recovery of own ops; 3 adds the
+// desk's hash chain (Chain), which the hub checks against the chain it
+// holds of that desk.
+const Proto = 3
 
 // MinProto is the oldest desk protocol the hub serves: an older desk is
 // answered 426 Upgrade Required (its store cannot be checked for having
@@ -84,6 +86,19 @@ type SyncRequest struct {
 	// Recover asks for this desk's own ops the hub holds with a seq in
 	// (From, To]: what the store lost when it went back in time.
 	Recover *Recover `json:"rec,omitempty"`
+	// Chain links the pushed ops to the desk's hash chain (protocol 3).
+	Chain *Chain `json:"chain,omitempty"`
+}
+
+// Chain is where a request's ops sit in the desk's hash chain: the hash
+// of the desk's chain up to its op PrevSeq (the last one before Ops, 0 and
+// "" at the start), and the hash after the last op of Ops. Each op's link
+// is change.Link(previous, op.Digest()); the hub recomputes them from the
+// chain it holds of the desk and refuses the request if they differ.
+type Chain struct {
+	PrevSeq uint64 `json:"ps,omitempty"`
+	Prev    string `json:"p,omitempty"`
+	Last    string `json:"h"`
 }
 
 // Recover is a range of own seqs a desk asks back.
@@ -102,6 +117,9 @@ type Divergence struct {
 	Acked uint64 `json:"ack"`
 	// Pushed is what the request said the store knew.
 	Pushed uint64 `json:"pushed"`
+	// Chain is the hub's hash of the desk's chain at Acked ("" when the
+	// hub holds none): the desk's chain goes on from it (protocol 3).
+	Chain string `json:"chain,omitempty"`
 }
 
 // SyncResponse is the hub's answer, sent only after the pushed ops are
@@ -153,6 +171,9 @@ const (
 	CodeStoreCopy = "store-copy"
 	// CodeHubTooOld: the desk speaks a newer protocol than the hub (400).
 	CodeHubTooOld = "hub-too-old"
+	// CodeChain: the pushed ops do not link to the hub's chain of the desk
+	// (409): its history differs from what the hub received.
+	CodeChain = "chain"
 )
 
 // FromOp converts for the wire; omitDesk drops the desk (pushes).

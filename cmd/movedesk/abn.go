@@ -95,6 +95,10 @@ refuses when not run on one.`,
 		Args: exactArgs(1, "ABN|CASE [--yes]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.abnWrite(cmd, args[0], func(d *desk.Service, no string) (*booking.ABN, error) {
+				// Who may, first: a user without the right is not asked.
+				if err := d.Allowed(a.cfg.User, booking.ActDepartABN); err != nil {
+					return nil, err
+				}
 				f, err := d.Store().CaseFile(no)
 				if err != nil {
 					return nil, err
@@ -178,9 +182,12 @@ func newABNShowCmd(a *app) *cobra.Command {
 		Short: "Print an ABN (the latest version, or --version N); ABN or case number",
 		Args:  exactArgs(1, "ABN"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withRead(cmd, func(s *store.Store) error {
+			return a.withWrite(cmd, func(s *store.Store) error {
 				x, err := findABN(s, args[0], version)
 				if err != nil {
+					return err
+				}
+				if err := a.noteAccess(s, x.Case, "abn show"); err != nil {
 					return err
 				}
 				if asJSON {
@@ -210,9 +217,12 @@ func newABNExportCmd(a *app) *cobra.Command {
 			if out == "" {
 				return usageError{fmt.Errorf("--out FILE is required")}
 			}
-			return a.withRead(cmd, func(s *store.Store) error {
+			return a.withWrite(cmd, func(s *store.Store) error {
 				x, err := findABN(s, args[0], version)
 				if err != nil {
+					return err
+				}
+				if err := a.noteAccess(s, x.Case, "abn export"); err != nil {
 					return err
 				}
 				var buf bytes.Buffer

@@ -113,9 +113,13 @@ func newCaseShowCmd(a *app) *cobra.Command {
 		Short: "Show a case with its travellers, documents and bookings",
 		Args:  exactArgs(1, "CASE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withRead(cmd, func(s *store.Store) error {
+			// Written to: the desk's access log notes who opened the case.
+			return a.withWrite(cmd, func(s *store.Store) error {
 				f, err := s.CaseFile(args[0])
 				if err != nil {
+					return err
+				}
+				if err := a.noteAccess(s, f.Case.Number, "case show"); err != nil {
 					return err
 				}
 				if asJSON {

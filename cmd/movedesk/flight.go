@@ -306,6 +306,9 @@ As text (default), --csv or --json; --out writes a private file (mode 0600).`,
 			if err != nil {
 				return err
 			}
+			if err := a.noteManifest(cmd, fl, forWho); err != nil {
+				return err
+			}
 			m := fl.Manifest(r)
 			w := a.out
 			if out != "" {

@@ -131,6 +131,7 @@ terminal app on the store in --data. Subcommands script the same store.`,
 		newCentralSyncCmd(a),
 		newCentralConflictsCmd(a),
 		newReviewCmd(a),
+		newAuditCmd(a),
 	)
 	requireSubcommand(root)
 	return root

@@ -5,6 +5,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"movedesk/store"
 )
 
 func newImportCmd(a *app) *cobra.Command {
@@ -66,11 +68,14 @@ func newExportCmd(a *app) *cobra.Command {
 		Short: "Export every record as JSON Lines",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, done, err := a.openRead(cmd)
+			s, done, err := a.openExisting(cmd)
 			if err != nil {
 				return err
 			}
 			defer done()
+			if err := a.noteAccess(s, store.AccessAllCases, "export"); err != nil {
+				return err
+			}
 			w := a.out
 			if out != "" {
 				f, err := openPrivate(a.file(out))

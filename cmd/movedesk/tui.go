@@ -86,8 +86,25 @@ func tuiOptions(a *app, s *store.Store) (tui.Options, error) {
 		Keys: keys, Styles: st, Changes: s.Changes(), CaseActions: caseActions(a, s, td, keys, st), Gate: d.GateInput,
 		Conflicts: storeConflicts{s, d, td.u}, Now: a.now, Editor: td, Reports: &storeReports{a: a, s: s, d: d},
 		Undo: td.u, Team: tuiTeam{td}, Review: tuiReview{td}, Dupes: tuiDupes{d},
-		Flights: storeFlights{s: s, d: d, dir: s.Dir()},
+		Flights: storeFlights{s: s, d: d, dir: s.Dir()}, Access: tuiAccess{d},
 	}, nil
+}
+
+// tuiAccess adapts the use-case layer's access log to tui.AccessDesk.
+type tuiAccess struct{ d *desk.Service }
+
+func (ta tuiAccess) NoteAccess(actor, no, what string) error { return ta.d.NoteAccess(actor, no, what) }
+
+func (ta tuiAccess) AccessLog(actor, no string) ([]tui.AccessEntry, error) {
+	ents, err := ta.d.AccessLog(actor, store.AccessFilter{Case: no, Limit: 5000})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tui.AccessEntry, len(ents))
+	for i, e := range ents {
+		out[i] = tui.AccessEntry{At: e.At, User: e.User, Case: e.Case, What: e.What}
+	}
+	return out, nil
 }
 
 func configName(a *app) string {
