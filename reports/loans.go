@@ -81,7 +81,7 @@ type loans struct {
 }
 
 func newLoans(p Params, m Meta) *loans {
-	return &loans{p: p, r: LoansReport{Meta: m}, rows: newGroups(func(g group) *LoanRow { return &LoanRow{Group: g} })}
+	return &loans{p: p, r: LoansReport{Meta: m}, rows: newGroups(fields["loans"].valid, p.By, func(g group) *LoanRow { return &LoanRow{Group: g} })}
 }
 
 // Adult reports whether someone born on dob is 18 or older on day on; an
@@ -89,33 +89,25 @@ func newLoans(p Params, m Meta) *loans {
 // rather than forgotten (as the counselling checklist does).
 func Adult(dob, on booking.Date) bool { return dob.IsZero() || dob.Age(on) >= 18 }
 
-func (l *loans) Add(f *booking.CaseFile) {
-	c := &f.Case
-	if !l.p.keep(c) || !l.p.TravelLoan(c.Programme) {
-		return
+func (l *loans) add(x *CaseFacts, _ *booking.CaseFile) bool {
+	if !x.keep(&l.p) || !l.p.TravelLoan(x.Programme) {
+		return true
 	}
-	b := f.ActiveBooking()
+	b := x.Active()
 	if b == nil {
-		return
+		return true
 	}
-	dep := bookingDeparture(f, b)
+	dep := b.Departure
 	if !l.p.in(dep) {
-		return
+		return true
 	}
-	if c.Status == booking.StatusCancelled {
+	if x.Status == booking.StatusCancelled {
 		l.r.CancelledCases++
-		return
+		return true
 	}
-	fares, src := BookingFares(f, b)
-	fareOf := map[int]int64{}
-	for _, fa := range fares {
-		if fa.Escort == 0 {
-			fareOf[fa.Traveller] += fa.USDCents
-		}
-	}
-	items := l.p.Config.LoanItems[c.Programme]
-	lc := LoanCase{Case: c.Number, Office: c.Office, Programme: c.Programme, Status: string(c.Status), Departure: dep, FaresFrom: src}
-	var adults []LoanAdult
+	items := l.p.Config.LoanItems[x.Programme]
+	lc := LoanCase{Case: x.Number, Office: x.Office, Programme: x.Programme, Status: string(x.Status), Departure: dep, FaresFrom: b.Source}
+	first := len(l.r.Adults)
 	var pool int64 // minors' tickets and items, and the case's items
 	for _, it := range items {
 		if it.Per == "case" {
@@ -123,17 +115,20 @@ func (l *loans) Add(f *booking.CaseFile) {
 			pool += it.Cents()
 		}
 	}
-	members := slices.Clone(b.Travellers)
-	slices.Sort(members)
-	for _, m := range members {
-		t := f.Traveller(m)
+	for _, m := range b.Members {
 		var dob booking.Date
 		name := ""
-		if t != nil {
-			dob, name = t.BirthDate, t.FullName()
+		pf := x.Person(m)
+		if pf != nil {
+			dob, name = pf.BirthDate, pf.Name
 		}
 		adult := Adult(dob, dep)
-		own := fareOf[m]
+		var own int64
+		for _, fa := range b.Fares {
+			if fa.Escort == 0 && fa.Traveller == m {
+				own += fa.USDCents
+			}
+		}
 		lc.TicketsUSD += own
 		for _, it := range items {
 			if it.Per == "traveller" || it.Per == "adult" && adult {
@@ -146,19 +141,18 @@ func (l *loans) Add(f *booking.CaseFile) {
 			pool += own
 			continue
 		}
-		a := LoanAdult{Case: c.Number, Office: c.Office, Programme: c.Programme, Departure: dep, Member: m, Name: name,
+		a := LoanAdult{Case: x.Number, Office: x.Office, Programme: x.Programme, Departure: dep, Member: m, Name: name,
 			BirthDate: dob, Age: -1, ShareUSD: own, Note: NoteMissing}
 		if !dob.IsZero() {
 			a.Age = dob.Age(dep)
 		}
-		if f.Counselling != nil {
-			if tk, ok := f.Counselling.Ticks[fmt.Sprintf("%02d/promissory-note", m)]; ok {
-				a.Note, a.SignedBy, a.SignedOn = NoteSigned, tk.By, booking.DateOf(tk.At)
-				lc.NotesDone++
-			}
+		if pf != nil && pf.Signed {
+			a.Note, a.SignedBy, a.SignedOn = NoteSigned, pf.NoteBy, pf.NoteOn
+			lc.NotesDone++
 		}
-		adults = append(adults, a)
+		l.r.Adults = append(l.r.Adults, a)
 	}
+	adults := l.r.Adults[first:]
 	lc.Adults = len(adults)
 	lc.LoanUSD = lc.TicketsUSD + lc.ItemsUSD
 	if n := int64(len(adults)); n > 0 {
@@ -171,9 +165,7 @@ func (l *loans) Add(f *booking.CaseFile) {
 		}
 	}
 	l.r.Cases = append(l.r.Cases, lc)
-	l.r.Adults = append(l.r.Adults, adults...)
-	g := groupOf(l.p.By, map[string]string{"programme": c.Programme, "office": c.Office, "month": Month(dep)})
-	for _, r := range []*LoanRow{l.rows.get(g), &l.r.Total} {
+	for _, r := range [2]*LoanRow{l.rows.get(x.Programme, x.Office, Month(dep)), &l.r.Total} {
 		r.Cases++
 		r.Travellers += lc.Travellers
 		r.Adults += lc.Adults
@@ -181,6 +173,7 @@ func (l *loans) Add(f *booking.CaseFile) {
 		r.NotesSigned += lc.NotesDone
 		r.NotesMissing += lc.Adults - lc.NotesDone
 	}
+	return true
 }
 
 func (l *loans) Report() Report {

@@ -8,12 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -222,8 +220,7 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	}
 	// A bulk read with memory to spare: collect garbage less often.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	if err := streamCaseFiles(s, reports.Kinds(name), func(f *booking.CaseFile) []string { return reports.MoreKinds(name, p, f) },
-		func(r booking.Summary) bool { return reports.Wanted(name, p, r) }, b.Add); err != nil {
+	if err := addCases(s, b, nil); err != nil {
 		return err
 	}
 	r := b.Report()
@@ -258,144 +255,27 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	return nil
 }
 
-// streamCaseFiles reads, one at a time, every case whose row passes keep
-// and hands it to add, which runs on this goroutine. Only records of the
-// given kinds are decoded (nil: all), then those more names for that case.
-// Reading and decoding run on a few workers, each in its own read
-// transaction; nothing is held but the case files in flight.
-func streamCaseFiles(s *store.Store, kinds []string, more func(*booking.CaseFile) []string, keep func(booking.Summary) bool, add func(*booking.CaseFile)) error {
-	const batch = 128
-	workers := min(max(runtime.GOMAXPROCS(0), 1), 4)
-	batches := make(chan []booking.Summary, workers*2)
-	files := make(chan *booking.CaseFile, 256)
-	errs := make(chan error, workers+1)
-	stop := make(chan struct{})
-	// The rows (the queue's index) say which cases to read; workers start
-	// on the first batch while the rest are listed.
-	go func() {
-		defer close(batches)
-		var rows []booking.Summary
-		send := func() bool {
-			select {
-			case batches <- rows:
-				rows = nil
-				return true
-			case <-stop:
-				return false
-			}
-		}
-		errs <- s.View(func(tx *store.Tx) error {
-			return tx.Rows(func(r booking.Summary) error {
-				if keep(r) {
-					if rows = append(rows, r); len(rows) == batch && !send() {
-						return errStopped
-					}
+// addCases adds every case of the store to b by its report row (the
+// facts the store keeps per case), and by its whole case file where b asks
+// for it; keep, if not nil, is called with each case b took. One read
+// transaction: the cases are as they were at one moment.
+func addCases(s *store.Store, b reports.Builder, keep func(x *reports.CaseFacts, f *booking.CaseFile)) error {
+	return s.View(func(tx *store.Tx) error {
+		return tx.ReportFacts(func(x *reports.CaseFacts) error {
+			var f *booking.CaseFile
+			if !b.AddFacts(x) {
+				var err error
+				if f, err = tx.CaseFile(x.Number); err != nil {
+					return err
 				}
-				return nil
-			})
+				b.Add(f)
+			}
+			if keep != nil {
+				keep(x, f)
+			}
+			return nil
 		})
-		if len(rows) > 0 {
-			send()
-		}
-	}()
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- s.View(func(tx *store.Tx) error {
-				for rows := range batches {
-					for _, r := range rows {
-						f, err := readCaseFile(tx, r, kinds, nil)
-						if err == nil && kinds != nil {
-							if extra := more(f); len(extra) > 0 {
-								f, err = readCaseFile(tx, r, extra, f)
-							}
-						}
-						if err != nil {
-							return err
-						}
-						select {
-						case files <- f:
-						case <-stop:
-							return nil
-						}
-					}
-				}
-				return nil
-			})
-		}()
-	}
-	go func() { wg.Wait(); close(files) }()
-	var first error
-	got := 0
-	n := 0
-	for f := range files {
-		if first == nil {
-			add(f)
-		}
-		// The file pages read stay mapped and count against this process;
-		// drop them now and then (they stay in the page cache).
-		if n++; n%8192 == 0 {
-			_ = s.ReleaseMemory()
-		}
-		select {
-		case err := <-errs:
-			got++
-			if err != nil && first == nil {
-				first = err
-				close(stop)
-			}
-		default:
-		}
-	}
-	for ; got < workers+1; got++ {
-		if err := <-errs; err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
-
-// readCaseFile reads the case of row r with its records of the given kinds
-// (nil: all), into f if it is not nil; reports.KindRow takes the case from
-// the row. Each kind is one seek: the records of the kinds left out (most
-// of a case's bytes) are not even paged in.
-func readCaseFile(tx *store.Tx, r booking.Summary, kinds []string, f *booking.CaseFile) (*booking.CaseFile, error) {
-	no := r.Number
-	if kinds == nil {
-		return tx.CaseFile(no)
-	}
-	if f == nil {
-		f = &booking.CaseFile{}
-	}
-	for _, kind := range kinds {
-		var err error
-		switch kind {
-		case reports.KindRow:
-			f.Case = reports.CaseOf(r)
-		case booking.KindCase, booking.KindCounselling, booking.KindTravelBag:
-			key := no
-			if kind != booking.KindCase {
-				key = no + "/" + kind
-			}
-			data, ok, gerr := tx.GetRaw(key)
-			switch {
-			case gerr != nil:
-				err = gerr
-			case ok:
-				err = f.Add(key, data)
-			case kind == booking.KindCase:
-				err = booking.Errorf(booking.ENOTFOUND, "case", "no case %s", no)
-			}
-		default:
-			err = tx.Scan(no+"/"+kind+"/", f.Add)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return f, nil
+	})
 }
 
 // cellText formats one cell for text and CSV; money with thousands

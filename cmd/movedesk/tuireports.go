@@ -14,9 +14,10 @@ import (
 )
 
 // storeReports adapts the reports package and the store to
-// tui.ReportSource. It keeps the case files of the last report read (one
-// report, period and filter), so regrouping and opening a row's cases
-// reread nothing; another period or filter, or Reload, reads again.
+// tui.ReportSource. It keeps the cases of the last report read (one
+// report, period and filter) as their report rows, so regrouping and
+// opening a row's cases reread nothing; another period or filter, or
+// Reload, reads again.
 type storeReports struct {
 	a *app
 	s *store.Store
@@ -24,8 +25,15 @@ type storeReports struct {
 
 	mu    sync.Mutex
 	key   string
-	files []*booking.CaseFile
+	cases []keptCase
 	spark tui.ReportSpark
+}
+
+// keptCase is one case of the report kept: its facts, and its whole file
+// where the report needed it (the quality report's gate).
+type keptCase struct {
+	x *reports.CaseFacts
+	f *booking.CaseFile
 }
 
 // chartColumn is the column each report's bars measure, and the chart's
@@ -59,27 +67,51 @@ func (sr *storeReports) params(name string, p tui.ReportParams) (reports.Params,
 	return rp, nil
 }
 
-// loaded returns the case files report name reads under rp, reading the
-// store only when they are not those kept. sr.mu is held.
-func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) ([]*booking.CaseFile, error) {
+// loaded returns the cases report name reads under rp, reading the store
+// only when they are not those kept. sr.mu is held.
+func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) ([]keptCase, error) {
 	key := strings.Join([]string{name, rp.From.String(), rp.To.String(), rp.Office, rp.Programme, rp.Today.String()}, "\x1f")
 	if key == sr.key && !reload {
-		return sr.files, nil
+		return sr.cases, nil
 	}
-	sr.key, sr.files, sr.spark = "", nil, tui.ReportSpark{}
-	var files []*booking.CaseFile
-	err := streamCaseFiles(sr.s, reports.Kinds(name), func(f *booking.CaseFile) []string { return reports.MoreKinds(name, rp, f) },
-		func(r booking.Summary) bool { return reports.Wanted(name, rp, r) }, func(f *booking.CaseFile) { files = append(files, f) })
+	sr.key, sr.cases, sr.spark = "", nil, tui.ReportSpark{}
+	b, err := reports.New(name, rp)
 	if err != nil {
 		return nil, err
 	}
-	sr.key, sr.files = key, files
-	sr.spark = sr.monthly(name, rp, files)
-	return files, nil
+	var cases []keptCase
+	err = addCases(sr.s, b, func(x *reports.CaseFacts, f *booking.CaseFile) {
+		if (rp.Office == "" || x.Office == rp.Office) && (rp.Programme == "" || x.Programme == rp.Programme) {
+			cases = append(cases, keptCase{x.Clone(), f})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	sr.key, sr.cases = key, cases
+	sr.spark = sr.monthly(name, rp, cases)
+	return cases, nil
 }
 
-func build(name string, rp reports.Params, files []*booking.CaseFile) (reports.Report, error) {
-	return reports.Run(name, rp, reports.Slice(files))
+// build makes report name from kept cases.
+func (sr *storeReports) build(name string, rp reports.Params, cases []keptCase) (reports.Report, error) {
+	b, err := reports.New(name, rp)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cases {
+		switch {
+		case c.f != nil:
+			b.Add(c.f)
+		case !b.AddFacts(c.x):
+			f, err := sr.s.CaseFile(c.x.Number)
+			if err != nil {
+				return nil, err
+			}
+			b.Add(f)
+		}
+	}
+	return b.Report(), nil
 }
 
 // Report implements tui.ReportSource.
@@ -93,17 +125,17 @@ func (sr *storeReports) Report(name string, p tui.ReportParams) (tui.ReportView,
 	if _, err := reports.New(name, rp); err != nil { // a bad grouping reads nothing
 		return tui.ReportView{}, err
 	}
-	files, err := sr.loaded(name, rp, p.Reload)
+	cases, err := sr.loaded(name, rp, p.Reload)
 	if err != nil {
 		return tui.ReportView{}, err
 	}
-	r, err := build(name, rp, files)
+	r, err := sr.build(name, rp, cases)
 	if err != nil {
 		return tui.ReportView{}, err
 	}
 	m := r.Header()
 	valid, _ := reports.Fields(name)
-	v := tui.ReportView{Name: name, Fields: valid, By: m.By, Office: m.Office, Programme: m.Programme, Cases: len(files), Spark: sr.spark}
+	v := tui.ReportView{Name: name, Fields: valid, By: m.By, Office: m.Office, Programme: m.Programme, Cases: len(cases), Spark: sr.spark}
 	tables := r.Tables()
 	for i, t := range tables {
 		v.Tables = append(v.Tables, viewTable(t, totalRow(r, i)))
@@ -236,13 +268,13 @@ func chartOf(name string, by []string, t reports.Table) tui.ReportChart {
 // monthly is the report's measure per month over the files, for the
 // sparkline (reports without a month field have none). Months without a
 // value count zero.
-func (sr *storeReports) monthly(name string, rp reports.Params, files []*booking.CaseFile) tui.ReportSpark {
+func (sr *storeReports) monthly(name string, rp reports.Params, cases []keptCase) tui.ReportSpark {
 	valid, _ := reports.Fields(name)
 	if !slices.Contains(valid, "month") {
 		return tui.ReportSpark{}
 	}
 	rp.By = []string{"month"}
-	r, err := build(name, rp, files)
+	r, err := sr.build(name, rp, cases)
 	if err != nil {
 		return tui.ReportSpark{}
 	}
@@ -296,7 +328,7 @@ func (sr *storeReports) monthly(name string, rp reports.Params, files []*booking
 	return s
 }
 
-// RowCases implements tui.ReportSource: the cases of the kept files that
+// RowCases implements tui.ReportSource: the kept cases that
 // make row row of table table. A total row is every case of the table. The
 // quality summary's rows are matched with its findings (duplicates are
 // found across cases); the others by making the report of each case alone
@@ -308,11 +340,11 @@ func (sr *storeReports) RowCases(name string, p tui.ReportParams, table, row int
 	if err != nil {
 		return nil, err
 	}
-	files, err := sr.loaded(name, rp, false)
+	cases, err := sr.loaded(name, rp, false)
 	if err != nil {
 		return nil, err
 	}
-	r, err := build(name, rp, files)
+	r, err := sr.build(name, rp, cases)
 	if err != nil {
 		return nil, err
 	}
@@ -347,13 +379,13 @@ func (sr *storeReports) RowCases(name string, p tui.ReportParams, table, row int
 			}
 		}
 	} else {
-		for _, f := range files {
-			one, err := build(name, rp, []*booking.CaseFile{f})
+		for _, c := range cases {
+			one, err := sr.build(name, rp, []keptCase{c})
 			if err != nil {
 				return nil, err
 			}
 			if ts := one.Tables(); table < len(ts) && match(ts[table].Rows) {
-				seen[f.Case.Number] = true
+				seen[c.x.Number] = true
 			}
 		}
 	}

@@ -75,9 +75,9 @@ func TestTUIReportCostsMatchesCLI(t *testing.T) {
 	}
 
 	sr := opts.Reports.(*storeReports)
-	kept := sr.files[0]
+	kept := sr.cases[0].x
 	typeKeys(t, m, "b")
-	if !strings.Contains(frame(m), "by office") || sr.files[0] != kept {
+	if !strings.Contains(frame(m), "by office") || sr.cases[0].x != kept {
 		t.Fatalf("regrouping reread the store or did not regroup:\n%s", frame(m))
 	}
 	typeKeys(t, m, "G")
