@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"movedesk/booking"
@@ -277,5 +278,32 @@ func (d *dec) date() booking.Date {
 	if v == 0 {
 		return booking.Date{}
 	}
-	return booking.DateOf(time.Unix((int64(v)-dayBase)*86400, 0).UTC())
+	day := int64(v) - dayBase
+	if i := day - cacheFrom; i >= 0 && i < cacheDays {
+		dayCacheOnce.Do(fillDayCache)
+		return dayCache[i]
+	}
+	return dayDate(day)
+}
+
+func dayDate(day int64) booking.Date { return booking.DateOf(time.Unix(day*86400, 0).UTC()) }
+
+// dayCache holds the dates of 1900 to 2100, made once (a few ms): a
+// report decodes millions of dates.
+var (
+	dayCache     []booking.Date
+	dayCacheOnce sync.Once
+)
+
+const (
+	// cacheFrom is 1900-01-01 in days since 1970-01-01.
+	cacheFrom = -25567
+	cacheDays = 73415
+)
+
+func fillDayCache() {
+	dayCache = make([]booking.Date, cacheDays)
+	for i := range dayCache {
+		dayCache[i] = dayDate(int64(i) + cacheFrom)
+	}
 }

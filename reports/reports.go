@@ -93,8 +93,11 @@ type Builder interface {
 	// is what Add does with the file. It adds nothing and returns false
 	// when the report needs this case's whole file (the quality report
 	// judges the gate of a case departing within its window): Add the
-	// file instead. It must not keep x.
+	// file instead (or AddFile). It must not keep x.
 	AddFacts(x *CaseFacts) bool
+	// AddFile adds a case by its facts and its file: what Add does, when
+	// the caller has both (x must be Facts(f)).
+	AddFile(x *CaseFacts, f *booking.CaseFile)
 	Report() Report
 }
 
@@ -114,6 +117,8 @@ func (b builder) Add(f *booking.CaseFile) {
 }
 
 func (b builder) AddFacts(x *CaseFacts) bool { return b.add(x, nil) }
+
+func (b builder) AddFile(x *CaseFacts, f *booking.CaseFile) { b.add(x, f) }
 
 // New checks p for report name and returns its builder. Errors name the
 // valid report names and grouping fields, and refuse a reversed period.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -8,10 +10,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -218,12 +222,17 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	if err != nil {
 		return err
 	}
-	// A bulk read with memory to spare: collect garbage less often.
+	// A bulk read: collect garbage less often, but keep the heap under
+	// what the whole process may use.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(120 << 20))
 	if err := addCases(s, b, nil); err != nil {
 		return err
 	}
 	r := b.Report()
+	if f.json && f.table == "" {
+		return writeReportJSON(a.out, r)
+	}
 	tables := r.Tables()
 	if f.table != "" {
 		var names []string
@@ -257,25 +266,79 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 
 // addCases adds every case of the store to b by its report row (the
 // facts the store keeps per case), and by its whole case file where b asks
-// for it; keep, if not nil, is called with each case b took. One read
-// transaction: the cases are as they were at one moment.
+// for it; keep, if not nil, is called with each case b took. The rows are
+// read in one transaction; the few case files on two workers, each in its
+// own.
 func addCases(s *store.Store, b reports.Builder, keep func(x *reports.CaseFacts, f *booking.CaseFile)) error {
-	return s.View(func(tx *store.Tx) error {
-		return tx.ReportFacts(func(x *reports.CaseFacts) error {
-			var f *booking.CaseFile
-			if !b.AddFacts(x) {
-				var err error
-				if f, err = tx.CaseFile(x.Number); err != nil {
-					return err
+	var mu sync.Mutex // b and keep
+	need := make(chan string, 256)
+	errs := make(chan error, 2)
+	stop := make(chan struct{})
+	var stopOnce sync.Once
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- s.View(func(tx *store.Tx) error {
+				n := 0
+				for no := range need {
+					f, err := tx.CaseFile(no)
+					if err != nil {
+						stopOnce.Do(func() { close(stop) })
+						for range need { // let the reader finish
+						}
+						return err
+					}
+					x := reports.Facts(f) // of this very file
+					mu.Lock()
+					b.AddFile(&x, f)
+					if keep != nil {
+						keep(&x, f)
+					}
+					mu.Unlock()
+					// The file pages read stay mapped and count against
+					// this process; drop them now and then (they stay in
+					// the page cache).
+					if n++; n%256 == 0 {
+						_ = s.ReleaseMemory()
+					}
 				}
-				b.Add(f)
+				return nil
+			})
+		}()
+	}
+	n := 0
+	err := s.View(func(tx *store.Tx) error {
+		defer close(need)
+		return tx.ReportFacts(func(x *reports.CaseFacts) error {
+			if n++; n%16384 == 0 {
+				_ = s.ReleaseMemory()
 			}
-			if keep != nil {
-				keep(x, f)
+			mu.Lock()
+			took := b.AddFacts(x)
+			if took && keep != nil {
+				keep(x, nil)
+			}
+			mu.Unlock()
+			if !took {
+				select {
+				case need <- x.Number:
+				case <-stop:
+					return errStopped
+				}
 			}
 			return nil
 		})
 	})
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return err
 }
 
 // cellText formats one cell for text and CSV; money with thousands
@@ -364,16 +427,111 @@ func writeReportText(w io.Writer, m reports.Meta, tables []reports.Table) {
 	}
 }
 
-// writeReportJSON writes the typed report, stored text escaped where a
-// terminal would obey it.
+// writeReportJSON writes the typed report as indented JSON, stored text
+// escaped where a terminal would obey it. Its lists go out one element at a
+// time: a report listing every case of 100k is never held whole as text.
 func writeReportJSON(w io.Writer, r reports.Report) error {
 	jw := &jsonControlWriter{w: w}
-	enc := json.NewEncoder(jw)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
+	bw := bufio.NewWriterSize(jw, 64<<10)
+	if err := streamJSON(bw, reflect.ValueOf(r)); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		return err
 	}
 	return jw.Close()
+}
+
+// streamJSON writes struct v (or a pointer to one) as indented JSON,
+// honouring the json tags (names, omitempty, omitzero, embedded structs),
+// with the elements of its lists one a line: a list of 300k adults is
+// written as it is encoded, and reads as a table.
+func streamJSON(w *bufio.Writer, v reflect.Value) error {
+	v = reflect.Indirect(v)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	first := true
+	var walk func(v reflect.Value) error
+	walk = func(v reflect.Value) error {
+		t := v.Type()
+		for i := range t.NumField() {
+			sf, fv := t.Field(i), v.Field(i)
+			tag := sf.Tag.Get("json")
+			if !sf.IsExported() || tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			if sf.Anonymous && name == "" && fv.Kind() == reflect.Struct {
+				if err := walk(fv); err != nil {
+					return err
+				}
+				continue
+			}
+			if name == "" {
+				name = sf.Name
+			}
+			if strings.Contains(opts, "omitempty") && emptyJSON(fv) || strings.Contains(opts, "omitzero") && fv.IsZero() {
+				continue
+			}
+			if !first {
+				w.WriteByte(',')
+			}
+			first = false
+			key, _ := json.Marshal(name)
+			w.WriteString("\n  ")
+			w.Write(key)
+			w.WriteString(": ")
+			if fv.Kind() != reflect.Slice || fv.Len() == 0 {
+				b, err := json.MarshalIndent(fv.Interface(), "  ", "  ")
+				if err != nil {
+					return err
+				}
+				w.Write(b)
+				continue
+			}
+			w.WriteByte('[')
+			for j := range fv.Len() {
+				if j > 0 {
+					w.WriteByte(',')
+				}
+				w.WriteString("\n    ")
+				if err := enc.Encode(fv.Index(j).Interface()); err != nil {
+					return err
+				}
+				if _, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
+					return err
+				}
+				buf.Reset()
+			}
+			w.WriteString("\n  ]")
+		}
+		return nil
+	}
+	w.WriteByte('{')
+	if err := walk(v); err != nil {
+		return err
+	}
+	_, err := w.WriteString("\n}\n")
+	return err
+}
+
+// emptyJSON is encoding/json's omitempty test.
+func emptyJSON(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return v.Uint() == 0
+	case reflect.Float32, reflect.Float64:
+		return v.Float() == 0
+	case reflect.Interface, reflect.Pointer:
+		return v.IsNil()
+	}
+	return false
 }
 
 // writeReportCSV writes each table with its header row, tables apart by an
