@@ -1,0 +1,152 @@
+package reports_test
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"testing"
+
+	"movedesk/booking"
+	"movedesk/reports"
+	"movedesk/reports/reportstest"
+)
+
+// Every case of the fixture: its facts survive the binary form unchanged.
+func TestFactsRoundTrip(t *testing.T) {
+	files := fixtureFiles(t)
+	var reused reports.CaseFacts // decoding reuses lists: nothing may leak from one case to the next
+	for _, f := range files {
+		x := reports.Facts(f)
+		b, err := x.AppendBinary(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := reused.UnmarshalBinary(b); err != nil {
+			t.Fatalf("%s: %v", f.Case.Number, err)
+		}
+		if !reflect.DeepEqual(x, reused) {
+			t.Fatalf("%s:\n got %+v\nwant %+v", f.Case.Number, reused, x)
+		}
+	}
+}
+
+// A value with every field set (none left zero, so a field the binary form
+// forgets fails) comes back whole; a short or foreign one is refused.
+func TestFactsBinaryEveryField(t *testing.T) {
+	d := booking.MustDate
+	x := reports.CaseFacts{Number: "RBA-2026-000001", Office: "RBA", Programme: "USRAP", Assignee: "amal", Status: booking.StatusBooked,
+		Received: d("2026-01-02"), Departure: d("2026-12-24"), Travellers: 2,
+		Milestones: reports.Milestones{Received: d("2026-01-02"), Documents: d("2026-02-03"), TravelReady: d("2026-03-04"),
+			Booked: d("2026-04-05"), ABNSent: d("2026-05-06"), Departed: d("2026-06-07")},
+		People: []reports.PersonFacts{{Member: 1, Name: "HADDAD, Amal", BirthDate: d("1931-07-08"), Dup: 1 << 63, NoteBy: "ben",
+			NoteOn: d("2026-11-01"), Signed: true}},
+		Bookings: []reports.BookingFacts{{ID: "b1", BookedOn: d("2026-04-05"), Members: []int{1, 2}, Departure: d("2026-12-24"),
+			Carriers: "AT/AA", Route: "RBA-JFK", TotalUSD: -5, Source: reports.SourceABN,
+			Fares: []reports.FareFacts{{Traveller: 1, Escort: 2, PaxType: booking.CHD, USDCents: 123456, Currency: "EUR", RateUSDMicros: 1_080_000}}}},
+		ABN:      "v2 not sent",
+		Permits:  []reports.PermitFacts{{Authority: "DGSN", Country: "MAR", ReasonCode: "R1", Status: "denied", Submitted: d("2026-02-01"), Decided: d("2026-03-01")}},
+		Findings: []reports.FactFinding{{Check: "pax-type", Traveller: 2, Detail: "priced as INF\x1b"}},
+		Docs:     []reports.DocFacts{{Member: 1, Description: "passport P1", Expiry: d("2027-01-01")}},
+	}
+	assertAllSet(t, reflect.ValueOf(x), "CaseFacts")
+	b, err := x.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got reports.CaseFacts
+	if err := got.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, x) {
+		t.Fatalf("\n got %+v\nwant %+v", got, x)
+	}
+	for n := range len(b) {
+		if err := got.UnmarshalBinary(b[:n]); err == nil {
+			t.Fatalf("%d of %d bytes decoded without error", n, len(b))
+		}
+	}
+	b[0] = reports.FactsVersion + 1
+	if err := got.UnmarshalBinary(b); !errors.Is(err, reports.ErrFactsVersion) {
+		t.Fatalf("another version: %v", err)
+	}
+}
+
+func assertAllSet(t *testing.T, v reflect.Value, path string) {
+	t.Helper()
+	switch v.Kind() {
+	case reflect.Struct:
+		if v.Type() == reflect.TypeOf(booking.Date{}) {
+			if v.Interface().(booking.Date).IsZero() {
+				t.Errorf("%s is zero: the test does not cover it", path)
+			}
+			return
+		}
+		for i := range v.NumField() {
+			assertAllSet(t, v.Field(i), path+"."+v.Type().Field(i).Name)
+		}
+	case reflect.Slice:
+		if v.Len() == 0 {
+			t.Errorf("%s is empty: the test does not cover it", path)
+		}
+		for i := range v.Len() {
+			assertAllSet(t, v.Index(i), path)
+		}
+	default:
+		if v.IsZero() {
+			t.Errorf("%s is zero: the test does not cover it", path)
+		}
+	}
+}
+
+// Reports made from facts (and the whole file only where a report asks
+// for it) equal those made from whole case files, under several periods,
+// groupings and filters.
+func TestReportsFromFactsMatchFiles(t *testing.T) {
+	files := fixtureFiles(t)
+	gates := 0
+	for _, name := range reports.Names {
+		valid, _ := reports.Fields(name)
+		params := []reports.Params{{}, {From: d("2026-08-15")}, {To: d("2026-08-31")}, {Office: "KLT"}, {Programme: "USRAP"},
+			{Today: d("2026-08-09")}, {By: valid}}
+		for _, by := range valid {
+			params = append(params, reports.Params{By: []string{by}})
+		}
+		for _, p := range params {
+			if p.Today.IsZero() {
+				p.Today = reportstest.Today
+			}
+			want, err := reports.Run(name, p, reports.Slice(files))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := reports.New(name, p)
+			asked := 0
+			for _, f := range files {
+				x := reports.Facts(f)
+				bin, _ := x.AppendBinary(nil)
+				var y reports.CaseFacts
+				if err := y.UnmarshalBinary(bin); err != nil {
+					t.Fatal(err)
+				}
+				if !b.AddFacts(&y) {
+					asked++
+					b.AddFile(&y, f)
+				}
+			}
+			if name != "quality" && asked > 0 {
+				t.Errorf("%s asked for %d case files", name, asked)
+			}
+			if name == "quality" {
+				gates += asked
+			}
+			wj, _ := json.Marshal(want)
+			gj, _ := json.Marshal(b.Report())
+			if string(wj) != string(gj) {
+				t.Errorf("%s %+v:\nfacts %s\nfiles %s", name, p, gj, wj)
+			}
+		}
+	}
+	if gates == 0 {
+		t.Error("the quality report never asked for a case file: the gate path is not tested")
+	}
+}
