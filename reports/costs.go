@@ -1,7 +1,9 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -120,7 +122,7 @@ type CostRow struct {
 	Rates   []RateUsed `json:"rates,omitempty"`
 	Sources []string   `json:"sources"`
 	cases   counted
-	rates   set
+	rates   []RateUsed
 	sources set
 }
 
@@ -180,7 +182,9 @@ func (c *costs) add(x *CaseFacts, _ *booking.CaseFile) bool {
 				r.TotalUSD += fa.USDCents
 				r.sources.add(b.Source)
 				if fa.Currency != "" && fa.Currency != "USD" && fa.RateUSDMicros > 0 {
-					r.rates.add(RateUsed{fa.Currency, fa.RateUSDMicros}.key())
+					if ru := (RateUsed{fa.Currency, fa.RateUSDMicros}); !slices.Contains(r.rates, ru) {
+						r.rates = append(r.rates, ru) // few per row
+					}
 				}
 			}
 		}
@@ -188,22 +192,15 @@ func (c *costs) add(x *CaseFacts, _ *booking.CaseFile) bool {
 	return true
 }
 
-func (r RateUsed) key() string { return fmt.Sprintf("%s %020d", r.Currency, r.USDMicros) }
-
-func parseRateKey(k string) RateUsed {
-	cur, v, _ := strings.Cut(k, " ")
-	n, _ := strconv.ParseInt(v, 10, 64)
-	return RateUsed{cur, n}
-}
-
 func (r *CostRow) finish() {
 	r.Cases = r.cases.n
 	if r.Travellers > 0 {
 		r.AvgUSD = (r.TotalUSD*2 + int64(r.Travellers)) / (int64(r.Travellers) * 2)
 	}
-	for _, k := range r.rates {
-		r.Rates = append(r.Rates, parseRateKey(k))
-	}
+	r.Rates = slices.Clone(r.rates)
+	slices.SortFunc(r.Rates, func(a, b RateUsed) int {
+		return cmp.Or(strings.Compare(a.Currency, b.Currency), cmp.Compare(a.USDMicros, b.USDMicros))
+	})
 	r.Sources = append([]string{}, r.sources...)
 }
 

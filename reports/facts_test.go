@@ -150,3 +150,60 @@ func TestReportsFromFactsMatchFiles(t *testing.T) {
 		t.Error("the quality report never asked for a case file: the gate path is not tested")
 	}
 }
+
+// NoLists leaves the groups as they are and the lists of cases empty.
+func TestNoListsKeepsGroups(t *testing.T) {
+	files := fixtureFiles(t)
+	for _, name := range reports.Names {
+		p := reports.Params{Today: reportstest.Today}
+		full, err := reports.Run(name, p, reports.Slice(files))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.NoLists = true
+		short, err := reports.Run(name, p, reports.Slice(files))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ft, st := full.Tables(), short.Tables()
+		fj, _ := json.Marshal(ft[0])
+		sj, _ := json.Marshal(st[0])
+		if string(fj) != string(sj) {
+			t.Errorf("%s groups:\n%s\n%s", name, sj, fj)
+		}
+		for i := 1; i < len(st); i++ {
+			lists := map[string]bool{"loans-cases": true, "loans-adults": true, "timeliness-late": true, "workload-waiting": true, "workload-abns": true}
+			if lists[st[i].Name] && len(st[i].Rows) != 0 {
+				t.Errorf("%s: %d rows with NoLists", st[i].Name, len(st[i].Rows))
+			}
+			if lists[st[i].Name] && len(ft[i].Rows) == 0 {
+				t.Errorf("%s: the fixture lists nothing, the test proves nothing", ft[i].Name)
+			}
+		}
+	}
+}
+
+// Regrouping a quality report's findings is the report made with that
+// grouping.
+func TestQualityGroupBy(t *testing.T) {
+	files := fixtureFiles(t)
+	base, err := reports.Run("quality", reports.Params{Today: reportstest.Today}, reports.Slice(files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, by := range [][]string{{"office"}, {"assignee", "check"}, {"programme", "office", "assignee", "check"}} {
+		want, _ := reports.Run("quality", reports.Params{Today: reportstest.Today, By: by}, reports.Slice(files))
+		got, err := base.(*reports.QualityReport).GroupBy(by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wj, _ := json.Marshal(want)
+		gj, _ := json.Marshal(got)
+		if string(wj) != string(gj) {
+			t.Errorf("by %v:\n got %s\nwant %s", by, gj, wj)
+		}
+	}
+	if _, err := base.(*reports.QualityReport).GroupBy([]string{"carrier"}); err == nil {
+		t.Error("grouping by carrier accepted")
+	}
+}

@@ -75,9 +75,10 @@ type LoansReport struct {
 }
 
 type loans struct {
-	p    Params
-	r    LoansReport
-	rows *groups[LoanRow]
+	p      Params
+	r      LoansReport
+	rows   *groups[LoanRow]
+	adults []LoanAdult // scratch: one case's
 }
 
 func newLoans(p Params, m Meta) *loans {
@@ -107,8 +108,8 @@ func (l *loans) add(x *CaseFacts, _ *booking.CaseFile) bool {
 	}
 	items := l.p.Config.LoanItems[x.Programme]
 	lc := LoanCase{Case: x.Number, Office: x.Office, Programme: x.Programme, Status: string(x.Status), Departure: dep, FaresFrom: b.Source}
-	first := len(l.r.Adults)
-	var pool int64 // minors' tickets and items, and the case's items
+	adults := l.adults[:0] // this case's
+	var pool int64         // minors' tickets and items, and the case's items
 	for _, it := range items {
 		if it.Per == "case" {
 			lc.ItemsUSD += it.Cents()
@@ -150,9 +151,9 @@ func (l *loans) add(x *CaseFacts, _ *booking.CaseFile) bool {
 			a.Note, a.SignedBy, a.SignedOn = NoteSigned, pf.NoteBy, pf.NoteOn
 			lc.NotesDone++
 		}
-		l.r.Adults = append(l.r.Adults, a)
+		adults = append(adults, a)
 	}
-	adults := l.r.Adults[first:]
+	l.adults = adults
 	lc.Adults = len(adults)
 	lc.LoanUSD = lc.TicketsUSD + lc.ItemsUSD
 	if n := int64(len(adults)); n > 0 {
@@ -164,7 +165,10 @@ func (l *loans) add(x *CaseFacts, _ *booking.CaseFile) bool {
 			}
 		}
 	}
-	l.r.Cases = append(l.r.Cases, lc)
+	if !l.p.NoLists {
+		l.r.Cases = append(l.r.Cases, lc)
+		l.r.Adults = append(l.r.Adults, adults...)
+	}
 	for _, r := range [2]*LoanRow{l.rows.get(x.Programme, x.Office, Month(dep)), &l.r.Total} {
 		r.Cases++
 		r.Travellers += lc.Travellers

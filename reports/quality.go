@@ -186,21 +186,46 @@ func (q *quality) Report() Report {
 		return cmp.Or(cmp.Compare(slices.Index(Checks, a.Check), slices.Index(Checks, b.Check)),
 			strings.Compare(a.Case, b.Case), cmp.Compare(a.Traveller, b.Traveller), strings.Compare(a.Detail, b.Detail))
 	})
-	rows := newGroups(fields["quality"].valid, q.p.By, func(g group) *QualityRow { return &QualityRow{Group: g, cases: map[string]bool{}} })
-	for _, fi := range q.r.Findings {
-		r := rows.get(fi.Check, fi.Office, fi.Programme, fi.Assignee)
-		r.Findings++
-		r.cases[fi.Case] = true
-	}
-	q.r.Rows = []QualityRow{}
-	for _, r := range rows.sorted() {
-		r.Cases = len(r.cases)
-		q.r.Rows = append(q.r.Rows, *r)
-	}
+	q.r.Rows = qualityRows(q.p.By, q.r.Findings)
 	if q.r.Findings == nil {
 		q.r.Findings = []Finding{}
 	}
 	return &q.r
+}
+
+// qualityRows counts findings by the grouping fields by.
+func qualityRows(by []string, findings []Finding) []QualityRow {
+	rows := newGroups(fields["quality"].valid, by, func(g group) *QualityRow { return &QualityRow{Group: g, cases: map[string]bool{}} })
+	for _, fi := range findings {
+		r := rows.get(fi.Check, fi.Office, fi.Programme, fi.Assignee)
+		r.Findings++
+		r.cases[fi.Case] = true
+	}
+	out := []QualityRow{}
+	for _, r := range rows.sorted() {
+		r.Cases = len(r.cases)
+		out = append(out, *r)
+	}
+	return out
+}
+
+// GroupBy returns the report with its findings counted by the grouping
+// fields by (the report's default if empty) instead: the findings do not
+// change with the grouping, so a screen regroups without reading again.
+func (r *QualityReport) GroupBy(by []string) (*QualityReport, error) {
+	fs := fields["quality"]
+	if len(by) == 0 {
+		by = slices.Clone(fs.def)
+	}
+	for _, b := range by {
+		if !slices.Contains(fs.valid, b) {
+			return nil, booking.Errorf(booking.EINVALID, "by", "the quality report cannot be grouped by %q (valid: %s)", b, strings.Join(fs.valid, ", "))
+		}
+	}
+	out := *r
+	out.By = slices.Clone(by)
+	out.Rows = qualityRows(by, r.Findings)
+	return &out, nil
 }
 
 // Header implements Report.

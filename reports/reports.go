@@ -20,6 +20,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"movedesk/booking"
 )
@@ -61,7 +62,11 @@ type Params struct {
 	TravelLoan func(programme string) bool
 	// Gate lists a case's open gate items; nil uses the case file's gate
 	// under the default templates, leaving out the quote engine's findings.
-	Gate func(f *booking.CaseFile) []booking.GateItem
+	Gate func(f *booking.CaseFile) []booking.GateItem // NoLists leaves out the lists of cases (loans' cases and adults, the
+	// steps over target, the longest waiting, the ABNs not sent), which do
+	// not depend on the grouping: a screen regrouping a report it holds
+	// asks only for the groups.
+	NoLists bool
 }
 
 // Meta repeats what a report was asked for, so a saved report says what it
@@ -219,7 +224,27 @@ func Month(d booking.Date) string {
 	if d.IsZero() {
 		return ""
 	}
+	y, m, _ := d.Time().Date()
+	if i := (y-monthsFrom)*12 + int(m) - 1; i >= 0 && i < len(monthNames) {
+		monthsOnce.Do(fillMonths)
+		return monthNames[i]
+	}
 	return d.String()[:7]
+}
+
+// monthNames are "1900-01" to "2099-12", made once: every report names
+// the month of each case it reads.
+var (
+	monthNames [200 * 12]string
+	monthsOnce sync.Once
+)
+
+const monthsFrom = 1900
+
+func fillMonths() {
+	for i := range monthNames {
+		monthNames[i] = fmt.Sprintf("%04d-%02d", monthsFrom+i/12, i%12+1)
+	}
 }
 
 // Median returns the median of xs (the mean of the middle two for an even

@@ -165,6 +165,9 @@ func (t *timeliness) add(x *CaseFacts, _ *booking.CaseFile) bool {
 	}
 	m := &x.Milestones
 	late := func(step string, from, to booking.Date, d, target int) {
+		if t.p.NoLists {
+			return
+		}
 		t.r.Late = append(t.r.Late, LateCase{Case: x.Number, Office: x.Office, Programme: x.Programme, Assignee: x.Assignee,
 			Status: string(x.Status), Step: step, From: from, To: to, Days: d, Target: target})
 	}

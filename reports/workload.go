@@ -104,6 +104,9 @@ func (w *workload) add(x *CaseFacts, _ *booking.CaseFile) bool {
 			r.ages = append(r.ages, age)
 		}
 	}
+	if w.p.NoLists {
+		return true
+	}
 	if n := w.p.Config.LongestWaiting; n > 0 && age >= 0 {
 		wc := WaitingCase{Case: x.Number, Office: x.Office, Programme: x.Programme, Assignee: x.Assignee,
 			Status: string(x.Status), Received: x.Received, AgeDays: age, Departure: x.Departure}

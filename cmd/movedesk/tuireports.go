@@ -27,6 +27,10 @@ type storeReports struct {
 	key   string
 	cases []keptCase
 	spark tui.ReportSpark
+	// lists are the list tables of the report read, as drawn.
+	lists map[string]tui.ReportTable
+	// quality is the quality report read: its findings regroup alone.
+	quality *reports.QualityReport
 }
 
 // keptCase is one case of the report kept: its facts, and its whole file
@@ -67,30 +71,64 @@ func (sr *storeReports) params(name string, p tui.ReportParams) (reports.Params,
 	return rp, nil
 }
 
+// listTables are the tables that list cases: they do not change with the
+// grouping, so a regrouping keeps them and asks the report for its groups
+// only (reports.Params.NoLists).
+var listTables = map[string]bool{"loans-cases": true, "loans-adults": true, "timeliness-late": true,
+	"workload-waiting": true, "workload-abns": true}
+
+// maxViewRows is how many rows of a table the screen gets: the first
+// thousands of a list of 300k adults are what a screen can show; the CLI
+// writes them all.
+const maxViewRows = 2000
+
 // loaded returns the cases report name reads under rp, reading the store
-// only when they are not those kept. sr.mu is held.
-func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) ([]keptCase, error) {
+// only when they are not those kept (then r is the report made while
+// reading, with its lists; else nil). sr.mu is held.
+func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cases []keptCase, r reports.Report, err error) {
 	key := strings.Join([]string{name, rp.From.String(), rp.To.String(), rp.Office, rp.Programme, rp.Today.String()}, "\x1f")
 	if key == sr.key && !reload {
-		return sr.cases, nil
+		return sr.cases, nil, nil
 	}
-	sr.key, sr.cases, sr.spark = "", nil, tui.ReportSpark{}
+	sr.key, sr.cases, sr.spark, sr.lists, sr.quality = "", nil, tui.ReportSpark{}, nil, nil
 	b, err := reports.New(name, rp)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var cases []keptCase
+	// The sparkline's report by month is made in the same pass.
+	var spark reports.Builder
+	if valid, _ := reports.Fields(name); slices.Contains(valid, "month") {
+		sp := rp
+		sp.By, sp.NoLists = []string{"month"}, true
+		if spark, err = reports.New(name, sp); err != nil {
+			return nil, nil, err
+		}
+	}
 	err = addCases(sr.s, b, func(x *reports.CaseFacts, f *booking.CaseFile) {
 		if (rp.Office == "" || x.Office == rp.Office) && (rp.Programme == "" || x.Programme == rp.Programme) {
-			cases = append(cases, keptCase{x.Clone(), f})
+			c := keptCase{x.Clone(), f}
+			cases = append(cases, c)
+			if spark != nil && !spark.AddFacts(c.x) && f != nil {
+				spark.AddFile(c.x, f)
+			}
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	r = b.Report()
 	sr.key, sr.cases = key, cases
-	sr.spark = sr.monthly(name, rp, cases)
-	return cases, nil
+	sr.quality, _ = r.(*reports.QualityReport)
+	if spark != nil {
+		sr.spark = sparkOf(name, spark.Report())
+	}
+	sr.lists = map[string]tui.ReportTable{}
+	for _, t := range r.Tables() {
+		if listTables[t.Name] {
+			sr.lists[t.Name] = viewTable(t, nil)
+		}
+	}
+	return cases, r, nil
 }
 
 // build makes report name from kept cases.
@@ -102,7 +140,7 @@ func (sr *storeReports) build(name string, rp reports.Params, cases []keptCase) 
 	for _, c := range cases {
 		switch {
 		case c.f != nil:
-			b.Add(c.f)
+			b.AddFile(c.x, c.f)
 		case !b.AddFacts(c.x):
 			f, err := sr.s.CaseFile(c.x.Number)
 			if err != nil {
@@ -114,7 +152,19 @@ func (sr *storeReports) build(name string, rp reports.Params, cases []keptCase) 
 	return b.Report(), nil
 }
 
-// Report implements tui.ReportSource.
+// regroup makes report name under rp from the cases kept: the quality
+// report regroups its findings; the others make their groups alone.
+func (sr *storeReports) regroup(name string, rp reports.Params, cases []keptCase) (reports.Report, error) {
+	if name == "quality" && sr.quality != nil {
+		return sr.quality.GroupBy(rp.By)
+	}
+	rp.NoLists = true
+	return sr.build(name, rp, cases)
+}
+
+// Report implements tui.ReportSource. Reading the store makes the whole
+// report; a regrouping of the cases kept makes only its groups and keeps
+// the lists already drawn.
 func (sr *storeReports) Report(name string, p tui.ReportParams) (tui.ReportView, error) {
 	sr.mu.Lock()
 	defer sr.mu.Unlock()
@@ -125,19 +175,24 @@ func (sr *storeReports) Report(name string, p tui.ReportParams) (tui.ReportView,
 	if _, err := reports.New(name, rp); err != nil { // a bad grouping reads nothing
 		return tui.ReportView{}, err
 	}
-	cases, err := sr.loaded(name, rp, p.Reload)
+	cases, r, err := sr.loaded(name, rp, p.Reload)
 	if err != nil {
 		return tui.ReportView{}, err
 	}
-	r, err := sr.build(name, rp, cases)
-	if err != nil {
-		return tui.ReportView{}, err
+	if r == nil {
+		if r, err = sr.regroup(name, rp, cases); err != nil {
+			return tui.ReportView{}, err
+		}
 	}
 	m := r.Header()
 	valid, _ := reports.Fields(name)
 	v := tui.ReportView{Name: name, Fields: valid, By: m.By, Office: m.Office, Programme: m.Programme, Cases: len(cases), Spark: sr.spark}
 	tables := r.Tables()
 	for i, t := range tables {
+		if lt, ok := sr.lists[t.Name]; ok {
+			v.Tables = append(v.Tables, lt)
+			continue
+		}
 		v.Tables = append(v.Tables, viewTable(t, totalRow(r, i)))
 	}
 	if len(tables) > 0 {
@@ -192,7 +247,13 @@ func viewTable(t reports.Table, total []any) tui.ReportTable {
 		}
 		return cs
 	}
-	for _, row := range t.Rows {
+	rows := t.Rows
+	if len(rows) > maxViewRows {
+		rows = rows[:maxViewRows]
+		out.Notes = append(slices.Clip(out.Notes), fmt.Sprintf("the first %d of %d rows; all of them: movedesk report --csv --table %s",
+			maxViewRows, len(t.Rows), t.Name))
+	}
+	for _, row := range rows {
 		vr := tui.ReportRow{Cells: cells(row)}
 		if caseCol >= 0 {
 			vr.Case, _ = row[caseCol].(string)
@@ -265,19 +326,9 @@ func chartOf(name string, by []string, t reports.Table) tui.ReportChart {
 	return ch
 }
 
-// monthly is the report's measure per month over the files, for the
-// sparkline (reports without a month field have none). Months without a
-// value count zero.
-func (sr *storeReports) monthly(name string, rp reports.Params, cases []keptCase) tui.ReportSpark {
-	valid, _ := reports.Fields(name)
-	if !slices.Contains(valid, "month") {
-		return tui.ReportSpark{}
-	}
-	rp.By = []string{"month"}
-	r, err := sr.build(name, rp, cases)
-	if err != nil {
-		return tui.ReportSpark{}
-	}
+// sparkOf is the measure per month of report r (grouped by month), for
+// the sparkline. Months without a value count zero.
+func sparkOf(name string, r reports.Report) tui.ReportSpark {
 	t := r.Tables()[0]
 	cc := chartColumn[name]
 	col, step := slices.IndexFunc(t.Columns, func(c reports.Column) bool { return c.Name == cc.col }),
@@ -340,11 +391,17 @@ func (sr *storeReports) RowCases(name string, p tui.ReportParams, table, row int
 	if err != nil {
 		return nil, err
 	}
-	cases, err := sr.loaded(name, rp, false)
+	cases, r, err := sr.loaded(name, rp, false)
 	if err != nil {
 		return nil, err
 	}
-	r, err := sr.build(name, rp, cases)
+	switch {
+	case r != nil:
+	case name == "quality" && sr.quality != nil:
+		r, err = sr.quality.GroupBy(rp.By)
+	default:
+		r, err = sr.build(name, rp, cases)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +14,7 @@ import (
 
 	"movedesk/booking"
 	"movedesk/config"
+	"movedesk/reports"
 	"movedesk/store"
 	"movedesk/tariffs"
 	"movedesk/tui"
@@ -87,5 +91,80 @@ func TestTUIReportCostsMatchesCLI(t *testing.T) {
 	}
 	if n := want.Total.Cases; !strings.Contains(frame(m), fmt.Sprintf(" %d/%d ", n, n)) {
 		t.Fatalf("the queue should hold the %d cases of the total:\n%s", n, frame(m))
+	}
+}
+
+// reportApp builds the app over the store in MOVEDESK_BENCH_DATA (a 100k
+// demo store) with ":report name" typed, judged on the demo's day
+// (MOVEDESK_BENCH_TODAY, default 2026-11-22); nil when the variable is not
+// set.
+func reportApp(b *testing.B, s *store.Store, name string) tea.Model {
+	b.Helper()
+	day := booking.MustDate(cmp.Or(os.Getenv("MOVEDESK_BENCH_TODAY"), "2026-11-22"))
+	now := day.Time().Add(10 * time.Hour)
+	cfg := &config.Config{User: "bench", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules()}
+	opts, err := tuiOptions(&app{cfg: cfg, now: func() time.Time { return now }}, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts.Changes = nil
+	m, err := tui.New(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	drive(b, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(b, m, tea.Key{Code: ':', Text: ":"})
+	typeKeys(b, m, "report "+name)
+	return m
+}
+
+func benchStore(b *testing.B) *store.Store {
+	dir := os.Getenv("MOVEDESK_BENCH_DATA")
+	if dir == "" {
+		b.Skip("MOVEDESK_BENCH_DATA not set")
+	}
+	s, err := store.Open(dir, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// BenchmarkTUIReportFirstFrame100k: enter on ":report NAME" to the first
+// frame of the Reports screen with the report drawn (last 12 months, the
+// default grouping), the store read afresh, over a 100k-case store
+// (target 300 ms or less).
+func BenchmarkTUIReportFirstFrame100k(b *testing.B) {
+	s := benchStore(b)
+	for _, name := range reports.Names {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				m := reportApp(b, s, name)
+				runtime.GC()
+				b.StartTimer()
+				press(b, m, kEnter)
+				if f := frame(m); !strings.Contains(f, "by ") {
+					b.Fatalf("no report:\n%s", f)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkTUIReportRegroup100k: b (the next grouping) on the Reports
+// screen to its frame over a 100k-case store (target 100 ms or less).
+func BenchmarkTUIReportRegroup100k(b *testing.B) {
+	s := benchStore(b)
+	for _, name := range reports.Names {
+		b.Run(name, func(b *testing.B) {
+			m := reportApp(b, s, name)
+			press(b, m, kEnter)
+			for b.Loop() {
+				typeKeys(b, m, "b")
+				_ = frame(m)
+			}
+		})
 	}
 }
