@@ -366,3 +366,32 @@ func (x *CaseFacts) Clone() *CaseFacts {
 	c.Docs = slices.Clone(x.Docs)
 	return &c
 }
+
+// Counts reports whether the case of facts x can count in report name
+// under p; false means a reader may leave it out (a screen keeping the
+// cases of a report keeps only these).
+func Counts(name string, p Params, x *CaseFacts) bool {
+	if !x.keep(&p) {
+		return false
+	}
+	switch name {
+	case "costs":
+		return slices.ContainsFunc(x.Bookings, func(b BookingFacts) bool { return p.in(b.Departure) })
+	case "loans":
+		b := x.Active()
+		return b != nil && p.in(b.Departure) && (p.TravelLoan == nil || p.TravelLoan(x.Programme))
+	case "permits":
+		return slices.ContainsFunc(x.Permits, func(pf PermitFacts) bool {
+			day := pf.Submitted
+			if day.IsZero() {
+				day = pf.Decided
+			}
+			return p.in(day)
+		})
+	case "workload":
+		return !x.Status.Terminal() && p.in(x.Received)
+	case "quality":
+		return p.in(x.Received)
+	}
+	return true
+}

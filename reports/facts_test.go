@@ -119,6 +119,16 @@ func TestReportsFromFactsMatchFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Only the cases Counts keeps make the same report.
+			kept, _ := reports.New(name, p)
+			for _, f := range files {
+				if x := reports.Facts(f); reports.Counts(name, p, &x) {
+					kept.AddFile(&x, f)
+				}
+			}
+			if kj, wj := mustJSON(kept.Report()), mustJSON(want); kj != wj {
+				t.Errorf("%s %+v, counted cases only:\n%s\n%s", name, p, kj, wj)
+			}
 			b, _ := reports.New(name, p)
 			asked := 0
 			for _, f := range files {
@@ -206,4 +216,12 @@ func TestQualityGroupBy(t *testing.T) {
 	if _, err := base.(*reports.QualityReport).GroupBy([]string{"carrier"}); err == nil {
 		t.Error("grouping by carrier accepted")
 	}
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }

@@ -105,7 +105,7 @@ func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cas
 		}
 	}
 	err = addCases(sr.s, b, func(x *reports.CaseFacts, f *booking.CaseFile) {
-		if (rp.Office == "" || x.Office == rp.Office) && (rp.Programme == "" || x.Programme == rp.Programme) {
+		if reports.Counts(name, rp, x) {
 			c := keptCase{x.Clone(), f}
 			cases = append(cases, c)
 			if spark != nil && !spark.AddFacts(c.x) && f != nil {
