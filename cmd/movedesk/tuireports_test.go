@@ -168,3 +168,55 @@ func BenchmarkTUIReportRegroup100k(b *testing.B) {
 		})
 	}
 }
+
+// A change of grouping on the Reports screen makes only the groups from
+// the cases kept and keeps the lists drawn: the view is the one a fresh
+// read with that grouping makes, for every report and grouping field.
+func TestTUIReportRegroupMatchesFreshRead(t *testing.T) {
+	dir := demoStore(t, "200")
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	a := &app{cfg: &config.Config{User: "tester", Rules: tariffs.DefaultRules()}, now: func() time.Time { return now }}
+	d, err := a.newDesk(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := &storeReports{a: a, s: s, d: d}
+	for _, name := range reports.Names {
+		if _, err := kept.Report(name, tui.ReportParams{}); err != nil {
+			t.Fatal(err)
+		}
+		read := kept.cases
+		valid, _ := reports.Fields(name)
+		for _, by := range append([][]string{valid}, splitFields(valid)...) {
+			got, err := kept.Report(name, tui.ReportParams{By: by})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(kept.cases) == 0 || &kept.cases[0] != &read[0] {
+				t.Fatalf("%s by %v read the store again", name, by)
+			}
+			want, err := (&storeReports{a: a, s: s, d: d}).Report(name, tui.ReportParams{By: by})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gj, _ := json.Marshal(got)
+			wj, _ := json.Marshal(want)
+			if string(gj) != string(wj) {
+				t.Errorf("%s by %v:\nregrouped %.1500s\n    fresh %.1500s", name, by, gj, wj)
+			}
+		}
+	}
+}
+
+func splitFields(fs []string) [][]string {
+	out := make([][]string, len(fs))
+	for i, f := range fs {
+		out[i] = []string{f}
+	}
+	return out
+}
