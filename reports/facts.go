@@ -395,3 +395,84 @@ func Counts(name string, p Params, x *CaseFacts) bool {
 	}
 	return true
 }
+
+// Strings interns text: equal strings share one copy.
+type Strings map[string]string
+
+func (s Strings) in(v string) string {
+	if v == "" {
+		return ""
+	}
+	if w, ok := s[v]; ok {
+		return w
+	}
+	w := strings.Clone(v) // never a part of a larger string kept alive by it
+	s[w] = w
+	return w
+}
+
+// For returns a copy of x with only what report name reads of it, its
+// text interned in s (a number copied): a screen keeping the cases of a
+// report over 100k cases keeps these, in a fraction of the memory.
+func (x *CaseFacts) For(name string, s Strings) *CaseFacts {
+	c := &CaseFacts{Number: strings.Clone(x.Number), Office: s.in(x.Office), Programme: s.in(x.Programme),
+		Assignee: s.in(x.Assignee), Status: booking.Status(s.in(string(x.Status))), Received: x.Received,
+		Departure: x.Departure, Travellers: x.Travellers}
+	// The active booking (the last), as the workload and quality reports
+	// read it: no fares.
+	active := func() {
+		if b := x.Active(); b != nil {
+			c.Bookings = []BookingFacts{{ID: s.in(b.ID), BookedOn: b.BookedOn, Departure: b.Departure}}
+		}
+	}
+	people := func() {
+		c.People = make([]PersonFacts, len(x.People))
+		for i, p := range x.People {
+			c.People[i] = PersonFacts{Member: p.Member, Name: strings.Clone(p.Name), BirthDate: p.BirthDate, Dup: p.Dup,
+				NoteBy: s.in(p.NoteBy), NoteOn: p.NoteOn, Signed: p.Signed}
+		}
+	}
+	switch name {
+	case "costs", "loans":
+		bs := x.Bookings
+		if name == "loans" && len(bs) > 0 {
+			bs = bs[len(bs)-1:]
+			people()
+		}
+		for _, b := range bs {
+			nb := BookingFacts{ID: s.in(b.ID), BookedOn: b.BookedOn, Members: slices.Clone(b.Members), Departure: b.Departure,
+				Carriers: s.in(b.Carriers), Route: s.in(b.Route), TotalUSD: b.TotalUSD, Source: s.in(b.Source)}
+			nb.Fares = make([]FareFacts, len(b.Fares))
+			for i, f := range b.Fares {
+				nb.Fares[i] = FareFacts{Traveller: f.Traveller, Escort: f.Escort, PaxType: booking.PaxType(s.in(string(f.PaxType))),
+					USDCents: f.USDCents, Currency: s.in(f.Currency), RateUSDMicros: f.RateUSDMicros}
+			}
+			c.Bookings = append(c.Bookings, nb)
+		}
+	case "timeliness":
+		c.Milestones = x.Milestones
+	case "permits":
+		c.Permits = make([]PermitFacts, len(x.Permits))
+		for i, p := range x.Permits {
+			c.Permits[i] = PermitFacts{Authority: s.in(p.Authority), Country: s.in(p.Country), ReasonCode: s.in(p.ReasonCode),
+				Status: s.in(p.Status), Submitted: p.Submitted, Decided: p.Decided}
+		}
+	case "workload":
+		active()
+		c.ABN = s.in(x.ABN)
+	case "quality":
+		active()
+		people()
+		c.Findings = make([]FactFinding, len(x.Findings))
+		for i, f := range x.Findings {
+			c.Findings[i] = FactFinding{Check: s.in(f.Check), Traveller: f.Traveller, Detail: strings.Clone(f.Detail)}
+		}
+		c.Docs = make([]DocFacts, len(x.Docs))
+		for i, d := range x.Docs {
+			c.Docs[i] = DocFacts{Member: d.Member, Description: strings.Clone(d.Description), Expiry: d.Expiry}
+		}
+	default:
+		c = x.Clone()
+	}
+	return c
+}

@@ -29,8 +29,11 @@ type storeReports struct {
 	spark tui.ReportSpark
 	// lists are the list tables of the report read, as drawn.
 	lists map[string]tui.ReportTable
-	// quality is the quality report read: its findings regroup alone.
+	// quality is the quality report read: its findings regroup alone, so
+	// none of its cases are kept.
 	quality *reports.QualityReport
+	// counted is how many cases the report read can count.
+	counted int
 }
 
 // keptCase is one case of the report kept: its facts, and its whole file
@@ -104,20 +107,28 @@ func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cas
 			return nil, nil, err
 		}
 	}
+	strs := reports.Strings{}
+	counted := 0
 	err = addCases(sr.s, b, func(x *reports.CaseFacts, f *booking.CaseFile) {
 		if reports.Counts(name, rp, x) {
-			c := keptCase{x.Clone(), f}
+			counted++
+			if name == "quality" {
+				return // its findings regroup alone (sr.quality)
+			}
+			// What the report reads of the case, not its file.
+			c := keptCase{x.For(name, strs), nil}
 			cases = append(cases, c)
 			if spark != nil && !spark.AddFacts(c.x) && f != nil {
-				spark.AddFile(c.x, f)
+				spark.AddFile(x, f)
 			}
 		}
 	})
 	if err != nil {
 		return nil, nil, err
 	}
+	_ = sr.s.ReleaseMemory() // the file pages read (they stay in the page cache)
 	r = b.Report()
-	sr.key, sr.cases = key, cases
+	sr.key, sr.cases, sr.counted = key, cases, counted
 	sr.quality, _ = r.(*reports.QualityReport)
 	if spark != nil {
 		sr.spark = sparkOf(name, spark.Report())
@@ -186,7 +197,7 @@ func (sr *storeReports) Report(name string, p tui.ReportParams) (tui.ReportView,
 	}
 	m := r.Header()
 	valid, _ := reports.Fields(name)
-	v := tui.ReportView{Name: name, Fields: valid, By: m.By, Office: m.Office, Programme: m.Programme, Cases: len(cases), Spark: sr.spark}
+	v := tui.ReportView{Name: name, Fields: valid, By: m.By, Office: m.Office, Programme: m.Programme, Cases: sr.counted, Spark: sr.spark}
 	tables := r.Tables()
 	for i, t := range tables {
 		if lt, ok := sr.lists[t.Name]; ok {
