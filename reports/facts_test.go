@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"movedesk/booking"
@@ -228,4 +229,31 @@ func mustJSON(v any) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// ListLimit keeps the first rows of each list in its order, says how many
+// there are, and leaves the groups alone.
+func TestListLimit(t *testing.T) {
+	files := fixtureFiles(t)
+	for _, name := range []string{"loans", "timeliness"} {
+		p := reports.Params{Today: reportstest.Today}
+		full, _ := reports.Run(name, p, reports.Slice(files))
+		p.ListLimit = 1
+		short, _ := reports.Run(name, p, reports.Slice(files))
+		ft, st := full.Tables(), short.Tables()
+		if mustJSON(ft[0]) != mustJSON(st[0]) {
+			t.Errorf("%s: the groups changed", name)
+		}
+		for i := 1; i < len(ft); i++ {
+			if len(ft[i].Rows) < 2 {
+				t.Fatalf("%s: the fixture lists %d rows, the test proves nothing", ft[i].Name, len(ft[i].Rows))
+			}
+			if len(st[i].Rows) != 1 || mustJSON(st[i].Rows[0]) != mustJSON(ft[i].Rows[0]) {
+				t.Errorf("%s: %v, want the first of %v", st[i].Name, st[i].Rows, ft[i].Rows)
+			}
+			if n := st[i].Notes[len(st[i].Notes)-1]; !strings.Contains(n, "the first 1") {
+				t.Errorf("%s: no note of the rows left out: %q", st[i].Name, st[i].Notes)
+			}
+		}
+	}
 }

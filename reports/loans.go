@@ -2,7 +2,6 @@ package reports
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"movedesk/booking"
@@ -166,8 +165,8 @@ func (l *loans) add(x *CaseFacts, _ *booking.CaseFile) bool {
 		}
 	}
 	if !l.p.NoLists {
-		l.r.Cases = append(l.r.Cases, lc)
-		l.r.Adults = append(l.r.Adults, adults...)
+		l.r.Cases = bounded(append(l.r.Cases, lc), l.p.ListLimit, compareLoanCases, false)
+		l.r.Adults = bounded(append(l.r.Adults, adults...), l.p.ListLimit, compareLoanAdults, false)
 	}
 	for _, r := range [2]*LoanRow{l.rows.get(x.Programme, x.Office, Month(dep)), &l.r.Total} {
 		r.Cases++
@@ -185,13 +184,8 @@ func (l *loans) Report() Report {
 	for _, r := range l.rows.sorted() {
 		l.r.Rows = append(l.r.Rows, *r)
 	}
-	slices.SortFunc(l.r.Cases, func(a, b LoanCase) int { return strings.Compare(a.Case, b.Case) })
-	slices.SortFunc(l.r.Adults, func(a, b LoanAdult) int {
-		if c := strings.Compare(a.Case, b.Case); c != 0 {
-			return c
-		}
-		return a.Member - b.Member
-	})
+	l.r.Cases = bounded(l.r.Cases, l.p.ListLimit, compareLoanCases, true)
+	l.r.Adults = bounded(l.r.Adults, l.p.ListLimit, compareLoanAdults, true)
 	if l.r.Cases == nil {
 		l.r.Cases = []LoanCase{}
 	}
@@ -199,6 +193,15 @@ func (l *loans) Report() Report {
 		l.r.Adults = []LoanAdult{}
 	}
 	return &l.r
+}
+
+func compareLoanCases(a, b LoanCase) int { return strings.Compare(a.Case, b.Case) }
+
+func compareLoanAdults(a, b LoanAdult) int {
+	if c := strings.Compare(a.Case, b.Case); c != 0 {
+		return c
+	}
+	return a.Member - b.Member
 }
 
 // Header implements Report.
@@ -235,6 +238,12 @@ func (r *LoansReport) Tables() []Table {
 		}
 		ad.Rows = append(ad.Rows, []any{a.Case, a.Office, a.Programme, a.Departure, a.Member, a.Name, dcell(a.BirthDate),
 			age, a.ShareUSD, a.Note, dcell(a.SignedOn)})
+	}
+	if n := len(r.Cases); n < r.Total.Cases {
+		cs.Notes = append(cs.Notes, fmt.Sprintf("the first %d of %d cases", n, r.Total.Cases))
+	}
+	if n := len(r.Adults); n < r.Total.Adults {
+		ad.Notes = append(ad.Notes, fmt.Sprintf("the first %d of %d adults", n, r.Total.Adults))
 	}
 	return []Table{sum, cs, ad}
 }

@@ -67,6 +67,10 @@ type Params struct {
 	// not depend on the grouping: a screen regrouping a report it holds
 	// asks only for the groups.
 	NoLists bool
+	// ListLimit, if positive, keeps at most this many rows of each list
+	// of cases, the first in the list's order; the list's table says how
+	// many there are (a screen shows the first thousands).
+	ListLimit int
 }
 
 // Meta repeats what a report was asked for, so a saved report says what it
@@ -403,4 +407,18 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// bounded keeps list s to the first limit in the order cmp (no limit if
+// limit is 0): it sorts and cuts when s has grown to twice the limit, and
+// always when final.
+func bounded[T any](s []T, limit int, cmp func(a, b T) int, final bool) []T {
+	if !final && (limit <= 0 || len(s) < 2*limit) {
+		return s
+	}
+	slices.SortFunc(s, cmp)
+	if limit > 0 && len(s) > limit {
+		s = s[:limit]
+	}
+	return s
 }

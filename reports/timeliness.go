@@ -140,6 +140,8 @@ type TimelinessReport struct {
 	Targets Targets    `json:"targets"`
 	Rows    []StepRow  `json:"rows"`
 	Late    []LateCase `json:"late"`
+	// lateTotal counts the steps over target, listed or not (ListLimit).
+	lateTotal int
 }
 
 type timeliness struct {
@@ -168,8 +170,10 @@ func (t *timeliness) add(x *CaseFacts, _ *booking.CaseFile) bool {
 		if t.p.NoLists {
 			return
 		}
+		t.r.lateTotal++
 		t.r.Late = append(t.r.Late, LateCase{Case: x.Number, Office: x.Office, Programme: x.Programme, Assignee: x.Assignee,
 			Status: string(x.Status), Step: step, From: from, To: to, Days: d, Target: target})
+		t.r.Late = bounded(t.r.Late, t.p.ListLimit, compareLate, false)
 	}
 	for i, s := range Steps {
 		from, to := m.span(i)
@@ -218,16 +222,18 @@ func (t *timeliness) Report() Report {
 			t.r.Rows = append(t.r.Rows, r)
 		}
 	}
-	slices.SortFunc(t.r.Late, func(a, b LateCase) int {
-		if c := strings.Compare(a.Case, b.Case); c != 0 {
-			return c
-		}
-		return slices.Index(Steps, a.Step) - slices.Index(Steps, b.Step)
-	})
+	t.r.Late = bounded(t.r.Late, t.p.ListLimit, compareLate, true)
 	if t.r.Late == nil {
 		t.r.Late = []LateCase{}
 	}
 	return &t.r
+}
+
+func compareLate(a, b LateCase) int {
+	if c := strings.Compare(a.Case, b.Case); c != 0 {
+		return c
+	}
+	return slices.Index(Steps, a.Step) - slices.Index(Steps, b.Step)
 }
 
 // Header implements Report.
@@ -250,6 +256,9 @@ func (r *TimelinessReport) Tables() []Table {
 	for _, l := range r.Late {
 		lt.Rows = append(lt.Rows, []any{l.Case, l.Office, l.Programme, l.Assignee, l.Status, l.Step, l.From, dcell(l.To), l.Days, l.Target})
 	}
-	lt.Notes = append(lt.Notes, fmt.Sprintf("%s over target", plural(len(r.Late), "step", "steps")))
+	lt.Notes = append(lt.Notes, fmt.Sprintf("%s over target", plural(r.lateTotal, "step", "steps")))
+	if len(r.Late) < r.lateTotal {
+		lt.Notes = append(lt.Notes, fmt.Sprintf("the first %d listed", len(r.Late)))
+	}
 	return []Table{st, lt}
 }

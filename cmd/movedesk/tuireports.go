@@ -95,7 +95,9 @@ func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cas
 		return sr.cases, nil, nil
 	}
 	sr.key, sr.cases, sr.spark, sr.lists, sr.quality = "", nil, tui.ReportSpark{}, nil, nil
-	b, err := reports.New(name, rp)
+	lp := rp
+	lp.ListLimit = maxViewRows // what the screen shows of a list
+	b, err := reports.New(name, lp)
 	if err != nil {
 		return nil, nil, err
 	}
