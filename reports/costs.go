@@ -1,7 +1,9 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -120,7 +122,7 @@ type CostRow struct {
 	Rates   []RateUsed `json:"rates,omitempty"`
 	Sources []string   `json:"sources"`
 	cases   counted
-	rates   set
+	rates   []RateUsed
 	sources set
 }
 
@@ -148,58 +150,46 @@ type costs struct {
 
 func newCosts(p Params, m Meta) *costs {
 	init := func(g group) *CostRow { return &CostRow{Group: g} }
-	return &costs{p: p, r: CostsReport{Meta: m}, rows: newGroups(init), escs: newGroups(init)}
+	valid := fields["costs"].valid
+	return &costs{p: p, r: CostsReport{Meta: m}, rows: newGroups(valid, p.By, init), escs: newGroups(valid, p.By, init)}
 }
 
-func (c *costs) Add(f *booking.CaseFile) {
-	if !c.p.keep(&f.Case) {
-		return
+func (c *costs) add(x *CaseFacts, _ *booking.CaseFile) bool {
+	if !x.keep(&c.p) {
+		return true
 	}
-	for i := range f.Bookings {
-		b := &f.Bookings[i]
-		if b.Status != booking.BookingActive {
+	for i := range x.Bookings {
+		b := &x.Bookings[i]
+		if !c.p.in(b.Departure) {
 			continue
 		}
-		dep := bookingDeparture(f, b)
-		if !c.p.in(dep) {
-			continue
-		}
-		if f.Case.Status == booking.StatusCancelled {
+		if x.Status == booking.StatusCancelled {
 			c.r.CancelledCases++
-			c.r.CancelledUSD += b.TotalUSDCents
+			c.r.CancelledUSD += b.TotalUSD
 			continue
 		}
-		fares, src := BookingFares(f, b)
-		vals := map[string]string{"programme": f.Case.Programme, "office": f.Case.Office, "carrier": Carriers(b),
-			"route": Route(b), "month": Month(dep)}
-		for _, fa := range fares {
+		month := Month(b.Departure)
+		for _, fa := range b.Fares {
 			var row, tot *CostRow
 			if fa.Escort > 0 {
-				vals["pax"] = "escort"
-				row, tot = c.escs.get(groupOf(c.p.By, vals)), &c.etot
+				row, tot = c.escs.get(x.Programme, x.Office, b.Carriers, b.Route, month, "escort"), &c.etot
 			} else {
-				vals["pax"] = string(fa.PaxType)
-				row, tot = c.rows.get(groupOf(c.p.By, vals)), &c.tot
+				row, tot = c.rows.get(x.Programme, x.Office, b.Carriers, b.Route, month, string(fa.PaxType)), &c.tot
 			}
-			for _, r := range []*CostRow{row, tot} {
-				r.cases.add(f.Case.Number)
+			for _, r := range [2]*CostRow{row, tot} {
+				r.cases.add(x.Number)
 				r.Travellers++
 				r.TotalUSD += fa.USDCents
-				r.sources.add(src)
+				r.sources.add(b.Source)
 				if fa.Currency != "" && fa.Currency != "USD" && fa.RateUSDMicros > 0 {
-					r.rates.add(RateUsed{fa.Currency, fa.RateUSDMicros}.key())
+					if ru := (RateUsed{fa.Currency, fa.RateUSDMicros}); !slices.Contains(r.rates, ru) {
+						r.rates = append(r.rates, ru) // few per row
+					}
 				}
 			}
 		}
 	}
-}
-
-func (r RateUsed) key() string { return fmt.Sprintf("%s %020d", r.Currency, r.USDMicros) }
-
-func parseRateKey(k string) RateUsed {
-	cur, v, _ := strings.Cut(k, " ")
-	n, _ := strconv.ParseInt(v, 10, 64)
-	return RateUsed{cur, n}
+	return true
 }
 
 func (r *CostRow) finish() {
@@ -207,9 +197,10 @@ func (r *CostRow) finish() {
 	if r.Travellers > 0 {
 		r.AvgUSD = (r.TotalUSD*2 + int64(r.Travellers)) / (int64(r.Travellers) * 2)
 	}
-	for _, k := range r.rates {
-		r.Rates = append(r.Rates, parseRateKey(k))
-	}
+	r.Rates = slices.Clone(r.rates)
+	slices.SortFunc(r.Rates, func(a, b RateUsed) int {
+		return cmp.Or(strings.Compare(a.Currency, b.Currency), cmp.Compare(a.USDMicros, b.USDMicros))
+	})
 	r.Sources = append([]string{}, r.sources...)
 }
 

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"movedesk/booking"
@@ -75,13 +74,14 @@ type LoansReport struct {
 }
 
 type loans struct {
-	p    Params
-	r    LoansReport
-	rows *groups[LoanRow]
+	p      Params
+	r      LoansReport
+	rows   *groups[LoanRow]
+	adults []LoanAdult // scratch: one case's
 }
 
 func newLoans(p Params, m Meta) *loans {
-	return &loans{p: p, r: LoansReport{Meta: m}, rows: newGroups(func(g group) *LoanRow { return &LoanRow{Group: g} })}
+	return &loans{p: p, r: LoansReport{Meta: m}, rows: newGroups(fields["loans"].valid, p.By, func(g group) *LoanRow { return &LoanRow{Group: g} })}
 }
 
 // Adult reports whether someone born on dob is 18 or older on day on; an
@@ -89,51 +89,46 @@ func newLoans(p Params, m Meta) *loans {
 // rather than forgotten (as the counselling checklist does).
 func Adult(dob, on booking.Date) bool { return dob.IsZero() || dob.Age(on) >= 18 }
 
-func (l *loans) Add(f *booking.CaseFile) {
-	c := &f.Case
-	if !l.p.keep(c) || !l.p.TravelLoan(c.Programme) {
-		return
+func (l *loans) add(x *CaseFacts, _ *booking.CaseFile) bool {
+	if !x.keep(&l.p) || !l.p.TravelLoan(x.Programme) {
+		return true
 	}
-	b := f.ActiveBooking()
+	b := x.Active()
 	if b == nil {
-		return
+		return true
 	}
-	dep := bookingDeparture(f, b)
+	dep := b.Departure
 	if !l.p.in(dep) {
-		return
+		return true
 	}
-	if c.Status == booking.StatusCancelled {
+	if x.Status == booking.StatusCancelled {
 		l.r.CancelledCases++
-		return
+		return true
 	}
-	fares, src := BookingFares(f, b)
-	fareOf := map[int]int64{}
-	for _, fa := range fares {
-		if fa.Escort == 0 {
-			fareOf[fa.Traveller] += fa.USDCents
-		}
-	}
-	items := l.p.Config.LoanItems[c.Programme]
-	lc := LoanCase{Case: c.Number, Office: c.Office, Programme: c.Programme, Status: string(c.Status), Departure: dep, FaresFrom: src}
-	var adults []LoanAdult
-	var pool int64 // minors' tickets and items, and the case's items
+	items := l.p.Config.LoanItems[x.Programme]
+	lc := LoanCase{Case: x.Number, Office: x.Office, Programme: x.Programme, Status: string(x.Status), Departure: dep, FaresFrom: b.Source}
+	adults := l.adults[:0] // this case's
+	var pool int64         // minors' tickets and items, and the case's items
 	for _, it := range items {
 		if it.Per == "case" {
 			lc.ItemsUSD += it.Cents()
 			pool += it.Cents()
 		}
 	}
-	members := slices.Clone(b.Travellers)
-	slices.Sort(members)
-	for _, m := range members {
-		t := f.Traveller(m)
+	for _, m := range b.Members {
 		var dob booking.Date
 		name := ""
-		if t != nil {
-			dob, name = t.BirthDate, t.FullName()
+		pf := x.Person(m)
+		if pf != nil {
+			dob, name = pf.BirthDate, pf.Name
 		}
 		adult := Adult(dob, dep)
-		own := fareOf[m]
+		var own int64
+		for _, fa := range b.Fares {
+			if fa.Escort == 0 && fa.Traveller == m {
+				own += fa.USDCents
+			}
+		}
 		lc.TicketsUSD += own
 		for _, it := range items {
 			if it.Per == "traveller" || it.Per == "adult" && adult {
@@ -146,19 +141,18 @@ func (l *loans) Add(f *booking.CaseFile) {
 			pool += own
 			continue
 		}
-		a := LoanAdult{Case: c.Number, Office: c.Office, Programme: c.Programme, Departure: dep, Member: m, Name: name,
+		a := LoanAdult{Case: x.Number, Office: x.Office, Programme: x.Programme, Departure: dep, Member: m, Name: name,
 			BirthDate: dob, Age: -1, ShareUSD: own, Note: NoteMissing}
 		if !dob.IsZero() {
 			a.Age = dob.Age(dep)
 		}
-		if f.Counselling != nil {
-			if tk, ok := f.Counselling.Ticks[fmt.Sprintf("%02d/promissory-note", m)]; ok {
-				a.Note, a.SignedBy, a.SignedOn = NoteSigned, tk.By, booking.DateOf(tk.At)
-				lc.NotesDone++
-			}
+		if pf != nil && pf.Signed {
+			a.Note, a.SignedBy, a.SignedOn = NoteSigned, pf.NoteBy, pf.NoteOn
+			lc.NotesDone++
 		}
 		adults = append(adults, a)
 	}
+	l.adults = adults
 	lc.Adults = len(adults)
 	lc.LoanUSD = lc.TicketsUSD + lc.ItemsUSD
 	if n := int64(len(adults)); n > 0 {
@@ -170,10 +164,11 @@ func (l *loans) Add(f *booking.CaseFile) {
 			}
 		}
 	}
-	l.r.Cases = append(l.r.Cases, lc)
-	l.r.Adults = append(l.r.Adults, adults...)
-	g := groupOf(l.p.By, map[string]string{"programme": c.Programme, "office": c.Office, "month": Month(dep)})
-	for _, r := range []*LoanRow{l.rows.get(g), &l.r.Total} {
+	if !l.p.NoLists {
+		l.r.Cases = bounded(append(l.r.Cases, lc), l.p.ListLimit, compareLoanCases, false)
+		l.r.Adults = bounded(append(l.r.Adults, adults...), l.p.ListLimit, compareLoanAdults, false)
+	}
+	for _, r := range [2]*LoanRow{l.rows.get(x.Programme, x.Office, Month(dep)), &l.r.Total} {
 		r.Cases++
 		r.Travellers += lc.Travellers
 		r.Adults += lc.Adults
@@ -181,6 +176,7 @@ func (l *loans) Add(f *booking.CaseFile) {
 		r.NotesSigned += lc.NotesDone
 		r.NotesMissing += lc.Adults - lc.NotesDone
 	}
+	return true
 }
 
 func (l *loans) Report() Report {
@@ -188,13 +184,8 @@ func (l *loans) Report() Report {
 	for _, r := range l.rows.sorted() {
 		l.r.Rows = append(l.r.Rows, *r)
 	}
-	slices.SortFunc(l.r.Cases, func(a, b LoanCase) int { return strings.Compare(a.Case, b.Case) })
-	slices.SortFunc(l.r.Adults, func(a, b LoanAdult) int {
-		if c := strings.Compare(a.Case, b.Case); c != 0 {
-			return c
-		}
-		return a.Member - b.Member
-	})
+	l.r.Cases = bounded(l.r.Cases, l.p.ListLimit, compareLoanCases, true)
+	l.r.Adults = bounded(l.r.Adults, l.p.ListLimit, compareLoanAdults, true)
 	if l.r.Cases == nil {
 		l.r.Cases = []LoanCase{}
 	}
@@ -202,6 +193,15 @@ func (l *loans) Report() Report {
 		l.r.Adults = []LoanAdult{}
 	}
 	return &l.r
+}
+
+func compareLoanCases(a, b LoanCase) int { return strings.Compare(a.Case, b.Case) }
+
+func compareLoanAdults(a, b LoanAdult) int {
+	if c := strings.Compare(a.Case, b.Case); c != 0 {
+		return c
+	}
+	return a.Member - b.Member
 }
 
 // Header implements Report.
@@ -238,6 +238,12 @@ func (r *LoansReport) Tables() []Table {
 		}
 		ad.Rows = append(ad.Rows, []any{a.Case, a.Office, a.Programme, a.Departure, a.Member, a.Name, dcell(a.BirthDate),
 			age, a.ShareUSD, a.Note, dcell(a.SignedOn)})
+	}
+	if n := len(r.Cases); n < r.Total.Cases {
+		cs.Notes = append(cs.Notes, fmt.Sprintf("the first %d of %d cases", n, r.Total.Cases))
+	}
+	if n := len(r.Adults); n < r.Total.Adults {
+		ad.Notes = append(ad.Notes, fmt.Sprintf("the first %d of %d adults", n, r.Total.Adults))
 	}
 	return []Table{sum, cs, ad}
 }

@@ -52,16 +52,15 @@ type permits struct {
 
 func newPermits(p Params, m Meta) *permits {
 	return &permits{p: p, r: PermitsReport{Meta: m},
-		rows:    newGroups(func(g group) *PermitRow { return &PermitRow{Group: g} }),
-		denials: newGroups(func(g group) *DenialRow { return &DenialRow{Reason: g[0]} })}
+		rows:    newGroups(fields["permits"].valid, p.By, func(g group) *PermitRow { return &PermitRow{Group: g} }),
+		denials: newGroups([]string{"reason"}, []string{"reason"}, func(g group) *DenialRow { return &DenialRow{Reason: g[0]} })}
 }
 
-func (pr *permits) Add(f *booking.CaseFile) {
-	c := &f.Case
-	if !pr.p.keep(c) {
-		return
+func (pr *permits) add(x *CaseFacts, _ *booking.CaseFile) bool {
+	if !x.keep(&pr.p) {
+		return true
 	}
-	for _, p := range f.Permits {
+	for _, p := range x.Permits {
 		day := p.Submitted
 		if day.IsZero() {
 			day = p.Decided
@@ -69,9 +68,7 @@ func (pr *permits) Add(f *booking.CaseFile) {
 		if !pr.p.in(day) {
 			continue
 		}
-		g := groupOf(pr.p.By, map[string]string{"authority": p.Authority, "country": p.Country, "reason": p.ReasonCode,
-			"office": c.Office, "programme": c.Programme, "month": Month(day)})
-		for _, r := range []*PermitRow{pr.rows.get(g), &pr.r.Total} {
+		for _, r := range [2]*PermitRow{pr.rows.get(p.Authority, p.Country, p.ReasonCode, x.Office, x.Programme, Month(day)), &pr.r.Total} {
 			r.Applications++
 			switch p.Status {
 			case booking.PermitApproved:
@@ -88,11 +85,12 @@ func (pr *permits) Add(f *booking.CaseFile) {
 			}
 		}
 		if p.Status == booking.PermitDenied {
-			d := pr.denials.get(group{p.ReasonCode})
+			d := pr.denials.get(p.ReasonCode)
 			d.Denials++
-			d.cases.add(c.Number)
+			d.cases.add(x.Number)
 		}
 	}
+	return true
 }
 
 func (r *PermitRow) finish() {

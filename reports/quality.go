@@ -3,10 +3,8 @@ package reports
 import (
 	"cmp"
 	"fmt"
-	"hash/maphash"
 	"slices"
 	"strings"
-	"time"
 
 	"movedesk/booking"
 )
@@ -63,9 +61,8 @@ type person struct {
 type caseFacts struct{ no, office, programme, assignee, status string }
 
 type quality struct {
-	p    Params
-	r    QualityReport
-	seed maphash.Seed
+	p Params
+	r QualityReport
 	// people maps a traveller's names and birth date (hashed) to the first
 	// one seen; dups holds every one of a key seen twice.
 	people map[uint64]person
@@ -83,169 +80,75 @@ func (q *quality) in(s string) string {
 }
 
 func newQuality(p Params, m Meta) *quality {
-	return &quality{p: p, r: QualityReport{Meta: m}, seed: maphash.MakeSeed(), people: map[uint64]person{},
+	return &quality{p: p, r: QualityReport{Meta: m}, people: map[uint64]person{},
 		dups: map[uint64][]person{}, intern: map[string]string{}}
 }
 
-func (q *quality) Add(f *booking.CaseFile) {
-	c := &f.Case
-	if !q.p.keep(c) || !q.p.in(c.Received) {
-		return
+func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
+	if !x.keep(&q.p) || !q.p.in(x.Received) {
+		return true
 	}
-	q.r.CasesChecked++
-	add := func(check string, member int, format string, args ...any) {
-		q.r.Findings = append(q.r.Findings, Finding{Check: check, Case: c.Number, Office: c.Office, Programme: c.Programme,
-			Assignee: c.Assignee, Status: string(c.Status), Traveller: member, Detail: fmt.Sprintf(format, args...)})
-	}
-	principals := 0
-	ci := int32(-1)
-	var paBorn booking.Date
-	if pa := f.Principal(); pa != nil {
-		paBorn = pa.BirthDate
-	}
-	for _, t := range f.Travellers {
-		var miss []string
-		if t.BirthDate.IsZero() {
-			miss = append(miss, "birth date")
-		}
-		if t.Sex == "" {
-			miss = append(miss, "sex")
-		}
-		if t.Nationality == "" {
-			miss = append(miss, "nationality")
-		}
-		if strings.TrimSpace(t.GivenNames) == "" {
-			miss = append(miss, "given names")
-		}
-		if len(miss) > 0 {
-			add("missing-biodata", t.Member, "%s has no %s", t.FullName(), strings.Join(miss, ", "))
-		}
-		if t.Principal {
-			principals++
-		}
-		if t.Relationship == "PA" && !t.Principal {
-			add("inconsistent-biodata", t.Member, "%s is recorded as PA but is not the principal applicant", t.FullName())
-		}
-		if t.Relationship == "child" && !t.BirthDate.IsZero() && !paBorn.IsZero() && !t.BirthDate.After(paBorn) {
-			add("inconsistent-biodata", t.Member, "%s is recorded as a child of the principal applicant but was born on %s, not after them (%s)",
-				t.FullName(), t.BirthDate, paBorn)
-		}
-		if !t.BirthDate.IsZero() && strings.TrimSpace(t.FamilyName) != "" {
-			h := maphash.String(q.seed, strings.ToUpper(strings.Join(strings.Fields(t.FamilyName), " "))+"\x00"+
-				strings.ToUpper(strings.Join(strings.Fields(t.GivenNames), " "))+"\x00"+t.BirthDate.String())
-			if ci < 0 {
-				ci = int32(len(q.cases))
-				q.cases = append(q.cases, caseFacts{c.Number, q.in(c.Office), q.in(c.Programme), q.in(c.Assignee), q.in(string(c.Status))})
-			}
-			me := person{ci, int32(t.Member)}
-			if first, ok := q.people[h]; !ok {
-				q.people[h] = me
-			} else if first.ci != ci {
-				if len(q.dups[h]) == 0 {
-					q.dups[h] = []person{first}
-				}
-				q.dups[h] = append(q.dups[h], me)
-			}
-		}
-	}
-	if len(f.Travellers) > 0 && principals != 1 {
-		add("inconsistent-biodata", 0, "the case has %d principal applicants (want 1)", principals)
-	}
-	b := f.ActiveBooking()
-	if b != nil && c.Status != booking.StatusCancelled {
-		paxChecks(f, b, add)
-	}
-	if b != nil && !c.Status.Terminal() {
-		q.bookingChecks(f, b, add)
-	}
-	for _, cu := range f.Custody {
-		for i := 1; i < len(cu.Events); i++ {
-			if cu.Events[i].At.Before(cu.Events[i-1].At) {
-				add("custody-order", cu.Member, "document %s: %s at %s is before the %s at %s", cu.Document, cu.Events[i].Action,
-					cu.Events[i].At.UTC().Format(time.DateTime), cu.Events[i-1].Action, cu.Events[i-1].At.UTC().Format(time.DateTime))
-			}
-		}
-	}
-}
-
-// paxChecks compares the passenger types fares were priced at (stored on
-// the booking or the ABN) with the birth dates on the flight dates.
-func paxChecks(f *booking.CaseFile, b *booking.Booking, add func(string, int, string, ...any)) {
-	fares, src := BookingFares(f, b)
-	if src != SourceBooking && src != SourceABN {
-		return
-	}
-	var dates []booking.Date
-	for _, s := range b.Segments {
-		dates = append(dates, s.Depart.Date())
-	}
-	for _, fa := range fares {
-		t := f.Traveller(fa.Traveller)
-		if fa.Escort > 0 || t == nil || t.BirthDate.IsZero() || len(dates) == 0 {
-			continue
-		}
-		if want := booking.TripPassengerType(t.BirthDate, dates...); fa.PaxType != want {
-			add("pax-type", t.Member, "%s is priced as %s but is %s on the flight dates (born %s)", t.FullName(), fa.PaxType, want, t.BirthDate)
-		}
-	}
-}
-
-// bookingChecks judges the active booking of an open case.
-func (q *quality) bookingChecks(f *booking.CaseFile, b *booking.Booking, add func(string, int, string, ...any)) {
-	c := &f.Case
-	dep := bookingDeparture(f, b)
-	if dep.IsZero() {
-		return
-	}
-	warn := dep.AddDays(q.p.Config.ExpiryWarningDays)
-	for _, m := range b.Travellers {
-		t := f.Traveller(m)
-		if t == nil {
-			continue
-		}
-		var best *booking.Document
-		for i := range f.Documents {
-			d := &f.Documents[i]
-			if d.Member != m || d.ExpiryDate.IsZero() {
-				continue
-			}
-			if d.Type == booking.DocVisa {
-				q.expiry(add, t, d, dep, warn)
-			} else if d.Type.IsTravelDocument() && (best == nil || d.ExpiryDate.After(best.ExpiryDate)) {
-				best = d
-			}
-		}
-		if best != nil {
-			q.expiry(add, t, best, dep, warn)
-		}
-		if c.Status == booking.StatusBooked || c.Status == booking.StatusABNSent || c.Status == booking.StatusReadyToDepart {
-			var codes []string
-			for _, code := range t.SSR {
-				if s, ok := booking.LookupSSR(code); ok && s.Group != "meal" {
-					codes = append(codes, code)
-				}
-			}
-			if len(codes) > 0 && !noted(f.Counselling, m) {
-				add("ssr-no-counselling", m, "%s has %s but no counselling action item", t.FullName(), strings.Join(codes, " "))
-			}
-		}
+	// The gate of an open case departing within the window needs its file.
+	b := x.Active()
+	var dep booking.Date
+	if b != nil {
+		dep = b.Departure
 	}
 	today := q.p.Today
-	if !dep.Before(today) && !dep.After(today.AddDays(q.p.Config.GateWindowDays)) && c.Status != booking.StatusOnHold {
-		for _, it := range q.p.Gate(f) {
-			add("gate-open", it.Traveller, "departs %s: %s", dep, it.Message)
+	gate := b != nil && !x.Status.Terminal() && x.Status != booking.StatusOnHold && !dep.IsZero() &&
+		!dep.Before(today) && !dep.After(today.AddDays(q.p.Config.GateWindowDays))
+	if gate && f == nil {
+		return false
+	}
+	q.r.CasesChecked++
+	add := func(check string, member int, detail string) {
+		q.r.Findings = append(q.r.Findings, Finding{Check: check, Case: x.Number, Office: x.Office, Programme: x.Programme,
+			Assignee: x.Assignee, Status: string(x.Status), Traveller: member, Detail: detail})
+	}
+	for _, fi := range x.Findings {
+		add(fi.Check, fi.Traveller, fi.Detail)
+	}
+	if len(x.Docs) > 0 {
+		warn := dep.AddDays(q.p.Config.ExpiryWarningDays)
+		for _, d := range x.Docs {
+			name := ""
+			if pf := x.Person(d.Member); pf != nil {
+				name = pf.Name
+			}
+			switch {
+			case d.Expiry.Before(dep):
+				add("document-expired", d.Member, fmt.Sprintf("%s's %s expires %s, before departure %s", name, d.Description, d.Expiry, dep))
+			case d.Expiry.Before(warn):
+				add("document-expiring", d.Member, fmt.Sprintf("%s's %s expires %s, %d days after departure %s", name, d.Description, d.Expiry,
+					dep.DaysUntil(d.Expiry), dep))
+			}
 		}
 	}
-}
-
-func (q *quality) expiry(add func(string, int, string, ...any), t *booking.Traveller, d *booking.Document, dep, warn booking.Date) {
-	switch {
-	case d.ExpiryDate.Before(dep):
-		add("document-expired", t.Member, "%s's %s expires %s, before departure %s", t.FullName(), d.Describe(), d.ExpiryDate, dep)
-	case d.ExpiryDate.Before(warn):
-		add("document-expiring", t.Member, "%s's %s expires %s, %d days after departure %s", t.FullName(), d.Describe(), d.ExpiryDate,
-			dep.DaysUntil(d.ExpiryDate), dep)
+	if gate {
+		for _, it := range q.p.Gate(f) {
+			add("gate-open", it.Traveller, fmt.Sprintf("departs %s: %s", dep, it.Message))
+		}
 	}
+	ci := int32(-1)
+	for _, pf := range x.People {
+		if pf.Dup == 0 {
+			continue
+		}
+		if ci < 0 {
+			ci = int32(len(q.cases))
+			q.cases = append(q.cases, caseFacts{x.Number, q.in(x.Office), q.in(x.Programme), q.in(x.Assignee), q.in(string(x.Status))})
+		}
+		me := person{ci, int32(pf.Member)}
+		if first, ok := q.people[pf.Dup]; !ok {
+			q.people[pf.Dup] = me
+		} else if first.ci != ci {
+			if len(q.dups[pf.Dup]) == 0 {
+				q.dups[pf.Dup] = []person{first}
+			}
+			q.dups[pf.Dup] = append(q.dups[pf.Dup], me)
+		}
+	}
+	return true
 }
 
 // noted reports whether counselling holds an action item for member m (or
@@ -283,21 +186,46 @@ func (q *quality) Report() Report {
 		return cmp.Or(cmp.Compare(slices.Index(Checks, a.Check), slices.Index(Checks, b.Check)),
 			strings.Compare(a.Case, b.Case), cmp.Compare(a.Traveller, b.Traveller), strings.Compare(a.Detail, b.Detail))
 	})
-	rows := newGroups(func(g group) *QualityRow { return &QualityRow{Group: g, cases: map[string]bool{}} })
-	for _, fi := range q.r.Findings {
-		r := rows.get(groupOf(q.p.By, map[string]string{"check": fi.Check, "office": fi.Office, "programme": fi.Programme, "assignee": fi.Assignee}))
-		r.Findings++
-		r.cases[fi.Case] = true
-	}
-	q.r.Rows = []QualityRow{}
-	for _, r := range rows.sorted() {
-		r.Cases = len(r.cases)
-		q.r.Rows = append(q.r.Rows, *r)
-	}
+	q.r.Rows = qualityRows(q.p.By, q.r.Findings)
 	if q.r.Findings == nil {
 		q.r.Findings = []Finding{}
 	}
 	return &q.r
+}
+
+// qualityRows counts findings by the grouping fields by.
+func qualityRows(by []string, findings []Finding) []QualityRow {
+	rows := newGroups(fields["quality"].valid, by, func(g group) *QualityRow { return &QualityRow{Group: g, cases: map[string]bool{}} })
+	for _, fi := range findings {
+		r := rows.get(fi.Check, fi.Office, fi.Programme, fi.Assignee)
+		r.Findings++
+		r.cases[fi.Case] = true
+	}
+	out := []QualityRow{}
+	for _, r := range rows.sorted() {
+		r.Cases = len(r.cases)
+		out = append(out, *r)
+	}
+	return out
+}
+
+// GroupBy returns the report with its findings counted by the grouping
+// fields by (the report's default if empty) instead: the findings do not
+// change with the grouping, so a screen regroups without reading again.
+func (r *QualityReport) GroupBy(by []string) (*QualityReport, error) {
+	fs := fields["quality"]
+	if len(by) == 0 {
+		by = slices.Clone(fs.def)
+	}
+	for _, b := range by {
+		if !slices.Contains(fs.valid, b) {
+			return nil, booking.Errorf(booking.EINVALID, "by", "the quality report cannot be grouped by %q (valid: %s)", b, strings.Join(fs.valid, ", "))
+		}
+	}
+	out := *r
+	out.By = slices.Clone(by)
+	out.Rows = qualityRows(by, r.Findings)
+	return &out, nil
 }
 
 // Header implements Report.

@@ -20,6 +20,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"movedesk/booking"
 )
@@ -35,97 +36,6 @@ var fields = map[string]struct{ valid, def []string }{
 	"permits":    {[]string{"authority", "country", "reason", "office", "programme", "month"}, []string{"authority", "country"}},
 	"workload":   {[]string{"assignee", "status", "age", "office", "programme"}, []string{"assignee", "status"}},
 	"quality":    {[]string{"check", "office", "programme", "assignee"}, []string{"check"}},
-}
-
-// kinds are the record kinds each report reads first (nil: all of them);
-// MoreKinds says what a case file needs besides.
-var kinds = map[string][]string{
-	"costs":      {KindRow, booking.KindBooking},
-	"loans":      {KindRow, booking.KindTraveller, booking.KindBooking, booking.KindCounselling},
-	"timeliness": {KindRow, booking.KindDocument, booking.KindCustody, booking.KindPermit, booking.KindBooking, booking.KindABN},
-	"permits":    {KindRow, booking.KindPermit},
-	"workload":   {KindRow, booking.KindTraveller, booking.KindBooking},
-	"quality": {booking.KindCase, booking.KindTraveller, booking.KindDocument, booking.KindBooking, booking.KindABN,
-		booking.KindCustody, booking.KindCounselling},
-}
-
-// gateKinds are the rest of a case file the gate judges.
-var gateKinds = []string{booking.KindEscortTrip, booking.KindVerification, booking.KindPermit, booking.KindTravelBag}
-
-// KindRow in Kinds means the report reads of the case record only what its
-// queue row carries: a reader may fill the case from the row with CaseOf
-// instead of decoding the case record.
-const KindRow = "row"
-
-// CaseOf returns the case fields a queue row carries (number, office,
-// programme, status, priority, destination, dates, assignee, ABN number).
-func CaseOf(r booking.Summary) booking.Case {
-	return booking.Case{Number: r.Number, Office: r.Office, Programme: r.Programme, Status: r.Status, Priority: r.Priority,
-		DestAirport: r.DestAirport, DestCity: r.DestCity, Received: r.Received, TravelReady: r.TravelReady,
-		Departure: r.Departure, Assignee: r.Assignee, ABNNumber: r.ABNNumber}
-}
-
-// Kinds returns the record kinds report name reads from a case file, or
-// nil when it reads them all. A reader may leave the others out, and then
-// asks MoreKinds for the rest a particular case needs: that saves decoding
-// most of a store.
-func Kinds(name string) []string { return slices.Clone(kinds[name]) }
-
-// MoreKinds returns the record kinds case file f, read with Kinds(name),
-// still needs for report name under p: the ABNs and travellers of a booking
-// without stored fares (the fares come from the ABN or the split total),
-// the ABNs of an open case's booking for the workload, everything the gate
-// judges of a case departing within the quality report's window.
-func MoreKinds(name string, p Params, f *booking.CaseFile) []string {
-	var noFares bool
-	for _, b := range f.Bookings {
-		noFares = noFares || b.Status == booking.BookingActive && len(b.Fares) == 0
-	}
-	switch name {
-	case "costs":
-		if noFares {
-			return []string{booking.KindTraveller, booking.KindABN}
-		}
-	case "loans":
-		if noFares {
-			return []string{booking.KindABN}
-		}
-	case "workload":
-		if f.ActiveBooking() != nil && !f.Case.Status.Terminal() {
-			return []string{booking.KindABN}
-		}
-	case "quality":
-		if b := f.ActiveBooking(); b != nil && !f.Case.Status.Terminal() {
-			window := p.Config.GateWindowDays
-			if p.Config.isZero() {
-				window = DefaultConfig().GateWindowDays
-			}
-			if dep := bookingDeparture(f, b); !dep.Before(p.Today) && !dep.After(p.Today.AddDays(window)) {
-				return slices.Clone(gateKinds)
-			}
-		}
-	}
-	return nil
-}
-
-// Wanted reports whether a case whose queue row is r can count in report
-// name under p; a reader skips the others unread. Costs and loans count
-// cases with a booking departing in the period (booking sets the case's
-// departure), workload open cases received in it, quality cases received in
-// it; the rest may need any case.
-func Wanted(name string, p Params, r booking.Summary) bool {
-	if (p.Office != "" && r.Office != p.Office) || (p.Programme != "" && r.Programme != p.Programme) {
-		return false
-	}
-	switch name {
-	case "costs", "loans":
-		return !r.Departure.IsZero() && p.in(r.Departure)
-	case "workload":
-		return !r.Status.Terminal() && p.in(r.Received)
-	case "quality":
-		return p.in(r.Received)
-	}
-	return true
 }
 
 // Fields returns the grouping fields report name accepts and its default.
@@ -152,7 +62,15 @@ type Params struct {
 	TravelLoan func(programme string) bool
 	// Gate lists a case's open gate items; nil uses the case file's gate
 	// under the default templates, leaving out the quote engine's findings.
-	Gate func(f *booking.CaseFile) []booking.GateItem
+	Gate func(f *booking.CaseFile) []booking.GateItem // NoLists leaves out the lists of cases (loans' cases and adults, the
+	// steps over target, the longest waiting, the ABNs not sent), which do
+	// not depend on the grouping: a screen regrouping a report it holds
+	// asks only for the groups.
+	NoLists bool
+	// ListLimit, if positive, keeps at most this many rows of each list
+	// of cases, the first in the list's order; the list's table says how
+	// many there are (a screen shows the first thousands).
+	ListLimit int
 }
 
 // Meta repeats what a report was asked for, so a saved report says what it
@@ -175,12 +93,41 @@ type Report interface {
 	Tables() []Table
 }
 
-// Builder takes case files one at a time and makes the report at the end.
-// Add must not keep f: the caller may reuse it.
+// Builder takes cases one at a time and makes the report at the end.
 type Builder interface {
+	// Add adds a case by its case file. It must not keep f: the caller
+	// may reuse it.
 	Add(f *booking.CaseFile)
+	// AddFacts adds a case by its facts (Facts of its case file), which
+	// is what Add does with the file. It adds nothing and returns false
+	// when the report needs this case's whole file (the quality report
+	// judges the gate of a case departing within its window): Add the
+	// file instead (or AddFile). It must not keep x.
+	AddFacts(x *CaseFacts) bool
+	// AddFile adds a case by its facts and its file: what Add does, when
+	// the caller has both (x must be Facts(f)).
+	AddFile(x *CaseFacts, f *booking.CaseFile)
 	Report() Report
 }
+
+// adder is what each report implements: add a case by its facts, with its
+// file when the caller has it (nil otherwise); false when the file is
+// needed and f is nil.
+type adder interface {
+	add(x *CaseFacts, f *booking.CaseFile) bool
+	Report() Report
+}
+
+type builder struct{ adder }
+
+func (b builder) Add(f *booking.CaseFile) {
+	x := Facts(f)
+	b.add(&x, f)
+}
+
+func (b builder) AddFacts(x *CaseFacts) bool { return b.add(x, nil) }
+
+func (b builder) AddFile(x *CaseFacts, f *booking.CaseFile) { b.add(x, f) }
 
 // New checks p for report name and returns its builder. Errors name the
 // valid report names and grouping fields, and refuse a reversed period.
@@ -219,20 +166,22 @@ func New(name string, p Params) (Builder, error) {
 		p.Gate = defaultGate
 	}
 	m := Meta{Report: name, From: p.From, To: p.To, Today: p.Today, By: p.By, Office: p.Office, Programme: p.Programme}
+	var a adder
 	switch name {
 	case "costs":
-		return newCosts(p, m), nil
+		a = newCosts(p, m)
 	case "loans":
-		return newLoans(p, m), nil
+		a = newLoans(p, m)
 	case "timeliness":
-		return newTimeliness(p, m), nil
+		a = newTimeliness(p, m)
 	case "permits":
-		return newPermits(p, m), nil
+		a = newPermits(p, m)
 	case "workload":
-		return newWorkload(p, m), nil
+		a = newWorkload(p, m)
 	default:
-		return newQuality(p, m), nil
+		a = newQuality(p, m)
 	}
+	return builder{a}, nil
 }
 
 // Run makes report name from every case file in files.
@@ -279,7 +228,27 @@ func Month(d booking.Date) string {
 	if d.IsZero() {
 		return ""
 	}
+	y, m, _ := d.Time().Date()
+	if i := (y-monthsFrom)*12 + int(m) - 1; i >= 0 && i < len(monthNames) {
+		monthsOnce.Do(fillMonths)
+		return monthNames[i]
+	}
 	return d.String()[:7]
+}
+
+// monthNames are "1900-01" to "2099-12", made once: every report names
+// the month of each case it reads.
+var (
+	monthNames [200 * 12]string
+	monthsOnce sync.Once
+)
+
+const monthsFrom = 1900
+
+func fillMonths() {
+	for i := range monthNames {
+		monthNames[i] = fmt.Sprintf("%04d-%02d", monthsFrom+i/12, i%12+1)
+	}
 }
 
 // Median returns the median of xs (the mean of the middle two for an even
@@ -311,26 +280,47 @@ func P90(xs []int) int {
 // group is a grouping key: the values of the By fields, in order.
 type group []string
 
-func (g group) key() string { return strings.Join(g, "\x1f") }
-
-// groups collects rows of type T under their grouping keys.
+// groups collects rows of type T under their grouping keys. A key is made
+// in a reused buffer, so looking up an existing group allocates nothing.
 type groups[T any] struct {
 	by   map[string]*T
 	keys map[string]group
 	init func(group) *T
+	// idx are the positions of the By fields among the values get is given.
+	idx []int
+	buf []byte
 }
 
-func newGroups[T any](init func(group) *T) *groups[T] {
-	return &groups[T]{by: map[string]*T{}, keys: map[string]group{}, init: init}
-}
-
-func (gs *groups[T]) get(g group) *T {
-	k := g.key()
-	r, ok := gs.by[k]
-	if !ok {
-		r = gs.init(slices.Clone(g))
-		gs.by[k], gs.keys[k] = r, slices.Clone(g)
+// newGroups groups by the fields by, out of the values named valid that
+// get is given.
+func newGroups[T any](valid, by []string, init func(group) *T) *groups[T] {
+	idx := make([]int, len(by))
+	for i, b := range by {
+		idx[i] = slices.Index(valid, b)
 	}
+	return &groups[T]{by: map[string]*T{}, keys: map[string]group{}, init: init, idx: idx}
+}
+
+// get returns the row of the group the values vals (in the order of valid)
+// fall in.
+func (gs *groups[T]) get(vals ...string) *T {
+	gs.buf = gs.buf[:0]
+	for i, j := range gs.idx {
+		if i > 0 {
+			gs.buf = append(gs.buf, '\x1f')
+		}
+		gs.buf = append(gs.buf, vals[j]...)
+	}
+	if r, ok := gs.by[string(gs.buf)]; ok {
+		return r
+	}
+	g := make(group, len(gs.idx))
+	for i, j := range gs.idx {
+		g[i] = vals[j]
+	}
+	r := gs.init(g)
+	k := string(gs.buf)
+	gs.by[k], gs.keys[k] = r, g
 	return r
 }
 
@@ -361,15 +351,6 @@ func compareGroups(a, b group) int {
 		return cmp.Compare(a[i], b[i])
 	}
 	return len(a) - len(b)
-}
-
-// groupOf returns the values of by, looked up in vals.
-func groupOf(by []string, vals map[string]string) group {
-	g := make(group, len(by))
-	for i, f := range by {
-		g[i] = vals[f]
-	}
-	return g
 }
 
 // set is a small sorted set of strings.
@@ -426,4 +407,18 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// bounded keeps list s to the first limit in the order cmp (no limit if
+// limit is 0): it sorts and cuts when s has grown to twice the limit, and
+// always when final.
+func bounded[T any](s []T, limit int, cmp func(a, b T) int, final bool) []T {
+	if !final && (limit <= 0 || len(s) < 2*limit) {
+		return s
+	}
+	slices.SortFunc(s, cmp)
+	if limit > 0 && len(s) > limit {
+		s = s[:limit]
+	}
+	return s
 }

@@ -140,6 +140,8 @@ type TimelinessReport struct {
 	Targets Targets    `json:"targets"`
 	Rows    []StepRow  `json:"rows"`
 	Late    []LateCase `json:"late"`
+	// lateTotal counts the steps over target, listed or not (ListLimit).
+	lateTotal int
 }
 
 type timeliness struct {
@@ -150,7 +152,7 @@ type timeliness struct {
 
 func newTimeliness(p Params, m Meta) *timeliness {
 	return &timeliness{p: p, r: TimelinessReport{Meta: m, Targets: p.Config.Targets},
-		rows: newGroups(func(g group) *[]StepRow {
+		rows: newGroups(fields["timeliness"].valid, p.By, func(g group) *[]StepRow {
 			rs := make([]StepRow, len(Steps))
 			for i, s := range Steps {
 				rs[i] = StepRow{Group: g, Step: s, Target: p.Config.Targets.Target(s)}
@@ -159,24 +161,26 @@ func newTimeliness(p Params, m Meta) *timeliness {
 		})}
 }
 
-func (t *timeliness) Add(f *booking.CaseFile) {
-	c := &f.Case
-	if !t.p.keep(c) {
-		return
+func (t *timeliness) add(x *CaseFacts, _ *booking.CaseFile) bool {
+	if !x.keep(&t.p) {
+		return true
 	}
-	m := CaseMilestones(f)
-	vals := map[string]string{"office": c.Office, "programme": c.Programme, "assignee": c.Assignee}
+	m := &x.Milestones
 	late := func(step string, from, to booking.Date, d, target int) {
-		t.r.Late = append(t.r.Late, LateCase{Case: c.Number, Office: c.Office, Programme: c.Programme, Assignee: c.Assignee,
-			Status: string(c.Status), Step: step, From: from, To: to, Days: d, Target: target})
+		if t.p.NoLists {
+			return
+		}
+		t.r.lateTotal++
+		t.r.Late = append(t.r.Late, LateCase{Case: x.Number, Office: x.Office, Programme: x.Programme, Assignee: x.Assignee,
+			Status: string(x.Status), Step: step, From: from, To: to, Days: d, Target: target})
+		t.r.Late = bounded(t.r.Late, t.p.ListLimit, compareLate, false)
 	}
 	for i, s := range Steps {
 		from, to := m.span(i)
 		if from.IsZero() || to.IsZero() || to.Before(from) || !t.p.in(to) {
 			continue
 		}
-		vals["month"] = Month(to)
-		row := &(*t.rows.get(groupOf(t.p.By, vals)))[i]
+		row := &(*t.rows.get(x.Office, x.Programme, Month(to), x.Assignee))[i]
 		d := from.DaysUntil(to)
 		row.Cases++
 		row.days = append(row.days, d)
@@ -187,8 +191,8 @@ func (t *timeliness) Add(f *booking.CaseFile) {
 	}
 	// An open case already past the target of the step it is in: the step
 	// after the last milestone it reached.
-	if c.Status.Terminal() || c.Status == booking.StatusOnHold || !t.p.in(t.p.Today) {
-		return
+	if x.Status.Terminal() || x.Status == booking.StatusOnHold || !t.p.in(t.p.Today) {
+		return true
 	}
 	ds := m.dates()
 	k := -1
@@ -198,12 +202,13 @@ func (t *timeliness) Add(f *booking.CaseFile) {
 		}
 	}
 	if k < 0 || t.p.Today.Before(ds[k]) {
-		return
+		return true
 	}
 	s := Steps[k]
 	if d, target := ds[k].DaysUntil(t.p.Today), t.p.Config.Targets.Target(s); d > target {
 		late(s, ds[k], booking.Date{}, d, target)
 	}
+	return true
 }
 
 func (t *timeliness) Report() Report {
@@ -217,16 +222,18 @@ func (t *timeliness) Report() Report {
 			t.r.Rows = append(t.r.Rows, r)
 		}
 	}
-	slices.SortFunc(t.r.Late, func(a, b LateCase) int {
-		if c := strings.Compare(a.Case, b.Case); c != 0 {
-			return c
-		}
-		return slices.Index(Steps, a.Step) - slices.Index(Steps, b.Step)
-	})
+	t.r.Late = bounded(t.r.Late, t.p.ListLimit, compareLate, true)
 	if t.r.Late == nil {
 		t.r.Late = []LateCase{}
 	}
 	return &t.r
+}
+
+func compareLate(a, b LateCase) int {
+	if c := strings.Compare(a.Case, b.Case); c != 0 {
+		return c
+	}
+	return slices.Index(Steps, a.Step) - slices.Index(Steps, b.Step)
 }
 
 // Header implements Report.
@@ -249,6 +256,9 @@ func (r *TimelinessReport) Tables() []Table {
 	for _, l := range r.Late {
 		lt.Rows = append(lt.Rows, []any{l.Case, l.Office, l.Programme, l.Assignee, l.Status, l.Step, l.From, dcell(l.To), l.Days, l.Target})
 	}
-	lt.Notes = append(lt.Notes, fmt.Sprintf("%s over target", plural(len(r.Late), "step", "steps")))
+	lt.Notes = append(lt.Notes, fmt.Sprintf("%s over target", plural(r.lateTotal, "step", "steps")))
+	if len(r.Late) < r.lateTotal {
+		lt.Notes = append(lt.Notes, fmt.Sprintf("the first %d listed", len(r.Late)))
+	}
 	return []Table{st, lt}
 }

@@ -86,30 +86,30 @@ type workload struct {
 
 func newWorkload(p Params, m Meta) *workload {
 	return &workload{p: p, r: WorkloadReport{Meta: m, ABNOverdueDays: p.Config.ABNOverdueDays},
-		rows: newGroups(func(g group) *WorkRow { return &WorkRow{Group: g} })}
+		rows: newGroups(fields["workload"].valid, p.By, func(g group) *WorkRow { return &WorkRow{Group: g} })}
 }
 
-func (w *workload) Add(f *booking.CaseFile) {
-	c := &f.Case
-	if !w.p.keep(c) || c.Status.Terminal() || !w.p.in(c.Received) {
-		return
+func (w *workload) add(x *CaseFacts, _ *booking.CaseFile) bool {
+	if !x.keep(&w.p) || x.Status.Terminal() || !w.p.in(x.Received) {
+		return true
 	}
 	age := -1
-	if !c.Received.IsZero() {
-		age = c.Received.DaysUntil(w.p.Today)
+	if !x.Received.IsZero() {
+		age = x.Received.DaysUntil(w.p.Today)
 	}
-	g := groupOf(w.p.By, map[string]string{"assignee": c.Assignee, "status": string(c.Status), "age": AgeBucket(age),
-		"office": c.Office, "programme": c.Programme})
-	for _, r := range []*WorkRow{w.rows.get(g), &w.r.Total} {
+	for _, r := range [2]*WorkRow{w.rows.get(x.Assignee, string(x.Status), AgeBucket(age), x.Office, x.Programme), &w.r.Total} {
 		r.Cases++
-		r.Travellers += len(f.Travellers)
+		r.Travellers += x.Travellers
 		if age >= 0 {
 			r.ages = append(r.ages, age)
 		}
 	}
+	if w.p.NoLists {
+		return true
+	}
 	if n := w.p.Config.LongestWaiting; n > 0 && age >= 0 {
-		wc := WaitingCase{Case: c.Number, Office: c.Office, Programme: c.Programme, Assignee: c.Assignee,
-			Status: string(c.Status), Received: c.Received, AgeDays: age, Departure: c.Departure}
+		wc := WaitingCase{Case: x.Number, Office: x.Office, Programme: x.Programme, Assignee: x.Assignee,
+			Status: string(x.Status), Received: x.Received, AgeDays: age, Departure: x.Departure}
 		// Keep the n longest: insert in order, drop the tail.
 		i, _ := slices.BinarySearchFunc(w.r.Waiting, wc, compareWaiting)
 		if i < n {
@@ -119,31 +119,17 @@ func (w *workload) Add(f *booking.CaseFile) {
 			}
 		}
 	}
-	b := f.ActiveBooking()
-	if b == nil || b.BookedOn.IsZero() || c.Status == booking.StatusOnHold {
-		return
+	b := x.Active()
+	if b == nil || b.BookedOn.IsZero() || x.Status == booking.StatusOnHold || x.ABN == "" {
+		return true
 	}
 	days := b.BookedOn.DaysUntil(w.p.Today)
 	if days < w.p.Config.ABNOverdueDays {
-		return
+		return true
 	}
-	state := ""
-	switch a := f.LatestABN(); {
-	case a == nil:
-		state = "none"
-	case a.Type == booking.ABNCancellation:
-		state = fmt.Sprintf("v%d is a cancellation", a.Version)
-	case a.Booking != "" && a.Booking != b.ID:
-		state = fmt.Sprintf("v%d is for booking %s", a.Version, a.Booking)
-	case !a.Sent:
-		state = fmt.Sprintf("v%d not sent", a.Version)
-	case a.Type == booking.ABNUpdate || a.Type == booking.ABNIssue:
-		return // sent for this booking
-	default:
-		return
-	}
-	w.r.Unsent = append(w.r.Unsent, UnsentABN{Case: c.Number, Office: c.Office, Assignee: c.Assignee, Status: string(c.Status),
-		Booking: b.ID, BookedOn: b.BookedOn, Days: days, Departure: bookingDeparture(f, b), ABN: state})
+	w.r.Unsent = append(w.r.Unsent, UnsentABN{Case: x.Number, Office: x.Office, Assignee: x.Assignee, Status: string(x.Status),
+		Booking: b.ID, BookedOn: b.BookedOn, Days: days, Departure: b.Departure, ABN: x.ABN})
+	return true
 }
 
 // compareWaiting orders the longest waiting first, then by case number.

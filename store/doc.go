@@ -3,13 +3,14 @@
 // apply path), which appends a field-level change-log entry in the same
 // transaction: nothing reaches the records without reaching the log.
 //
-// The bucket tree (schema 6; see migrations.go for what each added):
+// The bucket tree (schema 8; see migrations.go for what each added):
 //
 //	meta/
 //	  magic    "movedesk-store"
 //	  schema   uint64 big-endian: the schema version (see migrations.go)
 //	  desk     this desk's id, the prefix of every op id it makes
 //	  hlc      uint64 big-endian: the highest clock value issued or seen
+//	  reportfacts uint64 big-endian: the reports.FactsVersion of reportrows/
 //	records/
 //	  <case>                         the case            (codec(JSON object))
 //	  <case>/traveller/<NN>          a traveller
@@ -32,6 +33,9 @@
 //	  <case> 0x00 <seq uint64 BE>    empty: the ops of one case, for history
 //	rows/
 //	  <case>                         codec(summary row): what a queue row shows
+//	reportrows/                      (schema 5; reportrows.go)
+//	  <case>                         codec(binary reports.CaseFacts): what the reports
+//	                                 read of the case, refreshed with its queue row
 //	idx/
 //	  status/    <status>    0x00 <case>
 //	  office/    <office>    0x00 <case>
@@ -59,7 +63,8 @@
 //	access/    <n uint64 BE>         codec(JSON AccessEntry): who opened which case's
 //	                                 personal data here; local, capped (access.go; schema 6)
 //
-// Values in records, log, rows and flights/byflight pass through the Codec,
-// the seam where encryption at rest plugs in. Index keys carry no personal
-// data (flight index keys: dates, flight numbers and case numbers).
+// Values in records, log, rows, report rows and flights/byflight pass
+// through the Codec, the seam where encryption at rest plugs in. Index keys
+// carry no personal data (flight index keys: dates, flight numbers and case
+// numbers).
 package store

@@ -26,6 +26,7 @@ var migrations = []migration{
 	{migrationFlightIndex, migrateFlightIndex},
 	{"hash-chain the change log (chain/log), desk chains at the hub (chain/desks)", migrateChain},
 	{"create the desk's local access log (access/)", migrateAccess},
+	{"keep a report row per case (reportrows): what the reports read of it", migrateReportRows},
 }
 
 // needsMigration reports whether the store is new or behind this version;

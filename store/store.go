@@ -124,6 +124,12 @@ func Open(dir string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("store %s: %w", dir, err)
 		}
 	}
+	if !opts.ReadOnly && reportRowsStale(db) {
+		if err := db.Update(func(tx *bolt.Tx) error { return rebuildReportRows(tx, opts.Codec) }); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store %s: report rows: %w", dir, err)
+		}
+	}
 	var last change.HLC
 	if err := db.View(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bMeta)

@@ -128,9 +128,6 @@ func (tx *Tx) Scan(prefix string, fn func(key string, data []byte) error) error 
 // CaseFile reads case no with all its records.
 func (tx *Tx) CaseFile(no string) (*booking.CaseFile, error) { return tx.caseFile(no, nil) }
 
-// summaryKinds are the record kinds booking.Summarize reads.
-var summaryKinds = map[string]bool{booking.KindCase: true, booking.KindTraveller: true, booking.KindBooking: true}
-
 // caseFile reads case no with its records of the given kinds (nil: all).
 func (tx *Tx) caseFile(no string, kinds map[string]bool) (*booking.CaseFile, error) {
 	f := &booking.CaseFile{}
@@ -542,7 +539,8 @@ func (tx *Tx) refresh() error {
 			old = &o
 		}
 		var cur *booking.Summary
-		f, err := tx.caseFile(no, summaryKinds)
+		// The whole file: the report row needs every kind of record.
+		f, err := tx.caseFile(no, nil)
 		if err == nil {
 			s := booking.Summarize(f)
 			cur = &s
@@ -553,6 +551,9 @@ func (tx *Tx) refresh() error {
 			return err
 		}
 		if err := tx.reindexFlights(no, f); err != nil {
+			return err
+		}
+		if err := tx.putReportRow(no, f); err != nil {
 			return err
 		}
 		if tx.manyRows = tx.manyRows || len(tx.refreshed) >= rowRing; !tx.manyRows {

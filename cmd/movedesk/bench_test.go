@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"io"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 
 	"movedesk/booking"
 	"movedesk/flights"
+	"movedesk/reports"
 	"movedesk/store"
 )
 
@@ -103,12 +105,30 @@ func TestMain(m *testing.M) {
 
 // BenchmarkReportCostsProcess100k: the whole process of
 // `movedesk report costs --json` over 100k cases (target 1 s or less).
-func BenchmarkReportCostsProcess100k(b *testing.B) {
-	dir, bin := store100k(b), binary(b)
+func BenchmarkReportCostsProcess100k(b *testing.B) { benchReportProcess(b, "costs") }
+
+// BenchmarkReportProcess100k: the whole process of `movedesk report NAME
+// --json` for every report over 100k cases (target 1 s or less each).
+// MOVEDESK_BENCH_DATA names a 100k store made with --today 2026-11-22 to
+// use instead of making one.
+func BenchmarkReportProcess100k(b *testing.B) {
+	for _, name := range reports.Names {
+		b.Run(name, func(b *testing.B) { benchReportProcess(b, name) })
+	}
+}
+
+func benchReportProcess(b *testing.B, name string) {
+	dir := os.Getenv("MOVEDESK_BENCH_DATA")
+	if dir == "" {
+		dir = store100k(b)
+	}
+	today := cmp.Or(os.Getenv("MOVEDESK_BENCH_TODAY"), "2026-11-22")
+	bin := binary(b)
 	b.ResetTimer()
 	for b.Loop() {
-		cmd := exec.Command(bin, "report", "costs", "--json", "--today", "2026-11-22", "--data", dir)
+		cmd := exec.Command(bin, "report", name, "--json", "--today", today, "--data", dir)
 		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+b.TempDir())
+		cmd.Stdout = io.Discard
 		if err := cmd.Run(); err != nil {
 			b.Fatal(err)
 		}

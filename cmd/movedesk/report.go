@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -8,7 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -220,13 +222,17 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	if err != nil {
 		return err
 	}
-	// A bulk read with memory to spare: collect garbage less often.
+	// A bulk read: collect garbage less often, but keep the heap under
+	// what the whole process may use.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	if err := streamCaseFiles(s, reports.Kinds(name), func(f *booking.CaseFile) []string { return reports.MoreKinds(name, p, f) },
-		func(r booking.Summary) bool { return reports.Wanted(name, p, r) }, b.Add); err != nil {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(120 << 20))
+	if err := addCases(s, b, nil); err != nil {
 		return err
 	}
 	r := b.Report()
+	if f.json && f.table == "" {
+		return writeReportJSON(a.out, r)
+	}
 	tables := r.Tables()
 	if f.table != "" {
 		var names []string
@@ -258,144 +264,81 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	return nil
 }
 
-// streamCaseFiles reads, one at a time, every case whose row passes keep
-// and hands it to add, which runs on this goroutine. Only records of the
-// given kinds are decoded (nil: all), then those more names for that case.
-// Reading and decoding run on a few workers, each in its own read
-// transaction; nothing is held but the case files in flight.
-func streamCaseFiles(s *store.Store, kinds []string, more func(*booking.CaseFile) []string, keep func(booking.Summary) bool, add func(*booking.CaseFile)) error {
-	const batch = 128
-	workers := min(max(runtime.GOMAXPROCS(0), 1), 4)
-	batches := make(chan []booking.Summary, workers*2)
-	files := make(chan *booking.CaseFile, 256)
-	errs := make(chan error, workers+1)
+// addCases adds every case of the store to b by its report row (the
+// facts the store keeps per case), and by its whole case file where b asks
+// for it; keep, if not nil, is called with each case b took. The rows are
+// read in one transaction; the few case files on two workers, each in its
+// own.
+func addCases(s *store.Store, b reports.Builder, keep func(x *reports.CaseFacts, f *booking.CaseFile)) error {
+	var mu sync.Mutex // b and keep
+	need := make(chan string, 256)
+	errs := make(chan error, 2)
 	stop := make(chan struct{})
-	// The rows (the queue's index) say which cases to read; workers start
-	// on the first batch while the rest are listed.
-	go func() {
-		defer close(batches)
-		var rows []booking.Summary
-		send := func() bool {
-			select {
-			case batches <- rows:
-				rows = nil
-				return true
-			case <-stop:
-				return false
-			}
-		}
-		errs <- s.View(func(tx *store.Tx) error {
-			return tx.Rows(func(r booking.Summary) error {
-				if keep(r) {
-					if rows = append(rows, r); len(rows) == batch && !send() {
-						return errStopped
-					}
-				}
-				return nil
-			})
-		})
-		if len(rows) > 0 {
-			send()
-		}
-	}()
+	var stopOnce sync.Once
 	var wg sync.WaitGroup
-	for range workers {
+	for range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			errs <- s.View(func(tx *store.Tx) error {
-				for rows := range batches {
-					for _, r := range rows {
-						f, err := readCaseFile(tx, r, kinds, nil)
-						if err == nil && kinds != nil {
-							if extra := more(f); len(extra) > 0 {
-								f, err = readCaseFile(tx, r, extra, f)
-							}
+				n := 0
+				for no := range need {
+					f, err := tx.CaseFile(no)
+					if err != nil {
+						stopOnce.Do(func() { close(stop) })
+						for range need { // let the reader finish
 						}
-						if err != nil {
-							return err
-						}
-						select {
-						case files <- f:
-						case <-stop:
-							return nil
-						}
+						return err
+					}
+					x := reports.Facts(f) // of this very file
+					mu.Lock()
+					b.AddFile(&x, f)
+					if keep != nil {
+						keep(&x, f)
+					}
+					mu.Unlock()
+					// The file pages read stay mapped and count against
+					// this process; drop them now and then (they stay in
+					// the page cache).
+					if n++; n%256 == 0 {
+						_ = s.ReleaseMemory()
 					}
 				}
 				return nil
 			})
 		}()
 	}
-	go func() { wg.Wait(); close(files) }()
-	var first error
-	got := 0
 	n := 0
-	for f := range files {
-		if first == nil {
-			add(f)
-		}
-		// The file pages read stay mapped and count against this process;
-		// drop them now and then (they stay in the page cache).
-		if n++; n%8192 == 0 {
-			_ = s.ReleaseMemory()
-		}
-		select {
-		case err := <-errs:
-			got++
-			if err != nil && first == nil {
-				first = err
-				close(stop)
+	err := s.View(func(tx *store.Tx) error {
+		defer close(need)
+		return tx.ReportFacts(func(x *reports.CaseFacts) error {
+			if n++; n%16384 == 0 {
+				_ = s.ReleaseMemory()
 			}
-		default:
-		}
-	}
-	for ; got < workers+1; got++ {
-		if err := <-errs; err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
-
-// readCaseFile reads the case of row r with its records of the given kinds
-// (nil: all), into f if it is not nil; reports.KindRow takes the case from
-// the row. Each kind is one seek: the records of the kinds left out (most
-// of a case's bytes) are not even paged in.
-func readCaseFile(tx *store.Tx, r booking.Summary, kinds []string, f *booking.CaseFile) (*booking.CaseFile, error) {
-	no := r.Number
-	if kinds == nil {
-		return tx.CaseFile(no)
-	}
-	if f == nil {
-		f = &booking.CaseFile{}
-	}
-	for _, kind := range kinds {
-		var err error
-		switch kind {
-		case reports.KindRow:
-			f.Case = reports.CaseOf(r)
-		case booking.KindCase, booking.KindCounselling, booking.KindTravelBag:
-			key := no
-			if kind != booking.KindCase {
-				key = no + "/" + kind
+			mu.Lock()
+			took := b.AddFacts(x)
+			if took && keep != nil {
+				keep(x, nil)
 			}
-			data, ok, gerr := tx.GetRaw(key)
-			switch {
-			case gerr != nil:
-				err = gerr
-			case ok:
-				err = f.Add(key, data)
-			case kind == booking.KindCase:
-				err = booking.Errorf(booking.ENOTFOUND, "case", "no case %s", no)
+			mu.Unlock()
+			if !took {
+				select {
+				case need <- x.Number:
+				case <-stop:
+					return errStopped
+				}
 			}
-		default:
-			err = tx.Scan(no+"/"+kind+"/", f.Add)
-		}
-		if err != nil {
-			return nil, err
+			return nil
+		})
+	})
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		if e != nil {
+			return e
 		}
 	}
-	return f, nil
+	return err
 }
 
 // cellText formats one cell for text and CSV; money with thousands
@@ -484,16 +427,111 @@ func writeReportText(w io.Writer, m reports.Meta, tables []reports.Table) {
 	}
 }
 
-// writeReportJSON writes the typed report, stored text escaped where a
-// terminal would obey it.
+// writeReportJSON writes the typed report as indented JSON, stored text
+// escaped where a terminal would obey it. Its lists go out one element at a
+// time: a report listing every case of 100k is never held whole as text.
 func writeReportJSON(w io.Writer, r reports.Report) error {
 	jw := &jsonControlWriter{w: w}
-	enc := json.NewEncoder(jw)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
+	bw := bufio.NewWriterSize(jw, 64<<10)
+	if err := streamJSON(bw, reflect.ValueOf(r)); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		return err
 	}
 	return jw.Close()
+}
+
+// streamJSON writes struct v (or a pointer to one) as indented JSON,
+// honouring the json tags (names, omitempty, omitzero, embedded structs),
+// with the elements of its lists one a line: a list of 300k adults is
+// written as it is encoded, and reads as a table.
+func streamJSON(w *bufio.Writer, v reflect.Value) error {
+	v = reflect.Indirect(v)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	first := true
+	var walk func(v reflect.Value) error
+	walk = func(v reflect.Value) error {
+		t := v.Type()
+		for i := range t.NumField() {
+			sf, fv := t.Field(i), v.Field(i)
+			tag := sf.Tag.Get("json")
+			if !sf.IsExported() || tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			if sf.Anonymous && name == "" && fv.Kind() == reflect.Struct {
+				if err := walk(fv); err != nil {
+					return err
+				}
+				continue
+			}
+			if name == "" {
+				name = sf.Name
+			}
+			if strings.Contains(opts, "omitempty") && emptyJSON(fv) || strings.Contains(opts, "omitzero") && fv.IsZero() {
+				continue
+			}
+			if !first {
+				w.WriteByte(',')
+			}
+			first = false
+			key, _ := json.Marshal(name)
+			w.WriteString("\n  ")
+			w.Write(key)
+			w.WriteString(": ")
+			if fv.Kind() != reflect.Slice || fv.Len() == 0 {
+				b, err := json.MarshalIndent(fv.Interface(), "  ", "  ")
+				if err != nil {
+					return err
+				}
+				w.Write(b)
+				continue
+			}
+			w.WriteByte('[')
+			for j := range fv.Len() {
+				if j > 0 {
+					w.WriteByte(',')
+				}
+				w.WriteString("\n    ")
+				if err := enc.Encode(fv.Index(j).Interface()); err != nil {
+					return err
+				}
+				if _, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
+					return err
+				}
+				buf.Reset()
+			}
+			w.WriteString("\n  ]")
+		}
+		return nil
+	}
+	w.WriteByte('{')
+	if err := walk(v); err != nil {
+		return err
+	}
+	_, err := w.WriteString("\n}\n")
+	return err
+}
+
+// emptyJSON is encoding/json's omitempty test.
+func emptyJSON(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return v.Uint() == 0
+	case reflect.Float32, reflect.Float64:
+		return v.Float() == 0
+	case reflect.Interface, reflect.Pointer:
+		return v.IsNil()
+	}
+	return false
 }
 
 // writeReportCSV writes each table with its header row, tables apart by an

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -14,9 +15,10 @@ import (
 )
 
 // storeReports adapts the reports package and the store to
-// tui.ReportSource. It keeps the case files of the last report read (one
-// report, period and filter), so regrouping and opening a row's cases
-// reread nothing; another period or filter, or Reload, reads again.
+// tui.ReportSource. It keeps the cases of the last report read (one
+// report, period and filter) as their report rows, so regrouping and
+// opening a row's cases reread nothing; another period or filter, or
+// Reload, reads again.
 type storeReports struct {
 	a *app
 	s *store.Store
@@ -24,8 +26,22 @@ type storeReports struct {
 
 	mu    sync.Mutex
 	key   string
-	files []*booking.CaseFile
+	cases []keptCase
 	spark tui.ReportSpark
+	// lists are the list tables of the report read, as drawn.
+	lists map[string]tui.ReportTable
+	// quality is the quality report read: its findings regroup alone, so
+	// none of its cases are kept.
+	quality *reports.QualityReport
+	// counted is how many cases the report read can count.
+	counted int
+}
+
+// keptCase is one case of the report kept: its facts, and its whole file
+// where the report needed it (the quality report's gate).
+type keptCase struct {
+	x *reports.CaseFacts
+	f *booking.CaseFile
 }
 
 // chartColumn is the column each report's bars measure, and the chart's
@@ -59,33 +75,131 @@ func (sr *storeReports) params(name string, p tui.ReportParams) (reports.Params,
 	return rp, nil
 }
 
-// loaded returns the case files report name reads under rp, reading the
-// store only when they are not those kept. sr.mu is held.
-func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) ([]*booking.CaseFile, error) {
+// listTables are the tables that list cases: they do not change with the
+// grouping, so a regrouping keeps them and asks the report for its groups
+// only (reports.Params.NoLists).
+var listTables = map[string]bool{"loans-cases": true, "loans-adults": true, "timeliness-late": true,
+	"workload-waiting": true, "workload-abns": true}
+
+// maxViewRows is how many rows of a table the screen gets: the first
+// thousands of a list of 300k adults are what a screen can show; the CLI
+// writes them all.
+const maxViewRows = 2000
+
+// loaded returns the cases report name reads under rp, reading the store
+// only when they are not those kept (then r is the report made while
+// reading, with its lists; else nil). sr.mu is held.
+func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cases []keptCase, r reports.Report, err error) {
 	key := strings.Join([]string{name, rp.From.String(), rp.To.String(), rp.Office, rp.Programme, rp.Today.String()}, "\x1f")
 	if key == sr.key && !reload {
-		return sr.files, nil
+		return sr.cases, nil, nil
 	}
-	sr.key, sr.files, sr.spark = "", nil, tui.ReportSpark{}
-	var files []*booking.CaseFile
-	err := streamCaseFiles(sr.s, reports.Kinds(name), func(f *booking.CaseFile) []string { return reports.MoreKinds(name, rp, f) },
-		func(r booking.Summary) bool { return reports.Wanted(name, rp, r) }, func(f *booking.CaseFile) { files = append(files, f) })
+	sr.key, sr.cases, sr.spark, sr.lists, sr.quality = "", nil, tui.ReportSpark{}, nil, nil
+	lp := rp
+	lp.ListLimit = maxViewRows // what the screen shows of a list
+	b, err := reports.New(name, lp)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The sparkline's report by month is made in the same pass.
+	var spark reports.Builder
+	if valid, _ := reports.Fields(name); slices.Contains(valid, "month") {
+		sp := rp
+		sp.By, sp.NoLists = []string{"month"}, true
+		if spark, err = reports.New(name, sp); err != nil {
+			return nil, nil, err
+		}
+	}
+	strs := reports.Strings{}
+	counted := 0
+	err = addCases(sr.s, b, func(x *reports.CaseFacts, f *booking.CaseFile) {
+		if reports.Counts(name, rp, x) {
+			counted++
+			if name == "quality" {
+				return // its findings regroup alone (sr.quality)
+			}
+			// What the report reads of the case, not its file.
+			c := keptCase{x.For(name, strs), nil}
+			cases = append(cases, c)
+			if spark != nil && !spark.AddFacts(c.x) && f != nil {
+				spark.AddFile(x, f)
+			}
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	_ = sr.s.ReleaseMemory() // the file pages read (they stay in the page cache)
+	r = b.Report()
+	sr.key, sr.cases, sr.counted = key, cases, counted
+	sr.quality, _ = r.(*reports.QualityReport)
+	if spark != nil {
+		sr.spark = sparkOf(name, spark.Report())
+	}
+	sr.lists = map[string]tui.ReportTable{}
+	for _, t := range r.Tables() {
+		if listTables[t.Name] {
+			sr.lists[t.Name] = viewTable(t, nil)
+		}
+	}
+	return cases, r, nil
+}
+
+// build makes report name from kept cases.
+func (sr *storeReports) build(name string, rp reports.Params, cases []keptCase) (reports.Report, error) {
+	b, err := reports.New(name, rp)
 	if err != nil {
 		return nil, err
 	}
-	sr.key, sr.files = key, files
-	sr.spark = sr.monthly(name, rp, files)
-	return files, nil
+	for _, c := range cases {
+		switch {
+		case c.f != nil:
+			b.AddFile(c.x, c.f)
+		case !b.AddFacts(c.x):
+			f, err := sr.s.CaseFile(c.x.Number)
+			if err != nil {
+				return nil, err
+			}
+			b.Add(f)
+		}
+	}
+	return b.Report(), nil
 }
 
-func build(name string, rp reports.Params, files []*booking.CaseFile) (reports.Report, error) {
-	return reports.Run(name, rp, reports.Slice(files))
+// reportMemoryLimit is the app's soft heap limit while a report is made:
+// reading 100k report rows allocates far more than the queue holds, and at
+// the app's own limit the collector would run back to back (a quality
+// report took 16 s instead of 2.5). The resident size stays under 200 MB.
+const reportMemoryLimit = 150 << 20
+
+// roomForReport raises the soft heap limit to reportMemoryLimit, if it is
+// lower, until the function it returns is called.
+func roomForReport() func() {
+	lim := debug.SetMemoryLimit(-1)
+	if lim >= reportMemoryLimit {
+		return func() {}
+	}
+	debug.SetMemoryLimit(reportMemoryLimit)
+	return func() { debug.SetMemoryLimit(lim) }
 }
 
-// Report implements tui.ReportSource.
+// regroup makes report name under rp from the cases kept: the quality
+// report regroups its findings; the others make their groups alone.
+func (sr *storeReports) regroup(name string, rp reports.Params, cases []keptCase) (reports.Report, error) {
+	if name == "quality" && sr.quality != nil {
+		return sr.quality.GroupBy(rp.By)
+	}
+	rp.NoLists = true
+	return sr.build(name, rp, cases)
+}
+
+// Report implements tui.ReportSource. Reading the store makes the whole
+// report; a regrouping of the cases kept makes only its groups and keeps
+// the lists already drawn.
 func (sr *storeReports) Report(name string, p tui.ReportParams) (tui.ReportView, error) {
 	sr.mu.Lock()
 	defer sr.mu.Unlock()
+	defer roomForReport()()
 	rp, err := sr.params(name, p)
 	if err != nil {
 		return tui.ReportView{}, err
@@ -93,19 +207,24 @@ func (sr *storeReports) Report(name string, p tui.ReportParams) (tui.ReportView,
 	if _, err := reports.New(name, rp); err != nil { // a bad grouping reads nothing
 		return tui.ReportView{}, err
 	}
-	files, err := sr.loaded(name, rp, p.Reload)
+	cases, r, err := sr.loaded(name, rp, p.Reload)
 	if err != nil {
 		return tui.ReportView{}, err
 	}
-	r, err := build(name, rp, files)
-	if err != nil {
-		return tui.ReportView{}, err
+	if r == nil {
+		if r, err = sr.regroup(name, rp, cases); err != nil {
+			return tui.ReportView{}, err
+		}
 	}
 	m := r.Header()
 	valid, _ := reports.Fields(name)
-	v := tui.ReportView{Name: name, Fields: valid, By: m.By, Office: m.Office, Programme: m.Programme, Cases: len(files), Spark: sr.spark}
+	v := tui.ReportView{Name: name, Fields: valid, By: m.By, Office: m.Office, Programme: m.Programme, Cases: sr.counted, Spark: sr.spark}
 	tables := r.Tables()
 	for i, t := range tables {
+		if lt, ok := sr.lists[t.Name]; ok {
+			v.Tables = append(v.Tables, lt)
+			continue
+		}
 		v.Tables = append(v.Tables, viewTable(t, totalRow(r, i)))
 	}
 	if len(tables) > 0 {
@@ -160,7 +279,13 @@ func viewTable(t reports.Table, total []any) tui.ReportTable {
 		}
 		return cs
 	}
-	for _, row := range t.Rows {
+	rows := t.Rows
+	if len(rows) > maxViewRows {
+		rows = rows[:maxViewRows]
+		out.Notes = append(slices.Clip(out.Notes), fmt.Sprintf("the first %d of %d rows; all of them: movedesk report --csv --table %s",
+			maxViewRows, len(t.Rows), t.Name))
+	}
+	for _, row := range rows {
 		vr := tui.ReportRow{Cells: cells(row)}
 		if caseCol >= 0 {
 			vr.Case, _ = row[caseCol].(string)
@@ -233,19 +358,9 @@ func chartOf(name string, by []string, t reports.Table) tui.ReportChart {
 	return ch
 }
 
-// monthly is the report's measure per month over the files, for the
-// sparkline (reports without a month field have none). Months without a
-// value count zero.
-func (sr *storeReports) monthly(name string, rp reports.Params, files []*booking.CaseFile) tui.ReportSpark {
-	valid, _ := reports.Fields(name)
-	if !slices.Contains(valid, "month") {
-		return tui.ReportSpark{}
-	}
-	rp.By = []string{"month"}
-	r, err := build(name, rp, files)
-	if err != nil {
-		return tui.ReportSpark{}
-	}
+// sparkOf is the measure per month of report r (grouped by month), for
+// the sparkline. Months without a value count zero.
+func sparkOf(name string, r reports.Report) tui.ReportSpark {
 	t := r.Tables()[0]
 	cc := chartColumn[name]
 	col, step := slices.IndexFunc(t.Columns, func(c reports.Column) bool { return c.Name == cc.col }),
@@ -296,7 +411,7 @@ func (sr *storeReports) monthly(name string, rp reports.Params, files []*booking
 	return s
 }
 
-// RowCases implements tui.ReportSource: the cases of the kept files that
+// RowCases implements tui.ReportSource: the kept cases that
 // make row row of table table. A total row is every case of the table. The
 // quality summary's rows are matched with its findings (duplicates are
 // found across cases); the others by making the report of each case alone
@@ -304,15 +419,22 @@ func (sr *storeReports) monthly(name string, rp reports.Params, files []*booking
 func (sr *storeReports) RowCases(name string, p tui.ReportParams, table, row int) ([]string, error) {
 	sr.mu.Lock()
 	defer sr.mu.Unlock()
+	defer roomForReport()()
 	rp, err := sr.params(name, p)
 	if err != nil {
 		return nil, err
 	}
-	files, err := sr.loaded(name, rp, false)
+	cases, r, err := sr.loaded(name, rp, false)
 	if err != nil {
 		return nil, err
 	}
-	r, err := build(name, rp, files)
+	switch {
+	case r != nil:
+	case name == "quality" && sr.quality != nil:
+		r, err = sr.quality.GroupBy(rp.By)
+	default:
+		r, err = sr.build(name, rp, cases)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -347,13 +469,13 @@ func (sr *storeReports) RowCases(name string, p tui.ReportParams, table, row int
 			}
 		}
 	} else {
-		for _, f := range files {
-			one, err := build(name, rp, []*booking.CaseFile{f})
+		for _, c := range cases {
+			one, err := sr.build(name, rp, []keptCase{c})
 			if err != nil {
 				return nil, err
 			}
 			if ts := one.Tables(); table < len(ts) && match(ts[table].Rows) {
-				seen[f.Case.Number] = true
+				seen[c.x.Number] = true
 			}
 		}
 	}

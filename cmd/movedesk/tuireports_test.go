@@ -1,8 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"os"
+	"reflect"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +16,7 @@ import (
 
 	"movedesk/booking"
 	"movedesk/config"
+	"movedesk/reports"
 	"movedesk/store"
 	"movedesk/tariffs"
 	"movedesk/tui"
@@ -75,9 +81,9 @@ func TestTUIReportCostsMatchesCLI(t *testing.T) {
 	}
 
 	sr := opts.Reports.(*storeReports)
-	kept := sr.files[0]
+	kept := sr.cases[0].x
 	typeKeys(t, m, "b")
-	if !strings.Contains(frame(m), "by office") || sr.files[0] != kept {
+	if !strings.Contains(frame(m), "by office") || sr.cases[0].x != kept {
 		t.Fatalf("regrouping reread the store or did not regroup:\n%s", frame(m))
 	}
 	typeKeys(t, m, "G")
@@ -88,4 +94,134 @@ func TestTUIReportCostsMatchesCLI(t *testing.T) {
 	if n := want.Total.Cases; !strings.Contains(frame(m), fmt.Sprintf(" %d/%d ", n, n)) {
 		t.Fatalf("the queue should hold the %d cases of the total:\n%s", n, frame(m))
 	}
+}
+
+// reportApp builds the app over the store in MOVEDESK_BENCH_DATA (a 100k
+// demo store) with ":report name" typed, judged on the demo's day
+// (MOVEDESK_BENCH_TODAY, default 2026-11-22); nil when the variable is not
+// set.
+func reportApp(b *testing.B, s *store.Store, name string) tea.Model {
+	b.Helper()
+	day := booking.MustDate(cmp.Or(os.Getenv("MOVEDESK_BENCH_TODAY"), "2026-11-22"))
+	now := day.Time().Add(10 * time.Hour)
+	cfg := &config.Config{User: "bench", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules()}
+	opts, err := tuiOptions(&app{cfg: cfg, now: func() time.Time { return now }}, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts.Changes = nil
+	m, err := tui.New(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	drive(b, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(b, m, tea.Key{Code: ':', Text: ":"})
+	typeKeys(b, m, "report "+name)
+	return m
+}
+
+func benchStore(b *testing.B) *store.Store {
+	dir := os.Getenv("MOVEDESK_BENCH_DATA")
+	if dir == "" {
+		b.Skip("MOVEDESK_BENCH_DATA not set")
+	}
+	s, err := store.Open(dir, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	// As in the app (runTUI).
+	lim := debug.SetMemoryLimit(tuiMemoryLimit)
+	b.Cleanup(func() { debug.SetMemoryLimit(lim) })
+	return s
+}
+
+// BenchmarkTUIReportFirstFrame100k: enter on ":report NAME" to the first
+// frame of the Reports screen with the report drawn (last 12 months, the
+// default grouping), the store read afresh, over a 100k-case store, under
+// the app's soft memory limit (target 300 ms or less).
+func BenchmarkTUIReportFirstFrame100k(b *testing.B) {
+	s := benchStore(b)
+	for _, name := range reports.Names {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				m := reportApp(b, s, name)
+				runtime.GC()
+				b.StartTimer()
+				press(b, m, kEnter)
+				if f := frame(m); !strings.Contains(f, "by ") {
+					b.Fatalf("no report:\n%s", f)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkTUIReportRegroup100k: b (the next grouping) on the Reports
+// screen to its frame over a 100k-case store (target 100 ms or less).
+func BenchmarkTUIReportRegroup100k(b *testing.B) {
+	s := benchStore(b)
+	for _, name := range reports.Names {
+		b.Run(name, func(b *testing.B) {
+			m := reportApp(b, s, name)
+			press(b, m, kEnter)
+			for b.Loop() {
+				typeKeys(b, m, "b")
+				_ = frame(m)
+			}
+		})
+	}
+}
+
+// A change of grouping on the Reports screen makes only the groups from
+// the cases kept and keeps the lists drawn: the view is the one a fresh
+// read with that grouping makes, for every report and grouping field.
+func TestTUIReportRegroupMatchesFreshRead(t *testing.T) {
+	dir := demoStore(t, "200")
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	a := &app{cfg: &config.Config{User: "tester", Rules: tariffs.DefaultRules()}, now: func() time.Time { return now }}
+	d, err := a.newDesk(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := &storeReports{a: a, s: s, d: d}
+	for _, name := range reports.Names {
+		if _, err := kept.Report(name, tui.ReportParams{}); err != nil {
+			t.Fatal(err)
+		}
+		read := reflect.ValueOf(kept.lists).Pointer() // a new map on each read
+		valid, _ := reports.Fields(name)
+		for _, by := range append([][]string{valid}, splitFields(valid)...) {
+			got, err := kept.Report(name, tui.ReportParams{By: by})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reflect.ValueOf(kept.lists).Pointer() != read {
+				t.Fatalf("%s by %v read the store again", name, by)
+			}
+			want, err := (&storeReports{a: a, s: s, d: d}).Report(name, tui.ReportParams{By: by})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gj, _ := json.Marshal(got)
+			wj, _ := json.Marshal(want)
+			if string(gj) != string(wj) {
+				t.Errorf("%s by %v:\nregrouped %.1500s\n    fresh %.1500s", name, by, gj, wj)
+			}
+		}
+	}
+}
+
+func splitFields(fs []string) [][]string {
+	out := make([][]string, len(fs))
+	for i, f := range fs {
+		out[i] = []string{f}
+	}
+	return out
 }

@@ -36,10 +36,11 @@ func TestLayering(t *testing.T) {
 		"booking": {},
 		"change":  {},
 		"tariffs": {"booking"},
-		// flights is pure (booking only): the store keeps its index entries.
-		"store": {"booking", "change", "flights"},
+		// flights and reports are pure (booking only): the store keeps
+		// flight index entries and a report row per case.
+		"store": {"booking", "change", "flights", "reports"},
 		// The use-case layer: every user write, over the store.
-		"desk":    {"booking", "change", "dupes", "flights", "store", "tariffs"},
+		"desk":    {"booking", "change", "dupes", "flights", "reports", "store", "tariffs"},
 		"dupes":   {"booking"},
 		"tui":     {"booking", "flights"},
 		"demo":    {"booking"},
@@ -48,8 +49,8 @@ func TestLayering(t *testing.T) {
 		// Sync: the wire format knows ops, not stores; the hub and the desk
 		// client meet only through it.
 		"wire":     {"booking", "change"},
-		"central":  {"booking", "change", "flights", "store", "tariffs", "wire"},
-		"desksync": {"booking", "change", "flights", "store", "wire"},
+		"central":  {"booking", "change", "flights", "reports", "store", "tariffs", "wire"},
+		"desksync": {"booking", "change", "flights", "reports", "store", "wire"},
 	}
 	for pkg, may := range allowed {
 		for _, d := range ours(deps(t, pkg), pkg) {

@@ -1,0 +1,309 @@
+package reports
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"movedesk/booking"
+)
+
+// The binary form of CaseFacts: the version, then every field in order;
+// strings and lists length-prefixed, numbers as varints, dates as days.
+// Decoding 100k of them must cost little next to the report itself, which
+// JSON would not.
+
+// ErrFactsVersion is returned for facts written by another FactsVersion:
+// compute them again from the case file.
+var ErrFactsVersion = errors.New("facts of another version")
+
+// AppendBinary appends the binary form of x to b.
+func (x *CaseFacts) AppendBinary(b []byte) ([]byte, error) {
+	e := enc{b}
+	e.uint(FactsVersion)
+	e.str(x.Number)
+	e.str(x.Office)
+	e.str(x.Programme)
+	e.str(x.Assignee)
+	e.str(string(x.Status))
+	e.date(x.Received)
+	e.date(x.Departure)
+	e.int(int64(x.Travellers))
+	m := &x.Milestones
+	for _, d := range m.dates() {
+		e.date(d)
+	}
+	e.uint(uint64(len(x.People)))
+	for i := range x.People {
+		p := &x.People[i]
+		e.int(int64(p.Member))
+		e.str(p.Name)
+		e.date(p.BirthDate)
+		e.b = binary.BigEndian.AppendUint64(e.b, p.Dup)
+		e.bool(p.Signed)
+		e.str(p.NoteBy)
+		e.date(p.NoteOn)
+	}
+	e.uint(uint64(len(x.Bookings)))
+	for i := range x.Bookings {
+		bk := &x.Bookings[i]
+		e.str(bk.ID)
+		e.date(bk.BookedOn)
+		e.uint(uint64(len(bk.Members)))
+		for _, m := range bk.Members {
+			e.int(int64(m))
+		}
+		e.date(bk.Departure)
+		e.str(bk.Carriers)
+		e.str(bk.Route)
+		e.int(bk.TotalUSD)
+		e.str(bk.Source)
+		e.uint(uint64(len(bk.Fares)))
+		for _, f := range bk.Fares {
+			e.int(int64(f.Traveller))
+			e.int(int64(f.Escort))
+			e.str(string(f.PaxType))
+			e.int(f.USDCents)
+			e.str(f.Currency)
+			e.int(f.RateUSDMicros)
+		}
+	}
+	e.str(x.ABN)
+	e.uint(uint64(len(x.Permits)))
+	for _, p := range x.Permits {
+		e.str(p.Authority)
+		e.str(p.Country)
+		e.str(p.ReasonCode)
+		e.str(p.Status)
+		e.date(p.Submitted)
+		e.date(p.Decided)
+	}
+	e.uint(uint64(len(x.Findings)))
+	for _, f := range x.Findings {
+		e.str(f.Check)
+		e.int(int64(f.Traveller))
+		e.str(f.Detail)
+	}
+	e.uint(uint64(len(x.Docs)))
+	for _, d := range x.Docs {
+		e.int(int64(d.Member))
+		e.str(d.Description)
+		e.date(d.Expiry)
+	}
+	return e.b, nil
+}
+
+// UnmarshalBinary sets x from data made by AppendBinary, reusing x's lists.
+// Its strings share one copy of data. ErrFactsVersion: data is of another
+// version.
+func (x *CaseFacts) UnmarshalBinary(data []byte) error {
+	d := dec{s: string(data)}
+	if v := d.uint(); d.err == nil && v != FactsVersion {
+		return fmt.Errorf("%w (%d, want %d)", ErrFactsVersion, v, FactsVersion)
+	}
+	x.Number, x.Office, x.Programme, x.Assignee = d.str(), d.str(), d.str(), d.str()
+	x.Status = booking.Status(d.str())
+	x.Received, x.Departure = d.date(), d.date()
+	x.Travellers = int(d.int())
+	m := &x.Milestones
+	m.Received, m.Documents, m.TravelReady, m.Booked, m.ABNSent, m.Departed = d.date(), d.date(), d.date(), d.date(), d.date(), d.date()
+	x.People = grow(x.People, d.count())
+	for i := range x.People {
+		p := &x.People[i]
+		p.Member, p.Name, p.BirthDate = int(d.int()), d.str(), d.date()
+		p.Dup = d.u64()
+		p.Signed, p.NoteBy, p.NoteOn = d.bool(), d.str(), d.date()
+	}
+	x.Bookings = grow(x.Bookings, d.count())
+	for i := range x.Bookings {
+		bk := &x.Bookings[i]
+		bk.ID, bk.BookedOn = d.str(), d.date()
+		bk.Members = grow(bk.Members, d.count())
+		for j := range bk.Members {
+			bk.Members[j] = int(d.int())
+		}
+		bk.Departure, bk.Carriers, bk.Route, bk.TotalUSD, bk.Source = d.date(), d.str(), d.str(), d.int(), d.str()
+		bk.Fares = grow(bk.Fares, d.count())
+		for j := range bk.Fares {
+			f := &bk.Fares[j]
+			f.Traveller, f.Escort = int(d.int()), int(d.int())
+			f.PaxType, f.USDCents, f.Currency, f.RateUSDMicros = booking.PaxType(d.str()), d.int(), d.str(), d.int()
+		}
+	}
+	x.ABN = d.str()
+	x.Permits = grow(x.Permits, d.count())
+	for i := range x.Permits {
+		p := &x.Permits[i]
+		p.Authority, p.Country, p.ReasonCode, p.Status = d.str(), d.str(), d.str(), d.str()
+		p.Submitted, p.Decided = d.date(), d.date()
+	}
+	x.Findings = grow(x.Findings, d.count())
+	for i := range x.Findings {
+		f := &x.Findings[i]
+		f.Check, f.Traveller, f.Detail = d.str(), int(d.int()), d.str()
+	}
+	x.Docs = grow(x.Docs, d.count())
+	for i := range x.Docs {
+		doc := &x.Docs[i]
+		doc.Member, doc.Description, doc.Expiry = int(d.int()), d.str(), d.date()
+	}
+	if d.err == nil && d.s != "" {
+		d.err = errors.New("trailing bytes")
+	}
+	if d.err != nil {
+		return fmt.Errorf("case facts: %w", d.err)
+	}
+	return nil
+}
+
+// grow returns s resized to n (nil for none), reusing its array.
+func grow[T any](s []T, n int) []T {
+	if n == 0 {
+		return nil
+	}
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+type enc struct{ b []byte }
+
+func (e *enc) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *enc) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *enc) str(s string) {
+	e.uint(uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+func (e *enc) bool(v bool) {
+	if v {
+		e.b = append(e.b, 1)
+	} else {
+		e.b = append(e.b, 0)
+	}
+}
+
+// dayBase keeps every date from year 1 on positive, so 0 is the zero date.
+const dayBase = 1 << 20
+
+func (e *enc) date(d booking.Date) {
+	if d.IsZero() {
+		e.uint(0)
+		return
+	}
+	e.uint(uint64(d.Time().Unix()/86400 + dayBase))
+}
+
+type dec struct {
+	s   string
+	err error
+}
+
+func (d *dec) fail(what string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("short or bad %s", what)
+	}
+	d.s = ""
+}
+
+func (d *dec) uint() uint64 {
+	var v uint64
+	for i := 0; i < len(d.s) && i < binary.MaxVarintLen64; i++ {
+		c := d.s[i]
+		v |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			d.s = d.s[i+1:]
+			return v
+		}
+	}
+	d.fail("number")
+	return 0
+}
+
+func (d *dec) int() int64 {
+	u := d.uint()
+	return int64(u>>1) ^ -int64(u&1)
+}
+
+// count reads a list length, no longer than what is left could hold.
+func (d *dec) count() int {
+	n := d.uint()
+	if n > uint64(len(d.s)) {
+		d.fail("list")
+		return 0
+	}
+	return int(n)
+}
+
+func (d *dec) str() string {
+	n := d.uint()
+	if n > uint64(len(d.s)) {
+		d.fail("text")
+		return ""
+	}
+	s := d.s[:n]
+	d.s = d.s[n:]
+	return s
+}
+
+func (d *dec) bool() bool {
+	if d.s == "" {
+		d.fail("flag")
+		return false
+	}
+	v := d.s[0] == 1
+	d.s = d.s[1:]
+	return v
+}
+
+func (d *dec) u64() uint64 {
+	if len(d.s) < 8 {
+		d.fail("key")
+		return 0
+	}
+	var v uint64
+	for i := range 8 {
+		v = v<<8 | uint64(d.s[i])
+	}
+	d.s = d.s[8:]
+	return v
+}
+
+func (d *dec) date() booking.Date {
+	v := d.uint()
+	if v == 0 {
+		return booking.Date{}
+	}
+	day := int64(v) - dayBase
+	if i := day - cacheFrom; i >= 0 && i < cacheDays {
+		dayCacheOnce.Do(fillDayCache)
+		return dayCache[i]
+	}
+	return dayDate(day)
+}
+
+func dayDate(day int64) booking.Date { return booking.DateOf(time.Unix(day*86400, 0).UTC()) }
+
+// dayCache holds the dates of 1900 to 2100, made once (a few ms): a
+// report decodes millions of dates.
+var (
+	dayCache     []booking.Date
+	dayCacheOnce sync.Once
+)
+
+const (
+	// cacheFrom is 1900-01-01 in days since 1970-01-01.
+	cacheFrom = -25567
+	cacheDays = 73415
+)
+
+func fillDayCache() {
+	dayCache = make([]booking.Date, cacheDays)
+	for i := range dayCache {
+		dayCache[i] = dayDate(int64(i) + cacheFrom)
+	}
+}

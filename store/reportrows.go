@@ -1,0 +1,132 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"movedesk/booking"
+	"movedesk/reports"
+)
+
+// Report rows: what the reports read of each case (reports.CaseFacts,
+// computed by reports.Facts from the whole case file), kept beside the
+// queue row and refreshed in the same transaction as every write to the
+// case's records, local or merged by sync. A report over 100k cases reads
+// this bucket (tens of MB) instead of the case files (GB).
+var (
+	bReportRows = []byte("reportrows")
+	// kReportFacts is the reports.FactsVersion the rows were made with; a
+	// store opened for writing by a build of another version makes them
+	// again.
+	kReportFacts = []byte("reportfacts")
+)
+
+// putReportRow stores the facts of case file f, or removes case no's row
+// when f is nil.
+func (tx *Tx) putReportRow(no string, f *booking.CaseFile) error {
+	b := tx.btx.Bucket(bReportRows)
+	if b == nil {
+		return nil // before the migration that makes it: it fills the bucket
+	}
+	if f == nil {
+		return b.Delete([]byte(no))
+	}
+	x := reports.Facts(f)
+	data, err := x.AppendBinary(nil)
+	if err != nil {
+		return err
+	}
+	sealed, err := tx.s.codec.Seal(data)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(no), sealed)
+}
+
+// ReportFacts calls fn with the facts of every case, in case-number order.
+// x is reused: fn must not keep it (its strings may be kept). Facts of
+// another version, or a store whose rows are not made yet (opened
+// read-only before its migration), are computed from the case files.
+func (tx *Tx) ReportFacts(fn func(x *reports.CaseFacts) error) error {
+	var x reports.CaseFacts
+	b := tx.btx.Bucket(bReportRows)
+	if b == nil {
+		return tx.btx.Bucket(bRows).ForEach(func(k, _ []byte) error {
+			f, err := tx.CaseFile(string(k))
+			if err != nil {
+				return err
+			}
+			x = reports.Facts(f)
+			return fn(&x)
+		})
+	}
+	return b.ForEach(func(k, v []byte) error {
+		p, err := tx.s.codec.Open(v)
+		if err != nil {
+			return fmt.Errorf("report row %s: %w", k, err)
+		}
+		if err := x.UnmarshalBinary(p); errors.Is(err, reports.ErrFactsVersion) {
+			f, err := tx.CaseFile(string(k))
+			if err != nil {
+				return err
+			}
+			x = reports.Facts(f)
+		} else if err != nil {
+			return fmt.Errorf("report row %s: %w", k, err)
+		}
+		return fn(&x)
+	})
+}
+
+// migrateReportRows makes the report rows bucket and fills it.
+func migrateReportRows(btx *bolt.Tx, _ string, codec Codec) error {
+	if _, err := btx.CreateBucketIfNotExists(bReportRows); err != nil {
+		return err
+	}
+	return rebuildReportRows(btx, codec)
+}
+
+// rebuildReportRows makes every case's report row from its case file and
+// records the facts version.
+func rebuildReportRows(btx *bolt.Tx, codec Codec) error {
+	tx := &Tx{s: &Store{codec: codec}, btx: btx}
+	rows := btx.Bucket(bReportRows)
+	rows.FillPercent = 0.9
+	// Keys first: the bucket is written while the cases are read.
+	var cases []string
+	if err := btx.Bucket(bRows).ForEach(func(k, _ []byte) error {
+		cases = append(cases, string(k))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, no := range cases {
+		f, err := tx.CaseFile(no)
+		if err != nil {
+			return fmt.Errorf("case %s: %w", no, err)
+		}
+		if err := tx.putReportRow(no, f); err != nil {
+			return err
+		}
+	}
+	return btx.Bucket(bMeta).Put(kReportFacts, u64(reports.FactsVersion))
+}
+
+// reportRowsStale reports whether the rows were made by another facts
+// version (checked read-only, so an up-to-date store opens without a
+// write).
+func reportRowsStale(db *bolt.DB) bool {
+	stale := false
+	_ = db.View(func(btx *bolt.Tx) error {
+		if btx.Bucket(bReportRows) == nil {
+			return nil // the migration makes them
+		}
+		v := btx.Bucket(bMeta).Get(kReportFacts)
+		stale = len(v) != 8 || binary.BigEndian.Uint64(v) != reports.FactsVersion
+		return nil
+	})
+	return stale
+}

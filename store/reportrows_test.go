@@ -1,0 +1,222 @@
+package store
+
+import (
+	"encoding/binary"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"movedesk/booking"
+	"movedesk/change"
+	"movedesk/reports"
+)
+
+// reportFacts returns every case's stored facts by case number.
+func reportFacts(t *testing.T, s *Store) map[string]reports.CaseFacts {
+	t.Helper()
+	out := map[string]reports.CaseFacts{}
+	if err := s.View(func(tx *Tx) error {
+		return tx.ReportFacts(func(x *reports.CaseFacts) error {
+			out[x.Number] = *x.Clone()
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// assertFactsCurrent checks that every case's stored facts are those of
+// its case file now.
+func assertFactsCurrent(t *testing.T, s *Store) {
+	t.Helper()
+	got := reportFacts(t, s)
+	rows, err := s.AllRows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(rows) {
+		t.Fatalf("%d report rows for %d cases", len(got), len(rows))
+	}
+	for _, r := range rows {
+		f, err := s.CaseFile(r.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := reports.Facts(f); !reflect.DeepEqual(got[r.Number], want) {
+			t.Fatalf("%s:\n stored %+v\n   want %+v", r.Number, got[r.Number], want)
+		}
+	}
+}
+
+// A user's write and a merged op from another desk change the case's
+// report row in the same transaction.
+func TestReportRowFollowsWritesAndMerges(t *testing.T) {
+	s := openTemp(t)
+	no := "RBA-2026-000001"
+	if err := s.PutRecords("amina", sampleCase(no)...); err != nil {
+		t.Fatal(err)
+	}
+	assertFactsCurrent(t, s)
+	if err := s.SetFields("karim", no, []Assignment{{"assignee", "karim"}, {"traveller.1.family_name", "Haddad-Ali"}}); err != nil {
+		t.Fatal(err)
+	}
+	x := reportFacts(t, s)[no]
+	if x.Assignee != "karim" || len(x.People) != 1 || x.People[0].Name != "HADDAD-ALI, Omar" {
+		t.Fatalf("after the edit: %+v", x)
+	}
+	assertFactsCurrent(t, s)
+
+	// A traveller added at another desk arrives by sync.
+	tr, _ := change.ToObject([]byte(`{"case":"` + no + `","member":2,"family_name":"Haddad","given_names":"Lina","birth_date":"2015-05-05","sex":"F"}`))
+	if err := s.Update("sync", func(tx *Tx) error {
+		return tx.ApplyRemote(change.Op{Desk: "other", Seq: 1, HLC: tx.s.clock.Now(), Actor: "lina", Kind: booking.KindTraveller,
+			Key: booking.TravellerKey(no, 2), Fields: tr})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	x = reportFacts(t, s)[no]
+	if x.Travellers != 2 || x.Person(2) == nil || x.Person(2).Name != "HADDAD, Lina" {
+		t.Fatalf("after the merge: %+v", x)
+	}
+	assertFactsCurrent(t, s)
+
+	// A write that fails leaves the row as it was.
+	before := reportFacts(t, s)[no]
+	_ = s.Update("karim", func(tx *Tx) error {
+		if err := tx.PutObject(no, booking.KindCase, change.Object{"number": []byte(`"` + no + `"`), "office": []byte(`"RBA"`),
+			"programme": []byte(`"USRAP"`), "status": []byte(`"received"`), "assignee": []byte(`"zed"`)}); err != nil {
+			return err
+		}
+		return errTest
+	})
+	if after := reportFacts(t, s)[no]; !reflect.DeepEqual(before, after) {
+		t.Fatalf("a rolled-back write changed the row: %+v", after)
+	}
+}
+
+var errTest = &booking.Error{Code: booking.EINVALID, Field: "test", Message: "rolled back"}
+
+// A store made before the report rows gets them from its migration (found
+// by name); rows of another facts version are made again when the store is
+// opened for writing, and read from the case files until then.
+func TestReportRowsMigrationAndVersion(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{Desk: "dmig"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, no := range []string{"RBA-2026-000001", "RBA-2026-000002", "RBA-2026-000003"} {
+		if err := s.PutRecords("amina", sampleCase(no)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := reportFacts(t, s)
+	// Back to the schema before the migration, without the bucket.
+	at := slices.IndexFunc(migrations, func(m migration) bool {
+		return m.name == "keep a report row per case (reportrows): what the reports read of it"
+	})
+	if at < 0 {
+		t.Fatal("no report rows migration")
+	}
+	if err := s.db.Update(func(btx *bolt.Tx) error {
+		if err := btx.DeleteBucket(bReportRows); err != nil {
+			return err
+		}
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], uint64(at))
+		return btx.Bucket(bMeta).Put(kSchema, b[:])
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	// Read-only, the migration cannot run: the facts come from the files.
+	ro, err := Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := reportFacts(t, ro); !reflect.DeepEqual(got, want) {
+		t.Fatalf("read-only before the migration:\n got %+v\nwant %+v", got, want)
+	}
+	ro.Close()
+
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.View(func(tx *Tx) error {
+		if n := tx.btx.Bucket(bReportRows).Stats().KeyN; n != 3 {
+			t.Errorf("the migration made %d rows, want 3", n)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	assertFactsCurrent(t, s)
+
+	// Rows of another facts version: a stale row and version mark.
+	if err := s.db.Update(func(btx *bolt.Tx) error {
+		if err := btx.Bucket(bReportRows).Put([]byte("RBA-2026-000002"), []byte{reports.FactsVersion + 1, 0xff}); err != nil {
+			return err
+		}
+		return btx.Bucket(bMeta).Put(kReportFacts, u64(reports.FactsVersion+1))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := reportFacts(t, s); !reflect.DeepEqual(got, want) {
+		t.Fatalf("a row of another version is not read from its file:\n got %+v", got["RBA-2026-000002"])
+	}
+	s.Close()
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.View(func(tx *Tx) error {
+		v := tx.btx.Bucket(bMeta).Get(kReportFacts)
+		raw := tx.btx.Bucket(bReportRows).Get([]byte("RBA-2026-000002"))
+		if binary.BigEndian.Uint64(v) != reports.FactsVersion || len(raw) < 3 {
+			t.Errorf("not rebuilt on open: version %x, row %x", v, raw)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	assertFactsCurrent(t, s)
+}
+
+// An encrypted store seals its report rows like every other value.
+func TestReportRowsSealed(t *testing.T) {
+	key := make([]byte, 32)
+	for i := range key {
+		key[i] = byte(i)
+	}
+	codec, err := NewAESCodec(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(t.TempDir(), Options{Desk: "dc", Codec: codec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	no := "RBA-2026-000001"
+	if err := s.PutRecords("amina", sampleCase(no)...); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.View(func(tx *Tx) error {
+		raw := tx.btx.Bucket(bReportRows).Get([]byte(no))
+		var x reports.CaseFacts
+		if raw == nil || x.UnmarshalBinary(raw) == nil || strings.Contains(string(raw), no) {
+			t.Errorf("the row is readable without the key: %q", raw)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	assertFactsCurrent(t, s)
+}
