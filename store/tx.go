@@ -530,6 +530,12 @@ func (tx *Tx) refresh() error {
 func (tx *Tx) reindex(no string, old, cur *booking.Summary) error {
 	idx := tx.btx.Bucket(bIdx)
 	oldKeys, curKeys := indexEntries(old), indexEntries(cur)
+	if oldKeys != nil {
+		oldKeys["abn"] = tx.s.abnIndexKey(oldKeys["abn"])
+	}
+	if curKeys != nil {
+		curKeys["abn"] = tx.s.abnIndexKey(curKeys["abn"])
+	}
 	for name, v := range oldKeys {
 		if v != "" && curKeys[name] != v {
 			if err := idx.Bucket([]byte(name)).Delete(idxKey(v, no)); err != nil {
