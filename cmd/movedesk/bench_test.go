@@ -27,7 +27,7 @@ func store100k(b *testing.B) string {
 	big100k.Do(func() {
 		big100kDir, big100kErr = os.MkdirTemp("", "movedesk-bench-")
 		if big100kErr == nil {
-			if code := run([]string{"demo", "--data", big100kDir, "--cases", "100000", "--today", "2026-11-22"}, nil, io.Discard, os.Stderr); code != 0 {
+			if code := run([]string{"demo", "--no-users", "--data", big100kDir, "--cases", "100000", "--today", "2026-11-22"}, nil, io.Discard, os.Stderr); code != 0 {
 				big100kErr = os.ErrInvalid
 			}
 		}
@@ -62,7 +62,7 @@ func binary(b *testing.B) string {
 func BenchmarkDemo100k(b *testing.B) {
 	for b.Loop() {
 		dir := b.TempDir()
-		if code := run([]string{"demo", "--data", dir, "--cases", "100000"}, nil, io.Discard, io.Discard); code != 0 {
+		if code := run([]string{"demo", "--no-users", "--data", dir, "--cases", "100000"}, nil, io.Discard, io.Discard); code != 0 {
 			b.Fatal("demo failed")
 		}
 		fi, _ := os.Stat(filepath.Join(dir, "movedesk.db"))
