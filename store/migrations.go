@@ -21,7 +21,7 @@ var migrations = []migration{
 	{"create the replica bucket (sync cursor, applied op ids, conflicts)", migrateReplica},
 	{"one applied high-water mark per origin desk instead of every op id", migrateAppliedMarks},
 	{"index own ops to push by log position (replica/own)", migrateOwnIndex},
-	{"hash ABN numbers in the abn index of encrypted stores", migrateHashABNIndex},
+	{"hash ABN numbers in the abn index and ABN record keys of encrypted stores", migrateHashABNIndex},
 }
 
 // needsMigration reports whether the store is new or behind this version;

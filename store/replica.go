@@ -923,7 +923,7 @@ func (tx *Tx) TakeBack(refused *change.Op, values map[string]json.RawMessage) er
 	if err != nil {
 		return err
 	}
-	if err := tx.btx.Bucket(bRecords).Put([]byte(key), sealed); err != nil {
+	if err := tx.btx.Bucket(bRecords).Put(tx.s.recKey(key), sealed); err != nil {
 		return err
 	}
 	delete(tx.objs, key)

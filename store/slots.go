@@ -5,10 +5,12 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -133,10 +135,14 @@ func abnToken(c Codec, v string) string {
 }
 
 // migrateHashABNIndex rebuilds the abn index of an encrypted store under
-// keyed hashes (a plain store keeps plain numbers).
+// keyed hashes and moves ABN records to hashed keys (a plain store keeps
+// plain numbers).
 func migrateHashABNIndex(tx *bolt.Tx, _ string, codec Codec) error {
 	if _, ok := codec.(*AESCodec); !ok {
 		return nil
+	}
+	if err := rekeyABNRecords(tx, codec); err != nil {
+		return err
 	}
 	return rebuildABNIndex(tx, codec)
 }
@@ -308,6 +314,18 @@ func (w *copier) bucket(path [][]byte, src *bolt.Bucket) error {
 			if v, err = w.to.Seal(p); err != nil {
 				return err
 			}
+			if bytes.Equal(path[0], bRecords) {
+				// The source's key may be hashed under its old key: the
+				// number is in the value.
+				name := string(k)
+				if _, ok := w.from.(*AESCodec); ok {
+					src := &Store{codec: w.from}
+					if name, err = src.recName(k, p); err != nil {
+						return err
+					}
+				}
+				k = recKeyFor(w.to, name)
+			}
 		}
 		if err := dst.Put(k, v); err != nil {
 			return err
@@ -351,4 +369,79 @@ func (w *copier) finish(slots map[string][]byte) error {
 		}
 		return rebuildABNIndex(tx, w.to)
 	})
+}
+
+// An ABN's records are kept under <case>/abn/<number>/<version>. In an
+// encrypted store the number is replaced on disk by its keyed hash (as in
+// the abn index), so the file shows no ABN number; the record's value
+// (sealed) holds the number, from which Scan gives back the key.
+const abnSeg = "/abn/"
+
+// recKey is the records-bucket key of record key.
+func (s *Store) recKey(key string) []byte { return recKeyFor(s.codec, key) }
+
+func recKeyFor(c Codec, key string) []byte {
+	if _, ok := c.(*AESCodec); !ok {
+		return []byte(key)
+	}
+	i := strings.Index(key, abnSeg)
+	if i < 0 || strings.HasPrefix(key, "~") || strings.Contains(key[:i], "/") {
+		return []byte(key)
+	}
+	num, tail, _ := strings.Cut(key[i+len(abnSeg):], "/")
+	if num == "" {
+		return []byte(key)
+	}
+	out := key[:i+len(abnSeg)] + abnToken(c, num)
+	if tail != "" || strings.HasSuffix(key, "/") {
+		out += "/" + tail
+	}
+	return []byte(out)
+}
+
+// recName is the record key of bucket key k holding plain.
+func (s *Store) recName(k, plain []byte) (string, error) {
+	if _, ok := s.codec.(*AESCodec); !ok {
+		return string(k), nil
+	}
+	key := string(k)
+	i := strings.Index(key, abnSeg)
+	if i < 0 || strings.HasPrefix(key, "~") || strings.Contains(key[:i], "/") {
+		return key, nil
+	}
+	var a struct {
+		Number string `json:"number"`
+	}
+	if err := json.Unmarshal(plain, &a); err != nil || a.Number == "" {
+		return "", fmt.Errorf("record %s: no ABN number in its value", key)
+	}
+	_, tail, _ := strings.Cut(key[i+len(abnSeg):], "/")
+	return key[:i+len(abnSeg)] + a.Number + "/" + tail, nil
+}
+
+// rekeyABNRecords moves the ABN records of an encrypted store written
+// before keys were hashed to their hashed keys.
+func rekeyABNRecords(tx *bolt.Tx, codec Codec) error {
+	recs := tx.Bucket(bRecords)
+	type move struct{ from, to, v []byte }
+	var moves []move
+	err := recs.ForEach(func(k, v []byte) error {
+		to := recKeyFor(codec, string(k))
+		if !bytes.Equal(to, k) {
+			moves = append(moves, move{bytes.Clone(k), to, bytes.Clone(v)})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range moves {
+		if err := recs.Delete(m.from); err != nil {
+			return err
+		}
+		if err := recs.Put(m.to, m.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -78,8 +79,14 @@ func TestEncryptMigratesAPlainStoreInPlace(t *testing.T) {
 			t.Errorf("%q is readable in the file after encryption", v)
 		}
 	}
-	if len(secrets) < 50 {
-		t.Fatalf("only %d secrets checked", len(secrets))
+	abns := 0
+	for _, v := range secrets {
+		if strings.HasPrefix(v, "ABN-") {
+			abns++
+		}
+	}
+	if len(secrets) < 50 || abns < 20 {
+		t.Fatalf("only %d secrets checked (%d ABN numbers)", len(secrets), abns)
 	}
 	if _, err := os.Stat(filepath.Join(dir, FileName+".encrypting")); !os.IsNotExist(err) {
 		t.Fatal("temporary file left behind")
@@ -213,7 +220,7 @@ func TestABNIndexOfKeyFileStoresIsHashedByMigration(t *testing.T) {
 	// As a key-file store was before the migration: plain numbers, schema before it.
 	at := 0
 	for i, m := range migrations {
-		if m.name == migrationByName(t, "hash ABN numbers in the abn index of encrypted stores").name {
+		if m.name == migrationByName(t, "hash ABN numbers in the abn index and ABN record keys of encrypted stores").name {
 			at = i
 		}
 	}

@@ -49,8 +49,10 @@ type app struct {
 	inApp *inApp
 	// args is the command line, sent on as it is to a running app.
 	args []string
-	// dataKey is the store's data key once a user signed in (signin.go).
+	// dataKey is the store's data key once a user signed in (signin.go);
+	// locked reports the app's lock (the socket refuses commands then).
 	dataKey []byte
+	locked  func() bool
 }
 
 // clock returns the app's clock.

@@ -158,9 +158,7 @@ func (a *app) unlock(cmd *cobra.Command, mode storeMode) (store.Codec, error) {
 		return codec, err
 	}
 	if len(info.Slots) == 0 {
-		if mode == modeRead {
-			return codec, nil
-		}
+		// Any opening encrypts a store whose users have credentials.
 		done, err := a.encryptForUsers(a.cfg.Data, codec)
 		if err != nil || !done {
 			return codec, err

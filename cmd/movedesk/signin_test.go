@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"movedesk/auth"
+	"movedesk/booking"
+	"movedesk/store"
+)
+
+func init() {
+	// One cheap Argon2id run per sign-in in tests; BenchmarkSignIn (auth)
+	// measures the real parameters.
+	credentialParams = auth.Params{Time: 1, MemoryKiB: 8 * 1024, Threads: 1}
+}
+
+// secretFile writes a passphrase file with mode perm.
+func secretFile(t *testing.T, dir, name, pass string, perm os.FileMode) string {
+	t.Helper()
+	f := filepath.Join(dir, name)
+	if err := os.WriteFile(f, []byte(pass+"\n"), perm); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(f, perm)
+	return f
+}
+
+// demoSecrets are family names, document numbers and ABN numbers of a
+// plain demo store (to look for in an encrypted file).
+func demoSecrets(t *testing.T, dir string) []string {
+	t.Helper()
+	s, err := store.Open(dir, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rows, _ := s.AllRows()
+	seen := map[string]bool{}
+	var out []string
+	add := func(v string) {
+		if len(v) >= 4 && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	for _, r := range rows {
+		add(r.ABNNumber)
+		f, err := s.CaseFile(r.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range f.Travellers {
+			add(tr.FamilyName)
+		}
+		for _, d := range f.Documents {
+			add(d.Number)
+		}
+	}
+	return out
+}
+
+func assertNoSecrets(t *testing.T, dir string, secrets []string) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	abns := 0
+	for _, v := range secrets {
+		if strings.HasPrefix(v, "RBA-") || strings.Contains(v, "ABN") {
+			abns++
+		}
+		if bytes.Contains(raw, []byte(v)) {
+			t.Errorf("%q is readable in the store file", v)
+		}
+	}
+	if len(secrets) < 20 {
+		t.Fatalf("only %d secrets to look for", len(secrets))
+	}
+}
+
+// TestDemoWithUsersSignsIn: the demo store is encrypted with a slot per
+// demo user; the CLI signs in from a 0600 passphrase file only, records the
+// signed-in user as the author, keeps the role table, and refuses a
+// passphrase it cannot read safely.
+func TestDemoWithUsersSignsIn(t *testing.T) {
+	base := t.TempDir()
+	plain, dir := filepath.Join(base, "plain"), filepath.Join(base, "desk")
+	for _, d := range []string{plain, dir} {
+		args := []string{"demo", "--data", d, "--cases", "40", "--office", "RBA", "--today", "2026-11-22"}
+		if d == plain {
+			args = append(args, "--no-users")
+		}
+		code, out, e := cli(t, args...)
+		if code != 0 {
+			t.Fatalf("demo: %s", e)
+		}
+		if d == dir && !strings.Contains(out, "amina.benali") {
+			t.Fatalf("demo does not say how to sign in: %s", out)
+		}
+	}
+	assertNoSecrets(t, dir, demoSecrets(t, plain))
+	pf := filepath.Join(dir+".passphrases", "amina.benali")
+	if fi, err := os.Stat(pf); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("passphrase file: %v", err)
+	}
+	if b, _ := os.ReadFile(pf); strings.TrimSpace(string(b)) != "amina.benali-demo-passphrase" {
+		t.Fatalf("passphrase file holds %q", b)
+	}
+
+	code, _, e := cli(t, "case", "list", "--data", dir, "--user", "amina.benali")
+	if code != 1 || !strings.Contains(e, "--passphrase-file") {
+		t.Fatalf("no passphrase in a script: %d %q", code, e)
+	}
+	open := secretFile(t, base, "open", "amina.benali-demo-passphrase", 0o644)
+	code, _, e = cli(t, "case", "list", "--data", dir, "--user", "amina.benali", "--passphrase-file", open)
+	if code != 1 || !strings.Contains(e, "can be read by others") {
+		t.Fatalf("a world-readable passphrase file: %d %q", code, e)
+	}
+	code, out, e := cli(t, "case", "list", "--data", dir, "--user", "amina.benali", "--passphrase-file", pf)
+	if code != 0 || !strings.Contains(out, "RBA-2026-") {
+		t.Fatalf("signed in: %d %q", code, e)
+	}
+	no := strings.Fields(strings.Split(out, "\n")[1])[0]
+	t.Setenv(passphraseEnv, pf)
+	if code, _, e := cli(t, "case", "set", no, "notes=called the sponsor", "--data", dir, "--user", "amina.benali"); code != 0 {
+		t.Fatalf("set through the environment's file: %q", e)
+	}
+	code, out, _ = cli(t, "case", "history", no, "--data", dir, "--user", "amina.benali")
+	if code != 0 || !strings.Contains(out, "amina.benali") || !strings.Contains(out, "called the sponsor") {
+		t.Fatalf("author: %q", out)
+	}
+	// Another user's passphrase does not open amina's slot.
+	t.Setenv(passphraseEnv, filepath.Join(dir+".passphrases", "jonas.weber"))
+	if code, _, e := cli(t, "case", "list", "--data", dir, "--user", "amina.benali"); code != 1 || !strings.Contains(e, "wrong user name or passphrase") {
+		t.Fatalf("wrong passphrase: %d %q", code, e)
+	}
+	// The viewer signs in and may read, not write.
+	if code, _, e := cli(t, "case", "set", no, "notes=x", "--data", dir, "--user", "jonas.weber"); code != 1 || !strings.Contains(e, "viewer") {
+		t.Fatalf("viewer writes: %d %q", code, e)
+	}
+	// A PIN cannot come through the CLI; an unknown user fails like a wrong passphrase.
+	if code, _, e := cli(t, "case", "list", "--data", dir, "--user", "nobody"); code != 1 || !strings.Contains(e, "wrong user name or passphrase") {
+		t.Fatalf("unknown user: %d %q", code, e)
+	}
+}
+
+// TestWrongPassphrasesSlowDown: five wrong attempts cost nothing; the next
+// waits, also for the right passphrase and after a restart.
+func TestWrongPassphrasesSlowDown(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "desk")
+	if code, _, e := cli(t, "demo", "--data", dir, "--cases", "3", "--office", "RBA"); code != 0 {
+		t.Fatal(e)
+	}
+	bad := secretFile(t, base, "bad", "not-the-passphrase", 0o600)
+	for i := range 5 {
+		code, _, e := cli(t, "case", "list", "--data", dir, "--user", "amina.benali", "--passphrase-file", bad)
+		if code != 1 || !strings.Contains(e, "wrong user name or passphrase") {
+			t.Fatalf("attempt %d: %q", i+1, e)
+		}
+	}
+	good := filepath.Join(dir+".passphrases", "amina.benali")
+	code, _, e := cli(t, "case", "list", "--data", dir, "--user", "amina.benali", "--passphrase-file", good)
+	if code != 1 || !strings.Contains(e, "5 wrong sign-ins in a row: wait") {
+		t.Fatalf("sixth attempt at once: %d %q", code, e)
+	}
+	th := auth.NewThrottle(dir, func() time.Time { return time.Now().Add(2 * time.Second) })
+	if w, n := th.Wait(); w != 0 || n != 5 {
+		t.Fatalf("after the delay: %s %d", w, n)
+	}
+}
+
+// TestStoresMigrateToPassphrases: a plain store and a key-file store whose
+// users have credentials are encrypted in place on their next opening; the
+// key file no longer opens the store.
+func TestStoresMigrateToPassphrases(t *testing.T) {
+	base := t.TempDir()
+	key := filepath.Join(base, "key")
+	if code, _, e := cli(t, "key", "new", "--out", key); code != 0 {
+		t.Fatal(e)
+	}
+	for _, withKey := range []bool{false, true} {
+		dir := filepath.Join(base, "desk", map[bool]string{false: "plain", true: "keyfile"}[withKey])
+		args := []string{"demo", "--no-users", "--data", dir, "--cases", "40", "--office", "RBA", "--today", "2026-11-22"}
+		if withKey {
+			t.Setenv("MOVEDESK_KEY_FILE", key)
+		} else {
+			t.Setenv("MOVEDESK_KEY_FILE", "")
+		}
+		if code, _, e := cli(t, args...); code != 0 {
+			t.Fatal(e)
+		}
+		var secrets []string
+		if !withKey {
+			secrets = demoSecrets(t, dir)
+		}
+		// A user with a credential arrives (as from the hub).
+		c, _ := auth.NewCredential([]byte("vera-passphrase-long"), credentialParams)
+		var codec store.Codec = store.PlainCodec{}
+		if withKey {
+			k, _ := store.ReadKeyFile(key)
+			codec, _ = store.NewAESCodec(k)
+		}
+		s, err := store.Open(dir, store.Options{Codec: codec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		putUser(t, s, "vera", "associate", c.String())
+		s.Close()
+		pf := secretFile(t, base, "vera", "vera-passphrase-long", 0o600)
+		code, out, e := cli(t, "case", "list", "--data", dir, "--user", "vera", "--passphrase-file", pf)
+		if code != 0 || !strings.Contains(e, "is now encrypted") || !strings.Contains(out, "RBA-2026-") {
+			t.Fatalf("migration (key file %v): %d %q", withKey, code, e)
+		}
+		if withKey && !strings.Contains(e, "key_file") {
+			t.Fatalf("no word about the key file: %q", e)
+		}
+		if info, _ := store.Peek(dir); len(info.Slots) != 1 {
+			t.Fatalf("slots: %v", info.Slots)
+		}
+		if _, err := store.Open(dir, store.Options{Codec: codec}); err == nil {
+			t.Fatal("the old codec still opens the store")
+		}
+		if !withKey {
+			assertNoSecrets(t, dir, secrets)
+		}
+	}
+}
+
+// putUser writes an office RBA user record as a hub's sync would.
+func putUser(t *testing.T, s *store.Store, name, role, cred string) {
+	t.Helper()
+	u := booking.User{Name: name, Office: "RBA", Role: booking.Role(role), Credential: cred}
+	if err := s.Update("hub", func(tx *store.Tx) error { return tx.Put(&u) }); err != nil {
+		t.Fatal(err)
+	}
+}
