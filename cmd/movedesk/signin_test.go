@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -239,5 +240,109 @@ func putUser(t *testing.T, s *store.Store, name, role, cred string) {
 	u := booking.User{Name: name, Office: "RBA", Role: booking.Role(role), Credential: cred}
 	if err := s.Update("hub", func(tx *store.Tx) error { return tx.Put(&u) }); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestOfflineDayTwoUsers: users with passphrases are added at the hub and
+// reach the desk by sync, which encrypts its store with a slot for each;
+// the link goes down for a day, two users sign in and work, each change
+// records its author; the link returns and the hub takes every change. A
+// new passphrase and a disabled user change one slot each at the desk's
+// next sync.
+func TestOfflineDayTwoUsers(t *testing.T) {
+	base := t.TempDir()
+	hubDir, deskDir := filepath.Join(base, "hub"), filepath.Join(base, "desk")
+	tok := addDesk(t, hubDir, "RBA", "rba-1")
+	if code, _, e := cli(t, "demo", "--no-users", "--data", deskDir, "--cases", "6", "--office", "RBA", "--today", "2026-11-22"); code != 0 {
+		t.Fatal(e)
+	}
+	h := openHub(t, hubDir)
+	done, watched := make(chan struct{}), make(chan struct{})
+	go func() { h.Background(done, 50*time.Millisecond); close(watched) }()
+	defer func() { close(done); <-watched }()
+	srv := httptest.NewServer(h.Handler())
+	url := srv.URL
+	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", url, "--token", tok); code != 0 {
+		t.Fatalf("first sync: %q", e)
+	}
+	amina := secretFile(t, base, "amina", "amina-passphrase-one", 0o600)
+	tomas := secretFile(t, base, "tomas", "tomas-passphrase-one", 0o600)
+	for _, u := range [][]string{{"amina", "associate", amina}, {"tomas", "team-leader", tomas}} {
+		code, out, e := cli(t, "hub", "user", "add", "--name", u[0], "--office", "RBA", "--role", u[1], "--passphrase-file", u[2], "--data", hubDir)
+		if code != 0 || !strings.Contains(out, "added as "+u[1]) {
+			t.Fatalf("user add %v: %d %q %q", u, code, out, e)
+		}
+	}
+	if code, out, _ := cli(t, "hub", "user", "list", "--data", hubDir); code != 0 || !strings.Contains(out, "set") {
+		t.Fatalf("user list: %q", out)
+	}
+	// The users arrive; the desk's store is encrypted for them.
+	code, _, e := cli(t, "sync", "--data", deskDir, "--hub", url, "--token", tok)
+	if code != 0 || !strings.Contains(e, "is now encrypted; it opens with the passphrase of amina, tomas") {
+		t.Fatalf("sync bringing users: %d %q", code, e)
+	}
+	hubRaw, _ := os.ReadFile(filepath.Join(hubDir, store.FileName))
+	if bytes.Contains(hubRaw, []byte("amina-passphrase-one")) {
+		t.Fatal("the hub holds a passphrase")
+	}
+
+	// A day without a link.
+	srv.Close()
+	one, two := "RBA-2026-000001", "RBA-2026-000002"
+	if code, _, e := cli(t, "case", "set", one, "notes=sponsor called back", "--data", deskDir, "--user", "amina", "--passphrase-file", amina); code != 0 {
+		t.Fatalf("amina offline: %q", e)
+	}
+	if code, _, e := cli(t, "case", "assign", two, "--to", "amina", "--data", deskDir, "--user", "tomas", "--passphrase-file", tomas); code != 0 {
+		t.Fatalf("tomas offline: %q", e)
+	}
+	if code, _, e := cli(t, "case", "assign", one, "--to", "tomas", "--data", deskDir, "--user", "amina", "--passphrase-file", amina); code != 1 || !strings.Contains(e, "may not assign") {
+		t.Fatalf("an associate assigns: %d %q", code, e)
+	}
+	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", url, "--token", tok, "--user", "amina", "--passphrase-file", amina); code == 0 {
+		t.Fatalf("sync with no link succeeded: %q", e)
+	}
+	for no, who := range map[string]string{one: "amina", two: "tomas"} {
+		_, out, _ := cli(t, "case", "history", no, "--json", "--data", deskDir, "--user", "tomas", "--passphrase-file", tomas)
+		if !strings.Contains(out, `"actor":"`+who+`"`) && !strings.Contains(out, `"actor": "`+who+`"`) {
+			t.Fatalf("history of %s does not name %s:\n%s", no, who, out)
+		}
+	}
+
+	// The link returns.
+	srv = httptest.NewServer(h.Handler())
+	defer srv.Close()
+	url = srv.URL
+	code, out, e := cli(t, "sync", "--data", deskDir, "--hub", url, "--token", tok, "--user", "amina", "--passphrase-file", amina)
+	if code != 0 || strings.Contains(out+e, "refused") {
+		t.Fatalf("sync after the day: %d %q %q", code, out, e)
+	}
+	if code, out, _ := cli(t, "sync", "refused", "--data", deskDir, "--user", "amina", "--passphrase-file", amina); code != 0 || strings.Contains(out, "RBA-2026") {
+		t.Fatalf("refused ops: %q", out)
+	}
+
+	// amina's new passphrase and tomas disabled reach the desk by sync.
+	amina2 := secretFile(t, base, "amina2", "amina-passphrase-two", 0o600)
+	if code, out, e := cli(t, "hub", "user", "passphrase", "amina", "--office", "RBA", "--passphrase-file", amina2, "--data", hubDir); code != 0 || !strings.Contains(out, "new passphrase") {
+		t.Fatalf("passphrase: %d %q %q", code, out, e)
+	}
+	if code, _, e := cli(t, "hub", "user", "disable", "tomas", "--office", "RBA", "--data", hubDir); code != 0 {
+		t.Fatal(e)
+	}
+	before, _ := store.Peek(deskDir)
+	if code, _, e := cli(t, "sync", "--data", deskDir, "--hub", url, "--token", tok, "--user", "amina", "--passphrase-file", amina); code != 0 {
+		t.Fatalf("sync bringing the changes: %q", e)
+	}
+	after, _ := store.Peek(deskDir)
+	if _, ok := after.Slots["tomas"]; ok || len(after.Slots) != 1 || bytes.Equal(after.Slots["amina"], before.Slots["amina"]) {
+		t.Fatalf("slots after the changes: %d", len(after.Slots))
+	}
+	if code, _, e := cli(t, "case", "list", "--data", deskDir, "--user", "amina", "--passphrase-file", amina); code != 1 || !strings.Contains(e, "wrong") {
+		t.Fatalf("the old passphrase still opens: %d %q", code, e)
+	}
+	if code, _, e := cli(t, "case", "list", "--data", deskDir, "--user", "tomas", "--passphrase-file", tomas); code != 1 {
+		t.Fatalf("a disabled user still opens: %d %q", code, e)
+	}
+	if code, _, e := cli(t, "case", "list", "--data", deskDir, "--user", "amina", "--passphrase-file", amina2); code != 0 {
+		t.Fatalf("the new passphrase: %q", e)
 	}
 }
