@@ -10,13 +10,17 @@
 //	  schema   uint64 big-endian: the schema version (see migrations.go)
 //	  desk     this desk's id, the prefix of every op id it makes
 //	  hlc      uint64 big-endian: the highest clock value issued or seen
+//	  codec, keycheck  the codec's name; magic sealed with the key
+//	  slots/   <user> | pin:<user>   a key slot: the data key wrapped for a
+//	                                 user (package auth), readable without it
 //	records/
 //	  <case>                         the case            (codec(JSON object))
 //	  <case>/traveller/<NN>          a traveller
 //	  <case>/document/<NN>/<id>      a traveller's document
 //	  <case>/<kind>/<id>...          any other record of the case; ids made at a
 //	                                 desk carry its id (booking.NewID): b2-<desk>
-//	  <case>/abn/<n>/<NNN>[-<desk>]  an ABN version (two desks may issue one NNN)
+//	  <case>/abn/<n>/<NNN>[-<desk>]  an ABN version (two desks may issue one NNN);
+//	                                 encrypted: <n> is a keyed hash (slots.go)
 //	  <case>/custody/<NN>/<doc>/<id> one custody event (a bare .../<doc> is an
 //	                                 older whole trail)
 //	  <case>/action/<id>             a counselling action item
@@ -36,7 +40,7 @@
 //	  assignee/  <assignee>  0x00 <case>
 //	  ready/     <YYYY-MM-DD> 0x00 <case>   travel-ready date
 //	  departure/ <YYYY-MM-DD> 0x00 <case>
-//	  abn/       <abn number> 0x00 <case>
+//	  abn/       <abn number> 0x00 <case>    encrypted: a keyed hash of it
 //	replica/                         (schema 2, sync; see replica.go)
 //	  meta/      pushed, cursor      uint64 BE: own ops acked up to, hub log pulled up to
 //	  applied/   @<desk>             uint64: highest seq of that desk merged here
