@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -197,4 +198,40 @@ func TestLockAnotherUserGetsAFreshSession(t *testing.T) {
 	if s := r.screen(); strings.Contains(s, "Casablanca") || !strings.Contains(s, "petra.schulz") {
 		t.Fatalf("another user sees the first one's session:\n%s", s)
 	}
+}
+
+// BenchmarkGateKeyMove is BenchmarkKeyMove through the sign-in gate: the
+// lock's idle clock and routing must not show in the queue's key latency.
+func BenchmarkGateKeyMove(b *testing.B) {
+	m := benchModel(b, newBigSource(benchCases))
+	m.Update(QueueMsg{Name: "all"})
+	st, _ := DefaultStyles("dark", false)
+	g := NewGate(GateOptions{Auth: &fakeAuth{pass: map[string]string{"a": "p"}, pins: map[string]string{"a": "123456"}},
+		Open: func(string) (tea.Model, error) { return m, nil }, LockAfter: time.Hour, Keys: DefaultSignInKeyMap(), Styles: st,
+		After: func(time.Duration) tea.Cmd { return nil }})
+	g.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	g.Update(signedInMsg{user: "a"})
+	if g.Locked() {
+		b.Fatal("not signed in")
+	}
+	down, up := keyMsg("j"), keyMsg("k")
+	var ds []time.Duration
+	i := 0
+	for b.Loop() {
+		msg := down
+		if (i/1000)%2 == 1 {
+			msg = up
+		}
+		start := time.Now()
+		_, cmd := g.Update(msg)
+		for _, msg := range runCmd(cmd) {
+			g.Update(msg)
+		}
+		_ = g.View()
+		ds = append(ds, time.Since(start))
+		i++
+	}
+	slices.Sort(ds)
+	b.ReportMetric(float64(ds[len(ds)/2].Microseconds()), "µs-median")
+	b.ReportMetric(float64(ds[len(ds)*99/100].Microseconds()), "µs-p99")
 }
