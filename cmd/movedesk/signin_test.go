@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -344,5 +345,73 @@ func TestOfflineDayTwoUsers(t *testing.T) {
 	}
 	if code, _, e := cli(t, "case", "list", "--data", deskDir, "--user", "amina", "--passphrase-file", amina2); code != 0 {
 		t.Fatalf("the new passphrase: %q", e)
+	}
+}
+
+// TestGateAuthPIN: the app's sign-in against a real store's slots: a
+// passphrase, then a PIN set after it that opens this desk alone; a new
+// passphrase published for the user rewraps the slot and drops the PIN.
+func TestGateAuthPIN(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "desk")
+	if code, _, e := cli(t, "demo", "--data", dir, "--cases", "3", "--office", "RBA"); code != 0 {
+		t.Fatal(e)
+	}
+	t.Setenv("XDG_CONFIG_HOME", base)
+	a := &app{in: strings.NewReader(""), out: io.Discard, err: io.Discard}
+	root := newRootCmd(a)
+	root.SetArgs([]string{"--data", dir})
+	if err := a.load(root); err != nil {
+		t.Fatal(err)
+	}
+	a.cfg.Data = dir
+	g := &gateAuth{a: a}
+	if err := g.SignIn("amina.benali", "wrong-passphrase-x", false); err == nil || !strings.Contains(err.Error(), "wrong") {
+		t.Fatalf("wrong passphrase: %v", err)
+	}
+	if err := g.SignIn("amina.benali", "amina.benali-demo-passphrase", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.SetPIN("amina.benali", "482913"); err == nil {
+		t.Fatal("a PIN set before the store is open")
+	}
+	codec, _ := store.NewAESCodec(g.dk)
+	s, err := store.Open(dir, store.Options{Codec: codec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	g.s = s
+	if g.HasPIN("amina.benali") {
+		t.Fatal("a PIN before one is set")
+	}
+	if err := g.SetPIN("amina.benali", "4829"); err == nil {
+		t.Fatal("a 4-digit PIN")
+	}
+	if err := g.SetPIN("amina.benali", "482913"); err != nil || !g.HasPIN("amina.benali") {
+		t.Fatalf("set PIN: %v", err)
+	}
+	if err := g.SignIn("amina.benali", "482913", true); err != nil {
+		t.Fatalf("PIN sign-in: %v", err)
+	}
+	if err := g.SignIn("petra.schulz", "482913", true); err == nil {
+		t.Fatal("amina's PIN opened petra's")
+	}
+	// A new passphrase from the hub: the slot is rewrapped, the PIN dropped.
+	users, _ := s.Users("")
+	u := users["amina.benali"]
+	c, _ := auth.NewCredential([]byte("amina-new-passphrase"), credentialParams)
+	putUser(t, s, u.Name, string(u.Role), c.String())
+	before, _ := s.Slots()
+	if err := reconcileSlots(s, g.dk); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := s.Slots()
+	if g.HasPIN("amina.benali") || len(after) != len(before)-1 || bytes.Equal(after["amina.benali"], before["amina.benali"]) ||
+		!bytes.Equal(after["petra.schulz"], before["petra.schulz"]) {
+		t.Fatalf("slots after a new passphrase: %d -> %d", len(before), len(after))
+	}
+	if err := g.SignIn("amina.benali", "amina-new-passphrase", false); err != nil {
+		t.Fatalf("new passphrase: %v", err)
 	}
 }
