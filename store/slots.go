@@ -265,6 +265,11 @@ func (w *copier) target(path [][]byte) (*bolt.Bucket, error) {
 		}
 		b, err = b.CreateBucketIfNotExists(p)
 	}
+	if err == nil {
+		// Keys arrive in order (as in bbolt's Compact): fill pages, do not
+		// leave them half empty.
+		b.FillPercent = 1.0
+	}
 	return b, err
 }
 
