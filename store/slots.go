@@ -14,6 +14,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"movedesk/booking"
 )
 
 // Key slots: a store encrypted by passphrase keeps its data key wrapped once
@@ -31,6 +33,9 @@ type Info struct {
 	// Slots are the wrapped data keys, by slot name (empty: no passphrase
 	// encryption; a key file or nothing opens the store).
 	Slots map[string][]byte
+	// Users is how many user records the store holds (their keys are
+	// plain): with none there is nobody to encrypt it for.
+	Users int
 }
 
 // Peek reads Info of the store in dir, read-only and without a key.
@@ -54,6 +59,13 @@ func Peek(dir string) (Info, error) {
 			info.Codec = string(c)
 		}
 		info.Slots = readSlots(m)
+		if r := tx.Bucket(bRecords); r != nil {
+			p := []byte(booking.UserKeyPrefix(""))
+			c := r.Cursor()
+			for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+				info.Users++
+			}
+		}
 		return nil
 	})
 	return info, err

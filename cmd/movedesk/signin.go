@@ -157,6 +157,9 @@ func (a *app) unlock(cmd *cobra.Command, mode storeMode) (store.Codec, error) {
 	if err != nil || !info.Exists {
 		return codec, err
 	}
+	if len(info.Slots) == 0 && info.Users == 0 {
+		return codec, nil
+	}
 	if len(info.Slots) == 0 {
 		// Any opening encrypts a store whose users have credentials.
 		done, err := a.encryptForUsers(a.cfg.Data, codec)
@@ -190,6 +193,9 @@ func (a *app) unlock(cmd *cobra.Command, mode storeMode) (store.Codec, error) {
 func (a *app) encryptForUsers(dir string, codec store.Codec) (bool, error) {
 	if _, err := os.Stat(filepath.Join(dir, central.RegistryFile)); err == nil {
 		return false, nil // a hub's store: its users' passphrases must not open it
+	}
+	if info, err := store.Peek(dir); err != nil || info.Users == 0 || len(info.Slots) > 0 {
+		return false, err
 	}
 	s, err := store.Open(dir, store.Options{ReadOnly: true, Codec: codec})
 	if err != nil {
