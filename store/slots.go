@@ -323,6 +323,12 @@ func (w *copier) bucket(path [][]byte, src *bolt.Bucket) error {
 		if len(path) == 1 && bytes.Equal(path[0], bMeta) && (bytes.Equal(k, kCodec) || bytes.Equal(k, kKeyCheck)) {
 			continue
 		}
+		if len(path) == 2 && bytes.Equal(path[0], bReplica) && bytes.Equal(path[1], bRMeta) && bytes.HasPrefix(k, []byte(refusalPrefix)) {
+			var err error
+			if v, err = w.to.Seal(openRefusal(w.from, v)); err != nil {
+				return err
+			}
+		}
 		if seal {
 			p, err := w.from.Open(v)
 			if err != nil {
@@ -461,4 +467,13 @@ func rekeyABNRecords(tx *bolt.Tx, codec Codec) error {
 		}
 	}
 	return nil
+}
+
+// openRefusal returns the JSON of a stored refusal: sealed (its reason may
+// quote a value), or plain as stores before sealing kept it.
+func openRefusal(c Codec, v []byte) []byte {
+	if p, err := c.Open(v); err == nil {
+		return p
+	}
+	return v
 }

@@ -62,6 +62,13 @@ func TestEncryptMigratesAPlainStoreInPlace(t *testing.T) {
 		}
 	}
 	h0, _ := s.History(rows[0].Number)
+	// A refusal's reason may quote a value: it is sealed too.
+	if err := s.Update("", func(tx *Tx) error {
+		return tx.RecordRefusal(1, Refusal{Op: "d1:1", Key: rows[0].Number, Reason: "family name \"Zzyxqhaddad\" refused"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	secrets = append(secrets, "Zzyxqhaddad")
 	s.Close()
 	raw, _ := os.ReadFile(filepath.Join(dir, FileName))
 	if abn == "" || !bytes.Contains(raw, []byte(abn)) || !bytes.Contains(raw, []byte(secrets[1])) {
@@ -103,6 +110,9 @@ func TestEncryptMigratesAPlainStoreInPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	if rf, err := s.Refusals(); err != nil || len(rf) != 1 || !strings.Contains(rf[0].Reason, "Zzyxqhaddad") {
+		t.Fatalf("refusal after encryption: %v %v", rf, err)
+	}
 	if got, err := s.FindByABN(abn); err != nil || got != abnCase {
 		t.Fatalf("find by ABN through the hashed index: %q %v", got, err)
 	}
