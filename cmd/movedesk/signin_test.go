@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -413,5 +414,23 @@ func TestGateAuthPIN(t *testing.T) {
 	}
 	if err := g.SignIn("amina.benali", "amina-new-passphrase", false); err != nil {
 		t.Fatalf("new passphrase: %v", err)
+	}
+}
+
+// TestLockedAppRefusesCommands: a command sent to an open app runs there
+// only while the app is not locked.
+func TestLockedAppRefusesCommands(t *testing.T) {
+	dir := bareDemoStore(t, "3")
+	_, _, _, sv := appWithServer(t, dir)
+	var locked atomic.Bool
+	locked.Store(true)
+	sv.app.locked = locked.Load
+	code, _, e := client(t, t.TempDir(), "", "case", "list", "--data", dir)
+	if code != 1 || !strings.Contains(e, "locked; sign in there first") {
+		t.Fatalf("locked app: %d %q", code, e)
+	}
+	locked.Store(false)
+	if code, out, e := client(t, t.TempDir(), "", "case", "list", "--data", dir); code != 0 || !strings.Contains(out+e, "3 case(s)") {
+		t.Fatalf("unlocked app: %d %q %q", code, out, e)
 	}
 }
