@@ -3,7 +3,7 @@
 // apply path), which appends a field-level change-log entry in the same
 // transaction: nothing reaches the records without reaching the log.
 //
-// The bucket tree (schema 4; see migrations.go for what each added):
+// The bucket tree (schema 5; see migrations.go for what each added):
 //
 //	meta/
 //	  magic    "movedesk-store"
