@@ -11,9 +11,13 @@ build:
 	$(GO) build -o $(BIN) ./cmd/movedesk
 
 # Opens the app on ./demo-data, creating the demo store on the first run.
+# The demo store is encrypted for five demo users: sign in as amina.benali
+# with the passphrase amina.benali-demo-passphrase (the others are in
+# demo-data.passphrases/).
 run: build
 	@test -s $(DEMO)/movedesk.db || ./$(BIN) demo --data $(DEMO) --cases $(CASES)
-	./$(BIN) --data $(DEMO)
+	@echo "sign in as amina.benali, passphrase amina.benali-demo-passphrase (others: $(DEMO).passphrases/)"
+	./$(BIN) --data $(DEMO) --user amina.benali
 
 demo: build
 	./$(BIN) demo --data $(DEMO) --cases $(CASES)

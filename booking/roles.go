@@ -174,12 +174,17 @@ var userNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
 // User is one person of an office, with a role. Users are published at
 // the hub; a desk holds its office's.
 type User struct {
-	Name     string    `json:"name"`
-	Office   string    `json:"office"`
-	Role     Role      `json:"role"`
-	Disabled bool      `json:"disabled,omitempty"`
-	By       string    `json:"by,omitempty"`
-	At       time.Time `json:"at,omitzero"`
+	Name     string `json:"name"`
+	Office   string `json:"office"`
+	Role     Role   `json:"role"`
+	Disabled bool   `json:"disabled,omitempty"`
+	// Credential is the public part of the user's passphrase (salt, cost
+	// and public key; see package auth): enough to sign in offline and to
+	// wrap a desk's data key for the user, never to recover the passphrase
+	// or a desk's key.
+	Credential string    `json:"credential,omitempty"`
+	By         string    `json:"by,omitempty"`
+	At         time.Time `json:"at,omitzero"`
 }
 
 // Kind implements Record.
@@ -201,9 +206,13 @@ func (u *User) Validate() error {
 	case !slices.Contains(Roles, u.Role):
 		_, err := ParseRole(string(u.Role))
 		return err
+	case len(u.Credential) > 300 || !credentialRE.MatchString(u.Credential):
+		return Errorf(EINVALID, "credential", "user %s: the credential is not an argon2id-x25519 credential", u.Name)
 	}
 	return nil
 }
+
+var credentialRE = regexp.MustCompile(`^(|argon2id-x25519\$[a-z0-9=,]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+)$`)
 
 // Authorize judges whether actor may take every action of acts, given
 // the users an office has published (users, by name). With none published

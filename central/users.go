@@ -17,6 +17,9 @@ const (
 	UserAdd     = "add"     // a new user, or a disabled one back with a role
 	UserDisable = "disable" // the user may no longer write (kept, for the history's authors)
 	UserRole    = "role"    // the user's role changes
+	// UserPassphrase sets a new credential (the public part of a new
+	// passphrase); each desk rewraps that user's key slot on its next sync.
+	UserPassphrase = "passphrase"
 )
 
 // UserChange is one change to an office's users, published at the hub.
@@ -25,16 +28,24 @@ type UserChange struct {
 	Name   string       `json:"name"`
 	Office string       `json:"office"`
 	Role   booking.Role `json:"role,omitempty"`
+	// Credential is made from the passphrase where it was typed (auth
+	// package); the passphrase itself never reaches the hub.
+	Credential string `json:"credential,omitempty"`
 }
 
 func (u UserChange) check() error {
-	probe := booking.User{Name: u.Name, Office: u.Office, Role: u.Role}
+	probe := booking.User{Name: u.Name, Office: u.Office, Role: u.Role, Credential: u.Credential}
 	switch u.Op {
 	case UserAdd, UserRole:
 	case UserDisable:
 		probe.Role = booking.RoleViewer
+	case UserPassphrase:
+		probe.Role = booking.RoleViewer
+		if u.Credential == "" {
+			return fmt.Errorf("user %s: a passphrase change needs the new credential", u.Name)
+		}
 	default:
-		return fmt.Errorf("user %s: unknown change %q (add, disable or role)", u.Name, u.Op)
+		return fmt.Errorf("user %s: unknown change %q (add, disable, role or passphrase)", u.Name, u.Op)
 	}
 	if err := probe.Validate(); err != nil {
 		return fmt.Errorf("user %s: %w", u.Name, err)
@@ -59,11 +70,20 @@ func applyUser(tx *store.Tx, u UserChange, actor string, now time.Time) (string,
 		if exists && !cur.Disabled {
 			return "", booking.Errorf(booking.ECONFLICT, "name", "user %s of %s exists (role %s); change its role with `movedesk hub user role`", u.Name, u.Office, cur.Role)
 		}
-		rec = booking.User{Name: u.Name, Office: u.Office, Role: u.Role}
+		rec = booking.User{Name: u.Name, Office: u.Office, Role: u.Role, Credential: u.Credential}
+		if exists && u.Credential == "" {
+			rec.Credential = cur.Credential
+		}
 		did = fmt.Sprintf("user %s of %s added as %s", u.Name, u.Office, u.Role)
 		if exists {
 			did = fmt.Sprintf("user %s of %s enabled again as %s", u.Name, u.Office, u.Role)
 		}
+	case UserPassphrase:
+		if !exists {
+			return "", booking.Errorf(booking.ENOTFOUND, "name", "no user %s of office %s", u.Name, u.Office)
+		}
+		rec.Credential = u.Credential
+		did = fmt.Sprintf("user %s of %s has a new passphrase (each desk rewraps the user's key slot on its next sync)", u.Name, u.Office)
 	case UserDisable, UserRole:
 		if !exists {
 			return "", booking.Errorf(booking.ENOTFOUND, "name", "no user %s of office %s", u.Name, u.Office)

@@ -43,6 +43,8 @@ type Config struct {
 	Keys map[string][]string `mapstructure:"keys"`
 	// Sync configures the connection to the central office hub.
 	Sync Sync `mapstructure:"sync"`
+	// Signin configures sign-in at a desk whose store has users.
+	Signin Signin `mapstructure:"signin"`
 	// Serve holds the limits of `movedesk serve` (the hub), see HubLimits.
 	Serve HubLimits `mapstructure:"serve"`
 	// Rules are the travel-rule thresholds of the quote engine.
@@ -97,6 +99,12 @@ type HubLimits struct {
 	LogKeep       int           `mapstructure:"log_keep"`
 }
 
+// Signin configures the app's lock.
+type Signin struct {
+	// LockAfter locks the app after this long without a key (0: never).
+	LockAfter time.Duration `mapstructure:"lock_after"`
+}
+
 // Themes accepted in Theme.
 var Themes = []string{"auto", "dark", "light", "high-contrast"}
 
@@ -114,6 +122,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("sync.token", "")
 	v.SetDefault("sync.token_file", "")
 	v.SetDefault("sync.interval", "2m")
+	v.SetDefault("signin.lock_after", "10m")
 	v.SetDefault("sync.ca_file", "")
 	v.SetDefault("sync.allow_plain_http", false)
 	// The hub's limits (central.DefaultLimits; a test keeps them equal).
@@ -166,6 +175,9 @@ func Load(file string, flags *pflag.FlagSet) (*Config, error) {
 	if flags != nil {
 		flags.VisitAll(func(f *pflag.Flag) {
 			key := strings.ReplaceAll(f.Name, "-", "_")
+			if key == "passphrase_file" {
+				return // not configuration: MOVEDESK_PASSPHRASE_FILE is read where the passphrase is
+			}
 			if v.IsSet(key) || isKnown(key) {
 				_ = v.BindPFlag(key, f)
 			}
@@ -206,6 +218,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Office != "" && (len(c.Office) != 3 || strings.ToUpper(c.Office) != c.Office) {
 		errs = append(errs, fmt.Errorf("key office: %q must be a 3-letter upper-case office code", c.Office))
+	}
+	if c.Signin.LockAfter < 0 || (c.Signin.LockAfter > 0 && c.Signin.LockAfter < 10*time.Second) {
+		errs = append(errs, fmt.Errorf("key signin.lock_after: %s: use 0 (never) or at least 10s", c.Signin.LockAfter))
 	}
 	if c.Sync.Interval < 0 || (c.Sync.Interval > 0 && c.Sync.Interval < time.Second) {
 		errs = append(errs, fmt.Errorf("key sync.interval: %s is too short (at least 1s)", c.Sync.Interval))

@@ -3,7 +3,9 @@ package store
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,7 +19,11 @@ const KeySize = 32
 // AESCodec seals values with AES-256-GCM: a random 12-byte nonce, then the
 // ciphertext and tag. Keys of records and indexes stay plain (they hold case
 // numbers, statuses and dates, no biodata); values hold the personal data.
-type AESCodec struct{ aead cipher.AEAD }
+type AESCodec struct {
+	aead cipher.AEAD
+	// idxKey keys the hashes the abn index holds instead of ABN numbers.
+	idxKey []byte
+}
 
 // NewAESCodec returns a codec for a 32-byte key.
 func NewAESCodec(key []byte) (*AESCodec, error) {
@@ -32,7 +38,9 @@ func NewAESCodec(key []byte) (*AESCodec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &AESCodec{aead: aead}, nil
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte("movedesk abn index"))
+	return &AESCodec{aead: aead, idxKey: h.Sum(nil)}, nil
 }
 
 // Name implements Codec.
@@ -61,6 +69,13 @@ func (c *AESCodec) Open(sealed []byte) ([]byte, error) {
 		return nil, ErrWrongKey
 	}
 	return p, nil
+}
+
+// NewDataKey returns a random data key for a store encrypted by passphrase.
+func NewDataKey() []byte {
+	k := make([]byte, KeySize)
+	_, _ = rand.Read(k)
+	return k
 }
 
 // NewKey returns a random key, hex-encoded for a key file.

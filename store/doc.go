@@ -3,7 +3,7 @@
 // apply path), which appends a field-level change-log entry in the same
 // transaction: nothing reaches the records without reaching the log.
 //
-// The bucket tree (schema 8; see migrations.go for what each added):
+// The bucket tree (schema 9; see migrations.go for what each added):
 //
 //	meta/
 //	  magic    "movedesk-store"
@@ -11,13 +11,17 @@
 //	  desk     this desk's id, the prefix of every op id it makes
 //	  hlc      uint64 big-endian: the highest clock value issued or seen
 //	  reportfacts uint64 big-endian: the reports.FactsVersion of reportrows/
+//	  codec, keycheck  the codec's name; magic sealed with the key
+//	  slots/   <user> | pin:<user>   a key slot: the data key wrapped for a
+//	                                 user (package auth), readable without it
 //	records/
 //	  <case>                         the case            (codec(JSON object))
 //	  <case>/traveller/<NN>          a traveller
 //	  <case>/document/<NN>/<id>      a traveller's document
 //	  <case>/<kind>/<id>...          any other record of the case; ids made at a
 //	                                 desk carry its id (booking.NewID): b2-<desk>
-//	  <case>/abn/<n>/<NNN>[-<desk>]  an ABN version (two desks may issue one NNN)
+//	  <case>/abn/<n>/<NNN>[-<desk>]  an ABN version (two desks may issue one NNN);
+//	                                 encrypted: <n> is a keyed hash (slots.go)
 //	  <case>/custody/<NN>/<doc>/<id> one custody event (a bare .../<doc> is an
 //	                                 older whole trail)
 //	  <case>/action/<id>             a counselling action item
@@ -42,7 +46,7 @@
 //	  assignee/  <assignee>  0x00 <case>
 //	  ready/     <YYYY-MM-DD> 0x00 <case>   travel-ready date
 //	  departure/ <YYYY-MM-DD> 0x00 <case>
-//	  abn/       <abn number> 0x00 <case>
+//	  abn/       <abn number> 0x00 <case>    encrypted: a keyed hash of it
 //	flights/                         (flightidx.go) kept with the case's rows and indexes
 //	  byflight/  <YYYY-MM-DD> 0x00 <carrier><flight> 0x00 <case>
 //	                                 codec(flights.Entry): the party's counts on that

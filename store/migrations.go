@@ -27,6 +27,7 @@ var migrations = []migration{
 	{"hash-chain the change log (chain/log), desk chains at the hub (chain/desks)", migrateChain},
 	{"create the desk's local access log (access/)", migrateAccess},
 	{"keep a report row per case (reportrows): what the reports read of it", migrateReportRows},
+	{"hash ABN numbers in the abn index and ABN record keys of encrypted stores", migrateHashABNIndex},
 }
 
 // needsMigration reports whether the store is new or behind this version;

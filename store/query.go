@@ -147,7 +147,7 @@ func (s *Store) CaseFile(no string) (*booking.CaseFile, error) {
 func (s *Store) FindByABN(abn string) (string, error) {
 	var no string
 	err := s.View(func(tx *Tx) error {
-		p := []byte(abn + "\x00")
+		p := []byte(tx.s.abnIndexKey(abn) + "\x00")
 		k, _ := tx.btx.Bucket(bIdx).Bucket([]byte("abn")).Cursor().Seek(p)
 		if k == nil || !bytes.HasPrefix(k, p) {
 			return booking.Errorf(booking.ENOTFOUND, "abn", "no ABN %s", abn)

@@ -67,6 +67,9 @@ func (tx *Tx) RecordRefusal(seq uint64, r Refusal) error {
 	if err != nil {
 		return err
 	}
+	if b, err = tx.s.codec.Seal(b); err != nil {
+		return err
+	}
 	return tx.replica(bRMeta).Put([]byte(fmt.Sprintf("%s%020d", refusalPrefix, seq)), b)
 }
 
@@ -89,6 +92,9 @@ func (tx *Tx) RecordIncomingRefusal(rf MergeRefusal, at time.Time) error {
 	if err != nil {
 		return err
 	}
+	if b, err = tx.s.codec.Seal(b); err != nil {
+		return err
+	}
 	return tx.replica(bRMeta).Put([]byte(refusalPrefix+"~in/"+rf.Op.ID()), b)
 }
 
@@ -104,7 +110,7 @@ func (s *Store) Refusals() ([]Refusal, error) {
 		p := []byte(refusalPrefix)
 		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 			var r Refusal
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := json.Unmarshal(openRefusal(tx.s.codec, v), &r); err != nil {
 				return fmt.Errorf("refusal %s: %w", k, err)
 			}
 			out = append(out, r)
@@ -926,7 +932,7 @@ func (tx *Tx) TakeBack(refused *change.Op, values map[string]json.RawMessage) er
 	if err != nil {
 		return err
 	}
-	if err := tx.btx.Bucket(bRecords).Put([]byte(key), sealed); err != nil {
+	if err := tx.btx.Bucket(bRecords).Put(tx.s.recKey(key), sealed); err != nil {
 		return err
 	}
 	delete(tx.objs, key)

@@ -81,7 +81,7 @@ func (tx *Tx) Actor() string { return tx.actor }
 
 // GetRaw returns a copy of the plain JSON of record key.
 func (tx *Tx) GetRaw(key string) ([]byte, bool, error) {
-	v := tx.btx.Bucket(bRecords).Get([]byte(key))
+	v := tx.btx.Bucket(bRecords).Get(tx.s.recKey(key))
 	if v == nil {
 		return nil, false, nil
 	}
@@ -94,7 +94,7 @@ func (tx *Tx) GetRaw(key string) ([]byte, bool, error) {
 
 // Get decodes record key into into; false if there is no such record.
 func (tx *Tx) Get(key string, into any) (bool, error) {
-	v := tx.btx.Bucket(bRecords).Get([]byte(key))
+	v := tx.btx.Bucket(bRecords).Get(tx.s.recKey(key))
 	if v == nil {
 		return false, nil
 	}
@@ -112,13 +112,17 @@ func (tx *Tx) Get(key string, into any) (bool, error) {
 // data is valid only during the call.
 func (tx *Tx) Scan(prefix string, fn func(key string, data []byte) error) error {
 	c := tx.btx.Bucket(bRecords).Cursor()
-	p := []byte(prefix)
+	p := tx.s.recKey(prefix)
 	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 		plain, err := tx.s.codec.Open(v)
 		if err != nil {
 			return fmt.Errorf("record %s: %w", k, err)
 		}
-		if err := fn(string(k), plain); err != nil {
+		name, err := tx.s.recName(k, plain)
+		if err != nil {
+			return err
+		}
+		if err := fn(name, plain); err != nil {
 			return err
 		}
 	}
@@ -394,7 +398,7 @@ func (tx *Tx) has(key string) bool {
 	if tx.known[key] {
 		return true
 	}
-	return tx.btx.Bucket(bRecords).Get([]byte(key)) != nil
+	return tx.btx.Bucket(bRecords).Get(tx.s.recKey(key)) != nil
 }
 
 // checkLoaded checks that every record a snapshot wrote has its case and
@@ -417,7 +421,7 @@ func (tx *Tx) object(key string) (change.Object, bool, error) {
 	if o, ok := tx.objs[key]; ok {
 		return maps.Clone(o), true, nil
 	}
-	v := tx.btx.Bucket(bRecords).Get([]byte(key))
+	v := tx.btx.Bucket(bRecords).Get(tx.s.recKey(key))
 	if v == nil {
 		return change.Object{}, false, nil
 	}
@@ -443,7 +447,7 @@ func (tx *Tx) commitOp(op *change.Op, data []byte, obj change.Object, local bool
 		delete(tx.objs, op.Key)
 	}
 	if data == nil {
-		if err := recs.Delete([]byte(op.Key)); err != nil {
+		if err := recs.Delete(tx.s.recKey(op.Key)); err != nil {
 			return err
 		}
 	} else {
@@ -451,7 +455,7 @@ func (tx *Tx) commitOp(op *change.Op, data []byte, obj change.Object, local bool
 		if err != nil {
 			return err
 		}
-		if err := recs.Put([]byte(op.Key), sealed); err != nil {
+		if err := recs.Put(tx.s.recKey(op.Key), sealed); err != nil {
 			return err
 		}
 	}
@@ -567,6 +571,12 @@ func (tx *Tx) refresh() error {
 func (tx *Tx) reindex(no string, old, cur *booking.Summary) error {
 	idx := tx.btx.Bucket(bIdx)
 	oldKeys, curKeys := indexEntries(old), indexEntries(cur)
+	if oldKeys != nil {
+		oldKeys["abn"] = tx.s.abnIndexKey(oldKeys["abn"])
+	}
+	if curKeys != nil {
+		curKeys["abn"] = tx.s.abnIndexKey(curKeys["abn"])
+	}
 	for name, v := range oldKeys {
 		if v != "" && curKeys[name] != v {
 			if err := idx.Bucket([]byte(name)).Delete(idxKey(v, no)); err != nil {

@@ -58,7 +58,7 @@ func TestCentralCLI(t *testing.T) {
 	defer srv.Close()
 
 	deskDir := filepath.Join(t.TempDir(), "desk")
-	if code, _, e := cli(t, "demo", "--data", deskDir, "--cases", "5", "--office", "RBA", "--today", "2026-11-22"); code != 0 {
+	if code, _, e := cli(t, "demo", "--no-users", "--data", deskDir, "--cases", "5", "--office", "RBA", "--today", "2026-11-22"); code != 0 {
 		t.Fatalf("demo: %s", e)
 	}
 	code, out, e := cli(t, "sync", "--data", deskDir, "--hub", srv.URL, "--token", tok)

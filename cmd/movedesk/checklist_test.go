@@ -16,7 +16,7 @@ import (
 func bareDemoStore(t *testing.T, n string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "data")
-	if code, _, e := cli(t, "demo", "--data", dir, "--cases", n, "--today", "2026-11-22", "--no-duties"); code != 0 {
+	if code, _, e := cli(t, "demo", "--no-users", "--data", dir, "--cases", n, "--today", "2026-11-22", "--no-duties"); code != 0 {
 		t.Fatalf("demo: %d %s", code, e)
 	}
 	return dir

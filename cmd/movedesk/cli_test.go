@@ -27,7 +27,7 @@ func cli(t testing.TB, args ...string) (int, string, string) {
 func demoStore(t testing.TB, n string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "data")
-	if code, _, e := cli(t, "demo", "--data", dir, "--cases", n, "--today", "2026-11-22"); code != 0 {
+	if code, _, e := cli(t, "demo", "--no-users", "--data", dir, "--cases", n, "--today", "2026-11-22"); code != 0 {
 		t.Fatalf("demo: %d %s", code, e)
 	}
 	return dir
@@ -194,7 +194,7 @@ func TestImportExportRoundTripAndBadLine(t *testing.T) {
 
 func TestDemoRefusesExistingStoreAndIsReproducible(t *testing.T) {
 	dir := demoStore(t, "30")
-	if code, _, e := cli(t, "demo", "--data", dir, "--cases", "5"); code != 1 || !strings.Contains(e, "already holds a store") {
+	if code, _, e := cli(t, "demo", "--no-users", "--data", dir, "--cases", "5"); code != 1 || !strings.Contains(e, "already holds a store") {
 		t.Fatalf("demo over a store: %d %s", code, e)
 	}
 	other := demoStore(t, "30")
@@ -216,7 +216,7 @@ func TestEncryptedStoreThroughConfig(t *testing.T) {
 	}
 	t.Setenv("MOVEDESK_KEY_FILE", key)
 	dir := filepath.Join(t.TempDir(), "data")
-	if code, _, e := cli(t, "demo", "--data", dir, "--cases", "20"); code != 0 {
+	if code, _, e := cli(t, "demo", "--no-users", "--data", dir, "--cases", "20"); code != 0 {
 		t.Fatal(e)
 	}
 	if code, out, e := cli(t, "case", "show", "RBA-2026-000001", "--data", dir); code != 0 || !strings.Contains(out, "Travellers:") {

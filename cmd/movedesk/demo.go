@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"movedesk/auth"
 	"movedesk/booking"
 	"movedesk/demo"
 	"movedesk/store"
@@ -131,7 +133,7 @@ func newDemoCmd(a *app) *cobra.Command {
 	var cases int
 	var seed uint64
 	var office, today string
-	var noDuties bool
+	var noDuties, noUsers bool
 	c := &cobra.Command{
 		Use:   "demo",
 		Short: "Create a store of seeded, realistic demo cases (refuses a non-empty store)",
@@ -161,6 +163,16 @@ func newDemoCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// With users, the store is encrypted under a new data key
+			// wrapped for each of them (a key file is not needed).
+			var dk []byte
+			var creds <-chan map[string]auth.Credential
+			if !noUsers {
+				dk, creds = store.NewDataKey(), demoCredentials()
+				if codec, err = store.NewAESCodec(dk); err != nil {
+					return err
+				}
+			}
 			s, err := store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk, NoSync: true, Bulk: true, Codec: codec})
 			if err != nil {
 				return err
@@ -171,6 +183,9 @@ func newDemoCmd(a *app) *cobra.Command {
 				return err
 			}
 			err = fillDemo(s, opts)
+			if err == nil && !noUsers {
+				err = addDemoUsers(a, s, cmp.Or(office, a.cfg.Office, "RBA"), <-creds, dk)
+			}
 			if cerr := s.Close(); err == nil {
 				err = cerr
 			}
@@ -185,6 +200,7 @@ func newDemoCmd(a *app) *cobra.Command {
 	c.Flags().Uint64Var(&seed, "seed", 1, "random seed (same seed and day, same data)")
 	c.Flags().StringVar(&office, "office", "", "put every case in this office (RBA, KLT, SAL, WAS)")
 	c.Flags().StringVar(&today, "today", "", "date the demo is relative to (default today)")
+	c.Flags().BoolVar(&noUsers, "no-users", false, "no users and no encryption (anyone at the keyboard acts as the configured user)")
 	c.Flags().BoolVar(&noDuties, "no-duties", false, "leave out escorts, checklists, exit permits and custody (a clean slate)")
 	return c
 }

@@ -49,6 +49,10 @@ type app struct {
 	inApp *inApp
 	// args is the command line, sent on as it is to a running app.
 	args []string
+	// dataKey is the store's data key once a user signed in (signin.go);
+	// locked reports the app's lock (the socket refuses commands then).
+	dataKey []byte
+	locked  func() bool
 }
 
 // clock returns the app's clock.
@@ -107,7 +111,8 @@ terminal app on the store in --data. Subcommands script the same store.`,
 	root.PersistentFlags().StringVar(&a.configFile, "config", "", "config file (default $XDG_CONFIG_HOME/movedesk/config.yaml)")
 	root.PersistentFlags().String("data", "", "data directory holding the store (config key data)")
 	root.PersistentFlags().Bool("no-color", false, "disable colour (also NO_COLOR=1)")
-	root.PersistentFlags().String("user", "", "name recorded as the author of changes (config key user)")
+	root.PersistentFlags().String("user", "", "name recorded as the author of changes (config key user); at a desk with users, the user who signs in")
+	root.PersistentFlags().String("passphrase-file", "", "file (mode 0600) holding the passphrase, for scripts (also "+passphraseEnv+"); else asked on the terminal")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newCaseCmd(a),
@@ -203,7 +208,7 @@ func (a *app) openStore(cmd *cobra.Command, mode storeMode) (s *store.Store, don
 		return a.inApp.s, func() {}, nil
 	}
 	booking.Programmes = a.cfg.Programmes
-	codec, err := a.codec()
+	codec, err := a.unlock(cmd, mode)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -223,7 +228,28 @@ func (a *app) openStore(cmd *cobra.Command, mode storeMode) (s *store.Store, don
 	if s, err = hubHint(a.cfg.Data)(store.Open(a.cfg.Data, opts)); err != nil {
 		return nil, nil, err
 	}
-	return s, func() { s.Close() }, nil
+	return s, func() { a.closeStore(s, codec, mode) }, nil
+}
+
+// closeStore closes a store a command opened. A command that may have
+// brought users (a sync) leaves their key slots in place, and a plain or
+// key-file store that now has users with credentials is encrypted.
+func (a *app) closeStore(s *store.Store, codec store.Codec, mode storeMode) {
+	if mode == modeRead {
+		s.Close()
+		return
+	}
+	if a.dataKey != nil {
+		if err := reconcileSlots(s, a.dataKey); err != nil {
+			fmt.Fprintln(a.err, "movedesk: key slots:", err)
+		}
+		s.Close()
+		return
+	}
+	s.Close()
+	if _, err := a.encryptForUsers(a.cfg.Data, codec); err != nil {
+		fmt.Fprintln(a.err, "movedesk: encrypt the store:", err)
+	}
 }
 
 // open loads config and opens the store, creating it if there is none.

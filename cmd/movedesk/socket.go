@@ -82,7 +82,9 @@ type inApp struct {
 	d   *desk.Service
 	cfg *config.Config
 	now func() time.Time
-	req *sockRequest
+	// locked reports the app is behind its sign-in or lock (nil: never).
+	locked func() bool
+	req    *sockRequest
 	// path and args are the command that ran (for the app's notice).
 	path string
 	args []string
@@ -468,6 +470,10 @@ func (sv *sockServer) handle(conn *net.UnixConn) {
 		refuse(conn, exitError, "this app has the store in %s open, not %s", booking.Printable(d), booking.Printable(req.Data))
 		return
 	}
+	if sv.app.locked != nil && sv.app.locked() {
+		refuse(conn, exitError, "the app that has the store open is locked; sign in there first")
+		return
+	}
 	if req.User != sv.app.cfg.User {
 		refuse(conn, exitError, "the app that has the store open works as %s; commands sent to it run as that user, not %s (quit the app to act as %s)",
 			booking.Printable(sv.app.cfg.User), booking.Printable(req.User), booking.Printable(req.User))
@@ -570,7 +576,7 @@ func serveCLI(a *app, s *store.Store, opts tui.Options, p *tea.Program) func() {
 	if td.Service == nil {
 		return func() {}
 	}
-	sv, err := listenSocket(a.cfg.Data, inApp{s: s, d: td.Service, cfg: a.cfg, now: a.now}, func(no, text string) {
+	sv, err := listenSocket(a.cfg.Data, inApp{s: s, d: td.Service, cfg: a.cfg, now: a.now, locked: a.locked}, func(no, text string) {
 		go p.Send(tui.ExternalChangeMsg{Case: no, Text: text})
 	})
 	if err != nil {

@@ -26,6 +26,12 @@ func runTUI(a *app, cmd *cobra.Command) error {
 		// garbage of loading them from doubling the resident size.
 		debug.SetMemoryLimit(tuiMemoryLimit)
 	}
+	if gated, err := a.signInFirst(cmd); err != nil || gated {
+		if err != nil || !gated {
+			return err
+		}
+		return runGated(a)
+	}
 	s, done, err := a.openExisting(cmd)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"movedesk/auth"
 	"movedesk/booking"
 	"movedesk/central"
 )
@@ -30,13 +31,29 @@ configured user here) changes its users.`,
 	}
 	var wait time.Duration
 	c.PersistentFlags().DurationVar(&wait, "wait", 30*time.Second, "how long to wait for a running hub to apply it")
-	var office, role string
+	var office, role, name string
 	change := func(op string, needRole bool) func(cmd *cobra.Command, args []string) error {
 		return func(cmd *cobra.Command, args []string) error {
-			if office == "" || needRole && role == "" {
+			if len(args) == 1 && name == "" {
+				name = args[0]
+			}
+			if office == "" || needRole && role == "" || name == "" || len(args) == 1 && args[0] != name {
 				return usageError{fmt.Errorf("usage: %s", cmd.UseLine())}
 			}
-			u := central.UserChange{Op: op, Name: args[0], Office: strings.ToUpper(strings.TrimSpace(office))}
+			u := central.UserChange{Op: op, Name: name, Office: strings.ToUpper(strings.TrimSpace(office))}
+			// The passphrase is stretched here; only its public credential
+			// goes to the hub.
+			if op == central.UserPassphrase || op == central.UserAdd && a.passphraseFile(cmd) != "" {
+				p, err := a.newPassphrase(cmd, name)
+				if err != nil {
+					return err
+				}
+				c, err := auth.NewCredential(p, credentialParams)
+				if err != nil {
+					return err
+				}
+				u.Credential = c.String()
+			}
 			if needRole {
 				r, err := booking.ParseRole(role)
 				if err != nil {
@@ -56,28 +73,48 @@ configured user here) changes its users.`,
 	}
 	roleHelp := "role: " + strings.Join(roles, ", ")
 	add := &cobra.Command{
-		Use:   "add NAME --office O --role R",
-		Short: "Add a user to an office (or enable a disabled one again)",
-		Args:  exactArgs(1, "NAME"),
-		RunE:  change(central.UserAdd, true),
+		Use:   "add NAME|--name NAME --office O --role R [--passphrase-file F]",
+		Short: "Add a user to an office (or enable a disabled one again), with a first passphrase",
+		Long: `add adds a user. With --passphrase-file F (mode 0600) or MOVEDESK_PASSPHRASE_FILE
+it sets the user's first passphrase: only its Argon2id credential (salt, cost,
+public key) is published, and the office's desks wrap their data key for the
+user on their next sync. Without one, the user cannot sign in at a desk until
+` + "`movedesk hub user passphrase`" + `.`,
+		Args: cobra.RangeArgs(0, 1),
+		RunE: change(central.UserAdd, true),
 	}
 	add.Flags().StringVar(&office, "office", "", "office code (e.g. RBA)")
 	add.Flags().StringVar(&role, "role", "", roleHelp)
+	add.Flags().StringVar(&name, "name", "", "the user's name")
+	pw := &cobra.Command{
+		Use:   "passphrase NAME|--name NAME --office O [--passphrase-file F]",
+		Short: "Set a user's new passphrase (asked twice on the terminal, or from a 0600 file)",
+		Long: `passphrase publishes the credential of a user's new passphrase. Each desk of
+the office rewraps that user's key slot on its next sync (one slot; the data
+is not re-encrypted) and drops the user's PIN there; until then the old
+passphrase still opens a desk that has not synced.`,
+		Args: cobra.RangeArgs(0, 1),
+		RunE: change(central.UserPassphrase, false),
+	}
+	pw.Flags().StringVar(&office, "office", "", "office code")
+	pw.Flags().StringVar(&name, "name", "", "the user's name")
 	dis := &cobra.Command{
 		Use:   "disable NAME --office O",
 		Short: "Disable a user: a desk refuses their writes, the hub their changes",
-		Args:  exactArgs(1, "NAME"),
+		Args:  cobra.RangeArgs(0, 1),
 		RunE:  change(central.UserDisable, false),
 	}
 	dis.Flags().StringVar(&office, "office", "", "office code")
+	dis.Flags().StringVar(&name, "name", "", "the user's name")
 	rl := &cobra.Command{
 		Use:   "role NAME --office O --role R",
 		Short: "Change a user's role",
-		Args:  exactArgs(1, "NAME"),
+		Args:  cobra.RangeArgs(0, 1),
 		RunE:  change(central.UserRole, true),
 	}
 	rl.Flags().StringVar(&office, "office", "", "office code")
 	rl.Flags().StringVar(&role, "role", "", roleHelp)
+	rl.Flags().StringVar(&name, "name", "", "the user's name")
 
 	var asJSON bool
 	list := &cobra.Command{
@@ -105,13 +142,17 @@ configured user here) changes its users.`,
 				return writeJSON(a.out, users)
 			}
 			tw := tabwriter.NewWriter(a.out, 0, 2, 2, ' ', 0)
-			fmt.Fprintln(tw, "OFFICE\tNAME\tROLE\tSTATE\tBY")
+			fmt.Fprintln(tw, "OFFICE\tNAME\tROLE\tSTATE\tPASSPHRASE\tBY")
 			for _, u := range users {
 				state := "active"
 				if u.Disabled {
 					state = "disabled"
 				}
-				printf(tw, "%s\t%s\t%s\t%s\t%s %s\n", u.Office, u.Name, u.Role, state,
+				pass := "set"
+				if u.Credential == "" {
+					pass = "none"
+				}
+				printf(tw, "%s\t%s\t%s\t%s\t%s\t%s %s\n", u.Office, u.Name, u.Role, state, pass,
 					u.By, u.At.Local().Format("2006-01-02"))
 			}
 			if err := tw.Flush(); err != nil {
@@ -123,6 +164,6 @@ configured user here) changes its users.`,
 	}
 	list.Flags().StringVar(&office, "office", "", "only this office's users")
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	c.AddCommand(add, list, dis, rl)
+	c.AddCommand(add, list, dis, rl, pw)
 	return c
 }

@@ -16,7 +16,7 @@ func TestHubUsersAndAssignment(t *testing.T) {
 	hubDir := filepath.Join(t.TempDir(), "hub")
 	tok := addDesk(t, hubDir, "RBA", "rba-1")
 	deskDir := filepath.Join(t.TempDir(), "desk")
-	if code, _, e := cli(t, "demo", "--data", deskDir, "--cases", "5", "--office", "RBA", "--today", "2026-11-22"); code != 0 {
+	if code, _, e := cli(t, "demo", "--no-users", "--data", deskDir, "--cases", "5", "--office", "RBA", "--today", "2026-11-22"); code != 0 {
 		t.Fatalf("demo: %s", e)
 	}
 	// The desk's work so far reaches the hub before the office has users.
