@@ -255,9 +255,16 @@ type copier struct {
 func sealedPath(path [][]byte) bool {
 	switch len(path) {
 	case 1:
-		return bytes.Equal(path[0], bRecords) || bytes.Equal(path[0], bLog) || bytes.Equal(path[0], bRows)
+		// chain: its own head (kOwnChain); access: the access log.
+		for _, b := range [][]byte{bRecords, bLog, bRows, bReportRows, bAccess, bChain} {
+			if bytes.Equal(path[0], b) {
+				return true
+			}
+		}
 	case 2:
-		return bytes.Equal(path[0], bReplica) && bytes.Equal(path[1], bConflicts)
+		return bytes.Equal(path[0], bReplica) && bytes.Equal(path[1], bConflicts) ||
+			bytes.Equal(path[0], bChain) && (bytes.Equal(path[1], bChainLog) || bytes.Equal(path[1], bChainDesks)) ||
+			bytes.Equal(path[0], bFlights) && bytes.Equal(path[1], bByFlight)
 	}
 	return false
 }

@@ -42,7 +42,7 @@ func TestAuditVerifyCatchesAChangedByte(t *testing.T) {
 	tok := addDesk(t, hubDir, "RBA", "rba-1")
 	deskDir := filepath.Join(t.TempDir(), "desk")
 	t.Setenv("MOVEDESK_DESK", "dchain01")
-	if code, _, e := cli(t, "demo", "--data", deskDir, "--cases", "5", "--office", "RBA", "--today", "2026-11-22"); code != 0 {
+	if code, _, e := cli(t, "demo", "--no-users", "--data", deskDir, "--cases", "5", "--office", "RBA", "--today", "2026-11-22"); code != 0 {
 		t.Fatalf("demo: %s", e)
 	}
 	no := "RBA-2026-000002"

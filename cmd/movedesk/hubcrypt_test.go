@@ -30,7 +30,7 @@ func TestHubStoreEncryptedWithKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok := addDesk(t, hubDir, "RBA", "rba-1")
-	if code, _, e := cli(t, "demo", "--data", deskDir, "--cases", "3", "--office", "RBA", "--no-duties"); code != 0 {
+	if code, _, e := cli(t, "demo", "--no-users", "--data", deskDir, "--cases", "3", "--office", "RBA", "--no-duties"); code != 0 {
 		t.Fatalf("demo: %s", e)
 	}
 	code, out, e := cli(t, "case", "list", "--data", deskDir, "--json")

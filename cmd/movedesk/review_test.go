@@ -23,7 +23,7 @@ func TestReviewCLIWithHubPolicy(t *testing.T) {
 	hubDir := filepath.Join(t.TempDir(), "hub")
 	tok := addDesk(t, hubDir, "RBA", "rba-1")
 	deskDir := filepath.Join(t.TempDir(), "desk")
-	if code, _, e := cli(t, "demo", "--data", deskDir, "--cases", "30", "--office", "RBA", "--today", "2026-11-22", "--no-duties"); code != 0 {
+	if code, _, e := cli(t, "demo", "--no-users", "--data", deskDir, "--cases", "30", "--office", "RBA", "--today", "2026-11-22", "--no-duties"); code != 0 {
 		t.Fatalf("demo: %s", e)
 	}
 	h := openHub(t, hubDir)

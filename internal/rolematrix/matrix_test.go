@@ -50,6 +50,8 @@ var want = []struct {
 	{"import", "..y.."},
 	{"tariffs.activate", "..y.."},
 	{"audit.read", "..y.."},
+	{"booking.review", "..y.."},
+	{"contacts.edit", "yyy.."},
 }
 
 // notOnThePath are the actions a path cannot take, and why: written out so
@@ -226,6 +228,11 @@ func appCalls(t *testing.T) map[booking.RoleAction]func(fx *fixture, u string) e
 		"import":           func(fx *fixture, u string) error { _, err := fx.d.Import(u, strings.NewReader(""), false); return err },
 		"tariffs.activate": func(fx *fixture, u string) error { _, err := fx.d.ImportTariffs(u, set, "matrix"); return err },
 		"audit.read":       func(fx *fixture, u string) error { _, err := fx.d.AccessLog(u, store.AccessFilter{}); return err },
+		"booking.review":   func(fx *fixture, u string) error { _, err := fx.d.RejectBooking(u, fx.no, "fare too high"); return err },
+		"contacts.edit": func(fx *fixture, u string) error {
+			_, err := fx.d.AddContact(u, fx.no, booking.Contact{Traveller: 1, Phone: "+212 600 000 000"})
+			return err
+		},
 	}
 }
 
@@ -310,6 +317,8 @@ func cliArgs(fx *fixture, role string, importFile string) map[booking.RoleAction
 		"import":             {"import", importFile},
 		"tariffs.activate":   {"tariffs", "activate", tariffs.EmbeddedVersion},
 		"audit.read":         {"audit", "access"},
+		"booking.review":     {"review", "reject", no, "--reason", "fare too high"},
+		"contacts.edit":      {"case", "contact", "add", no, "--traveller", "1", "--phone", "+212 600 000 000"},
 	}
 }
 
@@ -390,6 +399,8 @@ func hubOps(fx *fixture, role string, n int) map[booking.RoleAction]hubOp {
 		"conflict.resolve":   {no + "/conflict/c-" + tag, "conflict", map[string]any{"resolution": "winner"}},
 		"case.assign":        {no, booking.KindCase, map[string]any{"assignee": "to-" + role}},
 		"import":             {no + "/imported/i-" + tag, "imported", map[string]any{"x": role}},
+		"booking.review":     {booking.ReviewKey(no), booking.KindReview, map[string]any{"decision": "rejected", "reason": "by " + role}},
+		"contacts.edit":      {booking.ContactKey(no, "k-"+tag), booking.KindContact, map[string]any{"phone": "+212600000000"}},
 	}
 }
 
