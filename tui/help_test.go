@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -223,5 +224,20 @@ func TestKeysOverride(t *testing.T) {
 	}
 	if _, err := DefaultStyles("neon", false); err == nil {
 		t.Fatal("unknown theme accepted")
+	}
+}
+
+// Behind the sign-in gate, ? names the lock key (it works on every screen).
+func TestHelpNamesTheLockKey(t *testing.T) {
+	m := newTestModel(t, fixture(5), fakeQuoter{})
+	keys(t, m, "?")
+	if strings.Contains(screen(m), "locks the app") {
+		t.Fatalf("lock key listed without a gate:\n%s", screen(m))
+	}
+	keys(t, m, "esc")
+	m.opt.LockKey = "ctrl+l"
+	keys(t, m, "?")
+	if !strings.Contains(screen(m), "ctrl+l locks the app") {
+		t.Fatalf("no lock key in help:\n%s", screen(m))
 	}
 }

@@ -74,6 +74,9 @@ type Options struct {
 	// Flights reads the Flights tab, flight views and manifests (F,
 	// :flights, :flight); nil: those screens say they are not available.
 	Flights FlightSource
+	// LockKey is the sign-in gate's lock key, listed on the help page;
+	// empty when the app runs without the gate.
+	LockKey string
 	// Access notes who opens which case's personal data and shows the
 	// log (:access) to team leaders; nil: nothing is noted.
 	Access AccessDesk

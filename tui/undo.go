@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -73,10 +74,17 @@ func confirmFirst(text string, do tea.Cmd) tea.Cmd {
 
 // undoHelp is the help page's line for u, when the app can undo.
 func (m *Model) undoHelp() string {
-	if m.opt.Undo == nil {
+	var l []string
+	if m.opt.Undo != nil {
+		l = append(l, m.keys.Undo.Help().Key+" undoes your last change of this session")
+	}
+	if m.opt.LockKey != "" {
+		l = append(l, m.opt.LockKey+" locks the app (unsaved input kept)")
+	}
+	if len(l) == 0 {
 		return ""
 	}
-	return "\n" + m.st.Muted.Render("Anywhere: "+m.keys.Undo.Help().Key+" undoes your last change of this session")
+	return "\n" + m.st.Muted.Render(wordWrap("Anywhere: "+strings.Join(l, "; "), m.w))
 }
 
 // moveCmd moves the case to status to, asking first when u could not

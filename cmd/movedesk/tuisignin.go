@@ -143,6 +143,7 @@ func runGated(a *app) error {
 			return nil, err
 		}
 		opts.Sync, opts.SyncNow, opts.Hub = base.Sync, base.SyncNow, base.Hub
+		opts.LockKey = tui.DefaultSignInKeyMap().Lock.Help().Key
 		m, err := tui.New(opts)
 		if err != nil {
 			return nil, err
