@@ -53,6 +53,9 @@ type app struct {
 	// locked reports the app's lock (the socket refuses commands then).
 	dataKey []byte
 	locked  func() bool
+	// user is the user the app behind its sign-in works as, for the
+	// socket's goroutines (nil when the app has no sign-in).
+	user *signedInUser
 }
 
 // clock returns the app's clock.

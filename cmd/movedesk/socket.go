@@ -78,16 +78,47 @@ type sockRequest struct {
 // inApp is what a command running inside the app uses instead of opening
 // the store: the app's store, use-case layer and configuration.
 type inApp struct {
-	s   *store.Store
-	d   *desk.Service
-	cfg *config.Config
-	now func() time.Time
+	s *store.Store
+	d *desk.Service
+	// cfg is the app's configuration as it started (a copy: the app may
+	// change its own while a command runs), and user the user it works as
+	// now (nil: cfg.User, for good).
+	cfg  config.Config
+	user *signedInUser
+	now  func() time.Time
 	// locked reports the app is behind its sign-in or lock (nil: never).
 	locked func() bool
 	req    *sockRequest
 	// path and args are the command that ran (for the app's notice).
 	path string
 	args []string
+}
+
+// signedInUser is the user the app works as. The sign-in sets it on the
+// app's goroutine while the socket's read it for each command.
+type signedInUser struct {
+	mu   sync.Mutex
+	name string
+}
+
+func (u *signedInUser) set(name string) {
+	u.mu.Lock()
+	u.name = name
+	u.mu.Unlock()
+}
+
+func (u *signedInUser) get() string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.name
+}
+
+// actingUser is the user a command let in now runs as.
+func (ia *inApp) actingUser() string {
+	if ia.user != nil {
+		return ia.user.get()
+	}
+	return ia.cfg.User
 }
 
 // forwarded ends a command the running app ran: its exit code.
@@ -148,7 +179,7 @@ func notInApp(cmd *cobra.Command, args []string) string {
 // loadInApp gives a command inside the app the app's configuration, with
 // the client's --no-color or NO_COLOR.
 func (a *app) loadInApp(cmd *cobra.Command) error {
-	c := *a.inApp.cfg
+	c := a.inApp.cfg
 	if a.inApp.req.NoColor {
 		c.NoColor = true
 	}
@@ -474,9 +505,7 @@ func (sv *sockServer) handle(conn *net.UnixConn) {
 		refuse(conn, exitError, "the app that has the store open is locked; sign in there first")
 		return
 	}
-	if req.User != sv.app.cfg.User {
-		refuse(conn, exitError, "the app that has the store open works as %s; commands sent to it run as that user, not %s (quit the app to act as %s)",
-			booking.Printable(sv.app.cfg.User), booking.Printable(req.User), booking.Printable(req.User))
+	if !sv.sameUser(conn, req) {
 		return
 	}
 	select {
@@ -499,6 +528,19 @@ func (sv *sockServer) handle(conn *net.UnixConn) {
 		refuse(conn, exitError, "the app is closing")
 		return
 	}
+	// The lock and the user are judged again with the run token held: the
+	// app may have locked, or another user signed in, while this waited.
+	// A command let in runs to its end as the user it was let in for.
+	user := sv.app.actingUser()
+	if (sv.app.locked != nil && sv.app.locked()) || req.User != user {
+		<-sv.run
+		if sv.app.locked != nil && sv.app.locked() {
+			refuse(conn, exitError, "the app that has the store open is locked; sign in there first")
+		} else {
+			sv.sameUser(conn, req)
+		}
+		return
+	}
 	var mu sync.Mutex
 	dead := false
 	out, errw := frameWriter{&mu, conn, 'o', &dead}, frameWriter{&mu, conn, 'e', &dead}
@@ -508,7 +550,7 @@ func (sv *sockServer) handle(conn *net.UnixConn) {
 		// Output goes in frames of up to 32 KiB, not one a line; stderr
 		// is written after what stdout had before it.
 		bo := bufio.NewWriterSize(out, 32<<10)
-		code := sv.exec(req, bo, flushFirst{bo, errw})
+		code := sv.exec(req, user, bo, flushFirst{bo, errw})
 		_ = bo.Flush()
 		done <- code
 	}()
@@ -528,12 +570,23 @@ func (sv *sockServer) handle(conn *net.UnixConn) {
 	}
 }
 
-// exec runs one command in-process against the app's store and returns
+// sameUser refuses req unless it comes from the user the app works as.
+func (sv *sockServer) sameUser(conn *net.UnixConn, req *sockRequest) bool {
+	user := sv.app.actingUser()
+	if req.User == user {
+		return true
+	}
+	refuse(conn, exitError, "the app that has the store open works as %s; commands sent to it run as that user, not %s (quit the app to act as %s)",
+		booking.Printable(user), booking.Printable(req.User), booking.Printable(req.User))
+	return false
+}
+
+// exec runs one command in-process against the app's store, as user, and returns
 // its exit code; a panic is the command's error. When the command changed
 // the store, the app is told what ran.
-func (sv *sockServer) exec(req *sockRequest, out, errw io.Writer) (code int) {
+func (sv *sockServer) exec(req *sockRequest, user string, out, errw io.Writer) (code int) {
 	ia := sv.app
-	ia.req = req
+	ia.req, ia.cfg.User = req, user
 	a := &app{in: bytes.NewReader(req.Stdin), out: out, err: errw, wd: req.Dir, inApp: &ia, now: ia.now}
 	before := ia.s.LogLen()
 	defer func() {
@@ -576,7 +629,7 @@ func serveCLI(a *app, s *store.Store, opts tui.Options, p *tea.Program) func() {
 	if td.Service == nil {
 		return func() {}
 	}
-	sv, err := listenSocket(a.cfg.Data, inApp{s: s, d: td.Service, cfg: a.cfg, now: a.now, locked: a.locked}, func(no, text string) {
+	sv, err := listenSocket(a.cfg.Data, inApp{s: s, d: td.Service, cfg: *a.cfg, user: a.user, now: a.now, locked: a.locked}, func(no, text string) {
 		go p.Send(tui.ExternalChangeMsg{Case: no, Text: text})
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	binenc "encoding/binary"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -49,7 +50,7 @@ func appWithServer(t *testing.T, dir string) (*store.Store, tea.Model, chan tea.
 	}
 	drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	notes := make(chan tea.Msg, 16)
-	sv, err := listenSocket(dir, inApp{s: s, d: opts.Cases.(tuiDesk).Service, cfg: cfg}, func(no, text string) {
+	sv, err := listenSocket(dir, inApp{s: s, d: opts.Cases.(tuiDesk).Service, cfg: *cfg}, func(no, text string) {
 		notes <- tui.ExternalChangeMsg{Case: no, Text: text}
 	})
 	if err != nil {
@@ -310,4 +311,125 @@ func TestSocketOneAtATime(t *testing.T) {
 	if code, _, errs := client(t, t.TempDir(), "", "case", "list", "--data", dir); code != 0 {
 		t.Fatalf("after: %d %q", code, errs)
 	}
+}
+
+// TestSocketUserSwitch: another user signing in at the lock while
+// commands reach the socket. A command runs as the user the app works as
+// when it is let in, or is refused naming that user; one let in while
+// the user changes during its wait for a busy app is judged again.
+// Run under -race: the sign-in writes the user on the app's goroutine
+// while the socket's read it.
+func TestSocketUserSwitch(t *testing.T) {
+	dir := bareDemoStore(t, "5")
+	no := firstCase(t, dir, booking.StatusDataEntry)
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	cfg := &config.Config{Data: dir, User: "amina.idrissi", Office: "RBA", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules(),
+		Programmes: []string{"USRAP", "CA-GAR", "AU-HUM", "AVRR", "EU-REL"}}
+	a := &app{cfg: cfg}
+	opts, err := tuiOptions(a, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.user = &signedInUser{name: cfg.User}
+	sv, err := listenSocket(dir, inApp{s: s, d: opts.Cases.(tuiDesk).Service, cfg: *cfg, user: a.user}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sv.Close() })
+	signIn := func(user string) { // what runGated's open does
+		a.cfg.User = user
+		a.user.set(user)
+	}
+
+	before, err := s.History(no)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A command waiting for a busy app while petra.schulz signs in.
+	sv.run <- struct{}{}
+	type result struct {
+		code      int
+		out, errs string
+	}
+	got := make(chan result, 1)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("MOVEDESK_USER", "amina.idrissi")
+	go func() {
+		var out, errb bytes.Buffer
+		code := runApp(&app{in: strings.NewReader(""), out: &out, err: &errb, wd: dir}, []string{"case", "set", no, "priority=1", "--data", dir})
+		got <- result{code, out.String(), errb.String()}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(sv.wait) == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if len(sv.wait) == 0 {
+		t.Fatal("the command never reached the app")
+	}
+	signIn("petra.schulz")
+	<-sv.run
+	r := <-got
+	if r.code != exitError || !strings.Contains(r.errs, "works as petra.schulz") {
+		t.Fatalf("a command let in for amina.idrissi ran after petra.schulz signed in: %d %q %q", r.code, r.out, r.errs)
+	}
+	if f, _ := s.CaseFile(no); f.Case.Priority == 1 {
+		t.Fatal("the refused command changed the case")
+	}
+
+	// Users switching all the while: each command runs as amina.idrissi
+	// or is refused naming petra.schulz, nothing else.
+	stop := make(chan struct{})
+	switched := make(chan struct{})
+	go func() {
+		defer close(switched)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			signIn([]string{"amina.idrissi", "petra.schulz"}[i%2])
+			time.Sleep(200 * time.Microsecond)
+		}
+	}()
+	ran, refused := 0, 0
+	for i := 0; i < 30; i++ {
+		code, out, errs := client(t, t.TempDir(), "", "case", "set", no, fmt.Sprintf("priority=%d", 1+i%3), "--data", dir)
+		switch {
+		case code == 0 && out == no+": 1 field(s) set\n":
+			ran++
+		case code == exitError && strings.Contains(errs, "works as petra.schulz"):
+			refused++
+		default:
+			t.Fatalf("command %d: %d %q %q", i, code, out, errs)
+		}
+	}
+	close(stop)
+	<-switched
+	signIn("amina.idrissi")
+	if code, _, errs := client(t, t.TempDir(), "", "case", "set", no, "priority=2", "--data", dir); code != 0 {
+		t.Fatalf("after the switching: %d %q", code, errs)
+	}
+	ops, err := s.History(no)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, op := range ops[len(before):] {
+		if _, ok := op.Fields["priority"]; ok {
+			n++
+			if op.Actor != "amina.idrissi" {
+				t.Errorf("a change by %q: the socket ran a command as someone else", op.Actor)
+			}
+		}
+	}
+	if n == 0 || n > ran+1 {
+		t.Errorf("%d commands ran but %d priority changes were logged", ran+1, n)
+	}
+	t.Logf("%d ran, %d refused; %d priority changes", ran, refused, n)
 }

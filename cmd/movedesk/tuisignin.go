@@ -115,6 +115,7 @@ func runGated(a *app) error {
 	}()
 	open := func(user string) (tea.Model, error) {
 		a.cfg.User = user
+		a.user.set(user)
 		first := s == nil
 		if first {
 			codec, err := store.NewAESCodec(ga.dk)
@@ -164,6 +165,7 @@ func runGated(a *app) error {
 		progOpts = append(progOpts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	a.locked = gate.Locked
+	a.user = &signedInUser{name: a.cfg.User}
 	p = tea.NewProgram(gate, progOpts...)
 	_, err = p.Run()
 	return err
