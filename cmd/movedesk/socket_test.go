@@ -31,18 +31,8 @@ func appWithSocket(t *testing.T, dir string) (*store.Store, tea.Model, chan tea.
 // appWithServer is appWithSocket with the socket's server.
 func appWithServer(t *testing.T, dir string) (*store.Store, tea.Model, chan tea.Msg, *sockServer) {
 	t.Helper()
-	s, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	cfg := &config.Config{Data: dir, User: "amina.idrissi", Office: "RBA", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules(),
-		Programmes: []string{"USRAP", "CA-GAR", "AU-HUM", "AVRR", "EU-REL"}}
-	a := &app{cfg: cfg}
-	opts, err := tuiOptions(a, s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, a, opts := appOnStore(t, dir)
+	cfg := a.cfg
 	opts.Changes = nil
 	m, err := tui.New(opts)
 	if err != nil {
@@ -58,6 +48,24 @@ func appWithServer(t *testing.T, dir string) (*store.Store, tea.Model, chan tea.
 	}
 	t.Cleanup(func() { sv.Close() })
 	return s, m, notes, sv
+}
+
+// appOnStore opens the store in dir as the app does, as amina.idrissi.
+func appOnStore(t *testing.T, dir string) (*store.Store, *app, tui.Options) {
+	t.Helper()
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	cfg := &config.Config{Data: dir, User: "amina.idrissi", Office: "RBA", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules(),
+		Programmes: []string{"USRAP", "CA-GAR", "AU-HUM", "AVRR", "EU-REL"}}
+	a := &app{cfg: cfg}
+	opts, err := tuiOptions(a, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, a, opts
 }
 
 // client runs a command line as a separate `movedesk` would, started in
@@ -322,20 +330,9 @@ func TestSocketOneAtATime(t *testing.T) {
 func TestSocketUserSwitch(t *testing.T) {
 	dir := bareDemoStore(t, "5")
 	no := firstCase(t, dir, booking.StatusDataEntry)
-	s, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	cfg := &config.Config{Data: dir, User: "amina.idrissi", Office: "RBA", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules(),
-		Programmes: []string{"USRAP", "CA-GAR", "AU-HUM", "AVRR", "EU-REL"}}
-	a := &app{cfg: cfg}
-	opts, err := tuiOptions(a, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.user = &signedInUser{name: cfg.User}
-	sv, err := listenSocket(dir, inApp{s: s, d: opts.Cases.(tuiDesk).Service, cfg: *cfg, user: a.user}, nil)
+	s, a, opts := appOnStore(t, dir)
+	a.user = &signedInUser{name: a.cfg.User}
+	sv, err := listenSocket(dir, inApp{s: s, d: opts.Cases.(tuiDesk).Service, cfg: *a.cfg, user: a.user}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
