@@ -273,9 +273,9 @@ func gateBookingFindings(f *CaseFile, g *GateContext) []GateItem {
 }
 
 // Apply puts a duty record (escort trip, verification, custody, permit,
-// counselling, travel bag) into the file in memory, replacing the one with
-// the same key: screens use it to show a save at once, and generators to
-// build on what they made. It reports whether rec is such a record.
+// counselling, travel bag, contact, log entry) into the file in memory,
+// replacing the one with the same key: screens use it to show a save at
+// once, and generators to build on what they made. It reports whether rec is such a record.
 func (f *CaseFile) Apply(rec Record) bool {
 	switch r := rec.(type) {
 	case *EscortTrip:
@@ -294,6 +294,10 @@ func (f *CaseFile) Apply(rec Record) bool {
 		f.TravelBag = &b
 	case *Action:
 		f.Actions = replaceByKey(f.Actions, *r)
+	case *Contact:
+		f.Contacts = replaceByKey(f.Contacts, *r)
+	case *CommEntry:
+		f.Comms = replaceByKey(f.Comms, *r)
 	default:
 		return false
 	}

@@ -121,7 +121,10 @@ func (g *dutyGen) put(rec booking.Record) {
 }
 
 // at returns a plausible time n days before departure.
-func (g *dutyGen) at(n int) time.Time {
+func (g *dutyGen) at(n int) time.Time { return g.atWith(g.r, n) }
+
+// atWith is at drawing the time of day from r.
+func (g *dutyGen) atWith(r *rand.Rand, n int) time.Time {
 	base := g.dep
 	if base.IsZero() {
 		base = g.f.Case.TravelReady
@@ -133,7 +136,7 @@ func (g *dutyGen) at(n int) time.Time {
 	if base.IsZero() {
 		base = booking.DateOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	}
-	return base.AddDays(-n).Time().Add(time.Duration(8+g.r.IntN(9))*time.Hour + time.Duration(g.r.IntN(60))*time.Minute)
+	return base.AddDays(-n).Time().Add(time.Duration(8+r.IntN(9))*time.Hour + time.Duration(r.IntN(60))*time.Minute)
 }
 
 var denialReasons = []struct{ code, text string }{
@@ -151,6 +154,7 @@ func (g *dutyGen) run() []booking.Record {
 		st = g.f.Case.HeldFrom
 	}
 	stage := map[booking.Status]int{booking.StatusBooked: 1, booking.StatusABNSent: 2, booking.StatusReadyToDepart: 3, booking.StatusDeparted: 4}[st]
+	g.contacts(stage)
 	g.permits(stage)
 	if stage == 0 || g.f.ActiveBooking() == nil {
 		return g.out
@@ -324,4 +328,114 @@ func (g *dutyGen) handOver(by string) {
 func localAt(t time.Time) booking.LocalTime {
 	l, _ := booking.ParseLocalTime(t.Format(booking.LocalTimeLayout))
 	return l
+}
+
+// officeLocal makes a phone number and a street address where each demo
+// office's families wait (numbers in ranges kept for fiction where a plan
+// has one), and receivingDial is each programme's receiving side's
+// country code, for a sponsor's or relative's phone.
+var (
+	officeLocal = map[string]struct {
+		phone    func(r *rand.Rand) string
+		quarters []string
+		address  string // street number, street, quarter
+	}{
+		"RBA": {func(r *rand.Rand) string {
+			return fmt.Sprintf("+212 6%02d %02d %02d %02d", r.IntN(100), r.IntN(100), r.IntN(100), r.IntN(100))
+		}, []string{"Hay Riad", "Agdal", "Yacoub El Mansour", "Takaddoum", "Youssoufia", "Akkari"}, "%d rue %d, %s, Rabat"},
+		"KLT": {func(r *rand.Rand) string { return fmt.Sprintf("+49 152 %04d %04d", r.IntN(10000), r.IntN(10000)) },
+			[]string{"Innenstadt", "Betzenberg", "Kotten", "Grübentälchen", "Einsiedlerhof"}, "Hauptstraße %d, Haus %d, %s, Kaiserslautern"},
+		"SAL": {func(r *rand.Rand) string { return fmt.Sprintf("+503 7%03d %04d", r.IntN(1000), r.IntN(10000)) },
+			[]string{"Colonia Escalón", "Mejicanos", "Soyapango", "San Jacinto", "Ciudad Delgado"}, "Pasaje %d, casa %d, %s, San Salvador"},
+		"WAS": {func(r *rand.Rand) string { return fmt.Sprintf("+1 202 555 %04d", 100+r.IntN(100)) },
+			[]string{"Brightwood", "Columbia Heights", "Anacostia", "Petworth"}, "%d Kennedy St NW, apt %d, %s, Washington DC"},
+	}
+	receivingDial = map[string]string{"USRAP": "+1", "CA-GAR": "+1", "AU-HUM": "+61", "EU-REL": "+49", "AVRR": ""}
+)
+
+// contacts gives the case its principal's phone (and often an address),
+// for some a relative or sponsor on the receiving side, and a
+// communication log that follows the case as far as it has gone. It draws
+// from a random source of its own, so the other duties of a seed stay as
+// they were before the demo had contacts.
+func (g *dutyGen) contacts(stage int) {
+	h := fnv.New64a()
+	h.Write([]byte("contacts " + g.f.Case.Number))
+	r := rand.New(rand.NewPCG(g.d.seed, h.Sum64()))
+	pa := g.f.Principal()
+	if pa == nil {
+		return
+	}
+	by := g.f.Case.Assignee
+	if by == "" {
+		by = Assignees[r.IntN(len(Assignees))]
+	}
+	first := g.atWith(r, 40)
+	if rec := g.f.Case.Received; !rec.IsZero() && rec.Time().After(first.Add(-24*time.Hour)) {
+		first = rec.Time().Add(time.Duration(9+r.IntN(6)) * time.Hour)
+	}
+	local, ok := officeLocal[g.f.Case.Office]
+	if !ok {
+		local = officeLocal["RBA"]
+	}
+	own := booking.Contact{Traveller: pa.Member, Phone: local.phone(r)}
+	if r.Float64() < 0.6 {
+		own.Address = fmt.Sprintf(local.address, 1+r.IntN(120), 1+r.IntN(40), local.quarters[r.IntN(len(local.quarters))])
+	}
+	if c, err := g.f.NewContact(own, by, "", first); err == nil {
+		g.put(c)
+	}
+	if dial := receivingDial[g.f.Case.Programme]; dial != "" && r.Float64() < 0.4 {
+		rel := booking.Contact{Name: relativeName(r, pa), Relation: "relative", Phone: fmt.Sprintf("%s %d %07d", dial, 30+r.IntN(60), r.IntN(10000000))}
+		if dial == "+1" { // 555-01xx: the numbers North America keeps for fiction
+			rel.Phone = fmt.Sprintf("+1 %03d 555 %04d", 201+r.IntN(700), 100+r.IntN(100))
+		}
+		if g.f.Case.Programme == "CA-GAR" || r.Float64() < 0.3 {
+			rel.Relation = "sponsor"
+		}
+		if c, err := g.f.NewContact(rel, by, "", first); err == nil {
+			g.put(c)
+		}
+	}
+	who := pa.GivenNames + " " + pa.FamilyName
+	steps := []struct {
+		stage        int
+		days         int
+		channel, dir string
+		text         string
+	}{
+		{0, 35, "phone", "out", "documents requested by phone: passports and birth certificates of every traveller; the family brought them a week later"},
+		{1, 14, "phone", "out", "travel dates given to the family; asked to keep their phone on"},
+		{3, 2, "phone", "out", "departure confirmed: meeting point and time at the airport"},
+	}
+	for i, st := range steps {
+		if st.stage > stage {
+			break
+		}
+		at := g.atWith(r, st.days)
+		if at.Before(first) {
+			at = first.Add(time.Duration(1+i) * time.Hour)
+		}
+		if today := g.d.Today; !today.IsZero() && booking.DateOf(at).After(today) {
+			break
+		}
+		e, err := g.f.LogComm(booking.CommEntry{When: localAt(at), Channel: st.channel, Direction: st.dir, Who: who, Text: st.text}, by, "", at)
+		if err == nil {
+			g.put(e)
+		}
+	}
+}
+
+// relativeName is a relative of the principal on the receiving side, with
+// a given name of the family's own name pool.
+func relativeName(r *rand.Rand, pa *booking.Traveller) string {
+	pool, ok := pools[nationalityPool[pa.Nationality]]
+	if !ok {
+		pool = pools["arabic"]
+	}
+	given := pool.male
+	if r.IntN(2) == 0 {
+		given = pool.female
+	}
+	return given[r.IntN(len(given))] + " " + pa.FamilyName
 }

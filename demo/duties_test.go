@@ -79,3 +79,78 @@ func TestDutiesFollowStatus(t *testing.T) {
 		t.Fatalf("ready %d, abn-sent %d (%d open), denials %d (%v), escort trips %d", ready, abn, abnOpen, denials, codes, trips)
 	}
 }
+
+// TestDemoContacts: every demo case can be reached through its principal
+// (a phone of the office's country), many have a relative or sponsor on
+// the receiving side, and the communication log follows the case's
+// progress, in order and never after today.
+func TestDemoContacts(t *testing.T) {
+	today := booking.MustDate("2026-11-22")
+	d := NewDuties(5)
+	d.Today = today
+	dial := map[string]string{"RBA": "+212 ", "KLT": "+49 ", "SAL": "+503 ", "WAS": "+1 202 "}
+	var cases, others int
+	logged := map[booking.Status]int{}
+	err := Generate(Options{Cases: 400, Seed: 5, Today: today, Routes: direct}, func(recs []booking.Record) error {
+		var cf *booking.Case
+		var pa *booking.Traveller
+		for _, r := range recs {
+			switch v := r.(type) {
+			case *booking.Case:
+				cf = v
+			case *booking.Traveller:
+				if v.Principal {
+					pa = v
+				}
+			}
+		}
+		if cf == nil {
+			return nil // the escort pool
+		}
+		cases++
+		own, entries := 0, 0
+		var last booking.LocalTime
+		for _, r := range d.For(recs) {
+			switch v := r.(type) {
+			case *booking.Contact:
+				if err := v.Validate(); err != nil {
+					t.Fatalf("%s: %v", v.Key(), err)
+				}
+				if v.Traveller == 0 {
+					others++
+					continue
+				}
+				own++
+				if v.Traveller != pa.Member || !strings.HasPrefix(v.Phone, dial[cf.Office]) {
+					t.Errorf("%s: contact %+v, principal %d, office %s", cf.Number, v, pa.Member, cf.Office)
+				}
+			case *booking.CommEntry:
+				if err := v.Validate(); err != nil {
+					t.Fatalf("%s: %v", v.Key(), err)
+				}
+				entries++
+				if v.When.Date().After(today) || (!last.IsZero() && v.When.Wall().Before(last.Wall())) {
+					t.Errorf("%s: entry %s at %s (after %s, today %s)", cf.Number, v.ID, v.When, last, today)
+				}
+				last = v.When
+			}
+		}
+		if own != 1 {
+			t.Errorf("%s has %d contacts of its principal", cf.Number, own)
+		}
+		if cf.Status == booking.StatusDeparted && entries < 3 {
+			t.Errorf("departed %s has %d log entries", cf.Number, entries)
+		}
+		logged[cf.Status] += entries
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if others < cases/5 || others > cases/2 {
+		t.Errorf("%d of %d cases have a relative or sponsor", others, cases)
+	}
+	if logged[booking.StatusDataEntry] == 0 || logged[booking.StatusDeparted] == 0 {
+		t.Errorf("log entries by status: %v", logged)
+	}
+}

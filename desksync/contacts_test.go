@@ -21,7 +21,12 @@ func TestContactsAndLogSync(t *testing.T) {
 	no := cases[0]
 	now := time.Now()
 	when := booking.MustLocalTime(booking.DateOf(now).String() + "T09:00")
-	write := func(s *store.Store, who string, correct bool) string {
+	f0, err := a.s.CaseFile(no)
+	if err != nil {
+		t.Fatal(err)
+	}
+	demoContacts, demoComms := len(f0.Contacts), len(f0.Comms) // what the demo made
+	write := func(s *store.Store, who string, correct string) string {
 		var id string
 		err := s.Update(who, func(tx *store.Tx) error {
 			f, err := tx.CaseFile(no)
@@ -36,8 +41,8 @@ func TestContactsAndLogSync(t *testing.T) {
 				return err
 			}
 			e := booking.CommEntry{When: when, Channel: "phone", Direction: "out", Who: "Leila", Text: "documents requested by phone (" + who + ")"}
-			if correct {
-				e.Corrects, e.Text = f.Comms[0].ID, "documents requested by SMS"
+			if correct != "" {
+				e.Corrects, e.Text = correct, "documents requested by SMS"
 			}
 			x, err := f.LogComm(e, who, tx.Desk(), now)
 			if err != nil {
@@ -51,12 +56,12 @@ func TestContactsAndLogSync(t *testing.T) {
 		}
 		return id
 	}
-	first := write(a.s, "amina", false)
+	first := write(a.s, "amina", "")
 	a.sync(t)
 	b.sync(t)
 	// Both desks add while offline; B also corrects A's entry.
-	write(a.s, "amina", false)
-	fix := write(b.s, "omar", true)
+	write(a.s, "amina", "")
+	fix := write(b.s, "omar", first)
 	a.sync(t)
 	b.sync(t)
 	a.sync(t)
@@ -64,8 +69,8 @@ func TestContactsAndLogSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fa.Contacts) != 3 || len(fa.Comms) != 3 {
-		t.Fatalf("desk A holds %d contacts and %d log entries, want 3 and 3", len(fa.Contacts), len(fa.Comms))
+	if len(fa.Contacts) != demoContacts+3 || len(fa.Comms) != demoComms+3 {
+		t.Fatalf("desk A holds %d contacts and %d log entries, want %d and %d", len(fa.Contacts), len(fa.Comms), demoContacts+3, demoComms+3)
 	}
 	if c := fa.CorrectedBy(first); c == nil || c.ID != fix {
 		t.Errorf("entry %s corrected by %+v, want %s", first, c, fix)
