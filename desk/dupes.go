@@ -129,65 +129,24 @@ func reindex(tx *store.Tx, ix *dupes.Index, key string) error {
 	return nil
 }
 
-// idTraveller and idDocument are the fields the index reads of a
-// traveller and a document: decoding only these halves the build.
-type idTraveller struct {
-	Case       string       `json:"case"`
-	Member     int          `json:"member"`
-	FamilyName string       `json:"family_name"`
-	GivenNames string       `json:"given_names"`
-	BirthDate  booking.Date `json:"birth_date"`
-}
-
-type idDocument struct {
-	Member int             `json:"member"`
-	Type   booking.DocType `json:"type"`
-	Number string          `json:"number"`
-}
-
-// buildIndex reads every traveller and document of the store.
+// buildIndex reads every traveller of the store from its identity rows:
+// one pass over tens of MB, where the case files are GB.
 func buildIndex(tx *store.Tx) (*dupes.Index, error) {
-	ix := dupes.NewIndex()
-	var nos []string
-	if err := tx.CaseNumbers(func(no string) error { nos = append(nos, no); return nil }); err != nil {
+	b := dupes.NewBuilder(0)
+	var p dupes.Person
+	err := tx.Identities(func(id *store.Identity) error {
+		p.Case, p.Member, p.Family, p.Given, p.Birth = id.Case, id.Member, id.Family, id.Given, id.Birth
+		p.Docs = p.Docs[:0]
+		for _, d := range id.Docs {
+			p.Docs = append(p.Docs, dupes.Doc{Type: d.Type, Number: d.Number})
+		}
+		b.Add(&p)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	ix.Reserve(4 * len(nos))
-	var docs []idDocument
-	for _, no := range nos {
-		docs = docs[:0]
-		err := tx.Scan(no+"/"+booking.KindDocument+"/", func(_ string, data []byte) error {
-			var doc idDocument
-			if err := json.Unmarshal(data, &doc); err != nil {
-				return err
-			}
-			if doc.Number != "" {
-				docs = append(docs, doc)
-			}
-			return nil
-		})
-		if err == nil {
-			err = tx.Scan(no+"/"+booking.KindTraveller+"/", func(_ string, data []byte) error {
-				var t idTraveller
-				if err := json.Unmarshal(data, &t); err != nil {
-					return err
-				}
-				// The case number is the case's one string, not one a traveller.
-				p := dupes.Person{Case: no, Member: t.Member, Family: t.FamilyName, Given: t.GivenNames, Birth: t.BirthDate}
-				for _, d := range docs {
-					if d.Member == t.Member {
-						p.Docs = append(p.Docs, dupes.Doc{Type: d.Type, Number: d.Number})
-					}
-				}
-				ix.Put(p)
-				return nil
-			})
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return ix, nil
+	return b.Index(), nil
 }
 
 // FindDuplicates returns the likely duplicates, in other cases, of

@@ -1,7 +1,6 @@
 package dupes
 
 import (
-	"cmp"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -72,74 +71,124 @@ type Match struct {
 	Reason string
 }
 
-// entry is a person folded for matching, compact and without pointers (the
-// collector need not look inside): 400k of them are what a desk of 100k
-// cases holds, and the names themselves stay in the store (the desk reads
-// those of the few matches it shows).
+// entry is a person folded for matching: fixed size and without pointers
+// (the collector need not look inside), its name keys and document
+// numbers in the index's pools. 400k of them are what a desk of 100k cases
+// holds, and the names themselves stay in the store (the desk reads those
+// of the few matches it shows).
 type entry struct {
-	caseI      int32 // index in Index.cases (or -1: a query's case is none indexed)
-	member     int16
-	nFam, nTok uint8 // family name keys are toks[:nFam], given names' the rest
-	nDoc       uint8
-	dead       bool
-	birth      int32 // yyyymmdd, 0 for none
-	exact      uint32
-	toks       [maxToks]uint32
-	docs       [maxDocs]uint64
-	docType    [maxDocs]uint8 // index in booking.DocTypes + 1
+	caseI  int32  // index in Index.cases (or -1: a query's case is none indexed)
+	tokAt  uint32 // name keys at pools.toks[tokAt:tokAt+nTok], family first
+	docAt  uint32 // documents at pools.docs[docAt:docAt+nDoc]
+	birth  int32  // yyyymmdd, 0 for none
+	exact  uint32 // hash of the whole folded name
+	member int16
+	nFam   uint8 // family name keys are the first nFam
+	nTok   uint8
+	nDoc   uint8
+	dead   bool
 }
 
-// A person keeps at most maxToks name keys (4 of the family name) and
+// pools hold the variable parts of entries: name key ids, and document
+// number hashes with their types (index in booking.DocTypes + 1).
+type pools struct {
+	toks    []uint32
+	docs    []uint64
+	docType []uint8
+}
+
+// folded is an entry with its pools: what compare reads.
+type folded struct {
+	fam, given []uint32
+	docs       []uint64
+	docType    []uint8
+	birth      int32
+	exact      uint32
+}
+
+func (pl *pools) view(e *entry) folded {
+	t := pl.toks[e.tokAt : e.tokAt+uint32(e.nTok)]
+	return folded{fam: t[:e.nFam], given: t[e.nFam:], docs: pl.docs[e.docAt : e.docAt+uint32(e.nDoc)],
+		docType: pl.docType[e.docAt : e.docAt+uint32(e.nDoc)], birth: e.birth, exact: e.exact}
+}
+
+// A person keeps at most maxToks name keys (maxFam of the family name) and
 // maxDocs document numbers (travel documents first).
 const (
 	maxToks = 6
+	maxFam  = 4
 	maxDocs = 3
 )
 
 // minDocLen: shorter numbers ("1", "A12") are placeholders, not identities.
 const minDocLen = 5
 
-// fold makes the entry of p; tok gives a name key's id (0: a key no
-// indexed person has, which matches nothing).
-func fold(p *Person, caseI int32, tok func(string) uint32) entry {
-	e := entry{caseI: caseI, member: int16(p.Member), birth: dateKey(p.Birth)}
-	for _, t := range Tokens(p.Family) {
-		if e.nTok < 4 {
-			e.toks[e.nTok] = tok(t)
-			e.nTok++
-		}
+// names turns a name into its name key ids and the hash input of its
+// folded words; a memo (the index build) sees each spelling once.
+type names interface {
+	name(s string) (ids []uint32, norm string)
+}
+
+// tokenizer is names without a memo: tok gives a name key's id (0: a key
+// no indexed person has, which matches nothing).
+type tokenizer func(string) uint32
+
+func (tok tokenizer) name(s string) ([]uint32, string) {
+	ts := Tokens(s)
+	ids := make([]uint32, len(ts))
+	for i, t := range ts {
+		ids[i] = tok(t)
 	}
-	e.nFam = e.nTok
-	for _, t := range Tokens(p.Given) {
-		if e.nTok < maxToks {
-			e.toks[e.nTok] = tok(t)
-			e.nTok++
-		}
+	return ids, norm(s)
+}
+
+// norm is the folded words of a name joined by single spaces.
+func norm(s string) string { return strings.Join(strings.Fields(Fold(s)), " ") }
+
+// fold makes the entry of p with its keys and documents appended to pl.
+func fold(p *Person, caseI int32, nm names, pl *pools) entry {
+	e := entry{caseI: caseI, member: int16(p.Member), birth: dateKey(p.Birth),
+		tokAt: uint32(len(pl.toks)), docAt: uint32(len(pl.docs))}
+	fam, fn := nm.name(p.Family)
+	fam = fam[:min(len(fam), maxFam)]
+	given, gn := nm.name(p.Given)
+	given = given[:min(len(given), maxToks-len(fam))]
+	pl.toks = append(append(pl.toks, fam...), given...)
+	e.nFam, e.nTok = uint8(len(fam)), uint8(len(fam)+len(given))
+	// The words of both names, as one string of single spaces.
+	h := fnvAdd(fnvOffset, fn)
+	if fn != "" && gn != "" {
+		h = fnvAdd(h, " ")
 	}
-	h := fnv.New32a()
-	h.Write([]byte(strings.Join(strings.Fields(Fold(p.Family+" / "+p.Given)), " ")))
-	e.exact = h.Sum32()
-	docs := slices.Clone(p.Docs)
-	slices.SortStableFunc(docs, func(a, b Doc) int {
-		return cmp.Compare(b2i(!a.Type.IsTravelDocument()), b2i(!b.Type.IsTravelDocument()))
-	})
-	for _, d := range docs {
-		n := NormalizeDoc(d.Number)
-		if len(n) < minDocLen || e.nDoc == maxDocs {
-			continue
+	e.exact = fnvAdd(h, gn)
+	// Travel documents first.
+	for _, travel := range [2]bool{true, false} {
+		for i := range p.Docs {
+			d := &p.Docs[i]
+			if d.Type.IsTravelDocument() != travel || e.nDoc == maxDocs {
+				continue
+			}
+			if n := NormalizeDoc(d.Number); len(n) >= minDocLen {
+				pl.docs = append(pl.docs, docHash(n))
+				pl.docType = append(pl.docType, uint8(slices.Index(booking.DocTypes, d.Type)+1))
+				e.nDoc++
+			}
 		}
-		e.docs[e.nDoc] = docHash(n)
-		e.docType[e.nDoc] = uint8(slices.Index(booking.DocTypes, d.Type) + 1)
-		e.nDoc++
 	}
 	return e
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+func fnvAdd(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= fnvPrime
 	}
-	return 0
+	return h
 }
 
 func docHash(n string) uint64 {
@@ -147,9 +196,6 @@ func docHash(n string) uint64 {
 	h.Write([]byte(n))
 	return h.Sum64() | 1 // never 0
 }
-
-func (e *entry) family() []uint32 { return e.toks[:e.nFam] }
-func (e *entry) given() []uint32  { return e.toks[e.nFam:e.nTok] }
 
 // person is the entry as a Person of case caseNo: case, member and birth
 // date (the names are the store's).
@@ -192,21 +238,21 @@ func share(x, y []uint32) bool {
 // nameMatch says how two people's name keys agree: 2 when each name
 // shares a key with the other's same name (a double surname and one of
 // its halves agree), 1 when family and given names are swapped, else 0.
-func nameMatch(a, b *entry) int {
-	givenAgree := a.nTok == a.nFam && b.nTok == b.nFam || share(a.given(), b.given())
-	if share(a.family(), b.family()) && givenAgree {
+func nameMatch(a, b *folded) int {
+	givenAgree := len(a.given) == 0 && len(b.given) == 0 || share(a.given, b.given)
+	if share(a.fam, b.fam) && givenAgree {
 		return 2
 	}
-	if share(a.family(), b.given()) && share(a.given(), b.family()) {
+	if share(a.fam, b.given) && share(a.given, b.fam) {
 		return 1
 	}
 	return 0
 }
 
 // compare scores b as a duplicate of a: the best reason, or 0.
-func compare(a, b *entry) (int, string) {
-	for _, x := range a.docs[:a.nDoc] {
-		if i := slices.Index(b.docs[:b.nDoc], x); i >= 0 {
+func compare(a, b *folded) (int, string) {
+	for _, x := range a.docs {
+		if i := slices.Index(b.docs, x); i >= 0 {
 			what := "document"
 			if t := b.docType[i]; t > 0 {
 				what = docWord(booking.DocTypes[t-1])
@@ -250,12 +296,14 @@ func docWord(t booking.DocType) string {
 // one); the same judgement the Index applies.
 func Compare(a, b Person) (int, string) {
 	ids := map[string]uint32{}
-	tok := func(t string) uint32 {
+	tok := tokenizer(func(t string) uint32 {
 		if _, ok := ids[t]; !ok {
 			ids[t] = uint32(len(ids) + 1)
 		}
 		return ids[t]
-	}
-	ea, eb := fold(&a, 0, tok), fold(&b, 1, tok)
-	return compare(&ea, &eb)
+	})
+	var pl pools
+	ea, eb := fold(&a, 0, tok, &pl), fold(&b, 1, tok, &pl)
+	va, vb := pl.view(&ea), pl.view(&eb)
+	return compare(&va, &vb)
 }

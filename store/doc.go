@@ -40,6 +40,9 @@
 //	reportrows/                      (schema 5; reportrows.go)
 //	  <case>                         codec(binary reports.CaseFacts): what the reports
 //	                                 read of the case, refreshed with its queue row
+//	identities/                      (identities.go)
+//	  <case>                         codec(binary rows): each traveller's names, birth
+//	                                 date and numbered documents, for the duplicate check
 //	idx/
 //	  status/    <status>    0x00 <case>
 //	  office/    <office>    0x00 <case>
@@ -67,7 +70,7 @@
 //	access/    <n uint64 BE>         codec(JSON AccessEntry): who opened which case's
 //	                                 personal data here; local, capped (access.go; schema 6)
 //
-// Values in records, log, rows, report rows and flights/byflight pass
+// Values in records, log, rows, report rows, identities and flights/byflight pass
 // through the Codec, the seam where encryption at rest plugs in. Index keys
 // carry no personal data (flight index keys: dates, flight numbers and case
 // numbers).

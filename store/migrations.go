@@ -28,6 +28,7 @@ var migrations = []migration{
 	{"create the desk's local access log (access/)", migrateAccess},
 	{"keep a report row per case (reportrows): what the reports read of it", migrateReportRows},
 	{"hash ABN numbers in the abn index and ABN record keys of encrypted stores", migrateHashABNIndex},
+	{migrationIdentities, migrateIdentities},
 }
 
 // needsMigration reports whether the store is new or behind this version;

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,6 +63,17 @@ func TestEncryptMigratesAPlainStoreInPlace(t *testing.T) {
 		}
 	}
 	h0, _ := s.History(rows[0].Number)
+	// The identity rows hold every family name and document number in the
+	// clear before: the file check below covers them.
+	ids := assertIdentitiesCurrent(t, s)
+	if err := s.View(func(tx *Tx) error {
+		if n := tx.btx.Bucket(bIdentities).Stats().KeyN; n != len(rows) {
+			t.Fatalf("%d identity rows for %d cases", n, len(rows))
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	// A refusal's reason may quote a value: it is sealed too.
 	if err := s.Update("", func(tx *Tx) error {
 		return tx.RecordRefusal(1, Refusal{Op: "d1:1", Key: rows[0].Number, Reason: "family name \"Zzyxqhaddad\" refused"})
@@ -122,6 +134,9 @@ func TestEncryptMigratesAPlainStoreInPlace(t *testing.T) {
 	after, _ := s.AllRows()
 	if len(after) != len(rows) || after[5].Number != rows[5].Number || after[5].ABNNumber != rows[5].ABNNumber {
 		t.Fatalf("rows differ after encryption")
+	}
+	if got := assertIdentitiesCurrent(t, s); !slices.Equal(got, ids) {
+		t.Fatalf("identity rows differ after encryption")
 	}
 	// Writing on goes on under the new key, with the log in order.
 	if err := s.SetFields("amina", rows[0].Number, []Assignment{{"notes", "after encryption"}}); err != nil {

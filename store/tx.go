@@ -560,6 +560,9 @@ func (tx *Tx) refresh() error {
 		if err := tx.putReportRow(no, f); err != nil {
 			return err
 		}
+		if err := tx.putIdentityRow(no, f); err != nil {
+			return err
+		}
 		if tx.manyRows = tx.manyRows || len(tx.refreshed) >= rowRing; !tx.manyRows {
 			tx.refreshed = append(tx.refreshed, no)
 		}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -72,4 +73,54 @@ func BenchmarkDuplicateKeystroke100k(b *testing.B) {
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "median-µs")
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkDuplicateIndexBuild100k: the duplicate index built as a session
+// builds it (a new desk, WarmDuplicates: one pass over the identity rows,
+// then the file's pages released) on MOVEDESK_BENCH_DATA. It reports the
+// build time, the index's heap and the page faults of a build in MiB (the
+// file pages it touched, and the heap it grew).
+func BenchmarkDuplicateIndexBuild100k(b *testing.B) {
+	dir := os.Getenv("MOVEDESK_BENCH_DATA")
+	if dir == "" {
+		b.Skip("MOVEDESK_BENCH_DATA not set")
+	}
+	s, err := store.Open(dir, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	a := &app{cfg: &config.Config{User: "bench", Rules: tariffs.DefaultRules()}}
+	var took []time.Duration
+	var heap uint64
+	var faults int64
+	for b.Loop() {
+		d, err := a.newDesk(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var m0, m1 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		var r0, r1 syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &r0)
+		start := time.Now()
+		if err := d.WarmDuplicates(); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+		syscall.Getrusage(syscall.RUSAGE_SELF, &r1)
+		faults = max(faults, r1.Minflt+r1.Majflt-r0.Minflt-r0.Majflt)
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		heap = max(heap, m1.HeapAlloc-min(m1.HeapAlloc, m0.HeapAlloc))
+		if ms, err := d.FindDuplicates(booking.Traveller{FamilyName: "x"}, nil, 1); err != nil || ms != nil {
+			b.Fatal(ms, err)
+		}
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Milliseconds()), "median-ms")
+	b.ReportMetric(float64(took[len(took)-1].Milliseconds()), "max-ms")
+	b.ReportMetric(float64(heap>>20), "index-MiB")
+	b.ReportMetric(float64(faults*int64(os.Getpagesize())>>20), "faulted-MiB")
 }

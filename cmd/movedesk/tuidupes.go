@@ -28,28 +28,42 @@ func (t tuiDupes) FindDuplicates(tr booking.Traveller, docs []booking.Document) 
 	return out, err
 }
 
-// WarmDuplicates implements tui.DuplicateWarmer: the index (seconds and
-// about 90 MiB at 100k cases) is built when a form that checks opens, so a
-// session that enters no traveller never pays for it. The app's soft heap
-// limit is raised by as much then: under the old one the collector would
-// run without pause.
+// WarmDuplicates implements tui.DuplicateWarmer: the index (about half a
+// second and 28 MiB at 100k cases) is built when a form that checks opens,
+// so a session that enters no traveller never pays for it. The app's soft
+// heap limit is raised for the build (under the old one the collector
+// would run without pause through it), then left higher by what the index
+// keeps.
 func (t tuiDupes) WarmDuplicates() error {
-	err := t.d.WarmDuplicates()
-	if err == nil && os.Getenv("GOMEMLIMIT") == "" {
-		dupLimitOnce.Do(func() {
-			if cur := debug.SetMemoryLimit(-1); cur == tuiMemoryLimit {
-				debug.SetMemoryLimit(tuiMemoryLimit + dupIndexAllowance)
-			}
-			// The build decoded every traveller: give that garbage back now
-			// rather than holding it up to the new limit.
-			debug.FreeOSMemory()
-		})
+	var err error
+	first := false
+	dupLimitOnce.Do(func() {
+		first = true
+		raise := os.Getenv("GOMEMLIMIT") == "" && debug.SetMemoryLimit(-1) == tuiMemoryLimit
+		if raise {
+			debug.SetMemoryLimit(tuiMemoryLimit + dupBuildAllowance)
+		}
+		err = t.d.WarmDuplicates()
+		if raise {
+			debug.SetMemoryLimit(tuiMemoryLimit + dupIndexAllowance)
+		}
+		// The build's garbage (the builder's slices, decoded names) goes
+		// back now rather than being held up to the limit.
+		debug.FreeOSMemory()
+	})
+	if first {
+		return err
 	}
-	return err
+	return t.d.WarmDuplicates()
 }
 
-// dupIndexAllowance is the heap the duplicate index may add to the app's.
-const dupIndexAllowance = 128 << 20
+// dupIndexAllowance is the heap the duplicate index may add to the app's
+// (it holds 28 MiB at 100k cases); dupBuildAllowance is what its build may
+// use for a moment.
+const (
+	dupIndexAllowance = 32 << 20
+	dupBuildAllowance = 96 << 20
+)
 
 var dupLimitOnce sync.Once
 
