@@ -48,6 +48,7 @@ func TestFactsBinaryEveryField(t *testing.T) {
 		Permits:  []reports.PermitFacts{{Authority: "DGSN", Country: "MAR", ReasonCode: "R1", Status: "denied", Submitted: d("2026-02-01"), Decided: d("2026-03-01")}},
 		Findings: []reports.FactFinding{{Check: "pax-type", Traveller: 2, Detail: "priced as INF\x1b"}},
 		Docs:     []reports.DocFacts{{Member: 1, Description: "passport P1", Expiry: d("2027-01-01")}},
+		Gate:     reports.GateFacts{Stamp: 1<<64 - 1, Items: []booking.GateItem{{Code: "custody", Traveller: 2, Message: "no custody record"}}},
 	}
 	assertAllSet(t, reflect.ValueOf(x), "CaseFacts")
 	b, err := x.AppendBinary(nil)

@@ -92,6 +92,13 @@ func (x *CaseFacts) AppendBinary(b []byte) ([]byte, error) {
 		e.str(d.Description)
 		e.date(d.Expiry)
 	}
+	e.uint(x.Gate.Stamp)
+	e.uint(uint64(len(x.Gate.Items)))
+	for _, it := range x.Gate.Items {
+		e.str(it.Code)
+		e.int(int64(it.Traveller))
+		e.str(it.Message)
+	}
 	return e.b, nil
 }
 
@@ -148,6 +155,12 @@ func (x *CaseFacts) UnmarshalBinary(data []byte) error {
 	for i := range x.Docs {
 		doc := &x.Docs[i]
 		doc.Member, doc.Description, doc.Expiry = int(d.int()), d.str(), d.date()
+	}
+	x.Gate.Stamp = d.uint()
+	x.Gate.Items = grow(x.Gate.Items, d.count())
+	for i := range x.Gate.Items {
+		it := &x.Gate.Items[i]
+		it.Code, it.Traveller, it.Message = d.str(), int(d.int()), d.str()
 	}
 	if d.err == nil && d.s != "" {
 		d.err = errors.New("trailing bytes")

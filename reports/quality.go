@@ -88,16 +88,17 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 	if !x.keep(&q.p) || !q.p.in(x.Received) {
 		return true
 	}
-	// The gate of an open case departing within the window needs its file.
+	// The gate of an open case departing within the window: judged from
+	// its file, or kept in its facts under the same stamp.
 	b := x.Active()
 	var dep booking.Date
 	if b != nil {
 		dep = b.Departure
 	}
 	today := q.p.Today
-	gate := b != nil && !x.Status.Terminal() && x.Status != booking.StatusOnHold && !dep.IsZero() &&
-		!dep.Before(today) && !dep.After(today.AddDays(q.p.Config.GateWindowDays))
-	if gate && f == nil {
+	gate := GateJudged(x) && !dep.Before(today) && !dep.After(today.AddDays(q.p.Config.GateWindowDays))
+	kept := q.p.GateStamp != 0 && x.Gate.Stamp == q.p.GateStamp
+	if gate && f == nil && !kept {
 		return false
 	}
 	q.r.CasesChecked++
@@ -125,7 +126,11 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 		}
 	}
 	if gate {
-		for _, it := range q.p.Gate(f) {
+		items := x.Gate.Items
+		if f != nil {
+			items = q.p.Gate(f)
+		}
+		for _, it := range items {
 			add("gate-open", it.Traveller, fmt.Sprintf("departs %s: %s", dep, it.Message))
 		}
 	}

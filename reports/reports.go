@@ -62,7 +62,12 @@ type Params struct {
 	TravelLoan func(programme string) bool
 	// Gate lists a case's open gate items; nil uses the case file's gate
 	// under the default templates, leaving out the quote engine's findings.
-	Gate func(f *booking.CaseFile) []booking.GateItem // NoLists leaves out the lists of cases (loans' cases and adults, the
+	Gate func(f *booking.CaseFile) []booking.GateItem
+	// GateStamp names the templates, tariffs and rules Gate judges with
+	// (0: unknown): a case whose facts carry a gate judged under the same
+	// stamp (CaseFacts.Gate) is taken by its facts, its file not read.
+	GateStamp uint64
+	// NoLists leaves out the lists of cases (loans' cases and adults, the
 	// steps over target, the longest waiting, the ABNs not sent), which do
 	// not depend on the grouping: a screen regrouping a report it holds
 	// asks only for the groups.

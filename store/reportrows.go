@@ -35,6 +35,11 @@ func (tx *Tx) putReportRow(no string, f *booking.CaseFile) error {
 		return b.Delete([]byte(no))
 	}
 	x := reports.Facts(f)
+	if reports.GateJudged(&x) {
+		if g := tx.reportGate(); g.stamp != 0 {
+			x.Gate = reports.GateFacts{Stamp: g.stamp, Items: g.judge(f)}
+		}
+	}
 	data, err := x.AppendBinary(nil)
 	if err != nil {
 		return err
@@ -81,18 +86,68 @@ func (tx *Tx) ReportFacts(fn func(x *reports.CaseFacts) error) error {
 	})
 }
 
+// ReportGate returns what the ready-to-depart gate is judged with in the
+// state tx sees: a stamp naming the templates, tariffs and rules (0: the
+// gate cannot be judged now; rows then keep none), and the judge. The gate
+// of an open, booked case depends on nothing else, so a row keeps it with
+// its stamp, and a report judging under the same stamp takes it from the
+// row instead of reading and judging the whole file. Rows whose stamp
+// differs (templates published, a tariff version activated, another
+// configuration) are judged from their files until they are written again.
+type ReportGate func(tx *Tx) (stamp uint64, judge func(f *booking.CaseFile) []booking.GateItem)
+
+// SetReportGate sets the gate judge of rows written from now on (the use
+// case layer sets it with its configuration).
+func (s *Store) SetReportGate(g ReportGate) {
+	if g == nil {
+		s.gate.Store(nil)
+		return
+	}
+	s.gate.Store(&g)
+}
+
+// ReportGateStamp returns the stamp the gate would be judged under now
+// (0: none): a report passes it as reports.Params.GateStamp.
+func (s *Store) ReportGateStamp() uint64 {
+	var stamp uint64
+	_ = s.View(func(tx *Tx) error {
+		stamp = tx.reportGate().stamp
+		return nil
+	})
+	return stamp
+}
+
+// gateJudge is a transaction's ReportGate, asked once.
+type gateJudge struct {
+	stamp uint64
+	judge func(f *booking.CaseFile) []booking.GateItem
+}
+
+func (tx *Tx) reportGate() *gateJudge {
+	if tx.gate == nil {
+		tx.gate = &gateJudge{}
+		if g := tx.s.gate.Load(); g != nil {
+			tx.gate.stamp, tx.gate.judge = (*g)(tx)
+			if tx.gate.judge == nil {
+				tx.gate.stamp = 0
+			}
+		}
+	}
+	return tx.gate
+}
+
 // migrateReportRows makes the report rows bucket and fills it.
 func migrateReportRows(btx *bolt.Tx, _ string, codec Codec) error {
 	if _, err := btx.CreateBucketIfNotExists(bReportRows); err != nil {
 		return err
 	}
-	return rebuildReportRows(btx, codec)
+	return rebuildReportRows(btx, &Store{codec: codec})
 }
 
-// rebuildReportRows makes every case's report row from its case file and
-// records the facts version.
-func rebuildReportRows(btx *bolt.Tx, codec Codec) error {
-	tx := &Tx{s: &Store{codec: codec}, btx: btx}
+// rebuildReportRows makes every case's report row from its case file (the
+// gate judged with s's judge, if any) and records the facts version.
+func rebuildReportRows(btx *bolt.Tx, s *Store) error {
+	tx := &Tx{s: s, btx: btx}
 	rows := btx.Bucket(bReportRows)
 	rows.FillPercent = 0.9
 	// Keys first: the bucket is written while the cases are read.

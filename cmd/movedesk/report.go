@@ -217,6 +217,7 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	p.TravelLoan = func(prog string) bool { return tpl.For(prog).TravelLoan }
 	if name == "quality" {
 		p.Gate = func(cf *booking.CaseFile) []booking.GateItem { return cf.GateWith(d.GateInput(cf)) }
+		p.GateStamp = s.ReportGateStamp() // rows judged the same way need no file
 	}
 	b, err := reports.New(name, p)
 	if err != nil {
