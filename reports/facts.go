@@ -50,9 +50,13 @@ type CaseFacts struct {
 // and rules that Stamp names (0: not judged). The gate does not depend on
 // the day it is judged, only on the file and those inputs, so a report
 // whose inputs have the same stamp takes these instead of reading the file.
+// The binary form holds only the stamp: the items (long sentences, for
+// half the cases) are kept apart and read for the few cases a report
+// asks for (Loaded says they were).
 type GateFacts struct {
-	Stamp uint64
-	Items []booking.GateItem
+	Stamp  uint64
+	Items  []booking.GateItem
+	Loaded bool
 }
 
 // GateJudged reports whether the quality report may judge the gate of the
@@ -492,7 +496,7 @@ func (x *CaseFacts) For(name string, s Strings) *CaseFacts {
 		for i, d := range x.Docs {
 			c.Docs[i] = DocFacts{Member: d.Member, Description: strings.Clone(d.Description), Expiry: d.Expiry}
 		}
-		c.Gate = GateFacts{Stamp: x.Gate.Stamp, Items: make([]booking.GateItem, len(x.Gate.Items))}
+		c.Gate = GateFacts{Stamp: x.Gate.Stamp, Items: make([]booking.GateItem, len(x.Gate.Items)), Loaded: x.Gate.Loaded}
 		for i, it := range x.Gate.Items {
 			c.Gate.Items[i] = booking.GateItem{Code: s.in(it.Code), Traveller: it.Traveller, Message: strings.Clone(it.Message)}
 		}

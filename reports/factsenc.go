@@ -93,12 +93,6 @@ func (x *CaseFacts) AppendBinary(b []byte) ([]byte, error) {
 		e.date(d.Expiry)
 	}
 	e.uint(x.Gate.Stamp)
-	e.uint(uint64(len(x.Gate.Items)))
-	for _, it := range x.Gate.Items {
-		e.str(it.Code)
-		e.int(int64(it.Traveller))
-		e.str(it.Message)
-	}
 	return e.b, nil
 }
 
@@ -156,7 +150,41 @@ func (x *CaseFacts) UnmarshalBinary(data []byte) error {
 		doc := &x.Docs[i]
 		doc.Member, doc.Description, doc.Expiry = int(d.int()), d.str(), d.date()
 	}
-	x.Gate.Stamp = d.uint()
+	x.Gate.Stamp, x.Gate.Items, x.Gate.Loaded = d.uint(), x.Gate.Items[:0], false
+	if d.err == nil && d.s != "" {
+		d.err = errors.New("trailing bytes")
+	}
+	if d.err != nil {
+		return fmt.Errorf("case facts: %w", d.err)
+	}
+	return nil
+}
+
+// AppendGateItems appends the binary form of gate items to b (kept apart
+// from the facts, see GateFacts).
+func AppendGateItems(b []byte, items []booking.GateItem) []byte {
+	e := enc{b}
+	e.uint(FactsVersion)
+	e.uint(uint64(len(items)))
+	for _, it := range items {
+		e.str(it.Code)
+		e.int(int64(it.Traveller))
+		e.str(it.Message)
+	}
+	return e.b
+}
+
+// LoadGateItems sets x's gate items from data made by AppendGateItems
+// (nil: none) and marks them loaded.
+func (x *CaseFacts) LoadGateItems(data []byte) error {
+	x.Gate.Items, x.Gate.Loaded = x.Gate.Items[:0], true
+	if data == nil {
+		return nil
+	}
+	d := dec{s: string(data)}
+	if v := d.uint(); d.err == nil && v != FactsVersion {
+		return fmt.Errorf("%w (%d, want %d)", ErrFactsVersion, v, FactsVersion)
+	}
 	x.Gate.Items = grow(x.Gate.Items, d.count())
 	for i := range x.Gate.Items {
 		it := &x.Gate.Items[i]
@@ -166,7 +194,8 @@ func (x *CaseFacts) UnmarshalBinary(data []byte) error {
 		d.err = errors.New("trailing bytes")
 	}
 	if d.err != nil {
-		return fmt.Errorf("case facts: %w", d.err)
+		x.Gate.Loaded = false
+		return fmt.Errorf("gate items: %w", d.err)
 	}
 	return nil
 }

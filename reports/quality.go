@@ -97,7 +97,7 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 	}
 	today := q.p.Today
 	gate := GateJudged(x) && !dep.Before(today) && !dep.After(today.AddDays(q.p.Config.GateWindowDays))
-	kept := q.p.GateStamp != 0 && x.Gate.Stamp == q.p.GateStamp
+	kept := q.p.GateStamp != 0 && x.Gate.Stamp == q.p.GateStamp && x.Gate.Loaded
 	if gate && f == nil && !kept {
 		return false
 	}

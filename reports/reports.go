@@ -65,7 +65,8 @@ type Params struct {
 	Gate func(f *booking.CaseFile) []booking.GateItem
 	// GateStamp names the templates, tariffs and rules Gate judges with
 	// (0: unknown): a case whose facts carry a gate judged under the same
-	// stamp (CaseFacts.Gate) is taken by its facts, its file not read.
+	// stamp, its items loaded (CaseFacts.Gate), is taken by its facts, its
+	// file not read.
 	GateStamp uint64
 	// NoLists leaves out the lists of cases (loans' cases and adults, the
 	// steps over target, the longest waiting, the ABNs not sent), which do
@@ -106,8 +107,9 @@ type Builder interface {
 	// AddFacts adds a case by its facts (Facts of its case file), which
 	// is what Add does with the file. It adds nothing and returns false
 	// when the report needs this case's whole file (the quality report
-	// judges the gate of a case departing within its window): Add the
-	// file instead (or AddFile). It must not keep x.
+	// judges the gate of a case departing within its window): load the
+	// gate items the facts name (CaseFacts.LoadGateItems) and try again,
+	// else Add the file instead (or AddFile). It must not keep x.
 	AddFacts(x *CaseFacts) bool
 	// AddFile adds a case by its facts and its file: what Add does, when
 	// the caller has both (x must be Facts(f)).

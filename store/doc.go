@@ -40,6 +40,9 @@
 //	reportrows/                      (schema 5; reportrows.go)
 //	  <case>                         codec(binary reports.CaseFacts): what the reports
 //	                                 read of the case, refreshed with its queue row
+//	reportgates/                     (made with the report rows; reportrows.go)
+//	  <case>                         codec(reports.AppendGateItems): the open gate items
+//	                                 judged when the row was written (none: no key)
 //	idx/
 //	  status/    <status>    0x00 <case>
 //	  office/    <office>    0x00 <case>

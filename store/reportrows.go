@@ -18,6 +18,10 @@ import (
 // this bucket (tens of MB) instead of the case files (GB).
 var (
 	bReportRows = []byte("reportrows")
+	// bReportGates holds, beside a report row whose gate was judged, the
+	// open gate items (reports.AppendGateItems) when there are any: long
+	// sentences that every report would otherwise decode with every row.
+	bReportGates = []byte("reportgates")
 	// kReportFacts is the reports.FactsVersion the rows were made with; a
 	// store opened for writing by a build of another version makes them
 	// again.
@@ -31,13 +35,35 @@ func (tx *Tx) putReportRow(no string, f *booking.CaseFile) error {
 	if b == nil {
 		return nil // before the migration that makes it: it fills the bucket
 	}
+	gates := tx.btx.Bucket(bReportGates)
 	if f == nil {
+		if gates != nil {
+			if err := gates.Delete([]byte(no)); err != nil {
+				return err
+			}
+		}
 		return b.Delete([]byte(no))
 	}
 	x := reports.Facts(f)
-	if reports.GateJudged(&x) {
+	var items []booking.GateItem
+	if gates != nil && reports.GateJudged(&x) {
 		if g := tx.reportGate(); g.stamp != 0 {
-			x.Gate = reports.GateFacts{Stamp: g.stamp, Items: g.judge(f)}
+			x.Gate.Stamp, items = g.stamp, g.judge(f)
+		}
+	}
+	if gates != nil {
+		if len(items) == 0 {
+			if err := gates.Delete([]byte(no)); err != nil {
+				return err
+			}
+		} else {
+			sealed, err := tx.s.codec.Seal(reports.AppendGateItems(nil, items))
+			if err != nil {
+				return err
+			}
+			if err := gates.Put([]byte(no), sealed); err != nil {
+				return err
+			}
 		}
 	}
 	data, err := x.AppendBinary(nil)
@@ -91,7 +117,8 @@ func (tx *Tx) ReportFacts(fn func(x *reports.CaseFacts) error) error {
 // gate cannot be judged now; rows then keep none), and the judge. The gate
 // of an open, booked case depends on nothing else, so a row keeps it with
 // its stamp, and a report judging under the same stamp takes it from the
-// row instead of reading and judging the whole file. Rows whose stamp
+// row (the items beside it, in reportgates/) instead of reading and
+// judging the whole file. Rows whose stamp
 // differs (templates published, a tariff version activated, another
 // configuration) are judged from their files until they are written again.
 type ReportGate func(tx *Tx) (stamp uint64, judge func(f *booking.CaseFile) []booking.GateItem)
@@ -136,6 +163,22 @@ func (tx *Tx) reportGate() *gateJudge {
 	return tx.gate
 }
 
+// LoadReportGate reads the gate items of x's case kept beside its row
+// (x.Gate.Stamp set: judged when the row was written) into x.
+func (tx *Tx) LoadReportGate(x *reports.CaseFacts) error {
+	var data []byte
+	if b := tx.btx.Bucket(bReportGates); b != nil {
+		if v := b.Get([]byte(x.Number)); v != nil {
+			p, err := tx.s.codec.Open(v)
+			if err != nil {
+				return fmt.Errorf("report gate %s: %w", x.Number, err)
+			}
+			data = p
+		}
+	}
+	return x.LoadGateItems(data)
+}
+
 // migrateReportRows makes the report rows bucket and fills it.
 func migrateReportRows(btx *bolt.Tx, _ string, codec Codec) error {
 	if _, err := btx.CreateBucketIfNotExists(bReportRows); err != nil {
@@ -148,8 +191,20 @@ func migrateReportRows(btx *bolt.Tx, _ string, codec Codec) error {
 // gate judged with s's judge, if any) and records the facts version.
 func rebuildReportRows(btx *bolt.Tx, s *Store) error {
 	tx := &Tx{s: s, btx: btx}
-	rows := btx.Bucket(bReportRows)
-	rows.FillPercent = 0.9
+	// Fresh buckets, filled in key order: their pages are full, so a
+	// report reads half as many as after rows were rewritten one by one.
+	for _, name := range [][]byte{bReportRows, bReportGates} {
+		if btx.Bucket(name) != nil {
+			if err := btx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		b, err := btx.CreateBucket(name)
+		if err != nil {
+			return err
+		}
+		b.FillPercent = 0.9
+	}
 	// Keys first: the bucket is written while the cases are read.
 	var cases []string
 	if err := btx.Bucket(bRows).ForEach(func(k, _ []byte) error {

@@ -266,8 +266,8 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 }
 
 // addCases adds every case of the store to b by its report row (the
-// facts the store keeps per case), and by its whole case file where b asks
-// for it; keep, if not nil, is called with each case b took. The rows are
+// facts the store keeps per case, with the gate items kept beside it where
+// b asks for them), and by its whole case file where b still asks for it; keep, if not nil, is called with each case b took. The rows are
 // read in one transaction; the few case files on two workers, each in its
 // own.
 func addCases(s *store.Store, b reports.Builder, keep func(x *reports.CaseFacts, f *booking.CaseFile)) error {
@@ -318,6 +318,14 @@ func addCases(s *store.Store, b reports.Builder, keep func(x *reports.CaseFacts,
 			}
 			mu.Lock()
 			took := b.AddFacts(x)
+			if !took && x.Gate.Stamp != 0 && !x.Gate.Loaded {
+				// The gate judged when the row was written, kept beside it.
+				if err := tx.LoadReportGate(x); err != nil {
+					mu.Unlock()
+					return err
+				}
+				took = b.AddFacts(x)
+			}
 			if took && keep != nil {
 				keep(x, nil)
 			}

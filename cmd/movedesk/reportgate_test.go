@@ -56,6 +56,12 @@ func TestReportRowsKeepTheGate(t *testing.T) {
 				return err
 			}
 			want := f.GateWith(d.GateInput(f))
+			if x.Gate.Loaded {
+				t.Errorf("%s: gate items loaded with the row", x.Number)
+			}
+			if err := tx.LoadReportGate(x); err != nil {
+				return err
+			}
 			if x.Gate.Stamp != stamp {
 				t.Errorf("%s: stamp %x, want %x", x.Number, x.Gate.Stamp, stamp)
 			}
