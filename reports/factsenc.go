@@ -96,6 +96,16 @@ func (x *CaseFacts) AppendBinary(b []byte) ([]byte, error) {
 	return e.b, nil
 }
 
+// FactsVersionOf returns the facts version data was written with (0:
+// none readable).
+func FactsVersionOf(data []byte) uint64 {
+	v, n := binary.Uvarint(data)
+	if n <= 0 {
+		return 0
+	}
+	return v
+}
+
 // UnmarshalBinary sets x from data made by AppendBinary, reusing x's lists.
 // Its strings share one copy of data. ErrFactsVersion: data is of another
 // version.

@@ -67,8 +67,10 @@ type quality struct {
 	// one seen; dups holds every one of a key seen twice.
 	people map[uint64]person
 	dups   map[uint64][]person
-	cases  []caseFacts
+	cases  chunks[caseFacts]
 	intern map[string]string
+	// findings are the report's, gathered before Report sorts them.
+	findings chunks[Finding]
 }
 
 func (q *quality) in(s string) string {
@@ -103,7 +105,7 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 	}
 	q.r.CasesChecked++
 	add := func(check string, member int, detail string) {
-		q.r.Findings = append(q.r.Findings, Finding{Check: check, Case: x.Number, Office: x.Office, Programme: x.Programme,
+		q.findings.add(Finding{Check: check, Case: x.Number, Office: x.Office, Programme: x.Programme,
 			Assignee: x.Assignee, Status: string(x.Status), Traveller: member, Detail: detail})
 	}
 	for _, fi := range x.Findings {
@@ -140,8 +142,8 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 			continue
 		}
 		if ci < 0 {
-			ci = int32(len(q.cases))
-			q.cases = append(q.cases, caseFacts{x.Number, q.in(x.Office), q.in(x.Programme), q.in(x.Assignee), q.in(string(x.Status))})
+			ci = int32(q.cases.n)
+			q.cases.add(caseFacts{x.Number, q.in(x.Office), q.in(x.Programme), q.in(x.Assignee), q.in(string(x.Status))})
 		}
 		me := person{ci, int32(pf.Member)}
 		if first, ok := q.people[pf.Dup]; !ok {
@@ -171,17 +173,23 @@ func noted(c *booking.Counselling, m int) bool {
 }
 
 func (q *quality) Report() Report {
+	ndups := 0
+	for _, ps := range q.dups {
+		ndups += len(ps)
+	}
+	q.r.Findings = q.findings.appendTo(slices.Grow(q.r.Findings, q.findings.n+ndups))
+	q.findings = chunks[Finding]{}
 	for _, ps := range q.dups {
 		for _, me := range ps {
 			var others []string
 			for _, o := range ps {
 				if o.ci != me.ci {
-					others = append(others, fmt.Sprintf("%s traveller %d", q.cases[o.ci].no, o.m))
+					others = append(others, fmt.Sprintf("%s traveller %d", q.cases.at(int(o.ci)).no, o.m))
 				}
 			}
 			slices.Sort(others)
 			others = slices.Compact(others)
-			fc := q.cases[me.ci]
+			fc := q.cases.at(int(me.ci))
 			q.r.Findings = append(q.r.Findings, Finding{Check: "duplicate-traveller", Case: fc.no, Office: fc.office,
 				Programme: fc.programme, Assignee: fc.assignee, Status: fc.status, Traveller: int(me.m),
 				Detail: "same names and birth date as " + strings.Join(others, ", ")})

@@ -429,3 +429,34 @@ func bounded[T any](s []T, limit int, cmp func(a, b T) int, final bool) []T {
 	}
 	return s
 }
+
+// chunks is a list grown a chunk at a time: appending never copies or
+// clears what is there, as doubling a slice of hundreds of thousands of
+// rows would (a loans report lists 300k adults).
+type chunks[T any] struct {
+	cs [][]T
+	n  int
+}
+
+const chunkLen = 1024
+
+func (c *chunks[T]) add(v T) {
+	if len(c.cs) == 0 || len(c.cs[len(c.cs)-1]) == chunkLen {
+		c.cs = append(c.cs, make([]T, 0, chunkLen))
+	}
+	last := &c.cs[len(c.cs)-1]
+	*last = append(*last, v)
+	c.n++
+}
+
+// at returns element i.
+func (c *chunks[T]) at(i int) *T { return &c.cs[i/chunkLen][i%chunkLen] }
+
+// appendTo appends the elements to s, in order, growing it once.
+func (c *chunks[T]) appendTo(s []T) []T {
+	s = slices.Grow(s, c.n)
+	for _, ch := range c.cs {
+		s = append(s, ch...)
+	}
+	return s
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -240,3 +241,100 @@ func reportRowsStale(db *bolt.DB) bool {
 	})
 	return stale
 }
+
+// rowBatch is a run of report rows copied out of the store for the
+// decoding goroutine of ReportFactsPiped: keys and rows end to end in buf.
+type rowBatch struct {
+	buf  []byte
+	ends []int // key end, row end, key end, ...
+	// facts are the rows of another facts version, computed from the file
+	// here (they need the transaction), by index.
+	facts map[int]*reports.CaseFacts
+}
+
+// pipedBatch is how many rows go to the decoder at a time.
+const pipedBatch = 512
+
+// ReportFactsPiped is ReportFacts with the work split over two goroutines:
+// the caller's walks the rows and copies them out (the faults of a cold
+// read of the bucket's pages, and the codec), another decodes them and
+// calls fn, in the same case-number order. fn must not use tx.
+func (tx *Tx) ReportFactsPiped(fn func(x *reports.CaseFacts) error) error {
+	b := tx.btx.Bucket(bReportRows)
+	if b == nil {
+		return tx.ReportFacts(fn)
+	}
+	free, full := make(chan *rowBatch, 3), make(chan *rowBatch, 3)
+	for range cap(free) {
+		free <- &rowBatch{}
+	}
+	var stop atomic.Bool
+	done := make(chan error, 1)
+	go func() {
+		var x reports.CaseFacts
+		var err error
+		for bt := range full {
+			start := 0
+			for i := 0; err == nil && i < len(bt.ends); i += 2 {
+				key, row := bt.buf[start:bt.ends[i]], bt.buf[bt.ends[i]:bt.ends[i+1]]
+				start = bt.ends[i+1]
+				if f := bt.facts[i/2]; f != nil {
+					err = fn(f)
+				} else if e := x.UnmarshalBinary(row); e != nil {
+					err = fmt.Errorf("report row %s: %w", key, e)
+				} else {
+					err = fn(&x)
+				}
+			}
+			if err != nil {
+				stop.Store(true)
+			}
+			free <- bt
+		}
+		done <- err
+	}()
+	bt := <-free
+	bt.buf, bt.ends, bt.facts = bt.buf[:0], bt.ends[:0], nil
+	err := b.ForEach(func(k, v []byte) error {
+		p, err := tx.s.codec.Open(v)
+		if err != nil {
+			return fmt.Errorf("report row %s: %w", k, err)
+		}
+		if reports.FactsVersionOf(p) != reports.FactsVersion {
+			f, err := tx.CaseFile(string(k))
+			if err != nil {
+				return err
+			}
+			x := reports.Facts(f)
+			if bt.facts == nil {
+				bt.facts = map[int]*reports.CaseFacts{}
+			}
+			bt.facts[len(bt.ends)/2] = &x
+			p = nil
+		}
+		bt.buf = append(bt.buf, k...)
+		bt.ends = append(bt.ends, len(bt.buf))
+		bt.buf = append(bt.buf, p...)
+		bt.ends = append(bt.ends, len(bt.buf))
+		if len(bt.ends) < 2*pipedBatch {
+			return nil
+		}
+		if stop.Load() {
+			return errPipeStopped
+		}
+		full <- bt
+		bt = <-free
+		bt.buf, bt.ends, bt.facts = bt.buf[:0], bt.ends[:0], nil
+		return nil
+	})
+	if err == nil && len(bt.ends) > 0 {
+		full <- bt
+	}
+	close(full)
+	if derr := <-done; derr != nil {
+		return derr // the decoder's error stopped the walk
+	}
+	return err
+}
+
+var errPipeStopped = errors.New("stopped")
