@@ -63,7 +63,10 @@ func New(s *store.Store, cfg Config) *Service {
 	// The store's invariants judge dates by the desk's clock and rules.
 	s.SetWriteRules(booking.WriteRules{Today: func() booking.Date { return booking.DateOf(cfg.Now()) },
 		DepartureToleranceDays: cfg.Rules.DepartureToleranceDays})
-	return &Service{s: s, cfg: cfg}
+	d := &Service{s: s, cfg: cfg}
+	// Report rows keep the gate of open booked cases judged as GateInput does.
+	s.SetReportGate((&gateJudge{cfg: cfg, d: d}).reportGate)
+	return d
 }
 
 // Store returns the store the Service writes (for reads).
@@ -141,6 +144,16 @@ func (d *Service) Templates() (tpl *booking.Templates, warn string, err error) {
 	if d.tplHave && bytes.Equal(raw, d.tplRaw) {
 		return d.tpl, d.tplWarn, nil
 	}
+	if tpl, warn, err = templatesFrom(raw, d.cfg); err != nil {
+		return nil, "", err
+	}
+	d.tplHave, d.tplRaw, d.tpl, d.tplWarn = true, raw, tpl, warn
+	return tpl, warn, nil
+}
+
+// templatesFrom makes the effective templates from the published record
+// raw (nil: none) and the desk's configuration.
+func templatesFrom(raw []byte, cfg Config) (tpl *booking.Templates, warn string, err error) {
 	var pub *booking.TemplatesRecord
 	if raw != nil {
 		pub = &booking.TemplatesRecord{}
@@ -148,17 +161,16 @@ func (d *Service) Templates() (tpl *booking.Templates, warn string, err error) {
 			pub = nil
 		}
 	}
-	tpl, err = booking.EffectiveTemplates(pub, d.cfg.Templates, d.cfg.Programmes)
+	tpl, err = booking.EffectiveTemplates(pub, cfg.Templates, cfg.Programmes)
 	if err != nil && pub != nil {
 		// A publication this build cannot read must not stop the desk.
 		warn = fmt.Sprintf("templates version %d published by the hub do not apply here (%v); using the defaults and this desk's config", pub.Version, err)
-		tpl, err = booking.ParseTemplates(d.cfg.Templates, d.cfg.Programmes)
+		tpl, err = booking.ParseTemplates(cfg.Templates, cfg.Programmes)
 	}
 	if err != nil {
 		return nil, "", err
 	}
-	tpl.OvernightMinLayover = d.cfg.Rules.OvernightMinLayover
-	d.tplHave, d.tplRaw, d.tpl, d.tplWarn = true, raw, tpl, warn
+	tpl.OvernightMinLayover = cfg.Rules.OvernightMinLayover
 	return tpl, warn, nil
 }
 
@@ -177,7 +189,11 @@ func (d *Service) Quote(req tariffs.QuoteRequest) tariffs.QuoteResult {
 		return tariffs.QuoteResult{Findings: []tariffs.Finding{{Code: "no-tariffs", Severity: tariffs.Blocking,
 			Message: fmt.Sprintf("no tariff tables to price with: %v", err)}}}
 	}
-	rules := d.cfg.Rules
+	return quote(set, d.cfg.Rules, req)
+}
+
+// quote prices req against set with rules.
+func quote(set *tariffs.Set, rules tariffs.Rules, req tariffs.QuoteRequest) tariffs.QuoteResult {
 	req.Rules = &rules
 	return tariffs.Quote(set, req)
 }
@@ -193,6 +209,11 @@ func (d *Service) QuoteBooking(f *booking.CaseFile, b *booking.Booking) tariffs.
 // quoteBookingWith is QuoteBooking with the other cases on b's flights
 // (nil: not counted).
 func (d *Service) quoteBookingWith(f *booking.CaseFile, b *booking.Booking, loads []tariffs.FlightLoad) tariffs.QuoteResult {
+	return d.Quote(bookingRequest(f, b, loads))
+}
+
+// bookingRequest is the quote request of booking b of case file f.
+func bookingRequest(f *booking.CaseFile, b *booking.Booking, loads []tariffs.FlightLoad) tariffs.QuoteRequest {
 	var ts, others []booking.Traveller
 	docs := map[int][]booking.Document{}
 	for _, t := range f.Travellers {
@@ -203,9 +224,9 @@ func (d *Service) quoteBookingWith(f *booking.CaseFile, b *booking.Booking, load
 			others = append(others, t)
 		}
 	}
-	return d.Quote(tariffs.QuoteRequest{Segments: b.Segments, Travellers: ts, Documents: docs,
+	return tariffs.QuoteRequest{Segments: b.Segments, Travellers: ts, Documents: docs,
 		Programme: f.Case.Programme, BookingDate: b.BookedOn, EscortSeats: b.EscortSeats,
-		Destination: f.Case.DestAirport, Others: others, FlightLoads: loads})
+		Destination: f.Case.DestAirport, Others: others, FlightLoads: loads}
 }
 
 // blockingFindings returns the quote engine's blocking findings for f's
@@ -215,7 +236,11 @@ func (d *Service) blockingFindings(f *booking.CaseFile) []booking.BookingFinding
 	if b == nil {
 		return nil
 	}
-	res := d.QuoteBooking(f, b)
+	return blocking(d.QuoteBooking(f, b))
+}
+
+// blocking returns the blocking findings of a quote.
+func blocking(res tariffs.QuoteResult) []booking.BookingFinding {
 	var out []booking.BookingFinding
 	for _, fd := range res.Findings {
 		if fd.Severity == tariffs.Blocking {

@@ -12,7 +12,7 @@ import (
 
 // FactsVersion changes whenever Facts reads a case differently: a store
 // keeping facts rebuilds them when the version it wrote them with differs.
-const FactsVersion = 1
+const FactsVersion = 2
 
 // CaseFacts is everything the reports read of one case, computed from its
 // case file by Facts: small enough that a store keeps one per case beside
@@ -41,6 +41,30 @@ type CaseFacts struct {
 	// Docs are the documents of the active booking's travellers that the
 	// expiry checks judge, for an open case whose booking has a date.
 	Docs []DocFacts
+	// Gate is the ready-to-depart gate as judged when the row was written
+	// (Facts leaves it empty: the store's writer judges it, see GateJudged).
+	Gate GateFacts
+}
+
+// GateFacts is a case's open gate items judged under the templates, tariffs
+// and rules that Stamp names (0: not judged). The gate does not depend on
+// the day it is judged, only on the file and those inputs, so a report
+// whose inputs have the same stamp takes these instead of reading the file.
+// The binary form holds only the stamp: the items (long sentences, for
+// half the cases) are kept apart and read for the few cases a report
+// asks for (Loaded says they were).
+type GateFacts struct {
+	Stamp  uint64
+	Items  []booking.GateItem
+	Loaded bool
+}
+
+// GateJudged reports whether the quality report may judge the gate of the
+// case of facts x (an open case, not on hold, whose active booking has a
+// date): the cases whose gate a store keeps in their rows.
+func GateJudged(x *CaseFacts) bool {
+	b := x.Active()
+	return b != nil && !x.Status.Terminal() && x.Status != booking.StatusOnHold && !b.Departure.IsZero()
 }
 
 // PersonFacts is one traveller.
@@ -364,6 +388,7 @@ func (x *CaseFacts) Clone() *CaseFacts {
 	c.Permits = slices.Clone(x.Permits)
 	c.Findings = slices.Clone(x.Findings)
 	c.Docs = slices.Clone(x.Docs)
+	c.Gate.Items = slices.Clone(x.Gate.Items)
 	return &c
 }
 
@@ -470,6 +495,10 @@ func (x *CaseFacts) For(name string, s Strings) *CaseFacts {
 		c.Docs = make([]DocFacts, len(x.Docs))
 		for i, d := range x.Docs {
 			c.Docs[i] = DocFacts{Member: d.Member, Description: strings.Clone(d.Description), Expiry: d.Expiry}
+		}
+		c.Gate = GateFacts{Stamp: x.Gate.Stamp, Items: make([]booking.GateItem, len(x.Gate.Items)), Loaded: x.Gate.Loaded}
+		for i, it := range x.Gate.Items {
+			c.Gate.Items[i] = booking.GateItem{Code: s.in(it.Code), Traveller: it.Traveller, Message: strings.Clone(it.Message)}
 		}
 	default:
 		c = x.Clone()

@@ -48,6 +48,7 @@ func TestFactsBinaryEveryField(t *testing.T) {
 		Permits:  []reports.PermitFacts{{Authority: "DGSN", Country: "MAR", ReasonCode: "R1", Status: "denied", Submitted: d("2026-02-01"), Decided: d("2026-03-01")}},
 		Findings: []reports.FactFinding{{Check: "pax-type", Traveller: 2, Detail: "priced as INF\x1b"}},
 		Docs:     []reports.DocFacts{{Member: 1, Description: "passport P1", Expiry: d("2027-01-01")}},
+		Gate:     reports.GateFacts{Stamp: 1<<64 - 1, Items: []booking.GateItem{{Code: "custody", Traveller: 2, Message: "no custody record"}}, Loaded: true},
 	}
 	assertAllSet(t, reflect.ValueOf(x), "CaseFacts")
 	b, err := x.AppendBinary(nil)
@@ -58,8 +59,20 @@ func TestFactsBinaryEveryField(t *testing.T) {
 	if err := got.UnmarshalBinary(b); err != nil {
 		t.Fatal(err)
 	}
+	// The gate items are kept apart from the row, the stamp in it.
+	items := x.Gate.Items
+	x.Gate.Items, x.Gate.Loaded = nil, false
 	if !reflect.DeepEqual(got, x) {
 		t.Fatalf("\n got %+v\nwant %+v", got, x)
+	}
+	if err := got.LoadGateItems(reports.AppendGateItems(nil, items)); err != nil || !got.Gate.Loaded || !reflect.DeepEqual(got.Gate.Items, items) {
+		t.Fatalf("gate items: %v %+v", err, got.Gate)
+	}
+	gb := reports.AppendGateItems(nil, items)
+	for n := range len(gb) {
+		if err := got.LoadGateItems(gb[:n]); err == nil && n > 0 {
+			t.Fatalf("%d of %d bytes of gate items decoded without error", n, len(gb))
+		}
 	}
 	for n := range len(b) {
 		if err := got.UnmarshalBinary(b[:n]); err == nil {

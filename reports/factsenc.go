@@ -92,7 +92,18 @@ func (x *CaseFacts) AppendBinary(b []byte) ([]byte, error) {
 		e.str(d.Description)
 		e.date(d.Expiry)
 	}
+	e.uint(x.Gate.Stamp)
 	return e.b, nil
+}
+
+// FactsVersionOf returns the facts version data was written with (0:
+// none readable).
+func FactsVersionOf(data []byte) uint64 {
+	v, n := binary.Uvarint(data)
+	if n <= 0 {
+		return 0
+	}
+	return v
 }
 
 // UnmarshalBinary sets x from data made by AppendBinary, reusing x's lists.
@@ -149,11 +160,52 @@ func (x *CaseFacts) UnmarshalBinary(data []byte) error {
 		doc := &x.Docs[i]
 		doc.Member, doc.Description, doc.Expiry = int(d.int()), d.str(), d.date()
 	}
+	x.Gate.Stamp, x.Gate.Items, x.Gate.Loaded = d.uint(), x.Gate.Items[:0], false
 	if d.err == nil && d.s != "" {
 		d.err = errors.New("trailing bytes")
 	}
 	if d.err != nil {
 		return fmt.Errorf("case facts: %w", d.err)
+	}
+	return nil
+}
+
+// AppendGateItems appends the binary form of gate items to b (kept apart
+// from the facts, see GateFacts).
+func AppendGateItems(b []byte, items []booking.GateItem) []byte {
+	e := enc{b}
+	e.uint(FactsVersion)
+	e.uint(uint64(len(items)))
+	for _, it := range items {
+		e.str(it.Code)
+		e.int(int64(it.Traveller))
+		e.str(it.Message)
+	}
+	return e.b
+}
+
+// LoadGateItems sets x's gate items from data made by AppendGateItems
+// (nil: none) and marks them loaded.
+func (x *CaseFacts) LoadGateItems(data []byte) error {
+	x.Gate.Items, x.Gate.Loaded = x.Gate.Items[:0], true
+	if data == nil {
+		return nil
+	}
+	d := dec{s: string(data)}
+	if v := d.uint(); d.err == nil && v != FactsVersion {
+		return fmt.Errorf("%w (%d, want %d)", ErrFactsVersion, v, FactsVersion)
+	}
+	x.Gate.Items = grow(x.Gate.Items, d.count())
+	for i := range x.Gate.Items {
+		it := &x.Gate.Items[i]
+		it.Code, it.Traveller, it.Message = d.str(), int(d.int()), d.str()
+	}
+	if d.err == nil && d.s != "" {
+		d.err = errors.New("trailing bytes")
+	}
+	if d.err != nil {
+		x.Gate.Loaded = false
+		return fmt.Errorf("gate items: %w", d.err)
 	}
 	return nil
 }

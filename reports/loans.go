@@ -78,6 +78,10 @@ type loans struct {
 	r      LoansReport
 	rows   *groups[LoanRow]
 	adults []LoanAdult // scratch: one case's
+	// allCases and allAdults gather the lists when they are not cut
+	// (ListLimit 0): Report joins them.
+	allCases  chunks[LoanCase]
+	allAdults chunks[LoanAdult]
 }
 
 func newLoans(p Params, m Meta) *loans {
@@ -164,7 +168,12 @@ func (l *loans) add(x *CaseFacts, _ *booking.CaseFile) bool {
 			}
 		}
 	}
-	if !l.p.NoLists {
+	if !l.p.NoLists && l.p.ListLimit <= 0 {
+		l.allCases.add(lc)
+		for _, a := range adults {
+			l.allAdults.add(a)
+		}
+	} else if !l.p.NoLists {
 		l.r.Cases = bounded(append(l.r.Cases, lc), l.p.ListLimit, compareLoanCases, false)
 		l.r.Adults = bounded(append(l.r.Adults, adults...), l.p.ListLimit, compareLoanAdults, false)
 	}
@@ -184,6 +193,8 @@ func (l *loans) Report() Report {
 	for _, r := range l.rows.sorted() {
 		l.r.Rows = append(l.r.Rows, *r)
 	}
+	l.r.Cases, l.r.Adults = l.allCases.appendTo(l.r.Cases), l.allAdults.appendTo(l.r.Adults)
+	l.allCases, l.allAdults = chunks[LoanCase]{}, chunks[LoanAdult]{}
 	l.r.Cases = bounded(l.r.Cases, l.p.ListLimit, compareLoanCases, true)
 	l.r.Adults = bounded(l.r.Adults, l.p.ListLimit, compareLoanAdults, true)
 	if l.r.Cases == nil {

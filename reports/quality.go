@@ -67,8 +67,10 @@ type quality struct {
 	// one seen; dups holds every one of a key seen twice.
 	people map[uint64]person
 	dups   map[uint64][]person
-	cases  []caseFacts
+	cases  chunks[caseFacts]
 	intern map[string]string
+	// findings are the report's, gathered before Report sorts them.
+	findings chunks[Finding]
 }
 
 func (q *quality) in(s string) string {
@@ -88,21 +90,22 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 	if !x.keep(&q.p) || !q.p.in(x.Received) {
 		return true
 	}
-	// The gate of an open case departing within the window needs its file.
+	// The gate of an open case departing within the window: judged from
+	// its file, or kept in its facts under the same stamp.
 	b := x.Active()
 	var dep booking.Date
 	if b != nil {
 		dep = b.Departure
 	}
 	today := q.p.Today
-	gate := b != nil && !x.Status.Terminal() && x.Status != booking.StatusOnHold && !dep.IsZero() &&
-		!dep.Before(today) && !dep.After(today.AddDays(q.p.Config.GateWindowDays))
-	if gate && f == nil {
+	gate := GateJudged(x) && !dep.Before(today) && !dep.After(today.AddDays(q.p.Config.GateWindowDays))
+	kept := q.p.GateStamp != 0 && x.Gate.Stamp == q.p.GateStamp && x.Gate.Loaded
+	if gate && f == nil && !kept {
 		return false
 	}
 	q.r.CasesChecked++
 	add := func(check string, member int, detail string) {
-		q.r.Findings = append(q.r.Findings, Finding{Check: check, Case: x.Number, Office: x.Office, Programme: x.Programme,
+		q.findings.add(Finding{Check: check, Case: x.Number, Office: x.Office, Programme: x.Programme,
 			Assignee: x.Assignee, Status: string(x.Status), Traveller: member, Detail: detail})
 	}
 	for _, fi := range x.Findings {
@@ -125,7 +128,11 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 		}
 	}
 	if gate {
-		for _, it := range q.p.Gate(f) {
+		items := x.Gate.Items
+		if f != nil {
+			items = q.p.Gate(f)
+		}
+		for _, it := range items {
 			add("gate-open", it.Traveller, fmt.Sprintf("departs %s: %s", dep, it.Message))
 		}
 	}
@@ -135,8 +142,8 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 			continue
 		}
 		if ci < 0 {
-			ci = int32(len(q.cases))
-			q.cases = append(q.cases, caseFacts{x.Number, q.in(x.Office), q.in(x.Programme), q.in(x.Assignee), q.in(string(x.Status))})
+			ci = int32(q.cases.n)
+			q.cases.add(caseFacts{x.Number, q.in(x.Office), q.in(x.Programme), q.in(x.Assignee), q.in(string(x.Status))})
 		}
 		me := person{ci, int32(pf.Member)}
 		if first, ok := q.people[pf.Dup]; !ok {
@@ -166,17 +173,23 @@ func noted(c *booking.Counselling, m int) bool {
 }
 
 func (q *quality) Report() Report {
+	ndups := 0
+	for _, ps := range q.dups {
+		ndups += len(ps)
+	}
+	q.r.Findings = q.findings.appendTo(slices.Grow(q.r.Findings, q.findings.n+ndups))
+	q.findings = chunks[Finding]{}
 	for _, ps := range q.dups {
 		for _, me := range ps {
 			var others []string
 			for _, o := range ps {
 				if o.ci != me.ci {
-					others = append(others, fmt.Sprintf("%s traveller %d", q.cases[o.ci].no, o.m))
+					others = append(others, fmt.Sprintf("%s traveller %d", q.cases.at(int(o.ci)).no, o.m))
 				}
 			}
 			slices.Sort(others)
 			others = slices.Compact(others)
-			fc := q.cases[me.ci]
+			fc := q.cases.at(int(me.ci))
 			q.r.Findings = append(q.r.Findings, Finding{Check: "duplicate-traveller", Case: fc.no, Office: fc.office,
 				Programme: fc.programme, Assignee: fc.assignee, Status: fc.status, Traveller: int(me.m),
 				Detail: "same names and birth date as " + strings.Join(others, ", ")})

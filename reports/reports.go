@@ -62,7 +62,13 @@ type Params struct {
 	TravelLoan func(programme string) bool
 	// Gate lists a case's open gate items; nil uses the case file's gate
 	// under the default templates, leaving out the quote engine's findings.
-	Gate func(f *booking.CaseFile) []booking.GateItem // NoLists leaves out the lists of cases (loans' cases and adults, the
+	Gate func(f *booking.CaseFile) []booking.GateItem
+	// GateStamp names the templates, tariffs and rules Gate judges with
+	// (0: unknown): a case whose facts carry a gate judged under the same
+	// stamp, its items loaded (CaseFacts.Gate), is taken by its facts, its
+	// file not read.
+	GateStamp uint64
+	// NoLists leaves out the lists of cases (loans' cases and adults, the
 	// steps over target, the longest waiting, the ABNs not sent), which do
 	// not depend on the grouping: a screen regrouping a report it holds
 	// asks only for the groups.
@@ -101,8 +107,9 @@ type Builder interface {
 	// AddFacts adds a case by its facts (Facts of its case file), which
 	// is what Add does with the file. It adds nothing and returns false
 	// when the report needs this case's whole file (the quality report
-	// judges the gate of a case departing within its window): Add the
-	// file instead (or AddFile). It must not keep x.
+	// judges the gate of a case departing within its window): load the
+	// gate items the facts name (CaseFacts.LoadGateItems) and try again,
+	// else Add the file instead (or AddFile). It must not keep x.
 	AddFacts(x *CaseFacts) bool
 	// AddFile adds a case by its facts and its file: what Add does, when
 	// the caller has both (x must be Facts(f)).
@@ -419,6 +426,37 @@ func bounded[T any](s []T, limit int, cmp func(a, b T) int, final bool) []T {
 	slices.SortFunc(s, cmp)
 	if limit > 0 && len(s) > limit {
 		s = s[:limit]
+	}
+	return s
+}
+
+// chunks is a list grown a chunk at a time: appending never copies or
+// clears what is there, as doubling a slice of hundreds of thousands of
+// rows would (a loans report lists 300k adults).
+type chunks[T any] struct {
+	cs [][]T
+	n  int
+}
+
+const chunkLen = 1024
+
+func (c *chunks[T]) add(v T) {
+	if len(c.cs) == 0 || len(c.cs[len(c.cs)-1]) == chunkLen {
+		c.cs = append(c.cs, make([]T, 0, chunkLen))
+	}
+	last := &c.cs[len(c.cs)-1]
+	*last = append(*last, v)
+	c.n++
+}
+
+// at returns element i.
+func (c *chunks[T]) at(i int) *T { return &c.cs[i/chunkLen][i%chunkLen] }
+
+// appendTo appends the elements to s, in order, growing it once.
+func (c *chunks[T]) appendTo(s []T) []T {
+	s = slices.Grow(s, c.n)
+	for _, ch := range c.cs {
+		s = append(s, ch...)
 	}
 	return s
 }

@@ -43,6 +43,9 @@
 //	identities/                      (identities.go)
 //	  <case>                         codec(binary rows): each traveller's names, birth
 //	                                 date and numbered documents, for the duplicate check
+//	reportgates/                     (made with the report rows; reportrows.go)
+//	  <case>                         codec(reports.AppendGateItems): the open gate items
+//	                                 judged when the row was written (none: no key)
 //	idx/
 //	  status/    <status>    0x00 <case>
 //	  office/    <office>    0x00 <case>

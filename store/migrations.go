@@ -114,13 +114,13 @@ func migrateCreate(tx *bolt.Tx, desk string, codec Codec) error {
 }
 
 // Behind reports whether the store in dir exists and has a schema older
-// than this build's: a read-only opening cannot migrate it, so a reader
-// opens it for writing once first.
+// than this build's, or report rows of another facts version: a read-only
+// opening cannot migrate it, so a reader opens it for writing once first.
 func Behind(dir string) bool {
 	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
 	if err != nil {
 		return false
 	}
 	defer db.Close()
-	return needsMigration(db)
+	return needsMigration(db) || reportRowsStale(db)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -18,6 +19,10 @@ import (
 // this bucket (tens of MB) instead of the case files (GB).
 var (
 	bReportRows = []byte("reportrows")
+	// bReportGates holds, beside a report row whose gate was judged, the
+	// open gate items (reports.AppendGateItems) when there are any: long
+	// sentences that every report would otherwise decode with every row.
+	bReportGates = []byte("reportgates")
 	// kReportFacts is the reports.FactsVersion the rows were made with; a
 	// store opened for writing by a build of another version makes them
 	// again.
@@ -31,10 +36,37 @@ func (tx *Tx) putReportRow(no string, f *booking.CaseFile) error {
 	if b == nil {
 		return nil // before the migration that makes it: it fills the bucket
 	}
+	gates := tx.btx.Bucket(bReportGates)
 	if f == nil {
+		if gates != nil {
+			if err := gates.Delete([]byte(no)); err != nil {
+				return err
+			}
+		}
 		return b.Delete([]byte(no))
 	}
 	x := reports.Facts(f)
+	var items []booking.GateItem
+	if gates != nil && reports.GateJudged(&x) {
+		if g := tx.reportGate(); g.stamp != 0 {
+			x.Gate.Stamp, items = g.stamp, g.judge(f)
+		}
+	}
+	if gates != nil {
+		if len(items) == 0 {
+			if err := gates.Delete([]byte(no)); err != nil {
+				return err
+			}
+		} else {
+			sealed, err := tx.s.codec.Seal(reports.AppendGateItems(nil, items))
+			if err != nil {
+				return err
+			}
+			if err := gates.Put([]byte(no), sealed); err != nil {
+				return err
+			}
+		}
+	}
 	data, err := x.AppendBinary(nil)
 	if err != nil {
 		return err
@@ -81,20 +113,99 @@ func (tx *Tx) ReportFacts(fn func(x *reports.CaseFacts) error) error {
 	})
 }
 
+// ReportGate returns what the ready-to-depart gate is judged with in the
+// state tx sees: a stamp naming the templates, tariffs and rules (0: the
+// gate cannot be judged now; rows then keep none), and the judge. The gate
+// of an open, booked case depends on nothing else, so a row keeps it with
+// its stamp, and a report judging under the same stamp takes it from the
+// row (the items beside it, in reportgates/) instead of reading and
+// judging the whole file. Rows whose stamp
+// differs (templates published, a tariff version activated, another
+// configuration) are judged from their files until they are written again.
+type ReportGate func(tx *Tx) (stamp uint64, judge func(f *booking.CaseFile) []booking.GateItem)
+
+// SetReportGate sets the gate judge of rows written from now on (the use
+// case layer sets it with its configuration).
+func (s *Store) SetReportGate(g ReportGate) {
+	if g == nil {
+		s.gate.Store(nil)
+		return
+	}
+	s.gate.Store(&g)
+}
+
+// ReportGateStamp returns the stamp the gate would be judged under now
+// (0: none): a report passes it as reports.Params.GateStamp.
+func (s *Store) ReportGateStamp() uint64 {
+	var stamp uint64
+	_ = s.View(func(tx *Tx) error {
+		stamp = tx.reportGate().stamp
+		return nil
+	})
+	return stamp
+}
+
+// gateJudge is a transaction's ReportGate, asked once.
+type gateJudge struct {
+	stamp uint64
+	judge func(f *booking.CaseFile) []booking.GateItem
+}
+
+func (tx *Tx) reportGate() *gateJudge {
+	if tx.gate == nil {
+		tx.gate = &gateJudge{}
+		if g := tx.s.gate.Load(); g != nil {
+			tx.gate.stamp, tx.gate.judge = (*g)(tx)
+			if tx.gate.judge == nil {
+				tx.gate.stamp = 0
+			}
+		}
+	}
+	return tx.gate
+}
+
+// LoadReportGate reads the gate items of x's case kept beside its row
+// (x.Gate.Stamp set: judged when the row was written) into x.
+func (tx *Tx) LoadReportGate(x *reports.CaseFacts) error {
+	var data []byte
+	if b := tx.btx.Bucket(bReportGates); b != nil {
+		if v := b.Get([]byte(x.Number)); v != nil {
+			p, err := tx.s.codec.Open(v)
+			if err != nil {
+				return fmt.Errorf("report gate %s: %w", x.Number, err)
+			}
+			data = p
+		}
+	}
+	return x.LoadGateItems(data)
+}
+
 // migrateReportRows makes the report rows bucket and fills it.
 func migrateReportRows(btx *bolt.Tx, _ string, codec Codec) error {
 	if _, err := btx.CreateBucketIfNotExists(bReportRows); err != nil {
 		return err
 	}
-	return rebuildReportRows(btx, codec)
+	return rebuildReportRows(btx, &Store{codec: codec})
 }
 
-// rebuildReportRows makes every case's report row from its case file and
-// records the facts version.
-func rebuildReportRows(btx *bolt.Tx, codec Codec) error {
-	tx := &Tx{s: &Store{codec: codec}, btx: btx}
-	rows := btx.Bucket(bReportRows)
-	rows.FillPercent = 0.9
+// rebuildReportRows makes every case's report row from its case file (the
+// gate judged with s's judge, if any) and records the facts version.
+func rebuildReportRows(btx *bolt.Tx, s *Store) error {
+	tx := &Tx{s: s, btx: btx}
+	// Fresh buckets, filled in key order: their pages are full, so a
+	// report reads half as many as after rows were rewritten one by one.
+	for _, name := range [][]byte{bReportRows, bReportGates} {
+		if btx.Bucket(name) != nil {
+			if err := btx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		b, err := btx.CreateBucket(name)
+		if err != nil {
+			return err
+		}
+		b.FillPercent = 0.9
+	}
 	// Keys first: the bucket is written while the cases are read.
 	var cases []string
 	if err := btx.Bucket(bRows).ForEach(func(k, _ []byte) error {
@@ -130,3 +241,100 @@ func reportRowsStale(db *bolt.DB) bool {
 	})
 	return stale
 }
+
+// rowBatch is a run of report rows copied out of the store for the
+// decoding goroutine of ReportFactsPiped: keys and rows end to end in buf.
+type rowBatch struct {
+	buf  []byte
+	ends []int // key end, row end, key end, ...
+	// facts are the rows of another facts version, computed from the file
+	// here (they need the transaction), by index.
+	facts map[int]*reports.CaseFacts
+}
+
+// pipedBatch is how many rows go to the decoder at a time.
+const pipedBatch = 512
+
+// ReportFactsPiped is ReportFacts with the work split over two goroutines:
+// the caller's walks the rows and copies them out (the faults of a cold
+// read of the bucket's pages, and the codec), another decodes them and
+// calls fn, in the same case-number order. fn must not use tx.
+func (tx *Tx) ReportFactsPiped(fn func(x *reports.CaseFacts) error) error {
+	b := tx.btx.Bucket(bReportRows)
+	if b == nil {
+		return tx.ReportFacts(fn)
+	}
+	free, full := make(chan *rowBatch, 3), make(chan *rowBatch, 3)
+	for range cap(free) {
+		free <- &rowBatch{}
+	}
+	var stop atomic.Bool
+	done := make(chan error, 1)
+	go func() {
+		var x reports.CaseFacts
+		var err error
+		for bt := range full {
+			start := 0
+			for i := 0; err == nil && i < len(bt.ends); i += 2 {
+				key, row := bt.buf[start:bt.ends[i]], bt.buf[bt.ends[i]:bt.ends[i+1]]
+				start = bt.ends[i+1]
+				if f := bt.facts[i/2]; f != nil {
+					err = fn(f)
+				} else if e := x.UnmarshalBinary(row); e != nil {
+					err = fmt.Errorf("report row %s: %w", key, e)
+				} else {
+					err = fn(&x)
+				}
+			}
+			if err != nil {
+				stop.Store(true)
+			}
+			free <- bt
+		}
+		done <- err
+	}()
+	bt := <-free
+	bt.buf, bt.ends, bt.facts = bt.buf[:0], bt.ends[:0], nil
+	err := b.ForEach(func(k, v []byte) error {
+		p, err := tx.s.codec.Open(v)
+		if err != nil {
+			return fmt.Errorf("report row %s: %w", k, err)
+		}
+		if reports.FactsVersionOf(p) != reports.FactsVersion {
+			f, err := tx.CaseFile(string(k))
+			if err != nil {
+				return err
+			}
+			x := reports.Facts(f)
+			if bt.facts == nil {
+				bt.facts = map[int]*reports.CaseFacts{}
+			}
+			bt.facts[len(bt.ends)/2] = &x
+			p = nil
+		}
+		bt.buf = append(bt.buf, k...)
+		bt.ends = append(bt.ends, len(bt.buf))
+		bt.buf = append(bt.buf, p...)
+		bt.ends = append(bt.ends, len(bt.buf))
+		if len(bt.ends) < 2*pipedBatch {
+			return nil
+		}
+		if stop.Load() {
+			return errPipeStopped
+		}
+		full <- bt
+		bt = <-free
+		bt.buf, bt.ends, bt.facts = bt.buf[:0], bt.ends[:0], nil
+		return nil
+	})
+	if err == nil && len(bt.ends) > 0 {
+		full <- bt
+	}
+	close(full)
+	if derr := <-done; derr != nil {
+		return derr // the decoder's error stopped the walk
+	}
+	return err
+}
+
+var errPipeStopped = errors.New("stopped")

@@ -204,8 +204,13 @@ func TestReportRowsSealed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	s.SetReportGate(func(tx *Tx) (uint64, func(f *booking.CaseFile) []booking.GateItem) {
+		return 7, func(f *booking.CaseFile) []booking.GateItem {
+			return []booking.GateItem{{Code: "booking", Message: "open " + f.Case.Number}}
+		}
+	})
 	no := "RBA-2026-000001"
-	if err := s.PutRecords("amina", sampleCase(no)...); err != nil {
+	if err := s.PutRecords("amina", append(sampleCase(no), activeBooking(no, "B1", at700))...); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.View(func(tx *Tx) error {
@@ -214,9 +219,96 @@ func TestReportRowsSealed(t *testing.T) {
 		if raw == nil || x.UnmarshalBinary(raw) == nil || strings.Contains(string(raw), no) {
 			t.Errorf("the row is readable without the key: %q", raw)
 		}
+		g := tx.btx.Bucket(bReportGates).Get([]byte(no))
+		if g == nil || strings.Contains(string(g), no) {
+			t.Errorf("the gate items are readable without the key: %q", g)
+		}
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	assertFactsCurrent(t, s)
+	if g := reportGates(t, s)[no]; g.Stamp != 7 || len(g.Items) != 1 || g.Items[0].Message != "open "+no {
+		t.Fatalf("sealed gate: %+v", g)
+	}
+}
+
+// reportGates returns every case's stored gate, its items loaded.
+func reportGates(t *testing.T, s *Store) map[string]reports.GateFacts {
+	t.Helper()
+	out := map[string]reports.GateFacts{}
+	if err := s.View(func(tx *Tx) error {
+		return tx.ReportFacts(func(x *reports.CaseFacts) error {
+			if x.Gate.Loaded {
+				t.Error("items loaded with the row")
+			}
+			if err := tx.LoadReportGate(x); err != nil {
+				return err
+			}
+			out[x.Number] = x.Clone().Gate
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// With a gate judge set, the row of an open booked case keeps the stamp
+// and its open items are kept beside it; a case whose gate is open keeps
+// none, nor one no longer judged (cancelled); a rebuild judges anew.
+func TestReportRowKeepsTheGate(t *testing.T) {
+	s := openTemp(t)
+	s.SetReportGate(func(tx *Tx) (uint64, func(f *booking.CaseFile) []booking.GateItem) {
+		return 7, func(f *booking.CaseFile) []booking.GateItem {
+			var out []booking.GateItem
+			for _, tr := range f.Travellers {
+				if tr.MedicalValidUntil.IsZero() {
+					out = append(out, booking.GateItem{Code: "medical-clearance", Traveller: tr.Member, Message: "no clearance for " + tr.FullName()})
+				}
+			}
+			return out
+		}
+	})
+	no, no2 := "RBA-2026-000001", "RBA-2026-000002"
+	for _, n := range []string{no, no2} {
+		if err := s.PutRecords("amina", append(sampleCase(n), activeBooking(n, "B1", at700, ac837))...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gates := func() map[string]reports.GateFacts { return reportGates(t, s) }
+	kept := func(n string) bool {
+		return s.db.View(func(btx *bolt.Tx) error {
+			if btx.Bucket(bReportGates).Get([]byte(n)) != nil {
+				return errTest
+			}
+			return nil
+		}) != nil
+	}
+	if g := gates()[no]; g.Stamp != 7 || !g.Loaded || len(g.Items) != 1 || g.Items[0].Message != "no clearance for HADDAD, Omar" || !kept(no) {
+		t.Fatalf("booked: %+v", g)
+	}
+	if err := s.SetFields("karim", no, []Assignment{{"traveller.1.medical_valid_until", "2027-06-01"}}); err != nil {
+		t.Fatal(err)
+	}
+	if g := gates()[no]; g.Stamp != 7 || len(g.Items) != 0 || kept(no) {
+		t.Fatalf("gate open: %+v, or its items still kept", g)
+	}
+	c := sampleCase(no)[0].(*booking.Case)
+	c.Status, c.StatusReason = booking.StatusCancelled, "withdrew"
+	if err := s.PutRecords("karim", c); err != nil {
+		t.Fatal(err)
+	}
+	if g := gates()[no]; g.Stamp != 0 || len(g.Items) != 0 {
+		t.Fatalf("cancelled: %+v", g)
+	}
+	// Another stamp, rows remade: judged again under it.
+	s.SetReportGate(func(tx *Tx) (uint64, func(f *booking.CaseFile) []booking.GateItem) {
+		return 9, func(*booking.CaseFile) []booking.GateItem { return []booking.GateItem{{Code: "booking", Message: "x"}} }
+	})
+	if err := s.db.Update(func(btx *bolt.Tx) error { return rebuildReportRows(btx, s) }); err != nil {
+		t.Fatal(err)
+	}
+	if g := gates(); g[no2].Stamp != 9 || len(g[no2].Items) != 1 || g[no].Stamp != 0 || kept(no) {
+		t.Fatalf("after a rebuild: %+v", g)
+	}
 }

@@ -256,7 +256,7 @@ func sealedPath(path [][]byte) bool {
 	switch len(path) {
 	case 1:
 		// chain: its own head (kOwnChain); access: the access log.
-		for _, b := range [][]byte{bRecords, bLog, bRows, bReportRows, bIdentities, bAccess, bChain} {
+		for _, b := range [][]byte{bRecords, bLog, bRows, bReportRows, bReportGates, bIdentities, bAccess, bChain} {
 			if bytes.Equal(path[0], b) {
 				return true
 			}

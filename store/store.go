@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -63,6 +64,9 @@ type Options struct {
 	ReadOnly bool
 	// Rules set the write invariants' clock and tolerances.
 	Rules booking.WriteRules
+	// ReportGate judges the gate kept in report rows (nil: none kept, the
+	// quality report reads those files); see SetReportGate.
+	ReportGate ReportGate
 }
 
 // Store is one desk's bbolt store.
@@ -77,6 +81,7 @@ type Store struct {
 	subMu sync.Mutex
 	rows  rowChanges
 	rules booking.WriteRules
+	gate  atomic.Pointer[ReportGate]
 	// instance names this opening (see restore.go).
 	instance string
 }
@@ -118,6 +123,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.AllocSize = 256 << 20
 	}
 	s := &Store{db: db, dir: dir, codec: opts.Codec, rules: opts.Rules, instance: newInstance()}
+	if opts.ReportGate != nil {
+		s.gate.Store(&opts.ReportGate)
+	}
 	if !opts.ReadOnly && needsMigration(db) {
 		if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, opts.Desk, opts.Codec) }); err != nil {
 			db.Close()
@@ -125,7 +133,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		}
 	}
 	if !opts.ReadOnly && reportRowsStale(db) {
-		if err := db.Update(func(tx *bolt.Tx) error { return rebuildReportRows(tx, opts.Codec) }); err != nil {
+		if err := db.Update(func(tx *bolt.Tx) error { return rebuildReportRows(tx, s) }); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store %s: report rows: %w", dir, err)
 		}

@@ -37,6 +37,8 @@ type Tx struct {
 	// written again (a case stepping through its statuses) is not read
 	// and decoded from the file each time.
 	objs map[string]change.Object
+	// gate is the report rows' gate judge, asked on first need.
+	gate *gateJudge
 	// known are cases and travellers written in this transaction (the
 	// belongs-to-case rule asks for them on every write of a case file).
 	known map[string]bool

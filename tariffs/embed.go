@@ -2,6 +2,7 @@ package tariffs
 
 import (
 	"embed"
+	"hash/fnv"
 	"io/fs"
 	"slices"
 	"sync"
@@ -45,3 +46,19 @@ func EmbeddedProgrammeRules() ([]ProgrammeRule, error) {
 	rs, err := embeddedProgrammes()
 	return slices.Clone(rs), err
 }
+
+// EmbeddedDigest identifies the content of the embedded tables: a build
+// with other tables under the same EmbeddedVersion has another digest.
+var EmbeddedDigest = sync.OnceValue(func() uint64 {
+	h := fnv.New64a()
+	_ = fs.WalkDir(defaultsFS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := defaultsFS.ReadFile(path)
+		h.Write([]byte(path))
+		h.Write(b)
+		return err
+	})
+	return h.Sum64()
+})

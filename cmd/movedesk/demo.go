@@ -15,6 +15,7 @@ import (
 	"movedesk/auth"
 	"movedesk/booking"
 	"movedesk/demo"
+	"movedesk/desk"
 	"movedesk/store"
 )
 
@@ -173,7 +174,8 @@ func newDemoCmd(a *app) *cobra.Command {
 					return err
 				}
 			}
-			s, err := store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk, NoSync: true, Bulk: true, Codec: codec})
+			s, err := store.Open(a.cfg.Data, store.Options{Desk: a.cfg.Desk, NoSync: true, Bulk: true, Codec: codec,
+				ReportGate: desk.ReportGate(a.deskConfig())})
 			if err != nil {
 				return err
 			}

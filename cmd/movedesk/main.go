@@ -16,6 +16,7 @@ import (
 	"movedesk/booking"
 	"movedesk/central"
 	"movedesk/config"
+	"movedesk/desk"
 	"movedesk/store"
 )
 
@@ -215,7 +216,8 @@ func (a *app) openStore(cmd *cobra.Command, mode storeMode) (s *store.Store, don
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := store.Options{Desk: a.cfg.Desk, Codec: codec}
+	// Report rows remade on opening keep the gate judged as this desk does.
+	opts := store.Options{Desk: a.cfg.Desk, Codec: codec, ReportGate: desk.ReportGate(a.deskConfig())}
 	if mode == modeRead {
 		if store.Behind(a.cfg.Data) {
 			// A store from an older movedesk: migrate it once (e.g. build the

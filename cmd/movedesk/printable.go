@@ -73,10 +73,12 @@ func firstJSONControl(b []byte) int {
 type jsonControlWriter struct {
 	w    io.Writer
 	tail []byte
+	buf  []byte // reused: megabytes pass through
 }
 
 func (j *jsonControlWriter) Write(p []byte) (int, error) {
-	b := append(j.tail, p...)
+	j.buf = append(append(j.buf[:0], j.tail...), p...)
+	b := j.buf
 	cut := len(b)
 	for k := len(b) - 1; k >= 0 && k >= len(b)-utf8.UTFMax; k-- {
 		if utf8.RuneStart(b[k]) {
@@ -86,7 +88,7 @@ func (j *jsonControlWriter) Write(p []byte) (int, error) {
 			break
 		}
 	}
-	j.tail = append([]byte(nil), b[cut:]...)
+	j.tail = append(j.tail[:0], b[cut:]...)
 	if _, err := j.w.Write(jsonEscapeControls(b[:cut])); err != nil {
 		return 0, err
 	}

@@ -217,6 +217,7 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	p.TravelLoan = func(prog string) bool { return tpl.For(prog).TravelLoan }
 	if name == "quality" {
 		p.Gate = func(cf *booking.CaseFile) []booking.GateItem { return cf.GateWith(d.GateInput(cf)) }
+		p.GateStamp = s.ReportGateStamp() // rows judged the same way need no file
 	}
 	b, err := reports.New(name, p)
 	if err != nil {
@@ -265,10 +266,12 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 }
 
 // addCases adds every case of the store to b by its report row (the
-// facts the store keeps per case), and by its whole case file where b asks
-// for it; keep, if not nil, is called with each case b took. The rows are
-// read in one transaction; the few case files on two workers, each in its
-// own.
+// facts the store keeps per case, with the gate items kept beside it where
+// b asks for them), and by its whole case file where b still asks for it;
+// keep, if not nil, is called with each case b took (not in case-number
+// order: those with a kept gate come last). The rows are read in one
+// transaction, walked on this goroutine and decoded on another; the few
+// case files on two workers, each in its own.
 func addCases(s *store.Store, b reports.Builder, keep func(x *reports.CaseFacts, f *booking.CaseFile)) error {
 	var mu sync.Mutex // b and keep
 	need := make(chan string, 256)
@@ -311,9 +314,37 @@ func addCases(s *store.Store, b reports.Builder, keep func(x *reports.CaseFacts,
 	n := 0
 	err := s.View(func(tx *store.Tx) error {
 		defer close(need)
-		return tx.ReportFacts(func(x *reports.CaseFacts) error {
+		// The cases whose gate is kept beside their row: read after the
+		// walk, in the same transaction (the decoder cannot use it).
+		var gated []*reports.CaseFacts
+		if err := tx.ReportFactsPiped(func(x *reports.CaseFacts) error {
 			if n++; n%16384 == 0 {
 				_ = s.ReleaseMemory()
+			}
+			mu.Lock()
+			took := b.AddFacts(x)
+			if took && keep != nil {
+				keep(x, nil)
+			}
+			mu.Unlock()
+			switch {
+			case took:
+			case x.Gate.Stamp != 0 && !x.Gate.Loaded:
+				gated = append(gated, x.Clone())
+			default:
+				select {
+				case need <- x.Number:
+				case <-stop:
+					return errStopped
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, x := range gated {
+			if err := tx.LoadReportGate(x); err != nil {
+				return err
 			}
 			mu.Lock()
 			took := b.AddFacts(x)
@@ -328,8 +359,8 @@ func addCases(s *store.Store, b reports.Builder, keep func(x *reports.CaseFacts,
 					return errStopped
 				}
 			}
-			return nil
-		})
+		}
+		return nil
 	})
 	wg.Wait()
 	close(errs)

@@ -71,6 +71,7 @@ func (sr *storeReports) params(name string, p tui.ReportParams) (reports.Params,
 	if name == "quality" {
 		d := sr.d
 		rp.Gate = func(cf *booking.CaseFile) []booking.GateItem { return cf.GateWith(d.GateInput(cf)) }
+		rp.GateStamp = sr.s.ReportGateStamp()
 	}
 	return rp, nil
 }

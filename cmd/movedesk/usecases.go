@@ -12,11 +12,16 @@ import (
 // newDesk returns the use-case layer over s, judging with the configured
 // rules and templates. A warning about the templates the hub published is
 // printed once here.
+// deskConfig is what the use-case layer judges with, from the configuration.
+func (a *app) deskConfig() desk.Config {
+	return desk.Config{Rules: a.cfg.Rules, Templates: a.cfg.Templates, Programmes: a.cfg.Programmes, Now: a.now}
+}
+
 func (a *app) newDesk(s *store.Store) (*desk.Service, error) {
 	if a.inApp != nil && s == a.inApp.s {
 		return a.inApp.d, nil // the app's, with its clock and caches
 	}
-	d := desk.New(s, desk.Config{Rules: a.cfg.Rules, Templates: a.cfg.Templates, Programmes: a.cfg.Programmes, Now: a.now})
+	d := desk.New(s, a.deskConfig())
 	_, warn, err := d.Templates()
 	if err != nil {
 		return nil, err
