@@ -284,18 +284,8 @@ func (a *abnScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(kp, k.NextVersion):
 		a.sel = min(a.sel+1, a.lastIndex())
 		a.offset = 0
-	case key.Matches(kp, k.Down):
-		a.offset++
-	case key.Matches(kp, k.Up):
-		a.offset--
-	case key.Matches(kp, k.PageDown), key.Matches(kp, k.HalfDown):
-		a.offset += page
-	case key.Matches(kp, k.PageUp), key.Matches(kp, k.HalfUp):
-		a.offset -= page
-	case key.Matches(kp, k.Top):
-		a.offset = 0
-	case key.Matches(kp, k.Bottom):
-		a.offset = len(a.lines)
+	default:
+		a.offset, _ = moveCursor(k, kp, a.offset, len(a.lines)+1, page)
 	}
 	a.layout()
 	return nil

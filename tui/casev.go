@@ -292,22 +292,8 @@ func (c *caseScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 		if c.fullLog {
 			c.offset = c.timelineAt
 		}
-	case key.Matches(kp, k.Down):
-		c.offset++
-	case key.Matches(kp, k.Up):
-		c.offset--
-	case key.Matches(kp, k.Top):
-		c.offset = 0
-	case key.Matches(kp, k.Bottom):
-		c.offset = len(c.lines)
-	case key.Matches(kp, k.HalfDown):
-		c.offset += page / 2
-	case key.Matches(kp, k.HalfUp):
-		c.offset -= page / 2
-	case key.Matches(kp, k.PageDown):
-		c.offset += page
-	case key.Matches(kp, k.PageUp):
-		c.offset -= page
+	default:
+		c.offset, _ = moveCursor(k, kp, c.offset, len(c.lines)+1, page)
 	}
 	c.clamp()
 	return nil

@@ -109,29 +109,6 @@ func clampList(cursor, offset, n, lh int) (int, int) {
 	return cursor, max(0, min(offset, n-lh))
 }
 
-// moveCursor applies a cursor key to a list of n rows shown lh at a time.
-func moveCursor(k *KeyMap, kp tea.KeyPressMsg, cursor, n, lh int) (int, bool) {
-	switch {
-	case key.Matches(kp, k.Down):
-		return cursor + 1, true
-	case key.Matches(kp, k.Up):
-		return cursor - 1, true
-	case key.Matches(kp, k.Top):
-		return 0, true
-	case key.Matches(kp, k.Bottom):
-		return n - 1, true
-	case key.Matches(kp, k.HalfDown):
-		return cursor + lh/2, true
-	case key.Matches(kp, k.HalfUp):
-		return cursor - lh/2, true
-	case key.Matches(kp, k.PageDown):
-		return cursor + lh, true
-	case key.Matches(kp, k.PageUp):
-		return cursor - lh, true
-	}
-	return cursor, false
-}
-
 // Update implements Screen.
 func (f *flightsScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {

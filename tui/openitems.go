@@ -89,22 +89,8 @@ func (o *openItemsScreen) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Back):
 			return msgCmd(BackMsg{})
-		case key.Matches(msg, k.Down):
-			o.offset++
-		case key.Matches(msg, k.Up):
-			o.offset--
-		case key.Matches(msg, k.Top):
-			o.offset = 0
-		case key.Matches(msg, k.Bottom):
-			o.offset = len(o.lines())
-		case key.Matches(msg, k.HalfDown):
-			o.offset += page / 2
-		case key.Matches(msg, k.HalfUp):
-			o.offset -= page / 2
-		case key.Matches(msg, k.PageDown):
-			o.offset += page
-		case key.Matches(msg, k.PageUp):
-			o.offset -= page
+		default:
+			o.offset, _ = moveCursor(k, msg, o.offset, len(o.lines())+1, page)
 		}
 		o.clamp()
 	}

@@ -381,27 +381,10 @@ func (r *reportScreen) move(kp tea.KeyPressMsg) {
 		return
 	}
 	_, lh := r.layout()
-	switch {
-	case key.Matches(kp, k.Down):
-		r.cursor++
-	case key.Matches(kp, k.Up):
-		r.cursor--
-	case key.Matches(kp, k.Top):
-		r.cursor = 0
-	case key.Matches(kp, k.Bottom):
-		r.cursor = len(t.Rows) - 1
-	case key.Matches(kp, k.HalfDown):
-		r.cursor += lh / 2
-	case key.Matches(kp, k.HalfUp):
-		r.cursor -= lh / 2
-	case key.Matches(kp, k.PageDown):
-		r.cursor += lh
-	case key.Matches(kp, k.PageUp):
-		r.cursor -= lh
-	default:
-		return
+	var ok bool
+	if r.cursor, ok = moveCursor(k, kp, r.cursor, len(t.Rows), lh); ok {
+		r.clamp()
 	}
-	r.clamp()
 }
 
 // KeyMap implements Screen; keys that do nothing now are left out.

@@ -215,18 +215,8 @@ func (r *reviewScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 		return r.Init()
 	case key.Matches(kp, k.Reload):
 		return r.Init()
-	case key.Matches(kp, k.Down):
-		r.cursor++
-	case key.Matches(kp, k.Up):
-		r.cursor--
-	case key.Matches(kp, k.Top):
-		r.cursor = 0
-	case key.Matches(kp, k.Bottom):
-		r.cursor = len(r.entries) - 1
-	case key.Matches(kp, k.PageDown), key.Matches(kp, k.HalfDown):
-		r.cursor += r.listHeight()
-	case key.Matches(kp, k.PageUp), key.Matches(kp, k.HalfUp):
-		r.cursor -= r.listHeight()
+	default:
+		r.cursor, _ = moveCursor(k, kp, r.cursor, len(r.entries), r.listHeight())
 	}
 	r.clamp()
 	return nil

@@ -401,18 +401,8 @@ func (t *teamScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 		case key.Matches(msg, k.Reload):
 			return t.Init()
-		case key.Matches(msg, k.Down):
-			t.cursor++
-		case key.Matches(msg, k.Up):
-			t.cursor--
-		case key.Matches(msg, k.Top):
-			t.cursor = 0
-		case key.Matches(msg, k.Bottom):
-			t.cursor = len(t.lines) - 1
-		case key.Matches(msg, k.PageDown), key.Matches(msg, k.HalfDown):
-			t.cursor += t.listHeight()
-		case key.Matches(msg, k.PageUp), key.Matches(msg, k.HalfUp):
-			t.cursor -= t.listHeight()
+		default:
+			t.cursor, _ = moveCursor(k, msg, t.cursor, len(t.lines), t.listHeight())
 		}
 		t.clamp()
 	}
