@@ -130,17 +130,18 @@ func reindex(tx *store.Tx, ix *dupes.Index, key string) error {
 }
 
 // buildIndex reads every traveller of the store from its identity rows:
-// one pass over tens of MB, where the case files are GB.
+// one pass over tens of MB, where the case files are GB, and nothing made
+// for each traveller but its entry in the index.
 func buildIndex(tx *store.Tx) (*dupes.Index, error) {
 	b := dupes.NewBuilder(0)
-	var p dupes.Person
+	var p dupes.RawPerson
 	err := tx.Identities(func(id *store.Identity) error {
 		p.Case, p.Member, p.Family, p.Given, p.Birth = id.Case, id.Member, id.Family, id.Given, id.Birth
 		p.Docs = p.Docs[:0]
 		for _, d := range id.Docs {
-			p.Docs = append(p.Docs, dupes.Doc{Type: d.Type, Number: d.Number})
+			p.Docs = append(p.Docs, dupes.RawDoc{Type: d.Type, Number: d.Number})
 		}
-		b.Add(&p)
+		b.AddRaw(&p)
 		return nil
 	})
 	if err != nil {

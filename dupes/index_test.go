@@ -212,7 +212,6 @@ func BenchmarkDuplicateKeystroke(b *testing.B) {
 	t0 := time.Now()
 	ix := buildOf(ps)
 	built := time.Since(t0)
-	ps = nil
 	runtime.GC()
 	runtime.ReadMemStats(&m1)
 	runtime.KeepAlive(ps)
