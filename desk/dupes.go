@@ -77,6 +77,23 @@ func (d *Service) WarmDuplicates() error {
 	return err
 }
 
+// DuplicateIndexBytes is about the memory the duplicate index holds, 0
+// before it is built.
+func (d *Service) DuplicateIndexBytes() int64 {
+	d.dmu.Lock()
+	di := d.dup
+	d.dmu.Unlock()
+	if di == nil {
+		return 0
+	}
+	di.mu.Lock()
+	defer di.mu.Unlock()
+	if di.ix == nil {
+		return 0
+	}
+	return di.ix.Bytes()
+}
+
 // travellerOf returns the traveller key a record key of a traveller or of
 // one of its documents concerns.
 func travellerOf(key string) (string, bool) {

@@ -82,6 +82,18 @@ func (ix *Index) Len() int {
 	return ix.live
 }
 
+// Bytes is about the memory the index holds: its slices and case
+// numbers (the name key map aside: a few thousand keys).
+func (ix *Index) Bytes() int64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n := 20*cap(ix.people) + 4*cap(ix.toks) + len(ix.caseText) + 4*cap(ix.caseAt) + 8*(cap(ix.blocks)+cap(ix.newBlocks))
+	for _, r := range [2]*docRun{&ix.docs, &ix.newDocs} {
+		n += 8*cap(r.hash) + 4*cap(r.id) + cap(r.typ)
+	}
+	return int64(n)
+}
+
 // addTok is the id of name key t, made when new.
 func (ix *Index) addTok(t string) uint32 {
 	id, ok := ix.tokens[t]
