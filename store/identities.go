@@ -24,7 +24,8 @@ var bIdentities = []byte("identities")
 const migrationIdentities = "keep an identity row per case (identities): its travellers' names, birth dates and document numbers for the duplicate check"
 
 // identityVersion leads each row; a row of another version is read from
-// the case file instead.
+// the case file instead. A new encoding bumps it and appends a migration
+// that makes the rows again (as migrateIdentities does).
 const identityVersion = 1
 
 // Identity is one traveller as the duplicate check reads it. Its byte
