@@ -77,6 +77,23 @@ func (d *Service) WarmDuplicates() error {
 	return err
 }
 
+// DuplicateIndexBytes is about the memory the duplicate index holds, 0
+// before it is built.
+func (d *Service) DuplicateIndexBytes() int64 {
+	d.dmu.Lock()
+	di := d.dup
+	d.dmu.Unlock()
+	if di == nil {
+		return 0
+	}
+	di.mu.Lock()
+	defer di.mu.Unlock()
+	if di.ix == nil {
+		return 0
+	}
+	return di.ix.Bytes()
+}
+
 // travellerOf returns the traveller key a record key of a traveller or of
 // one of its documents concerns.
 func travellerOf(key string) (string, bool) {
@@ -130,17 +147,18 @@ func reindex(tx *store.Tx, ix *dupes.Index, key string) error {
 }
 
 // buildIndex reads every traveller of the store from its identity rows:
-// one pass over tens of MB, where the case files are GB.
+// one pass over tens of MB, where the case files are GB, and nothing made
+// for each traveller but its entry in the index.
 func buildIndex(tx *store.Tx) (*dupes.Index, error) {
 	b := dupes.NewBuilder(0)
-	var p dupes.Person
+	var p dupes.RawPerson
 	err := tx.Identities(func(id *store.Identity) error {
 		p.Case, p.Member, p.Family, p.Given, p.Birth = id.Case, id.Member, id.Family, id.Given, id.Birth
 		p.Docs = p.Docs[:0]
 		for _, d := range id.Docs {
-			p.Docs = append(p.Docs, dupes.Doc{Type: d.Type, Number: d.Number})
+			p.Docs = append(p.Docs, dupes.RawDoc{Type: d.Type, Number: d.Number})
 		}
-		b.Add(&p)
+		b.AddRaw(&p)
 		return nil
 	})
 	if err != nil {

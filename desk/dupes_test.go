@@ -123,9 +123,9 @@ func indexFromRecords(t *testing.T, s *store.Store) (*dupes.Index, []dupes.Perso
 	var ps []dupes.Person
 	if err := s.View(func(tx *store.Tx) error {
 		return tx.IdentitiesFromRecords(func(id *store.Identity) error {
-			p := dupes.Person{Case: id.Case, Member: id.Member, Family: id.Family, Given: id.Given, Birth: id.Birth}
+			p := dupes.Person{Case: id.Case, Member: id.Member, Family: string(id.Family), Given: string(id.Given), Birth: id.Birth}
 			for _, d := range id.Docs {
-				p.Docs = append(p.Docs, dupes.Doc{Type: d.Type, Number: d.Number})
+				p.Docs = append(p.Docs, dupes.Doc{Type: d.Type, Number: string(d.Number)})
 			}
 			b.Add(&p)
 			ps = append(ps, p)

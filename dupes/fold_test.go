@@ -97,3 +97,18 @@ func TestNormalizeDoc(t *testing.T) {
 		}
 	}
 }
+
+// docKey hashes a number as NormalizeDoc makes it, without making it.
+func TestDocKeyIsTheNormalizedNumbersHash(t *testing.T) {
+	for _, s := range []string{"P 123-456.7", "n1234567", "ab", "Nº 12 345", "ü-77 ß x9", ""} {
+		n := NormalizeDoc(s)
+		h := uint64(fnvOffset64)
+		for i := 0; i < len(n); i++ {
+			h ^= uint64(n[i])
+			h *= fnvPrime64
+		}
+		if got, l := docKey([]byte(s)); got != h|1 || l != len(n) {
+			t.Errorf("docKey(%q) = %x, %d; want %x, %d", s, got, l, h|1, len(n))
+		}
+	}
+}

@@ -185,6 +185,9 @@ func TestBuilderEqualsPuts(t *testing.T) {
 		if ix.Len() != len(ps) {
 			t.Errorf("%s: Len %d, want %d", name, ix.Len(), len(ps))
 		}
+		if b := ix.Bytes(); b < int64(40*len(ps)) || b > int64(120*len(ps)) {
+			t.Errorf("%s: %d bytes for %d people", name, b, len(ps))
+		}
 		// A put after the build replaces, a remove drops.
 		moved := ps[100]
 		moved.Birth = d("1901-01-01")
@@ -212,7 +215,6 @@ func BenchmarkDuplicateKeystroke(b *testing.B) {
 	t0 := time.Now()
 	ix := buildOf(ps)
 	built := time.Since(t0)
-	ps = nil
 	runtime.GC()
 	runtime.ReadMemStats(&m1)
 	runtime.KeepAlive(ps)

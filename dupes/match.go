@@ -2,10 +2,11 @@ package dupes
 
 import (
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"movedesk/booking"
 )
@@ -71,45 +72,62 @@ type Match struct {
 	Reason string
 }
 
-// entry is a person folded for matching: fixed size and without pointers
-// (the collector need not look inside), its name keys and document
-// numbers in the index's pools. 400k of them are what a desk of 100k cases
-// holds, and the names themselves stay in the store (the desk reads those
-// of the few matches it shows).
+// RawPerson is a person as a store's row holds it, for Builder.AddRaw: its
+// byte slices need only last the call.
+type RawPerson struct {
+	Case          string
+	Member        int
+	Family, Given []byte
+	Birth         booking.Date
+	Docs          []RawDoc
+}
+
+// RawDoc is one of a RawPerson's document numbers.
+type RawDoc struct {
+	Type   booking.DocType
+	Number []byte
+}
+
+// raw is p as a RawPerson (its docs in buf).
+func (p *Person) raw(buf []RawDoc) RawPerson {
+	r := RawPerson{Case: p.Case, Member: p.Member, Family: []byte(p.Family), Given: []byte(p.Given), Birth: p.Birth, Docs: buf[:0]}
+	for _, d := range p.Docs {
+		r.Docs = append(r.Docs, RawDoc{Type: d.Type, Number: []byte(d.Number)})
+	}
+	return r
+}
+
+// entry is a person folded for matching: 20 bytes without pointers (the
+// collector need not look inside), its name keys in the index's pool and
+// its document numbers in the index's postings. 400k of them are what a
+// desk of 100k cases holds, and the names themselves stay in the store
+// (the desk reads those of the few matches it shows).
 type entry struct {
-	caseI  int32  // index in Index.cases (or -1: a query's case is none indexed)
-	tokAt  uint32 // name keys at pools.toks[tokAt:tokAt+nTok], family first
-	docAt  uint32 // documents at pools.docs[docAt:docAt+nDoc]
+	caseI  int32  // index of the case number (or -1: a query's case is none indexed)
+	tokAt  uint32 // name keys at Index.toks[tokAt:tokAt+nTok], family first
 	birth  int32  // yyyymmdd, 0 for none
 	exact  uint32 // hash of the whole folded name
 	member int16
-	nFam   uint8 // family name keys are the first nFam
-	nTok   uint8
-	nDoc   uint8
+	nToks  uint8 // nTok | nFam<<4: family name keys are the first nFam
 	dead   bool
 }
 
-// pools hold the variable parts of entries: name key ids, and document
-// number hashes with their types (index in booking.DocTypes + 1).
-type pools struct {
-	toks    []uint32
-	docs    []uint64
-	docType []uint8
+func (e *entry) nTok() uint32 { return uint32(e.nToks & 15) }
+func (e *entry) nFam() uint32 { return uint32(e.nToks >> 4) }
+
+// docRef is one document number of a person: its hash and type (index in
+// booking.DocTypes + 1).
+type docRef struct {
+	hash uint64
+	typ  uint8
 }
 
-// folded is an entry with its pools: what compare reads.
+// folded is a person as compare reads it.
 type folded struct {
 	fam, given []uint32
-	docs       []uint64
-	docType    []uint8
+	docs       []docRef
 	birth      int32
 	exact      uint32
-}
-
-func (pl *pools) view(e *entry) folded {
-	t := pl.toks[e.tokAt : e.tokAt+uint32(e.nTok)]
-	return folded{fam: t[:e.nFam], given: t[e.nFam:], docs: pl.docs[e.docAt : e.docAt+uint32(e.nDoc)],
-		docType: pl.docType[e.docAt : e.docAt+uint32(e.nDoc)], birth: e.birth, exact: e.exact}
 }
 
 // A person keeps at most maxToks name keys (maxFam of the family name) and
@@ -123,17 +141,19 @@ const (
 // minDocLen: shorter numbers ("1", "A12") are placeholders, not identities.
 const minDocLen = 5
 
-// names turns a name into its name key ids and the hash input of its
-// folded words; a memo (the index build) sees each spelling once.
+// names turns a name into its name key ids and its folded words joined by
+// single spaces (what the whole name's hash is made of); the index
+// build's memo folds each spelling once.
 type names interface {
-	name(s string) (ids []uint32, norm string)
+	name(b []byte) (ids []uint32, norm string)
 }
 
 // tokenizer is names without a memo: tok gives a name key's id (0: a key
 // no indexed person has, which matches nothing).
 type tokenizer func(string) uint32
 
-func (tok tokenizer) name(s string) ([]uint32, string) {
+func (tok tokenizer) name(b []byte) ([]uint32, string) {
+	s := string(b)
 	ts := Tokens(s)
 	ids := make([]uint32, len(ts))
 	for i, t := range ts {
@@ -145,33 +165,32 @@ func (tok tokenizer) name(s string) ([]uint32, string) {
 // norm is the folded words of a name joined by single spaces.
 func norm(s string) string { return strings.Join(strings.Fields(Fold(s)), " ") }
 
-// fold makes the entry of p with its keys and documents appended to pl.
-func fold(p *Person, caseI int32, nm names, pl *pools) entry {
-	e := entry{caseI: caseI, member: int16(p.Member), birth: dateKey(p.Birth),
-		tokAt: uint32(len(pl.toks)), docAt: uint32(len(pl.docs))}
+// fold makes the entry of p: its name keys are appended to toks (tokAt is
+// their index there), its documents to docs, travel documents first.
+func fold(p *RawPerson, caseI int32, nm names, toks *[]uint32, docs *[]docRef) entry {
+	e := entry{caseI: caseI, member: int16(p.Member), birth: dateKey(p.Birth), tokAt: uint32(len(*toks))}
 	fam, fn := nm.name(p.Family)
 	fam = fam[:min(len(fam), maxFam)]
 	given, gn := nm.name(p.Given)
 	given = given[:min(len(given), maxToks-len(fam))]
-	pl.toks = append(append(pl.toks, fam...), given...)
-	e.nFam, e.nTok = uint8(len(fam)), uint8(len(fam)+len(given))
+	*toks = append(append(*toks, fam...), given...)
+	e.nToks = uint8(len(fam)+len(given)) | uint8(len(fam))<<4
 	// The words of both names, as one string of single spaces.
 	h := fnvAdd(fnvOffset, fn)
 	if fn != "" && gn != "" {
 		h = fnvAdd(h, " ")
 	}
 	e.exact = fnvAdd(h, gn)
-	// Travel documents first.
+	n := 0
 	for _, travel := range [2]bool{true, false} {
 		for i := range p.Docs {
 			d := &p.Docs[i]
-			if d.Type.IsTravelDocument() != travel || e.nDoc == maxDocs {
+			if d.Type.IsTravelDocument() != travel || n == maxDocs {
 				continue
 			}
-			if n := NormalizeDoc(d.Number); len(n) >= minDocLen {
-				pl.docs = append(pl.docs, docHash(n))
-				pl.docType = append(pl.docType, uint8(slices.Index(booking.DocTypes, d.Type)+1))
-				e.nDoc++
+			if h, l := docKey(d.Number); l >= minDocLen {
+				*docs = append(*docs, docRef{hash: h, typ: uint8(slices.Index(booking.DocTypes, d.Type) + 1)})
+				n++
 			}
 		}
 	}
@@ -179,8 +198,10 @@ func fold(p *Person, caseI int32, nm names, pl *pools) entry {
 }
 
 const (
-	fnvOffset = 2166136261
-	fnvPrime  = 16777619
+	fnvOffset   = 2166136261
+	fnvPrime    = 16777619
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
 )
 
 func fnvAdd(h uint32, s string) uint32 {
@@ -191,10 +212,37 @@ func fnvAdd(h uint32, s string) uint32 {
 	return h
 }
 
-func docHash(n string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(n))
-	return h.Sum64() | 1 // never 0
+// docKey is the hash of a document number as NormalizeDoc makes it
+// (never 0), and that form's length, without making it.
+func docKey(b []byte) (uint64, int) {
+	h, n := uint64(fnvOffset64), 0
+	add := func(c byte) {
+		h ^= uint64(c)
+		h *= fnvPrime64
+		n++
+	}
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 'a' && c <= 'z':
+				add(c - 'a' + 'A')
+			case c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
+				add(c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		i += size
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			var enc [utf8.UTFMax]byte
+			for _, c := range enc[:utf8.EncodeRune(enc[:], unicode.ToUpper(r))] {
+				add(c)
+			}
+		}
+	}
+	return h | 1, n
 }
 
 // person is the entry as a Person of case caseNo: case, member and birth
@@ -252,12 +300,10 @@ func nameMatch(a, b *folded) int {
 // compare scores b as a duplicate of a: the best reason, or 0.
 func compare(a, b *folded) (int, string) {
 	for _, x := range a.docs {
-		if i := slices.Index(b.docs, x); i >= 0 {
-			what := "document"
-			if t := b.docType[i]; t > 0 {
-				what = docWord(booking.DocTypes[t-1])
+		for _, y := range b.docs {
+			if y.hash == x.hash {
+				return ScoreSameDoc, docReason(y.typ)
 			}
-			return ScoreSameDoc, "same " + what + " number"
 		}
 	}
 	if a.birth == 0 || b.birth == 0 {
@@ -278,6 +324,14 @@ func compare(a, b *folded) (int, string) {
 		return ScoreNameBirthSwap, "name ~, birth day/month swapped"
 	}
 	return 0, ""
+}
+
+func docReason(typ uint8) string {
+	what := "document"
+	if typ > 0 {
+		what = docWord(booking.DocTypes[typ-1])
+	}
+	return "same " + what + " number"
 }
 
 func docWord(t booking.DocType) string {
@@ -302,8 +356,16 @@ func Compare(a, b Person) (int, string) {
 		}
 		return ids[t]
 	})
-	var pl pools
-	ea, eb := fold(&a, 0, tok, &pl), fold(&b, 1, tok, &pl)
-	va, vb := pl.view(&ea), pl.view(&eb)
-	return compare(&va, &vb)
+	fa, fb := foldPerson(&a, 0, tok), foldPerson(&b, 1, tok)
+	return compare(&fa, &fb)
+}
+
+// foldPerson is p folded with its own name keys and documents.
+func foldPerson(p *Person, caseI int32, nm names) folded {
+	var buf [maxDocs]RawDoc
+	r := p.raw(buf[:])
+	var toks []uint32
+	var docs []docRef
+	e := fold(&r, caseI, nm, &toks, &docs)
+	return folded{fam: toks[:e.nFam()], given: toks[e.nFam():], docs: docs, birth: e.birth, exact: e.exact}
 }

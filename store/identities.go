@@ -24,14 +24,16 @@ var bIdentities = []byte("identities")
 const migrationIdentities = "keep an identity row per case (identities): its travellers' names, birth dates and document numbers for the duplicate check"
 
 // identityVersion leads each row; a row of another version is read from
-// the case file instead.
+// the case file instead. A new encoding bumps it and appends a migration
+// that makes the rows again (as migrateIdentities does).
 const identityVersion = 1
 
-// Identity is one traveller as the duplicate check reads it.
+// Identity is one traveller as the duplicate check reads it. Its byte
+// slices are the row's, valid only during the call it is given to.
 type Identity struct {
 	Case          string
 	Member        int
-	Family, Given string
+	Family, Given []byte
 	Birth         booking.Date
 	// Docs are the traveller's documents that have a number.
 	Docs []IdentityDoc
@@ -40,7 +42,7 @@ type Identity struct {
 // IdentityDoc is one of a traveller's numbered documents.
 type IdentityDoc struct {
 	Type   booking.DocType
-	Number string
+	Number []byte
 }
 
 // appendIdentityRow encodes the travellers of f (in member order) with
@@ -100,8 +102,7 @@ var (
 	errIdentityShort   = errors.New("identity row cut short")
 )
 
-// identityReader walks one encoded row. Strings are made from the row's
-// bytes; Docs reuses its slice.
+// identityReader walks one encoded row; what it returns aliases the row.
 type identityReader struct {
 	p   []byte
 	err error
@@ -127,19 +128,30 @@ func (r *identityReader) varint() int64 {
 	return v
 }
 
-func (r *identityReader) str() string {
+func (r *identityReader) bytes() []byte {
 	n := r.uvarint()
 	if n > uint64(len(r.p)) {
 		r.err, r.p = errIdentityShort, nil
-		return ""
+		return nil
 	}
-	s := string(r.p[:n])
+	b := r.p[:n:n]
 	r.p = r.p[n:]
-	return s
+	return b
+}
+
+// docType is the document type t names, without a string made for the
+// known ones.
+func docType(t []byte) booking.DocType {
+	for _, k := range booking.DocTypes {
+		if string(t) == string(k) {
+			return k
+		}
+	}
+	return booking.DocType(t)
 }
 
 // decodeIdentityRow calls fn with each traveller of row p of case no; id
-// is reused between calls.
+// is reused between calls, and its slices alias p.
 func decodeIdentityRow(no string, p []byte, id *Identity, fn func(*Identity) error) error {
 	if len(p) == 0 || p[0] != identityVersion {
 		return errIdentityVersion
@@ -148,8 +160,8 @@ func decodeIdentityRow(no string, p []byte, id *Identity, fn func(*Identity) err
 	for len(r.p) > 0 && r.err == nil {
 		id.Case = no
 		id.Member = int(r.varint())
-		id.Family = r.str()
-		id.Given = r.str()
+		id.Family = r.bytes()
+		id.Given = r.bytes()
 		id.Birth = numDate(r.varint())
 		n := r.uvarint()
 		if n > uint64(len(r.p)) {
@@ -157,7 +169,8 @@ func decodeIdentityRow(no string, p []byte, id *Identity, fn func(*Identity) err
 		}
 		id.Docs = id.Docs[:0]
 		for range n {
-			id.Docs = append(id.Docs, IdentityDoc{Type: booking.DocType(r.str()), Number: r.str()})
+			t := docType(r.bytes())
+			id.Docs = append(id.Docs, IdentityDoc{Type: t, Number: r.bytes()})
 		}
 		if r.err != nil {
 			break
@@ -198,8 +211,9 @@ func putIdentityRow(b *bolt.Bucket, codec Codec, no string, f *booking.CaseFile)
 }
 
 // Identities calls fn with every traveller of every case, in case-number
-// and member order: one pass over the identity rows. id is reused: fn must
-// not keep it or its Docs (its strings may be kept). A store whose rows
+// and member order: one pass over the identity rows, nothing made for
+// each traveller. id is reused, and its slices are valid only during the
+// call: fn copies what it keeps (id.Case may be kept). A store whose rows
 // are not made yet (opened read-only before its migration), or a row of
 // another version, is read from the case files.
 func (tx *Tx) Identities(fn func(id *Identity) error) error {

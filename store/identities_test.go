@@ -26,7 +26,11 @@ func identityLines(t *testing.T, s *Store, fromRecords bool) []string {
 			read = tx.IdentitiesFromRecords
 		}
 		return read(func(id *Identity) error {
-			out = append(out, fmt.Sprintf("%s/%d %q %q %s %v", id.Case, id.Member, id.Family, id.Given, id.Birth, id.Docs))
+			docs := make([]string, len(id.Docs))
+			for i, d := range id.Docs {
+				docs[i] = fmt.Sprintf("{%s %s}", d.Type, d.Number)
+			}
+			out = append(out, fmt.Sprintf("%s/%d %q %q %s %v", id.Case, id.Member, id.Family, id.Given, id.Birth, docs))
 			return nil
 		})
 	}); err != nil {

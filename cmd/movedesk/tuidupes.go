@@ -29,7 +29,7 @@ func (t tuiDupes) FindDuplicates(tr booking.Traveller, docs []booking.Document) 
 }
 
 // WarmDuplicates implements tui.DuplicateWarmer: the index (about half a
-// second and 28 MiB at 100k cases) is built when a form that checks opens,
+// second and 21 MiB at 100k cases) is built when a form that checks opens,
 // so a session that enters no traveller never pays for it. The app's soft
 // heap limit is raised for the build (under the old one the collector
 // would run without pause through it), then left higher by what the index
@@ -45,7 +45,7 @@ func (t tuiDupes) WarmDuplicates() error {
 		}
 		err = t.d.WarmDuplicates()
 		if raise {
-			debug.SetMemoryLimit(tuiMemoryLimit + dupIndexAllowance)
+			debug.SetMemoryLimit(tuiMemoryLimit + max(dupIndexAllowance, t.d.DuplicateIndexBytes()*3/2))
 		}
 		// The build's garbage (the builder's slices, decoded names) goes
 		// back now rather than being held up to the limit.
@@ -57,12 +57,12 @@ func (t tuiDupes) WarmDuplicates() error {
 	return t.d.WarmDuplicates()
 }
 
-// dupIndexAllowance is the heap the duplicate index may add to the app's
-// (it holds 28 MiB at 100k cases); dupBuildAllowance is what its build may
-// use for a moment.
+// dupIndexAllowance is the least heap the duplicate index may add to the
+// app's (it holds 21 MiB at 100k cases; a bigger one adds half as much
+// again); dupBuildAllowance is what its build may use for a moment.
 const (
 	dupIndexAllowance = 32 << 20
-	dupBuildAllowance = 96 << 20
+	dupBuildAllowance = 64 << 20
 )
 
 var dupLimitOnce sync.Once
