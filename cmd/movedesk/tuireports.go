@@ -80,7 +80,7 @@ func (sr *storeReports) params(name string, p tui.ReportParams) (reports.Params,
 // grouping, so a regrouping keeps them and asks the report for its groups
 // only (reports.Params.NoLists).
 var listTables = map[string]bool{"loans-cases": true, "loans-adults": true, "timeliness-late": true,
-	"workload-waiting": true, "workload-abns": true}
+	"workload-waiting": true, "workload-abns": true, "quality-findings": true}
 
 // maxViewRows is how many rows of a table the screen gets: the first
 // thousands of a list of 300k adults are what a screen can show; the CLI
@@ -220,7 +220,13 @@ func (sr *storeReports) Report(name string, p tui.ReportParams) (tui.ReportView,
 	m := r.Header()
 	valid, _ := reports.Fields(name)
 	v := tui.ReportView{Name: name, Fields: valid, By: m.By, Office: m.Office, Programme: m.Programme, Cases: sr.counted, Spark: sr.spark}
-	tables := r.Tables()
+	var tables []reports.Table
+	if q, ok := r.(*reports.QualityReport); ok && sr.lists["quality-findings"].Title != "" {
+		// Every finding is drawn already: only the groups are made.
+		tables = []reports.Table{q.Summary(), {Name: "quality-findings"}}
+	} else {
+		tables = r.Tables()
+	}
 	for i, t := range tables {
 		if lt, ok := sr.lists[t.Name]; ok {
 			v.Tables = append(v.Tables, lt)
