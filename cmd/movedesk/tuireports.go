@@ -126,7 +126,7 @@ func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cas
 				spark.AddFile(x, f)
 			}
 		}
-	})
+	}, appReleaseRows)
 	if err != nil {
 		return nil, nil, err
 	}
