@@ -436,11 +436,13 @@ func (s Strings) in(v string) string {
 	return w
 }
 
-// For returns a copy of x with only what report name reads of it, its
-// text interned in s (a number copied): a screen keeping the cases of a
-// report over 100k cases keeps these, in a fraction of the memory.
+// For returns a copy of x with only what report name reads of it, the
+// text cases repeat interned in s (a number, name or detail is shared with
+// x: decoded rows hold their own copy of each, never a part of a larger
+// buffer): a screen keeping the cases of a report over 100k cases keeps
+// these, in a fraction of the memory.
 func (x *CaseFacts) For(name string, s Strings) *CaseFacts {
-	c := &CaseFacts{Number: strings.Clone(x.Number), Office: s.in(x.Office), Programme: s.in(x.Programme),
+	c := &CaseFacts{Number: x.Number, Office: s.in(x.Office), Programme: s.in(x.Programme),
 		Assignee: s.in(x.Assignee), Status: booking.Status(s.in(string(x.Status))), Received: x.Received,
 		Departure: x.Departure, Travellers: x.Travellers}
 	// The active booking (the last), as the workload and quality reports
@@ -453,7 +455,7 @@ func (x *CaseFacts) For(name string, s Strings) *CaseFacts {
 	people := func() {
 		c.People = make([]PersonFacts, len(x.People))
 		for i, p := range x.People {
-			c.People[i] = PersonFacts{Member: p.Member, Name: strings.Clone(p.Name), BirthDate: p.BirthDate, Dup: p.Dup,
+			c.People[i] = PersonFacts{Member: p.Member, Name: p.Name, BirthDate: p.BirthDate, Dup: p.Dup,
 				NoteBy: s.in(p.NoteBy), NoteOn: p.NoteOn, Signed: p.Signed}
 		}
 	}
@@ -490,15 +492,15 @@ func (x *CaseFacts) For(name string, s Strings) *CaseFacts {
 		people()
 		c.Findings = make([]FactFinding, len(x.Findings))
 		for i, f := range x.Findings {
-			c.Findings[i] = FactFinding{Check: s.in(f.Check), Traveller: f.Traveller, Detail: strings.Clone(f.Detail)}
+			c.Findings[i] = FactFinding{Check: s.in(f.Check), Traveller: f.Traveller, Detail: f.Detail}
 		}
 		c.Docs = make([]DocFacts, len(x.Docs))
 		for i, d := range x.Docs {
-			c.Docs[i] = DocFacts{Member: d.Member, Description: strings.Clone(d.Description), Expiry: d.Expiry}
+			c.Docs[i] = DocFacts{Member: d.Member, Description: d.Description, Expiry: d.Expiry}
 		}
 		c.Gate = GateFacts{Stamp: x.Gate.Stamp, Items: make([]booking.GateItem, len(x.Gate.Items)), Loaded: x.Gate.Loaded}
 		for i, it := range x.Gate.Items {
-			c.Gate.Items[i] = booking.GateItem{Code: s.in(it.Code), Traveller: it.Traveller, Message: strings.Clone(it.Message)}
+			c.Gate.Items[i] = booking.GateItem{Code: s.in(it.Code), Traveller: it.Traveller, Message: it.Message}
 		}
 	default:
 		c = x.Clone()

@@ -107,15 +107,34 @@ func FactsVersionOf(data []byte) uint64 {
 }
 
 // UnmarshalBinary sets x from data made by AppendBinary, reusing x's lists.
-// Its strings share one copy of data. ErrFactsVersion: data is of another
+// Its strings are copies: data may be reused. ErrFactsVersion: data is of another
 // version.
-func (x *CaseFacts) UnmarshalBinary(data []byte) error {
-	d := dec{s: string(data)}
+func (x *CaseFacts) UnmarshalBinary(data []byte) error { return x.unmarshal(data, nil) }
+
+// Decoder decodes report rows one after another, keeping one copy of each
+// text the rows repeat (offices, programmes, statuses, carriers, routes,
+// codes) instead of one per row: a read of 100k rows then allocates
+// little more than the names, numbers and details. Not for concurrent use.
+type Decoder struct{ in map[string]string }
+
+// Decode sets x from data as UnmarshalBinary does.
+func (dc *Decoder) Decode(x *CaseFacts, data []byte) error {
+	if dc.in == nil {
+		dc.in = map[string]string{}
+	}
+	if len(dc.in) > 1<<16 { // not a few distinct values after all
+		clear(dc.in)
+	}
+	return x.unmarshal(data, dc.in)
+}
+
+func (x *CaseFacts) unmarshal(data []byte, in map[string]string) error {
+	d := dec{s: data, in: in}
 	if v := d.uint(); d.err == nil && v != FactsVersion {
 		return fmt.Errorf("%w (%d, want %d)", ErrFactsVersion, v, FactsVersion)
 	}
-	x.Number, x.Office, x.Programme, x.Assignee = d.str(), d.str(), d.str(), d.str()
-	x.Status = booking.Status(d.str())
+	x.Number, x.Office, x.Programme, x.Assignee = d.str(), d.code(), d.code(), d.code()
+	x.Status = booking.Status(d.code())
 	x.Received, x.Departure = d.date(), d.date()
 	x.Travellers = int(d.int())
 	m := &x.Milestones
@@ -125,35 +144,35 @@ func (x *CaseFacts) UnmarshalBinary(data []byte) error {
 		p := &x.People[i]
 		p.Member, p.Name, p.BirthDate = int(d.int()), d.str(), d.date()
 		p.Dup = d.u64()
-		p.Signed, p.NoteBy, p.NoteOn = d.bool(), d.str(), d.date()
+		p.Signed, p.NoteBy, p.NoteOn = d.bool(), d.code(), d.date()
 	}
 	x.Bookings = grow(x.Bookings, d.count())
 	for i := range x.Bookings {
 		bk := &x.Bookings[i]
-		bk.ID, bk.BookedOn = d.str(), d.date()
+		bk.ID, bk.BookedOn = d.code(), d.date()
 		bk.Members = grow(bk.Members, d.count())
 		for j := range bk.Members {
 			bk.Members[j] = int(d.int())
 		}
-		bk.Departure, bk.Carriers, bk.Route, bk.TotalUSD, bk.Source = d.date(), d.str(), d.str(), d.int(), d.str()
+		bk.Departure, bk.Carriers, bk.Route, bk.TotalUSD, bk.Source = d.date(), d.code(), d.code(), d.int(), d.code()
 		bk.Fares = grow(bk.Fares, d.count())
 		for j := range bk.Fares {
 			f := &bk.Fares[j]
 			f.Traveller, f.Escort = int(d.int()), int(d.int())
-			f.PaxType, f.USDCents, f.Currency, f.RateUSDMicros = booking.PaxType(d.str()), d.int(), d.str(), d.int()
+			f.PaxType, f.USDCents, f.Currency, f.RateUSDMicros = booking.PaxType(d.code()), d.int(), d.code(), d.int()
 		}
 	}
-	x.ABN = d.str()
+	x.ABN = d.code()
 	x.Permits = grow(x.Permits, d.count())
 	for i := range x.Permits {
 		p := &x.Permits[i]
-		p.Authority, p.Country, p.ReasonCode, p.Status = d.str(), d.str(), d.str(), d.str()
+		p.Authority, p.Country, p.ReasonCode, p.Status = d.code(), d.code(), d.code(), d.code()
 		p.Submitted, p.Decided = d.date(), d.date()
 	}
 	x.Findings = grow(x.Findings, d.count())
 	for i := range x.Findings {
 		f := &x.Findings[i]
-		f.Check, f.Traveller, f.Detail = d.str(), int(d.int()), d.str()
+		f.Check, f.Traveller, f.Detail = d.code(), int(d.int()), d.str()
 	}
 	x.Docs = grow(x.Docs, d.count())
 	for i := range x.Docs {
@@ -161,7 +180,7 @@ func (x *CaseFacts) UnmarshalBinary(data []byte) error {
 		doc.Member, doc.Description, doc.Expiry = int(d.int()), d.str(), d.date()
 	}
 	x.Gate.Stamp, x.Gate.Items, x.Gate.Loaded = d.uint(), x.Gate.Items[:0], false
-	if d.err == nil && d.s != "" {
+	if d.err == nil && len(d.s) > 0 {
 		d.err = errors.New("trailing bytes")
 	}
 	if d.err != nil {
@@ -191,16 +210,16 @@ func (x *CaseFacts) LoadGateItems(data []byte) error {
 	if data == nil {
 		return nil
 	}
-	d := dec{s: string(data)}
+	d := dec{s: data}
 	if v := d.uint(); d.err == nil && v != FactsVersion {
 		return fmt.Errorf("%w (%d, want %d)", ErrFactsVersion, v, FactsVersion)
 	}
 	x.Gate.Items = grow(x.Gate.Items, d.count())
 	for i := range x.Gate.Items {
 		it := &x.Gate.Items[i]
-		it.Code, it.Traveller, it.Message = d.str(), int(d.int()), d.str()
+		it.Code, it.Traveller, it.Message = d.code(), int(d.int()), d.str()
 	}
-	if d.err == nil && d.s != "" {
+	if d.err == nil && len(d.s) > 0 {
 		d.err = errors.New("trailing bytes")
 	}
 	if d.err != nil {
@@ -251,15 +270,18 @@ func (e *enc) date(d booking.Date) {
 }
 
 type dec struct {
-	s   string
+	s   []byte
 	err error
+	// in, if set, holds one copy of each text the rows repeat (see
+	// Decoder); other text is copied out of the row.
+	in map[string]string
 }
 
 func (d *dec) fail(what string) {
 	if d.err == nil {
 		d.err = fmt.Errorf("short or bad %s", what)
 	}
-	d.s = ""
+	d.s = nil
 }
 
 func (d *dec) uint() uint64 {
@@ -291,19 +313,45 @@ func (d *dec) count() int {
 	return int(n)
 }
 
-func (d *dec) str() string {
+func (d *dec) bytes() []byte {
 	n := d.uint()
 	if n > uint64(len(d.s)) {
 		d.fail("text")
+		return nil
+	}
+	b := d.s[:n]
+	d.s = d.s[n:]
+	return b
+}
+
+// str reads text of its own (a name, a detail).
+func (d *dec) str() string {
+	if b := d.bytes(); len(b) > 0 {
+		return string(b)
+	}
+	return ""
+}
+
+// code reads text that many rows repeat (an office, a status, a route):
+// interned when d.in is set.
+func (d *dec) code() string {
+	b := d.bytes()
+	if len(b) == 0 {
 		return ""
 	}
-	s := d.s[:n]
-	d.s = d.s[n:]
-	return s
+	if d.in == nil {
+		return string(b)
+	}
+	if v, ok := d.in[string(b)]; ok {
+		return v
+	}
+	v := string(b)
+	d.in[v] = v
+	return v
 }
 
 func (d *dec) bool() bool {
-	if d.s == "" {
+	if len(d.s) == 0 {
 		d.fail("flag")
 		return false
 	}

@@ -195,9 +195,17 @@ func (q *quality) Report() Report {
 				Detail: "same names and birth date as " + strings.Join(others, ", ")})
 		}
 	}
+	rank := make(map[string]int, len(Checks))
+	for i, c := range Checks {
+		rank[c] = i + 1 // an unknown check (0) first, as slices.Index (-1) put it
+	}
 	slices.SortFunc(q.r.Findings, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(slices.Index(Checks, a.Check), slices.Index(Checks, b.Check)),
-			strings.Compare(a.Case, b.Case), cmp.Compare(a.Traveller, b.Traveller), strings.Compare(a.Detail, b.Detail))
+		if a.Check != b.Check {
+			if c := cmp.Compare(rank[a.Check], rank[b.Check]); c != 0 {
+				return c
+			}
+		}
+		return cmp.Or(strings.Compare(a.Case, b.Case), cmp.Compare(a.Traveller, b.Traveller), strings.Compare(a.Detail, b.Detail))
 	})
 	q.r.Rows = qualityRows(q.p.By, q.r.Findings)
 	if q.r.Findings == nil {
@@ -246,13 +254,7 @@ func (r *QualityReport) Header() Meta { return r.Meta }
 
 // Tables implements Report: findings by group, then every finding.
 func (r *QualityReport) Tables() []Table {
-	t := Table{Name: "quality", Title: "Data-quality findings by " + strings.Join(r.By, ", "), Columns: append(byColumns(r.By),
-		Column{"findings", Int}, Column{"cases", Int})}
-	for _, row := range r.Rows {
-		t.Rows = append(t.Rows, append(groupCells(row.Group), row.Findings, row.Cases))
-	}
-	t.Notes = append(t.Notes, fmt.Sprintf("%s in %s checked", plural(len(r.Findings), "finding", "findings"),
-		plural(r.CasesChecked, "case", "cases")))
+	t := r.Summary()
 	ft := Table{Name: "quality-findings", Title: "Findings (open each by its case)", Columns: []Column{{"check", Text},
 		{"case", Text}, {"office", Text}, {"programme", Text}, {"assignee", Text}, {"status", Text}, {"traveller", Int}, {"detail", Text}}}
 	for _, f := range r.Findings {
@@ -263,4 +265,17 @@ func (r *QualityReport) Tables() []Table {
 		ft.Rows = append(ft.Rows, []any{f.Check, f.Case, f.Office, f.Programme, f.Assignee, f.Status, m, f.Detail})
 	}
 	return []Table{t, ft}
+}
+
+// Summary is the report's first table, the findings by group, without
+// the table of every finding (a screen regrouping draws only this).
+func (r *QualityReport) Summary() Table {
+	t := Table{Name: "quality", Title: "Data-quality findings by " + strings.Join(r.By, ", "), Columns: append(byColumns(r.By),
+		Column{"findings", Int}, Column{"cases", Int})}
+	for _, row := range r.Rows {
+		t.Rows = append(t.Rows, append(groupCells(row.Group), row.Findings, row.Cases))
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("%s in %s checked", plural(len(r.Findings), "finding", "findings"),
+		plural(r.CasesChecked, "case", "cases")))
+	return t
 }

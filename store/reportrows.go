@@ -79,11 +79,13 @@ func (tx *Tx) putReportRow(no string, f *booking.CaseFile) error {
 }
 
 // ReportFacts calls fn with the facts of every case, in case-number order.
-// x is reused: fn must not keep it (its strings may be kept). Facts of
-// another version, or a store whose rows are not made yet (opened
-// read-only before its migration), are computed from the case files.
+// x is reused: fn must not keep it (its strings may be kept; the text the
+// rows repeat is shared between them). Facts of another version, or a
+// store whose rows are not made yet (opened read-only before its
+// migration), are computed from the case files.
 func (tx *Tx) ReportFacts(fn func(x *reports.CaseFacts) error) error {
 	var x reports.CaseFacts
+	var dc reports.Decoder
 	b := tx.btx.Bucket(bReportRows)
 	if b == nil {
 		return tx.btx.Bucket(bRows).ForEach(func(k, _ []byte) error {
@@ -100,7 +102,7 @@ func (tx *Tx) ReportFacts(fn func(x *reports.CaseFacts) error) error {
 		if err != nil {
 			return fmt.Errorf("report row %s: %w", k, err)
 		}
-		if err := x.UnmarshalBinary(p); errors.Is(err, reports.ErrFactsVersion) {
+		if err := dc.Decode(&x, p); errors.Is(err, reports.ErrFactsVersion) {
 			f, err := tx.CaseFile(string(k))
 			if err != nil {
 				return err
@@ -272,6 +274,7 @@ func (tx *Tx) ReportFactsPiped(fn func(x *reports.CaseFacts) error) error {
 	done := make(chan error, 1)
 	go func() {
 		var x reports.CaseFacts
+		var dc reports.Decoder
 		var err error
 		for bt := range full {
 			start := 0
@@ -280,7 +283,7 @@ func (tx *Tx) ReportFactsPiped(fn func(x *reports.CaseFacts) error) error {
 				start = bt.ends[i+1]
 				if f := bt.facts[i/2]; f != nil {
 					err = fn(f)
-				} else if e := x.UnmarshalBinary(row); e != nil {
+				} else if e := dc.Decode(&x, row); e != nil {
 					err = fmt.Errorf("report row %s: %w", key, e)
 				} else {
 					err = fn(&x)

@@ -271,7 +271,7 @@ func TestQualityRowsUnderAnotherStamp(t *testing.T) {
 		if f != nil {
 			files0++
 		}
-	}); err != nil {
+	}, cliReleaseRows); err != nil {
 		t.Fatal(err)
 	}
 	got := b.Report()

@@ -80,7 +80,7 @@ func (sr *storeReports) params(name string, p tui.ReportParams) (reports.Params,
 // grouping, so a regrouping keeps them and asks the report for its groups
 // only (reports.Params.NoLists).
 var listTables = map[string]bool{"loans-cases": true, "loans-adults": true, "timeliness-late": true,
-	"workload-waiting": true, "workload-abns": true}
+	"workload-waiting": true, "workload-abns": true, "quality-findings": true}
 
 // maxViewRows is how many rows of a table the screen gets: the first
 // thousands of a list of 300k adults are what a screen can show; the CLI
@@ -126,7 +126,7 @@ func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cas
 				spark.AddFile(x, f)
 			}
 		}
-	})
+	}, appReleaseRows)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -138,9 +138,17 @@ func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cas
 		sr.spark = sparkOf(name, spark.Report())
 	}
 	sr.lists = map[string]tui.ReportTable{}
-	for _, t := range r.Tables() {
-		if listTables[t.Name] {
-			sr.lists[t.Name] = viewTable(t, nil)
+	if q, ok := r.(*reports.QualityReport); ok {
+		// The table of every finding, made of the rows it shows only.
+		cut := *q
+		cut.Findings = q.Findings[:min(len(q.Findings), maxViewRows)]
+		t := cut.Tables()[1]
+		sr.lists[t.Name] = viewTableOf(t, nil, len(q.Findings))
+	} else {
+		for _, t := range r.Tables() {
+			if listTables[t.Name] {
+				sr.lists[t.Name] = viewTable(t, nil)
+			}
 		}
 	}
 	return cases, r, nil
@@ -170,8 +178,11 @@ func (sr *storeReports) build(name string, rp reports.Params, cases []keptCase) 
 // reportMemoryLimit is the app's soft heap limit while a report is made:
 // reading 100k report rows allocates far more than the queue holds, and at
 // the app's own limit the collector would run back to back (a quality
-// report took 16 s instead of 2.5). The resident size stays under 200 MB.
-const reportMemoryLimit = 150 << 20
+// report took 16 s instead of 2.5). The resident size stays under 200 MB:
+// the heap, about 35 MB of runtime and program, and the store's pages read
+// since the last release (158-197 MB at the highest over 100k cases; 150
+// MB here let quality reach 210 MB, no faster).
+const reportMemoryLimit = 136 << 20
 
 // roomForReport raises the soft heap limit to reportMemoryLimit, if it is
 // lower, until the function it returns is called.
@@ -220,7 +231,13 @@ func (sr *storeReports) Report(name string, p tui.ReportParams) (tui.ReportView,
 	m := r.Header()
 	valid, _ := reports.Fields(name)
 	v := tui.ReportView{Name: name, Fields: valid, By: m.By, Office: m.Office, Programme: m.Programme, Cases: sr.counted, Spark: sr.spark}
-	tables := r.Tables()
+	var tables []reports.Table
+	if q, ok := r.(*reports.QualityReport); ok && sr.lists["quality-findings"].Title != "" {
+		// Every finding is drawn already: only the groups are made.
+		tables = []reports.Table{q.Summary(), {Name: "quality-findings"}}
+	} else {
+		tables = r.Tables()
+	}
 	for i, t := range tables {
 		if lt, ok := sr.lists[t.Name]; ok {
 			v.Tables = append(v.Tables, lt)
@@ -265,6 +282,11 @@ func totalRow(r reports.Report, i int) []any {
 // viewTable turns a report table into text cells; a row with a case
 // column names its case.
 func viewTable(t reports.Table, total []any) tui.ReportTable {
+	return viewTableOf(t, total, len(t.Rows))
+}
+
+// viewTableOf is viewTable of a table cut to its first rows out of all.
+func viewTableOf(t reports.Table, total []any, all int) tui.ReportTable {
 	out := tui.ReportTable{Title: t.Title, Notes: t.Notes}
 	caseCol := -1
 	for i, c := range t.Columns {
@@ -281,10 +303,10 @@ func viewTable(t reports.Table, total []any) tui.ReportTable {
 		return cs
 	}
 	rows := t.Rows
-	if len(rows) > maxViewRows {
-		rows = rows[:maxViewRows]
+	if all > maxViewRows {
+		rows = rows[:min(len(rows), maxViewRows)]
 		out.Notes = append(slices.Clip(out.Notes), fmt.Sprintf("the first %d of %d rows; all of them: movedesk report --csv --table %s",
-			maxViewRows, len(t.Rows), t.Name))
+			maxViewRows, all, t.Name))
 	}
 	for _, row := range rows {
 		vr := tui.ReportRow{Cells: cells(row)}

@@ -104,7 +104,9 @@ func reportApp(b *testing.B, s *store.Store, name string) tea.Model {
 	b.Helper()
 	day := booking.MustDate(cmp.Or(os.Getenv("MOVEDESK_BENCH_TODAY"), "2026-11-22"))
 	now := day.Time().Add(10 * time.Hour)
-	cfg := &config.Config{User: "bench", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules()}
+	// The programmes of the default configuration, as the app loads it:
+	// the gate kept in the report rows was judged under them.
+	cfg := &config.Config{User: "bench", Theme: "dark", NoColor: true, Rules: tariffs.DefaultRules(), Programmes: booking.Programmes}
 	opts, err := tuiOptions(&app{cfg: cfg, now: func() time.Time { return now }}, s)
 	if err != nil {
 		b.Fatal(err)
