@@ -115,7 +115,43 @@ func (x *CaseFacts) UnmarshalBinary(data []byte) error { return x.unmarshal(data
 // text the rows repeat (offices, programmes, statuses, carriers, routes,
 // codes) instead of one per row: a read of 100k rows then allocates
 // little more than the names, numbers and details. Not for concurrent use.
-type Decoder struct{ in map[string]string }
+type Decoder struct {
+	in map[string]string
+	// Skip names the parts of each row to read past and leave empty
+	// (NeedAll &^ NeedOf(report)): a report over 100k rows then copies no
+	// name or detail it does not read.
+	Skip Need
+}
+
+// Need names the parts of CaseFacts a report reads beyond what every
+// report reads (number, office, programme, assignee, status, dates,
+// travellers, milestones, the ABN note).
+type Need uint8
+
+const (
+	NeedPeople Need = 1 << iota
+	NeedBookings
+	NeedPermits
+	NeedFindings
+	NeedDocs
+	// NeedAll is every part.
+	NeedAll Need = 1<<iota - 1
+)
+
+// NeedOf returns what report name reads of a case: the parts For keeps.
+func NeedOf(name string) Need {
+	switch name {
+	case "costs", "workload":
+		return NeedBookings
+	case "loans":
+		return NeedBookings | NeedPeople
+	case "timeliness":
+		return 0
+	case "permits":
+		return NeedPermits
+	}
+	return NeedAll
+}
 
 // Decode sets x from data as UnmarshalBinary does.
 func (dc *Decoder) Decode(x *CaseFacts, data []byte) error {
@@ -125,10 +161,16 @@ func (dc *Decoder) Decode(x *CaseFacts, data []byte) error {
 	if len(dc.in) > 1<<16 { // not a few distinct values after all
 		clear(dc.in)
 	}
-	return x.unmarshal(data, dc.in)
+	return x.unmarshalOnly(data, dc.in, NeedAll&^dc.Skip)
 }
 
 func (x *CaseFacts) unmarshal(data []byte, in map[string]string) error {
+	return x.unmarshalOnly(data, in, NeedAll)
+}
+
+// unmarshalOnly decodes the parts of data that need names; the others are
+// read past without copying anything and left empty.
+func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need) error {
 	d := dec{s: data, in: in}
 	if v := d.uint(); d.err == nil && v != FactsVersion {
 		return fmt.Errorf("%w (%d, want %d)", ErrFactsVersion, v, FactsVersion)
@@ -139,14 +181,51 @@ func (x *CaseFacts) unmarshal(data []byte, in map[string]string) error {
 	x.Travellers = int(d.int())
 	m := &x.Milestones
 	m.Received, m.Documents, m.TravelReady, m.Booked, m.ABNSent, m.Departed = d.date(), d.date(), d.date(), d.date(), d.date(), d.date()
-	x.People = grow(x.People, d.count())
+	if need&NeedPeople == 0 {
+		x.People = nil
+		for n := d.count(); n > 0 && d.err == nil; n-- {
+			d.uint()
+			d.bytes()
+			d.uint()
+			d.u64()
+			d.bool()
+			d.bytes()
+			d.uint()
+		}
+	} else {
+		x.People = grow(x.People, d.count())
+	}
 	for i := range x.People {
 		p := &x.People[i]
 		p.Member, p.Name, p.BirthDate = int(d.int()), d.str(), d.date()
 		p.Dup = d.u64()
 		p.Signed, p.NoteBy, p.NoteOn = d.bool(), d.code(), d.date()
 	}
-	x.Bookings = grow(x.Bookings, d.count())
+	if need&NeedBookings == 0 {
+		x.Bookings = nil
+		for n := d.count(); n > 0 && d.err == nil; n-- {
+			d.bytes()
+			d.uint()
+			for m := d.count(); m > 0 && d.err == nil; m-- {
+				d.uint()
+			}
+			d.uint()
+			d.bytes()
+			d.bytes()
+			d.uint()
+			d.bytes()
+			for m := d.count(); m > 0 && d.err == nil; m-- {
+				d.uint()
+				d.uint()
+				d.bytes()
+				d.uint()
+				d.bytes()
+				d.uint()
+			}
+		}
+	} else {
+		x.Bookings = grow(x.Bookings, d.count())
+	}
 	for i := range x.Bookings {
 		bk := &x.Bookings[i]
 		bk.ID, bk.BookedOn = d.code(), d.date()
@@ -163,18 +242,48 @@ func (x *CaseFacts) unmarshal(data []byte, in map[string]string) error {
 		}
 	}
 	x.ABN = d.code()
-	x.Permits = grow(x.Permits, d.count())
+	if need&NeedPermits == 0 {
+		x.Permits = nil
+		for n := d.count(); n > 0 && d.err == nil; n-- {
+			d.bytes()
+			d.bytes()
+			d.bytes()
+			d.bytes()
+			d.uint()
+			d.uint()
+		}
+	} else {
+		x.Permits = grow(x.Permits, d.count())
+	}
 	for i := range x.Permits {
 		p := &x.Permits[i]
 		p.Authority, p.Country, p.ReasonCode, p.Status = d.code(), d.code(), d.code(), d.code()
 		p.Submitted, p.Decided = d.date(), d.date()
 	}
-	x.Findings = grow(x.Findings, d.count())
+	if need&NeedFindings == 0 {
+		x.Findings = nil
+		for n := d.count(); n > 0 && d.err == nil; n-- {
+			d.bytes()
+			d.uint()
+			d.bytes()
+		}
+	} else {
+		x.Findings = grow(x.Findings, d.count())
+	}
 	for i := range x.Findings {
 		f := &x.Findings[i]
 		f.Check, f.Traveller, f.Detail = d.code(), int(d.int()), d.str()
 	}
-	x.Docs = grow(x.Docs, d.count())
+	if need&NeedDocs == 0 {
+		x.Docs = nil
+		for n := d.count(); n > 0 && d.err == nil; n-- {
+			d.uint()
+			d.bytes()
+			d.uint()
+		}
+	} else {
+		x.Docs = grow(x.Docs, d.count())
+	}
 	for i := range x.Docs {
 		doc := &x.Docs[i]
 		doc.Member, doc.Description, doc.Expiry = int(d.int()), d.str(), d.date()

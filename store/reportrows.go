@@ -260,8 +260,10 @@ const pipedBatch = 512
 // ReportFactsPiped is ReportFacts with the work split over two goroutines:
 // the caller's walks the rows and copies them out (the faults of a cold
 // read of the bucket's pages, and the codec), another decodes them and
-// calls fn, in the same case-number order. fn must not use tx.
-func (tx *Tx) ReportFactsPiped(fn func(x *reports.CaseFacts) error) error {
+// calls fn, in the same case-number order. fn must not use tx. Only the
+// parts of the facts named by need are decoded (reports.NeedOf); the
+// others are left empty.
+func (tx *Tx) ReportFactsPiped(need reports.Need, fn func(x *reports.CaseFacts) error) error {
 	b := tx.btx.Bucket(bReportRows)
 	if b == nil {
 		return tx.ReportFacts(fn)
@@ -274,7 +276,7 @@ func (tx *Tx) ReportFactsPiped(fn func(x *reports.CaseFacts) error) error {
 	done := make(chan error, 1)
 	go func() {
 		var x reports.CaseFacts
-		var dc reports.Decoder
+		dc := reports.Decoder{Skip: reports.NeedAll &^ need}
 		var err error
 		for bt := range full {
 			start := 0

@@ -227,7 +227,7 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	// what the whole process may use.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(120 << 20))
-	if err := addCases(s, b, nil, cliReleaseRows); err != nil {
+	if err := addCases(s, b, reports.NeedOf(name), nil, cliReleaseRows); err != nil {
 		return err
 	}
 	r := b.Report()
@@ -279,8 +279,9 @@ const (
 // keep, if not nil, is called with each case b took (not in case-number
 // order: those with a kept gate come last). The rows are read in one
 // transaction, walked on this goroutine and decoded on another; the few
-// case files on two workers, each in its own.
-func addCases(s *store.Store, b reports.Builder, keep func(x *reports.CaseFacts, f *booking.CaseFile), releaseRows int) error {
+// case files on two workers, each in its own. Only the parts of the rows
+// named by parts are decoded (reports.NeedOf of b's report).
+func addCases(s *store.Store, b reports.Builder, parts reports.Need, keep func(x *reports.CaseFacts, f *booking.CaseFile), releaseRows int) error {
 	var mu sync.Mutex // b and keep
 	need := make(chan string, 256)
 	errs := make(chan error, 2)
@@ -325,7 +326,7 @@ func addCases(s *store.Store, b reports.Builder, keep func(x *reports.CaseFacts,
 		// The cases whose gate is kept beside their row: read after the
 		// walk, in the same transaction (the decoder cannot use it).
 		var gated []*reports.CaseFacts
-		if err := tx.ReportFactsPiped(func(x *reports.CaseFacts) error {
+		if err := tx.ReportFactsPiped(parts, func(x *reports.CaseFacts) error {
 			if n++; n%releaseRows == 0 {
 				_ = s.ReleaseMemory()
 			}

@@ -267,7 +267,7 @@ func TestQualityRowsUnderAnotherStamp(t *testing.T) {
 		t.Fatal(err)
 	}
 	files0 := 0
-	if err := addCases(s, b, func(x *reports.CaseFacts, f *booking.CaseFile) {
+	if err := addCases(s, b, reports.NeedOf("quality"), func(x *reports.CaseFacts, f *booking.CaseFile) {
 		if f != nil {
 			files0++
 		}

@@ -113,7 +113,7 @@ func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cas
 	}
 	strs := reports.Strings{}
 	counted := 0
-	err = addCases(sr.s, b, func(x *reports.CaseFacts, f *booking.CaseFile) {
+	err = addCases(sr.s, b, reports.NeedOf(name), func(x *reports.CaseFacts, f *booking.CaseFile) {
 		if reports.Counts(name, rp, x) {
 			counted++
 			if name == "quality" {
