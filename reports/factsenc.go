@@ -153,7 +153,8 @@ func NeedOf(name string) Need {
 	return NeedAll
 }
 
-// Decode sets x from data as UnmarshalBinary does.
+// Decode sets x from data as UnmarshalBinary does, reusing the arrays of
+// the lists x holds (an empty list may then be empty rather than nil).
 func (dc *Decoder) Decode(x *CaseFacts, data []byte) error {
 	if dc.in == nil {
 		dc.in = map[string]string{}
@@ -161,17 +162,17 @@ func (dc *Decoder) Decode(x *CaseFacts, data []byte) error {
 	if len(dc.in) > 1<<16 { // not a few distinct values after all
 		clear(dc.in)
 	}
-	return x.unmarshalOnly(data, dc.in, NeedAll&^dc.Skip)
+	return x.unmarshalOnly(data, dc.in, NeedAll&^dc.Skip, true)
 }
 
 func (x *CaseFacts) unmarshal(data []byte, in map[string]string) error {
-	return x.unmarshalOnly(data, in, NeedAll)
+	return x.unmarshalOnly(data, in, NeedAll, false)
 }
 
 // unmarshalOnly decodes the parts of data that need names; the others are
 // read past without copying anything and left empty.
-func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need) error {
-	d := dec{s: data, in: in}
+func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need, keep bool) error {
+	d := dec{s: data, in: in, keep: keep}
 	if v := d.uint(); d.err == nil && v != FactsVersion {
 		return fmt.Errorf("%w (%d, want %d)", ErrFactsVersion, v, FactsVersion)
 	}
@@ -182,7 +183,7 @@ func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need) 
 	m := &x.Milestones
 	m.Received, m.Documents, m.TravelReady, m.Booked, m.ABNSent, m.Departed = d.date(), d.date(), d.date(), d.date(), d.date(), d.date()
 	if need&NeedPeople == 0 {
-		x.People = nil
+		x.People = list(x.People, d.keep, 0)
 		for n := d.count(); n > 0 && d.err == nil; n-- {
 			d.uint()
 			d.bytes()
@@ -193,7 +194,7 @@ func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need) 
 			d.uint()
 		}
 	} else {
-		x.People = grow(x.People, d.count())
+		x.People = list(x.People, d.keep, d.count())
 	}
 	for i := range x.People {
 		p := &x.People[i]
@@ -202,7 +203,7 @@ func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need) 
 		p.Signed, p.NoteBy, p.NoteOn = d.bool(), d.code(), d.date()
 	}
 	if need&NeedBookings == 0 {
-		x.Bookings = nil
+		x.Bookings = list(x.Bookings, d.keep, 0)
 		for n := d.count(); n > 0 && d.err == nil; n-- {
 			d.bytes()
 			d.uint()
@@ -224,17 +225,17 @@ func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need) 
 			}
 		}
 	} else {
-		x.Bookings = grow(x.Bookings, d.count())
+		x.Bookings = list(x.Bookings, d.keep, d.count())
 	}
 	for i := range x.Bookings {
 		bk := &x.Bookings[i]
 		bk.ID, bk.BookedOn = d.code(), d.date()
-		bk.Members = grow(bk.Members, d.count())
+		bk.Members = list(bk.Members, d.keep, d.count())
 		for j := range bk.Members {
 			bk.Members[j] = int(d.int())
 		}
 		bk.Departure, bk.Carriers, bk.Route, bk.TotalUSD, bk.Source = d.date(), d.code(), d.code(), d.int(), d.code()
-		bk.Fares = grow(bk.Fares, d.count())
+		bk.Fares = list(bk.Fares, d.keep, d.count())
 		for j := range bk.Fares {
 			f := &bk.Fares[j]
 			f.Traveller, f.Escort = int(d.int()), int(d.int())
@@ -243,7 +244,7 @@ func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need) 
 	}
 	x.ABN = d.code()
 	if need&NeedPermits == 0 {
-		x.Permits = nil
+		x.Permits = list(x.Permits, d.keep, 0)
 		for n := d.count(); n > 0 && d.err == nil; n-- {
 			d.bytes()
 			d.bytes()
@@ -253,7 +254,7 @@ func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need) 
 			d.uint()
 		}
 	} else {
-		x.Permits = grow(x.Permits, d.count())
+		x.Permits = list(x.Permits, d.keep, d.count())
 	}
 	for i := range x.Permits {
 		p := &x.Permits[i]
@@ -261,28 +262,28 @@ func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need) 
 		p.Submitted, p.Decided = d.date(), d.date()
 	}
 	if need&NeedFindings == 0 {
-		x.Findings = nil
+		x.Findings = list(x.Findings, d.keep, 0)
 		for n := d.count(); n > 0 && d.err == nil; n-- {
 			d.bytes()
 			d.uint()
 			d.bytes()
 		}
 	} else {
-		x.Findings = grow(x.Findings, d.count())
+		x.Findings = list(x.Findings, d.keep, d.count())
 	}
 	for i := range x.Findings {
 		f := &x.Findings[i]
 		f.Check, f.Traveller, f.Detail = d.code(), int(d.int()), d.str()
 	}
 	if need&NeedDocs == 0 {
-		x.Docs = nil
+		x.Docs = list(x.Docs, d.keep, 0)
 		for n := d.count(); n > 0 && d.err == nil; n-- {
 			d.uint()
 			d.bytes()
 			d.uint()
 		}
 	} else {
-		x.Docs = grow(x.Docs, d.count())
+		x.Docs = list(x.Docs, d.keep, d.count())
 	}
 	for i := range x.Docs {
 		doc := &x.Docs[i]
@@ -338,6 +339,20 @@ func (x *CaseFacts) LoadGateItems(data []byte) error {
 	return nil
 }
 
+// list returns s resized to n. With keep (a Decoder's rows), it keeps
+// the array of the rows before and the lists its elements hold (the
+// decoder sets every field again), so a walk over 100k rows allocates
+// its lists once; else it is grow.
+func list[T any](s []T, keep bool, n int) []T {
+	if !keep {
+		return grow(s, n)
+	}
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return append(s[:cap(s)], make([]T, n-cap(s))...)
+}
+
 // grow returns s resized to n (nil for none), reusing its array.
 func grow[T any](s []T, n int) []T {
 	if n == 0 {
@@ -384,6 +399,8 @@ type dec struct {
 	// in, if set, holds one copy of each text the rows repeat (see
 	// Decoder); other text is copied out of the row.
 	in map[string]string
+	// keep: lists reuse the arrays of the value decoded before (list).
+	keep bool
 }
 
 func (d *dec) fail(what string) {

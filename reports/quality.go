@@ -63,10 +63,10 @@ type caseFacts struct{ no, office, programme, assignee, status string }
 type quality struct {
 	p Params
 	r QualityReport
-	// people maps a traveller's names and birth date (hashed) to the first
-	// one seen; dups holds every one of a key seen twice.
-	people map[uint64]person
-	dups   map[uint64][]person
+	// people are the travellers by names and birth date (hashed), in the
+	// order seen: Report sorts them by key (a map of 400k travellers cost
+	// a quarter of the report).
+	people []keyedPerson
 	cases  chunks[caseFacts]
 	intern map[string]string
 	// findings are the report's, gathered before Report sorts them.
@@ -82,8 +82,7 @@ func (q *quality) in(s string) string {
 }
 
 func newQuality(p Params, m Meta) *quality {
-	return &quality{p: p, r: QualityReport{Meta: m}, people: map[uint64]person{},
-		dups: map[uint64][]person{}, intern: map[string]string{}}
+	return &quality{p: p, r: QualityReport{Meta: m}, intern: map[string]string{}}
 }
 
 func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
@@ -145,17 +144,72 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 			ci = int32(q.cases.n)
 			q.cases.add(caseFacts{x.Number, q.in(x.Office), q.in(x.Programme), q.in(x.Assignee), q.in(string(x.Status))})
 		}
-		me := person{ci, int32(pf.Member)}
-		if first, ok := q.people[pf.Dup]; !ok {
-			q.people[pf.Dup] = me
-		} else if first.ci != ci {
-			if len(q.dups[pf.Dup]) == 0 {
-				q.dups[pf.Dup] = []person{first}
-			}
-			q.dups[pf.Dup] = append(q.dups[pf.Dup], me)
-		}
+		q.people = append(q.people, keyedPerson{pf.Dup, person{ci, int32(pf.Member)}})
 	}
 	return true
+}
+
+// keyedPerson is a traveller and the hash of its names and birth date.
+type keyedPerson struct {
+	key uint64
+	person
+}
+
+// duplicates returns the travellers of every key seen in more than one
+// case: the first seen, then each later one of another case than the
+// first, in the order seen.
+func duplicates(people []keyedPerson) [][]person {
+	sortByKey(people)
+	var out [][]person
+	for i := 0; i < len(people); {
+		j := i + 1
+		for j < len(people) && people[j].key == people[i].key {
+			j++
+		}
+		first := people[i].person
+		var ps []person
+		for _, o := range people[i+1 : j] {
+			if o.ci != first.ci {
+				if ps == nil {
+					ps = []person{first}
+				}
+				ps = append(ps, o.person)
+			}
+		}
+		if ps != nil {
+			out = append(out, ps)
+		}
+		i = j
+	}
+	return out
+}
+
+// sortByKey sorts ps by key, keeping the order of equal keys: a radix sort
+// over 16 bits at a time, linear in the travellers.
+func sortByKey(ps []keyedPerson) {
+	if len(ps) < 2 {
+		return
+	}
+	tmp := make([]keyedPerson, len(ps))
+	src, dst := ps, tmp
+	var count [1 << 16]int
+	for shift := 0; shift < 64; shift += 16 {
+		clear(count[:])
+		for _, p := range src {
+			count[p.key>>shift&0xffff]++
+		}
+		sum := 0
+		for i, c := range count {
+			count[i], sum = sum, sum+c
+		}
+		for _, p := range src {
+			d := p.key >> shift & 0xffff
+			dst[count[d]] = p
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	// Four passes: the sorted keys are back in ps.
 }
 
 // noted reports whether counselling holds an action item for member m (or
@@ -173,13 +227,15 @@ func noted(c *booking.Counselling, m int) bool {
 }
 
 func (q *quality) Report() Report {
+	dups := duplicates(q.people)
+	q.people = nil
 	ndups := 0
-	for _, ps := range q.dups {
+	for _, ps := range dups {
 		ndups += len(ps)
 	}
 	q.r.Findings = q.findings.appendTo(slices.Grow(q.r.Findings, q.findings.n+ndups))
 	q.findings = chunks[Finding]{}
-	for _, ps := range q.dups {
+	for _, ps := range dups {
 		for _, me := range ps {
 			var others []string
 			for _, o := range ps {

@@ -1,0 +1,49 @@
+package reports
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+)
+
+// duplicates finds what a map from key to the first traveller seen finds:
+// the first of a key, then every later one of another case, for the keys
+// seen in two cases or more; a key repeated within one case is none.
+func TestDuplicatesMatchesFirstSeen(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := range 50 {
+		var people []keyedPerson
+		n := r.IntN(3000)
+		for i := range n {
+			// Few keys (many repeats), some of them above 16 bits.
+			key := uint64(r.IntN(n/3+1)) << (16 * uint(r.IntN(4)))
+			people = append(people, keyedPerson{key, person{int32(i / (1 + r.IntN(4))), int32(r.IntN(6))}})
+		}
+		firsts := map[uint64]person{}
+		want := map[uint64][]person{}
+		for _, p := range people {
+			if f, ok := firsts[p.key]; !ok {
+				firsts[p.key] = p.person
+			} else if f.ci != p.ci {
+				if len(want[p.key]) == 0 {
+					want[p.key] = []person{f}
+				}
+				want[p.key] = append(want[p.key], p.person)
+			}
+		}
+		got := duplicates(slices.Clone(people))
+		var wantList [][]person
+		keys := make([]uint64, 0, len(want))
+		for k := range want {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			wantList = append(wantList, want[k])
+		}
+		if !reflect.DeepEqual(got, wantList) {
+			t.Fatalf("round %d: %d groups, want %d", round, len(got), len(wantList))
+		}
+	}
+}
