@@ -3,7 +3,7 @@
 // apply path), which appends a field-level change-log entry in the same
 // transaction: nothing reaches the records without reaching the log.
 //
-// The bucket tree (schema 9; see migrations.go for what each added):
+// The bucket tree (schema 11; see migrations.go for what each added):
 //
 //	meta/
 //	  magic    "movedesk-store"
@@ -37,7 +37,7 @@
 //	  <case> 0x00 <seq uint64 BE>    empty: the ops of one case, for history
 //	rows/
 //	  <case>                         codec(summary row): what a queue row shows
-//	reportrows/                      (schema 5; reportrows.go)
+//	reportrows/                      (schema 8, pages packed 90% full since 11; reportrows.go)
 //	  <case>                         codec(binary reports.CaseFacts): what the reports
 //	                                 read of the case, refreshed with its queue row
 //	identities/                      (identities.go)
@@ -66,12 +66,12 @@
 //	  own/       <pos uint64 BE>     empty: an own op to push is at log position pos (schema 4),
 //	                                 written with the op: what to push and what waits are
 //	                                 found without scanning other desks' ops
-//	chain/                           (schema 5; see chain.go)
+//	chain/                           (schema 6; see chain.go)
 //	  log/       <pos uint64 BE>     hash: links the op at pos to the one before
 //	  desks/     <desk> 0x00 <seq>   digest, hash: a desk's chain as the hub received it
 //	  own                            seq, hash: this desk's chain up to its last acked op
 //	access/    <n uint64 BE>         codec(JSON AccessEntry): who opened which case's
-//	                                 personal data here; local, capped (access.go; schema 6)
+//	                                 personal data here; local, capped (access.go; schema 7)
 //
 // Values in records, log, rows, report rows, identities and flights/byflight pass
 // through the Codec, the seam where encryption at rest plugs in. Index keys

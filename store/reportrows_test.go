@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -311,4 +312,94 @@ func TestReportRowKeepsTheGate(t *testing.T) {
 	if g := gates(); g[no2].Stamp != 9 || len(g[no2].Items) != 1 || g[no].Stamp != 0 || kept(no) {
 		t.Fatalf("after a rebuild: %+v", g)
 	}
+}
+
+// rowsBuckets returns every key and value of the report row buckets, and
+// how many leaf pages they take and how full those are.
+func rowsBuckets(t *testing.T, s *Store) (kv map[string]string, pages int, fill float64) {
+	t.Helper()
+	kv = map[string]string{}
+	inuse := 0
+	if err := s.db.View(func(btx *bolt.Tx) error {
+		for _, name := range [][]byte{bReportRows, bReportGates} {
+			b := btx.Bucket(name)
+			st := b.Stats()
+			pages += st.LeafPageN + st.LeafOverflowN
+			inuse += st.LeafInuse
+			if err := b.ForEach(func(k, v []byte) error {
+				kv[string(name)+"/"+string(k)] = string(v)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return kv, pages, float64(inuse) / float64(pages*s.db.Info().PageSize)
+}
+
+// A store whose report rows were written one at a time (pages half full)
+// has them packed by the migration: the same bytes under the same keys in
+// far fewer pages, and the same facts read back.
+func TestPackReportRowsMigration(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{Desk: "dpack"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fillDemo(t, s, 600)
+	wantFacts := reportFacts(t, s)
+	// As an older build left them: rewritten in an order of their own,
+	// split half full.
+	kv, _, _ := rowsBuckets(t, s)
+	if err := s.db.Update(func(btx *bolt.Tx) error {
+		for _, name := range [][]byte{bReportRows, bReportGates} {
+			if err := btx.DeleteBucket(name); err != nil {
+				return err
+			}
+			b, err := btx.CreateBucket(name)
+			if err != nil {
+				return err
+			}
+			b.FillPercent = 0.5
+		}
+		keys := slices.Sorted(maps.Keys(kv))
+		for i := range keys { // from both ends inwards
+			k := keys[i/2]
+			if i%2 == 1 {
+				k = keys[len(keys)-1-i/2]
+			}
+			name, key, _ := strings.Cut(k, "/")
+			if err := btx.Bucket([]byte(name)).Put([]byte(key), []byte(kv[k])); err != nil {
+				return err
+			}
+		}
+		at := slices.IndexFunc(migrations, func(m migration) bool { return strings.HasPrefix(m.name, "pack the report rows") })
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], uint64(at))
+		return btx.Bucket(bMeta).Put(kSchema, b[:])
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, before, fillBefore := rowsBuckets(t, s)
+	s.Close()
+
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, after, fill := rowsBuckets(t, s)
+	if !maps.Equal(got, kv) {
+		t.Fatalf("the migration changed the rows: %d keys, want %d", len(got), len(kv))
+	}
+	if after*10 > before*7 || fill < 0.8 {
+		t.Fatalf("%d pages %.0f%% full after the migration, %d pages %.0f%% full before", after, 100*fill, before, 100*fillBefore)
+	}
+	if !reflect.DeepEqual(reportFacts(t, s), wantFacts) {
+		t.Fatal("the facts read back differ after the migration")
+	}
+	t.Logf("%d pages %.0f%% full, were %d pages %.0f%% full", after, 100*fill, before, 100*fillBefore)
 }
