@@ -16,8 +16,12 @@ func TestDuplicatesMatchesFirstSeen(t *testing.T) {
 		var people []keyedPerson
 		n := r.IntN(3000)
 		for i := range n {
-			// Few keys (many repeats), some of them above 16 bits.
+			// Few keys (many repeats), some sharing their leading bits,
+			// some many times over (past the bucket's insertion sort).
 			key := uint64(r.IntN(n/3+1)) << (16 * uint(r.IntN(4)))
+			if round%5 == 0 && i%3 == 0 {
+				key = uint64(r.IntN(3))
+			}
 			people = append(people, keyedPerson{key, person{int32(i / (1 + r.IntN(4))), int32(r.IntN(6))}})
 		}
 		firsts := map[uint64]person{}
@@ -32,7 +36,11 @@ func TestDuplicatesMatchesFirstSeen(t *testing.T) {
 				want[p.key] = append(want[p.key], p.person)
 			}
 		}
-		got := duplicates(slices.Clone(people))
+		var ch chunks[keyedPerson]
+		for _, p := range people {
+			ch.add(p)
+		}
+		got := duplicates(&ch)
 		var wantList [][]person
 		keys := make([]uint64, 0, len(want))
 		for k := range want {

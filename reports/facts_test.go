@@ -288,3 +288,47 @@ func TestListLimit(t *testing.T) {
 		}
 	}
 }
+
+// A timeliness report grouped by every field regroups to what a report
+// read with that grouping holds: medians and 90th percentiles of the
+// merged days, the cases over target unchanged.
+func TestTimelinessGroupBy(t *testing.T) {
+	files := fixtureFiles(t)
+	valid, _ := reports.Fields("timeliness")
+	for _, p := range []reports.Params{{Today: reportstest.Today}, {Today: reportstest.Today, Office: "KLT"}, {Today: d("2026-08-09")}} {
+		fine := p
+		fine.By = valid
+		base, err := reports.Run("timeliness", fine, reports.Slice(files))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bys := [][]string{nil, {"month"}, {"assignee", "office"}, {"programme", "month", "office", "assignee"}}
+		for _, by := range valid {
+			bys = append(bys, []string{by})
+		}
+		for _, by := range bys {
+			q := p
+			q.By = by
+			want, _ := reports.Run("timeliness", q, reports.Slice(files))
+			got, err := base.(*reports.TimelinessReport).GroupBy(by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wj, _ := json.Marshal(want)
+			gj, _ := json.Marshal(got)
+			if string(wj) != string(gj) {
+				t.Errorf("%+v by %v:\n got %s\nwant %s", p, by, gj, wj)
+			}
+			if len(want.(*reports.TimelinessReport).Rows) == 0 {
+				t.Errorf("%+v by %v: no rows: the test proves nothing", p, by)
+			}
+		}
+	}
+	base, _ := reports.Run("timeliness", reports.Params{Today: reportstest.Today}, reports.Slice(files))
+	if _, err := base.(*reports.TimelinessReport).GroupBy([]string{"month"}); err == nil {
+		t.Error("a report grouped by office regrouped by month")
+	}
+	if _, err := base.(*reports.TimelinessReport).GroupBy([]string{"carrier"}); err == nil {
+		t.Error("grouping by carrier accepted")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"movedesk/booking"
@@ -66,7 +67,7 @@ type quality struct {
 	// people are the travellers by names and birth date (hashed), in the
 	// order seen: Report sorts them by key (a map of 400k travellers cost
 	// a quarter of the report).
-	people []keyedPerson
+	people chunks[keyedPerson]
 	cases  chunks[caseFacts]
 	intern map[string]string
 	// findings are the report's, gathered before Report sorts them.
@@ -119,7 +120,7 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 			}
 			switch {
 			case d.Expiry.Before(dep):
-				add("document-expired", d.Member, fmt.Sprintf("%s's %s expires %s, before departure %s", name, d.Description, d.Expiry, dep))
+				add("document-expired", d.Member, name+"'s "+d.Description+" expires "+d.Expiry.String()+", before departure "+dep.String())
 			case d.Expiry.Before(warn):
 				add("document-expiring", d.Member, fmt.Sprintf("%s's %s expires %s, %d days after departure %s", name, d.Description, d.Expiry,
 					dep.DaysUntil(d.Expiry), dep))
@@ -132,7 +133,7 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 			items = q.p.Gate(f)
 		}
 		for _, it := range items {
-			add("gate-open", it.Traveller, fmt.Sprintf("departs %s: %s", dep, it.Message))
+			add("gate-open", it.Traveller, "departs "+dep.String()+": "+it.Message)
 		}
 	}
 	ci := int32(-1)
@@ -144,7 +145,7 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 			ci = int32(q.cases.n)
 			q.cases.add(caseFacts{x.Number, q.in(x.Office), q.in(x.Programme), q.in(x.Assignee), q.in(string(x.Status))})
 		}
-		q.people = append(q.people, keyedPerson{pf.Dup, person{ci, int32(pf.Member)}})
+		q.people.add(keyedPerson{pf.Dup, person{ci, int32(pf.Member)}})
 	}
 	return true
 }
@@ -158,17 +159,17 @@ type keyedPerson struct {
 // duplicates returns the travellers of every key seen in more than one
 // case: the first seen, then each later one of another case than the
 // first, in the order seen.
-func duplicates(people []keyedPerson) [][]person {
-	sortByKey(people)
+func duplicates(people *chunks[keyedPerson]) [][]person {
+	sorted := sortByKey(people)
 	var out [][]person
-	for i := 0; i < len(people); {
+	for i := 0; i < len(sorted); {
 		j := i + 1
-		for j < len(people) && people[j].key == people[i].key {
+		for j < len(sorted) && sorted[j].key == sorted[i].key {
 			j++
 		}
-		first := people[i].person
+		first := sorted[i].person
 		var ps []person
-		for _, o := range people[i+1 : j] {
+		for _, o := range sorted[i+1 : j] {
 			if o.ci != first.ci {
 				if ps == nil {
 					ps = []person{first}
@@ -184,32 +185,46 @@ func duplicates(people []keyedPerson) [][]person {
 	return out
 }
 
-// sortByKey sorts ps by key, keeping the order of equal keys: a radix sort
-// over 16 bits at a time, linear in the travellers.
-func sortByKey(ps []keyedPerson) {
-	if len(ps) < 2 {
-		return
+// keyBits is how many leading bits of the key place a traveller.
+const keyBits = 16
+
+// sortByKey returns the travellers sorted by key, those of equal keys in
+// the order seen: the keys are hashes, so one pass placing them by their
+// leading bits leaves a few to a bucket, sorted in place (a map of 400k
+// travellers, or a full radix sort, cost several times more).
+func sortByKey(people *chunks[keyedPerson]) []keyedPerson {
+	start := make([]int, 1<<keyBits+1)
+	for _, ch := range people.cs {
+		for _, p := range ch {
+			start[p.key>>(64-keyBits)+1]++
+		}
 	}
-	tmp := make([]keyedPerson, len(ps))
-	src, dst := ps, tmp
-	var count [1 << 16]int
-	for shift := 0; shift < 64; shift += 16 {
-		clear(count[:])
-		for _, p := range src {
-			count[p.key>>shift&0xffff]++
-		}
-		sum := 0
-		for i, c := range count {
-			count[i], sum = sum, sum+c
-		}
-		for _, p := range src {
-			d := p.key >> shift & 0xffff
-			dst[count[d]] = p
-			count[d]++
-		}
-		src, dst = dst, src
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
 	}
-	// Four passes: the sorted keys are back in ps.
+	out := make([]keyedPerson, people.n)
+	at := slices.Clone(start)
+	for _, ch := range people.cs {
+		for _, p := range ch {
+			b := p.key >> (64 - keyBits)
+			out[at[b]] = p
+			at[b]++
+		}
+	}
+	byKey := func(a, b keyedPerson) int { return cmp.Compare(a.key, b.key) }
+	for b := range len(start) - 1 {
+		run := out[start[b]:start[b+1]]
+		if len(run) > 32 { // many equal keys, or an unlucky spread
+			slices.SortStableFunc(run, byKey)
+			continue
+		}
+		for i := 1; i < len(run); i++ { // insertion: stable
+			for j := i; j > 0 && run[j-1].key > run[j].key; j-- {
+				run[j-1], run[j] = run[j], run[j-1]
+			}
+		}
+	}
+	return out
 }
 
 // noted reports whether counselling holds an action item for member m (or
@@ -227,42 +242,69 @@ func noted(c *booking.Counselling, m int) bool {
 }
 
 func (q *quality) Report() Report {
-	dups := duplicates(q.people)
-	q.people = nil
-	ndups := 0
-	for _, ps := range dups {
-		ndups += len(ps)
-	}
-	q.r.Findings = q.findings.appendTo(slices.Grow(q.r.Findings, q.findings.n+ndups))
-	q.findings = chunks[Finding]{}
+	dups := duplicates(&q.people)
+	q.people = chunks[keyedPerson]{}
+	var dupFindings []Finding
 	for _, ps := range dups {
 		for _, me := range ps {
 			var others []string
 			for _, o := range ps {
 				if o.ci != me.ci {
-					others = append(others, fmt.Sprintf("%s traveller %d", q.cases.at(int(o.ci)).no, o.m))
+					others = append(others, q.cases.at(int(o.ci)).no+" traveller "+strconv.Itoa(int(o.m)))
 				}
 			}
 			slices.Sort(others)
 			others = slices.Compact(others)
 			fc := q.cases.at(int(me.ci))
-			q.r.Findings = append(q.r.Findings, Finding{Check: "duplicate-traveller", Case: fc.no, Office: fc.office,
+			dupFindings = append(dupFindings, Finding{Check: "duplicate-traveller", Case: fc.no, Office: fc.office,
 				Programme: fc.programme, Assignee: fc.assignee, Status: fc.status, Traveller: int(me.m),
 				Detail: "same names and birth date as " + strings.Join(others, ", ")})
 		}
 	}
+	// By check, in the order of Checks (an unknown one first), then by
+	// case, traveller and detail: the findings are put in their check's
+	// place as they are gathered, and each check's (mostly in case order
+	// already) sorted alone.
 	rank := make(map[string]int, len(Checks))
 	for i, c := range Checks {
-		rank[c] = i + 1 // an unknown check (0) first, as slices.Index (-1) put it
+		rank[c] = i + 1
 	}
-	slices.SortFunc(q.r.Findings, func(a, b Finding) int {
-		if a.Check != b.Check {
-			if c := cmp.Compare(rank[a.Check], rank[b.Check]); c != 0 {
-				return c
-			}
+	start := make([]int, len(Checks)+2)
+	for _, ch := range q.findings.cs {
+		for i := range ch {
+			start[rank[ch[i].Check]+1]++
 		}
-		return cmp.Or(strings.Compare(a.Case, b.Case), cmp.Compare(a.Traveller, b.Traveller), strings.Compare(a.Detail, b.Detail))
-	})
+	}
+	start[rank["duplicate-traveller"]+1] += len(dupFindings)
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	out := slices.Grow(q.r.Findings[:0], start[len(start)-1])[:start[len(start)-1]]
+	at := slices.Clone(start)
+	put := func(f *Finding) {
+		r := rank[f.Check]
+		out[at[r]] = *f
+		at[r]++
+	}
+	for _, ch := range q.findings.cs {
+		for i := range ch {
+			put(&ch[i])
+		}
+	}
+	for i := range dupFindings {
+		put(&dupFindings[i])
+	}
+	q.findings = chunks[Finding]{}
+	byCase := func(a, b Finding) int {
+		return cmp.Or(strings.Compare(a.Case, b.Case), cmp.Compare(a.Traveller, b.Traveller), strings.Compare(a.Detail, b.Detail),
+			strings.Compare(a.Check, b.Check))
+	}
+	for r := range len(start) - 1 {
+		if run := out[start[r]:start[r+1]]; !slices.IsSortedFunc(run, byCase) {
+			slices.SortFunc(run, byCase)
+		}
+	}
+	q.r.Findings = out
 	q.r.Rows = qualityRows(q.p.By, q.r.Findings)
 	if q.r.Findings == nil {
 		q.r.Findings = []Finding{}

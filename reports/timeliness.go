@@ -229,6 +229,64 @@ func (t *timeliness) Report() Report {
 	return &t.r
 }
 
+// GroupBy returns the report with its steps counted by the grouping fields
+// by (the report's default if empty) instead, from the days of r's rows:
+// a screen reads the report grouped by every field once and regroups it
+// without reading again. by must be among the fields r is grouped by; the
+// cases over target do not change with the grouping.
+func (r *TimelinessReport) GroupBy(by []string) (*TimelinessReport, error) {
+	fs := fields["timeliness"]
+	if len(by) == 0 {
+		by = slices.Clone(fs.def)
+	}
+	for _, b := range by {
+		if !slices.Contains(fs.valid, b) {
+			return nil, booking.Errorf(booking.EINVALID, "by", "the timeliness report cannot be grouped by %q (valid: %s)", b, strings.Join(fs.valid, ", "))
+		}
+		if !slices.Contains(r.By, b) {
+			return nil, booking.Errorf(booking.EINVALID, "by", "a timeliness report grouped by %s cannot be regrouped by %q", strings.Join(r.By, ", "), b)
+		}
+	}
+	at := make([]int, len(r.By)) // r.By[i] is valid[at[i]]
+	for i, b := range r.By {
+		at[i] = slices.Index(fs.valid, b)
+	}
+	gs := newGroups(fs.valid, by, func(g group) *[]StepRow {
+		rs := make([]StepRow, len(Steps))
+		for i, s := range Steps {
+			rs[i] = StepRow{Group: g, Step: s, Target: r.Targets.Target(s)}
+		}
+		return &rs
+	})
+	vals := make([]string, len(fs.valid))
+	for _, row := range r.Rows {
+		for i, v := range row.Group {
+			vals[at[i]] = v
+		}
+		step := slices.Index(Steps, row.Step)
+		if step < 0 {
+			continue
+		}
+		dst := &(*gs.get(vals...))[step]
+		dst.Cases += row.Cases
+		dst.OverTarget += row.OverTarget
+		dst.days = append(dst.days, row.days...)
+	}
+	out := *r
+	out.By = slices.Clone(by)
+	out.Rows = []StepRow{}
+	for _, rs := range gs.sorted() {
+		for _, row := range *rs {
+			if row.Cases == 0 {
+				continue
+			}
+			row.MedianDays, row.P90Days = medianPtr(row.days), p90Ptr(row.days)
+			out.Rows = append(out.Rows, row)
+		}
+	}
+	return &out, nil
+}
+
 func compareLate(a, b LateCase) int {
 	if c := strings.Compare(a.Case, b.Case); c != 0 {
 		return c

@@ -283,7 +283,13 @@ const (
 // named by parts are decoded (reports.NeedOf of b's report).
 func addCases(s *store.Store, b reports.Builder, parts reports.Need, keep func(x *reports.CaseFacts, f *booking.CaseFile), releaseRows int) error {
 	var mu sync.Mutex // b and keep
-	need := make(chan string, 256)
+	// need carries the cases b asks more of: the gate items kept beside
+	// the row (x set: its facts), else the whole file.
+	type job struct {
+		no string
+		x  *reports.CaseFacts
+	}
+	need := make(chan job, 256)
 	errs := make(chan error, 2)
 	stop := make(chan struct{})
 	var stopOnce sync.Once
@@ -294,13 +300,30 @@ func addCases(s *store.Store, b reports.Builder, parts reports.Need, keep func(x
 			defer wg.Done()
 			errs <- s.View(func(tx *store.Tx) error {
 				n := 0
-				for no := range need {
-					f, err := tx.CaseFile(no)
-					if err != nil {
-						stopOnce.Do(func() { close(stop) })
-						for range need { // let the reader finish
+				fail := func(err error) error {
+					stopOnce.Do(func() { close(stop) })
+					for range need { // let the reader finish
+					}
+					return err
+				}
+				for j := range need {
+					if j.x != nil {
+						if err := tx.LoadReportGate(j.x); err != nil {
+							return fail(err)
 						}
-						return err
+						mu.Lock()
+						took := b.AddFacts(j.x)
+						if took && keep != nil {
+							keep(j.x, nil)
+						}
+						mu.Unlock()
+						if took {
+							continue
+						}
+					}
+					f, err := tx.CaseFile(j.no)
+					if err != nil {
+						return fail(err)
 					}
 					x := reports.Facts(f) // of this very file
 					mu.Lock()
@@ -323,10 +346,7 @@ func addCases(s *store.Store, b reports.Builder, parts reports.Need, keep func(x
 	n := 0
 	err := s.View(func(tx *store.Tx) error {
 		defer close(need)
-		// The cases whose gate is kept beside their row: read after the
-		// walk, in the same transaction (the decoder cannot use it).
-		var gated []*reports.CaseFacts
-		if err := tx.ReportFactsPiped(parts, func(x *reports.CaseFacts) error {
+		return tx.ReportFactsPiped(parts, func(x *reports.CaseFacts) error {
 			if n++; n%releaseRows == 0 {
 				_ = s.ReleaseMemory()
 			}
@@ -336,40 +356,22 @@ func addCases(s *store.Store, b reports.Builder, parts reports.Need, keep func(x
 				keep(x, nil)
 			}
 			mu.Unlock()
-			switch {
-			case took:
-			case x.Gate.Stamp != 0 && !x.Gate.Loaded:
-				gated = append(gated, x.Clone())
-			default:
-				select {
-				case need <- x.Number:
-				case <-stop:
-					return errStopped
-				}
+			if took {
+				return nil
+			}
+			j := job{no: x.Number}
+			if x.Gate.Stamp != 0 && !x.Gate.Loaded {
+				// Its gate is kept beside its row: a worker reads it
+				// while the walk goes on.
+				j.x = x.Clone()
+			}
+			select {
+			case need <- j:
+			case <-stop:
+				return errStopped
 			}
 			return nil
-		}); err != nil {
-			return err
-		}
-		for _, x := range gated {
-			if err := tx.LoadReportGate(x); err != nil {
-				return err
-			}
-			mu.Lock()
-			took := b.AddFacts(x)
-			if took && keep != nil {
-				keep(x, nil)
-			}
-			mu.Unlock()
-			if !took {
-				select {
-				case need <- x.Number:
-				case <-stop:
-					return errStopped
-				}
-			}
-		}
-		return nil
+		})
 	})
 	wg.Wait()
 	close(errs)

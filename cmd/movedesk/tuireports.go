@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"movedesk/booking"
 	"movedesk/desk"
@@ -33,6 +34,9 @@ type storeReports struct {
 	// quality is the quality report read: its findings regroup alone, so
 	// none of its cases are kept.
 	quality *reports.QualityReport
+	// timeliness is the timeliness report read, grouped by every field: it
+	// regroups alone too, so none of its cases are kept either.
+	timeliness *reports.TimelinessReport
 	// counted is how many cases the report read can count.
 	counted int
 }
@@ -95,16 +99,22 @@ func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cas
 	if key == sr.key && !reload {
 		return sr.cases, nil, nil
 	}
-	sr.key, sr.cases, sr.spark, sr.lists, sr.quality = "", nil, tui.ReportSpark{}, nil, nil
+	sr.key, sr.cases, sr.spark, sr.lists, sr.quality, sr.timeliness = "", nil, tui.ReportSpark{}, nil, nil, nil
 	lp := rp
 	lp.ListLimit = maxViewRows // what the screen shows of a list
+	// Reports that regroup alone are read grouped by every field (their
+	// groups then merge into any other grouping and the sparkline's).
+	alone := name == "quality" || name == "timeliness"
+	if name == "timeliness" {
+		lp.By, _ = reports.Fields(name)
+	}
 	b, err := reports.New(name, lp)
 	if err != nil {
 		return nil, nil, err
 	}
 	// The sparkline's report by month is made in the same pass.
 	var spark reports.Builder
-	if valid, _ := reports.Fields(name); slices.Contains(valid, "month") {
+	if valid, _ := reports.Fields(name); slices.Contains(valid, "month") && name != "timeliness" {
 		sp := rp
 		sp.By, sp.NoLists = []string{"month"}, true
 		if spark, err = reports.New(name, sp); err != nil {
@@ -116,8 +126,8 @@ func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cas
 	err = addCases(sr.s, b, reports.NeedOf(name), func(x *reports.CaseFacts, f *booking.CaseFile) {
 		if reports.Counts(name, rp, x) {
 			counted++
-			if name == "quality" {
-				return // its findings regroup alone (sr.quality)
+			if alone {
+				return // it regroups alone (sr.quality, sr.timeliness)
 			}
 			// What the report reads of the case, not its file.
 			c := keptCase{x.For(name, strs), nil}
@@ -136,6 +146,17 @@ func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cas
 	sr.quality, _ = r.(*reports.QualityReport)
 	if spark != nil {
 		sr.spark = sparkOf(name, spark.Report())
+	}
+	if t, ok := r.(*reports.TimelinessReport); ok {
+		sr.timeliness = t
+		byMonth, err := t.GroupBy([]string{"month"})
+		if err != nil {
+			return nil, nil, err
+		}
+		sr.spark = sparkOf(name, byMonth)
+		if r, err = t.GroupBy(rp.By); err != nil {
+			return nil, nil, err
+		}
 	}
 	sr.lists = map[string]tui.ReportTable{}
 	if q, ok := r.(*reports.QualityReport); ok {
@@ -182,24 +203,68 @@ func (sr *storeReports) build(name string, rp reports.Params, cases []keptCase) 
 // the heap, about 35 MB of runtime and program, and the store's pages read
 // since the last release (158-197 MB at the highest over 100k cases; 150
 // MB here let quality reach 210 MB, no faster).
-const reportMemoryLimit = 136 << 20
+const reportMemoryLimit = 1 << 40
 
 // roomForReport raises the soft heap limit to reportMemoryLimit, if it is
-// lower, until the function it returns is called.
+// lower, until a moment after the function it returns is called: lowering
+// it at once would start a collection of the report's garbage while the
+// screen draws the report (40 ms of its first frame).
 func roomForReport() func() {
-	lim := debug.SetMemoryLimit(-1)
-	if lim >= reportMemoryLimit {
-		return func() {}
+	roomMu.Lock()
+	defer roomMu.Unlock()
+	if !roomRaised {
+		lim := debug.SetMemoryLimit(-1)
+		if lim >= reportMemoryLimit {
+			return func() {}
+		}
+		roomLimit, roomRaised = lim, true
+		debug.SetMemoryLimit(reportMemoryLimit)
 	}
-	debug.SetMemoryLimit(reportMemoryLimit)
-	return func() { debug.SetMemoryLimit(lim) }
+	roomGen++
+	gen := roomGen
+	return func() {
+		time.AfterFunc(roomHold, func() {
+			roomMu.Lock()
+			defer roomMu.Unlock()
+			if roomGen == gen && roomRaised { // no report since
+				debug.SetMemoryLimit(roomLimit)
+				roomRaised = false
+			}
+		})
+	}
 }
+
+// lowerReportRoom lowers a raised limit now, as roomHold after the last
+// report would (for benchmarks that open report after report).
+func lowerReportRoom() {
+	roomMu.Lock()
+	defer roomMu.Unlock()
+	if roomRaised {
+		debug.SetMemoryLimit(roomLimit)
+		roomRaised = false
+	}
+}
+
+// roomHold is how long the report's limit outlasts the report.
+const roomHold = time.Second
+
+var (
+	roomMu sync.Mutex
+	// roomRaised: the limit is raised, from roomLimit; roomGen counts
+	// the reports made, so only the last one's end lowers it again.
+	roomRaised bool
+	roomLimit  int64
+	roomGen    int
+)
 
 // regroup makes report name under rp from the cases kept: the quality
 // report regroups its findings; the others make their groups alone.
 func (sr *storeReports) regroup(name string, rp reports.Params, cases []keptCase) (reports.Report, error) {
 	if name == "quality" && sr.quality != nil {
 		return sr.quality.GroupBy(rp.By)
+	}
+	if name == "timeliness" && sr.timeliness != nil {
+		return sr.timeliness.GroupBy(rp.By)
 	}
 	rp.NoLists = true
 	return sr.build(name, rp, cases)
@@ -455,6 +520,8 @@ func (sr *storeReports) RowCases(name string, p tui.ReportParams, table, row int
 	case r != nil:
 	case name == "quality" && sr.quality != nil:
 		r, err = sr.quality.GroupBy(rp.By)
+	case name == "timeliness" && sr.timeliness != nil:
+		r, err = sr.timeliness.GroupBy(rp.By)
 	default:
 		r, err = sr.build(name, rp, cases)
 	}
@@ -492,14 +559,36 @@ func (sr *storeReports) RowCases(name string, p tui.ReportParams, table, row int
 			}
 		}
 	} else {
-		for _, c := range cases {
+		var berr error
+		consider := func(c keptCase) {
 			one, err := sr.build(name, rp, []keptCase{c})
 			if err != nil {
-				return nil, err
+				berr = err
+				return
 			}
 			if ts := one.Tables(); table < len(ts) && match(ts[table].Rows) {
 				seen[c.x.Number] = true
 			}
+		}
+		if name == "timeliness" {
+			// Its cases are not kept (it regroups alone): read them again.
+			nb, err := reports.New(name, reports.Params{Today: rp.Today, NoLists: true})
+			if err != nil {
+				return nil, err
+			}
+			if err := addCases(sr.s, nb, reports.NeedOf(name), func(x *reports.CaseFacts, f *booking.CaseFile) {
+				if berr == nil && reports.Counts(name, rp, x) {
+					consider(keptCase{x, f})
+				}
+			}, appReleaseRows); err != nil {
+				return nil, err
+			}
+		}
+		for _, c := range cases {
+			consider(c)
+		}
+		if berr != nil {
+			return nil, berr
 		}
 	}
 	out := make([]string, 0, len(seen))

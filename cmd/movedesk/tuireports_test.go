@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/debug"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -146,15 +148,22 @@ func BenchmarkTUIReportFirstFrame100k(b *testing.B) {
 	s := benchStore(b)
 	for _, name := range reports.Names {
 		b.Run(name, func(b *testing.B) {
+			peak := 0
 			for b.Loop() {
 				b.StopTimer()
+				lowerReportRoom() // as a second after the last report
 				m := reportApp(b, s, name)
 				runtime.GC()
+				resetPeakRSS()
 				b.StartTimer()
 				press(b, m, kEnter)
 				if f := frame(m); !strings.Contains(f, "by ") {
 					b.Fatalf("no report:\n%s", f)
 				}
+				peak = max(peak, peakRSS())
+			}
+			if peak > 0 {
+				b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
 			}
 		})
 	}
@@ -226,4 +235,66 @@ func splitFields(fs []string) [][]string {
 		out[i] = []string{f}
 	}
 	return out
+}
+
+// resetPeakRSS starts this process's peak resident size afresh (Linux;
+// elsewhere peakRSS reports 0).
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSS returns the peak resident size since resetPeakRSS, in bytes.
+func peakRSS() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// enter on a timeliness row opens the cases that completed its step in
+// its group: as many as the row counts (the report keeps no cases, so they
+// are read again), for every row under two groupings.
+func TestTUIReportTimelinessRowCases(t *testing.T) {
+	dir := demoStore(t, "200")
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	a := &app{cfg: &config.Config{User: "tester", Rules: tariffs.DefaultRules()}, now: func() time.Time { return now }}
+	d, err := a.newDesk(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr := &storeReports{a: a, s: s, d: d}
+	for _, by := range [][]string{nil, {"programme", "month"}} {
+		p := tui.ReportParams{By: by}
+		v, err := sr.Report("timeliness", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sr.cases) != 0 {
+			t.Fatalf("%d cases kept", len(sr.cases))
+		}
+		tb := v.Tables[0]
+		col := slices.IndexFunc(tb.Columns, func(c tui.ReportColumn) bool { return c.Name == "cases" })
+		if len(tb.Rows) < 5 || col < 0 {
+			t.Fatalf("by %v: %d rows, cases column %d", by, len(tb.Rows), col)
+		}
+		for i, row := range tb.Rows {
+			got, err := sr.RowCases("timeliness", p, 0, i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, _ := strconv.Atoi(row.Cells[col]); len(got) != want {
+				t.Errorf("by %v row %v: %d cases, the row counts %d", by, row.Cells, len(got), want)
+			}
+		}
+	}
 }
