@@ -121,6 +121,8 @@ type Decoder struct {
 	// (NeedAll &^ NeedOf(report)): a report over 100k rows then copies no
 	// name or detail it does not read.
 	Skip Need
+	// names is the scratch list of names read (see NeedNames).
+	names [][]byte
 }
 
 // Need names the parts of CaseFacts a report reads beyond what every
@@ -134,6 +136,11 @@ const (
 	NeedPermits
 	NeedFindings
 	NeedDocs
+	// NeedNames: every traveller's name. Without it (and with
+	// NeedPeople) only the travellers a document names (Docs) have theirs:
+	// the quality report names no one else, and 400k names are most of
+	// what a read of 100k rows allocates.
+	NeedNames
 	// NeedAll is every part.
 	NeedAll Need = 1<<iota - 1
 )
@@ -144,11 +151,13 @@ func NeedOf(name string) Need {
 	case "costs", "workload":
 		return NeedBookings
 	case "loans":
-		return NeedBookings | NeedPeople
+		return NeedBookings | NeedPeople | NeedNames
 	case "timeliness":
 		return 0
 	case "permits":
 		return NeedPermits
+	case "quality":
+		return NeedAll &^ NeedNames
 	}
 	return NeedAll
 }
@@ -162,16 +171,16 @@ func (dc *Decoder) Decode(x *CaseFacts, data []byte) error {
 	if len(dc.in) > 1<<16 { // not a few distinct values after all
 		clear(dc.in)
 	}
-	return x.unmarshalOnly(data, dc.in, NeedAll&^dc.Skip, true)
+	return x.unmarshalOnly(data, dc.in, NeedAll&^dc.Skip, true, &dc.names)
 }
 
 func (x *CaseFacts) unmarshal(data []byte, in map[string]string) error {
-	return x.unmarshalOnly(data, in, NeedAll, false)
+	return x.unmarshalOnly(data, in, NeedAll, false, nil)
 }
 
 // unmarshalOnly decodes the parts of data that need names; the others are
 // read past without copying anything and left empty.
-func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need, keep bool) error {
+func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need, keep bool, sc *[][]byte) error {
 	d := dec{s: data, in: in, keep: keep}
 	if v := d.uint(); d.err == nil && v != FactsVersion {
 		return fmt.Errorf("%w (%d, want %d)", ErrFactsVersion, v, FactsVersion)
@@ -196,9 +205,30 @@ func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need, 
 	} else {
 		x.People = list(x.People, d.keep, d.count())
 	}
+	// names are the travellers' names as written, until the documents
+	// say which are needed (without NeedNames).
+	var names [][]byte
+	if need&NeedNames == 0 && len(x.People) > 0 {
+		if sc != nil {
+			names = (*sc)[:0]
+		}
+		defer func() {
+			if sc != nil {
+				clear(names)
+				*sc = names[:0]
+			}
+		}()
+	}
 	for i := range x.People {
 		p := &x.People[i]
-		p.Member, p.Name, p.BirthDate = int(d.int()), d.str(), d.date()
+		p.Member = int(d.int())
+		if need&NeedNames == 0 {
+			p.Name = ""
+			names = append(names, d.bytes())
+		} else {
+			p.Name = d.str()
+		}
+		p.BirthDate = d.date()
 		p.Dup = d.u64()
 		p.Signed, p.NoteBy, p.NoteOn = d.bool(), d.code(), d.date()
 	}
@@ -288,6 +318,15 @@ func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need, 
 	for i := range x.Docs {
 		doc := &x.Docs[i]
 		doc.Member, doc.Description, doc.Expiry = int(d.int()), d.str(), d.date()
+	}
+	if names != nil {
+		for _, doc := range x.Docs {
+			for i := range x.People {
+				if p := &x.People[i]; p.Member == doc.Member && p.Name == "" && len(names[i]) > 0 {
+					p.Name = string(names[i])
+				}
+			}
+		}
 	}
 	x.Gate.Stamp, x.Gate.Items, x.Gate.Loaded = d.uint(), x.Gate.Items[:0], false
 	if d.err == nil && len(d.s) > 0 {
