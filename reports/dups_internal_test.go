@@ -15,10 +15,18 @@ func TestDuplicatesMatchesFirstSeen(t *testing.T) {
 	for round := range 50 {
 		var people []keyedPerson
 		n := r.IntN(3000)
+		// Hashes as the keys are, and some sharing their leading bits.
+		pool := make([]uint64, n/3+1)
+		for i := range pool {
+			pool[i] = r.Uint64()
+			if i%4 == 1 {
+				pool[i] = pool[i-1] ^ uint64(r.IntN(1<<20))
+			}
+		}
 		for i := range n {
 			// Few keys (many repeats), some sharing their leading bits,
 			// some many times over (past the bucket's insertion sort).
-			key := uint64(r.IntN(n/3+1)) << (16 * uint(r.IntN(4)))
+			key := pool[r.IntN(len(pool))]
 			if round%5 == 0 && i%3 == 0 {
 				key = uint64(r.IntN(3))
 			}
@@ -53,5 +61,18 @@ func TestDuplicatesMatchesFirstSeen(t *testing.T) {
 		if !reflect.DeepEqual(got, wantList) {
 			t.Fatalf("round %d: %d groups, want %d", round, len(got), len(wantList))
 		}
+	}
+}
+
+// BenchmarkSortByKey: the travellers of 100k cases (400k keys) sorted for
+// the duplicate check.
+func BenchmarkSortByKey(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var ch chunks[keyedPerson]
+	for i := range 400_000 {
+		ch.add(keyedPerson{r.Uint64(), person{int32(i / 4), int32(i % 4)}})
+	}
+	for b.Loop() {
+		sortByKey(&ch)
 	}
 }
