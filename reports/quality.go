@@ -242,25 +242,10 @@ func noted(c *booking.Counselling, m int) bool {
 }
 
 func (q *quality) Report() Report {
-	dups := duplicates(&q.people)
-	q.people = chunks[keyedPerson]{}
-	var dupFindings []Finding
-	for _, ps := range dups {
-		for _, me := range ps {
-			var others []string
-			for _, o := range ps {
-				if o.ci != me.ci {
-					others = append(others, q.cases.at(int(o.ci)).no+" traveller "+strconv.Itoa(int(o.m)))
-				}
-			}
-			slices.Sort(others)
-			others = slices.Compact(others)
-			fc := q.cases.at(int(me.ci))
-			dupFindings = append(dupFindings, Finding{Check: "duplicate-traveller", Case: fc.no, Office: fc.office,
-				Programme: fc.programme, Assignee: fc.assignee, Status: fc.status, Traveller: int(me.m),
-				Detail: "same names and birth date as " + strings.Join(others, ", ")})
-		}
-	}
+	// The duplicates are found on another goroutine while the other
+	// findings are put in order (it reads only q.people and q.cases).
+	dupsDone := make(chan []Finding, 1)
+	go func() { dupsDone <- q.duplicateFindings() }()
 	// By check, in the order of Checks (an unknown one first), then by
 	// case, traveller and detail: the findings are put in their check's
 	// place as they are gathered, and each check's (mostly in case order
@@ -275,41 +260,65 @@ func (q *quality) Report() Report {
 			start[rank[ch[i].Check]+1]++
 		}
 	}
-	start[rank["duplicate-traveller"]+1] += len(dupFindings)
 	for i := 1; i < len(start); i++ {
 		start[i] += start[i-1]
 	}
-	out := slices.Grow(q.r.Findings[:0], start[len(start)-1])[:start[len(start)-1]]
+	n := start[len(start)-1]
+	// Room for the duplicates to come (about one traveller in a hundred
+	// in the demo), so that putting them in moves only the checks after.
+	out := slices.Grow(q.r.Findings[:0], n+q.people.n/50+64)[:n]
 	at := slices.Clone(start)
-	put := func(f *Finding) {
-		r := rank[f.Check]
-		out[at[r]] = *f
-		at[r]++
-	}
 	for _, ch := range q.findings.cs {
 		for i := range ch {
-			put(&ch[i])
+			r := rank[ch[i].Check]
+			out[at[r]] = ch[i]
+			at[r]++
 		}
-	}
-	for i := range dupFindings {
-		put(&dupFindings[i])
 	}
 	q.findings = chunks[Finding]{}
 	byCase := func(a, b Finding) int {
 		return cmp.Or(strings.Compare(a.Case, b.Case), cmp.Compare(a.Traveller, b.Traveller), strings.Compare(a.Detail, b.Detail),
 			strings.Compare(a.Check, b.Check))
 	}
+	dr := rank["duplicate-traveller"]
 	for r := range len(start) - 1 {
-		if run := out[start[r]:start[r+1]]; !slices.IsSortedFunc(run, byCase) {
+		if run := out[start[r]:start[r+1]]; r != dr && !slices.IsSortedFunc(run, byCase) {
 			slices.SortFunc(run, byCase)
 		}
 	}
+	dups := <-dupsDone
+	q.people = chunks[keyedPerson]{}
+	out = slices.Insert(out, start[dr+1], dups...)
+	slices.SortFunc(out[start[dr]:start[dr+1]+len(dups)], byCase)
 	q.r.Findings = out
 	q.r.Rows = qualityRows(q.p.By, q.r.Findings)
 	if q.r.Findings == nil {
 		q.r.Findings = []Finding{}
 	}
 	return &q.r
+}
+
+// duplicateFindings returns a finding for each traveller seen in more than
+// one case with the same names and birth date.
+func (q *quality) duplicateFindings() []Finding {
+	var out []Finding
+	for _, ps := range duplicates(&q.people) {
+		for _, me := range ps {
+			var others []string
+			for _, o := range ps {
+				if o.ci != me.ci {
+					others = append(others, q.cases.at(int(o.ci)).no+" traveller "+strconv.Itoa(int(o.m)))
+				}
+			}
+			slices.Sort(others)
+			others = slices.Compact(others)
+			fc := q.cases.at(int(me.ci))
+			out = append(out, Finding{Check: "duplicate-traveller", Case: fc.no, Office: fc.office,
+				Programme: fc.programme, Assignee: fc.assignee, Status: fc.status, Traveller: int(me.m),
+				Detail: "same names and birth date as " + strings.Join(others, ", ")})
+		}
+	}
+	return out
 }
 
 // qualityRows counts findings by the grouping fields by.
