@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -289,46 +290,67 @@ func TestListLimit(t *testing.T) {
 	}
 }
 
-// A timeliness report grouped by every field regroups to what a report
-// read with that grouping holds: medians and 90th percentiles of the
-// merged days, the cases over target unchanged.
-func TestTimelinessGroupBy(t *testing.T) {
+// A timeliness or loans report grouped by every field regroups to what a
+// report read with that grouping holds (timeliness: medians and 90th
+// percentiles of the merged days); the lists and totals do not change.
+func TestRegroupAlone(t *testing.T) {
 	files := fixtureFiles(t)
-	valid, _ := reports.Fields("timeliness")
-	for _, p := range []reports.Params{{Today: reportstest.Today}, {Today: reportstest.Today, Office: "KLT"}, {Today: d("2026-08-09")}} {
-		fine := p
-		fine.By = valid
-		base, err := reports.Run("timeliness", fine, reports.Slice(files))
-		if err != nil {
-			t.Fatal(err)
+	regroup := func(r reports.Report, by []string) (reports.Report, error) {
+		switch r := r.(type) {
+		case *reports.TimelinessReport:
+			return r.GroupBy(by)
+		case *reports.LoansReport:
+			return r.GroupBy(by)
 		}
-		bys := [][]string{nil, {"month"}, {"assignee", "office"}, {"programme", "month", "office", "assignee"}}
-		for _, by := range valid {
-			bys = append(bys, []string{by})
+		return nil, nil
+	}
+	rows := func(r reports.Report) int {
+		switch r := r.(type) {
+		case *reports.TimelinessReport:
+			return len(r.Rows)
+		case *reports.LoansReport:
+			return len(r.Rows)
 		}
-		for _, by := range bys {
-			q := p
-			q.By = by
-			want, _ := reports.Run("timeliness", q, reports.Slice(files))
-			got, err := base.(*reports.TimelinessReport).GroupBy(by)
+		return 0
+	}
+	for _, name := range []string{"timeliness", "loans"} {
+		valid, _ := reports.Fields(name)
+		for _, p := range []reports.Params{{Today: reportstest.Today}, {Today: reportstest.Today, Office: "KLT"}, {Today: d("2026-08-09")}} {
+			fine := p
+			fine.By = valid
+			base, err := reports.Run(name, fine, reports.Slice(files))
 			if err != nil {
 				t.Fatal(err)
 			}
-			wj, _ := json.Marshal(want)
-			gj, _ := json.Marshal(got)
-			if string(wj) != string(gj) {
-				t.Errorf("%+v by %v:\n got %s\nwant %s", p, by, gj, wj)
+			bys := [][]string{nil, {"month"}, {"office", "programme"}, slices.Clone(valid)}
+			slices.Reverse(bys[len(bys)-1])
+			for _, by := range valid {
+				bys = append(bys, []string{by})
 			}
-			if len(want.(*reports.TimelinessReport).Rows) == 0 {
-				t.Errorf("%+v by %v: no rows: the test proves nothing", p, by)
+			for _, by := range bys {
+				q := p
+				q.By = by
+				want, _ := reports.Run(name, q, reports.Slice(files))
+				got, err := regroup(base, by)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wj, _ := json.Marshal(want)
+				gj, _ := json.Marshal(got)
+				if string(wj) != string(gj) {
+					t.Errorf("%s %+v by %v:\n got %s\nwant %s", name, p, by, gj, wj)
+				}
+				if rows(want) == 0 {
+					t.Errorf("%s %+v by %v: no rows: the test proves nothing", name, p, by)
+				}
 			}
 		}
-	}
-	base, _ := reports.Run("timeliness", reports.Params{Today: reportstest.Today}, reports.Slice(files))
-	if _, err := base.(*reports.TimelinessReport).GroupBy([]string{"month"}); err == nil {
-		t.Error("a report grouped by office regrouped by month")
-	}
-	if _, err := base.(*reports.TimelinessReport).GroupBy([]string{"carrier"}); err == nil {
-		t.Error("grouping by carrier accepted")
+		base, _ := reports.Run(name, reports.Params{Today: reportstest.Today, By: []string{"office"}}, reports.Slice(files))
+		if _, err := regroup(base, []string{"month"}); err == nil {
+			t.Errorf("a %s report grouped by office regrouped by month", name)
+		}
+		if _, err := regroup(base, []string{"carrier"}); err == nil {
+			t.Errorf("%s: grouping by carrier accepted", name)
+		}
 	}
 }

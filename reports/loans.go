@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"movedesk/booking"
@@ -186,6 +187,51 @@ func (l *loans) add(x *CaseFacts, _ *booking.CaseFile) bool {
 		r.NotesMissing += lc.Adults - lc.NotesDone
 	}
 	return true
+}
+
+// GroupBy returns the report with its rows summed by the grouping fields
+// by (the report's default if empty) instead, from r's rows: a screen
+// reads the report grouped by every field once and regroups it without
+// reading again. by must be among the fields r is grouped by; the lists
+// and the total do not change with the grouping.
+func (r *LoansReport) GroupBy(by []string) (*LoansReport, error) {
+	fs := fields["loans"]
+	if len(by) == 0 {
+		by = slices.Clone(fs.def)
+	}
+	for _, b := range by {
+		if !slices.Contains(fs.valid, b) {
+			return nil, booking.Errorf(booking.EINVALID, "by", "the loans report cannot be grouped by %q (valid: %s)", b, strings.Join(fs.valid, ", "))
+		}
+		if !slices.Contains(r.By, b) {
+			return nil, booking.Errorf(booking.EINVALID, "by", "a loans report grouped by %s cannot be regrouped by %q", strings.Join(r.By, ", "), b)
+		}
+	}
+	at := make([]int, len(r.By))
+	for i, b := range r.By {
+		at[i] = slices.Index(fs.valid, b)
+	}
+	gs := newGroups(fs.valid, by, func(g group) *LoanRow { return &LoanRow{Group: g} })
+	vals := make([]string, len(fs.valid))
+	for _, row := range r.Rows {
+		for i, v := range row.Group {
+			vals[at[i]] = v
+		}
+		dst := gs.get(vals...)
+		dst.Cases += row.Cases
+		dst.Travellers += row.Travellers
+		dst.Adults += row.Adults
+		dst.LoanUSD += row.LoanUSD
+		dst.NotesSigned += row.NotesSigned
+		dst.NotesMissing += row.NotesMissing
+	}
+	out := *r
+	out.By = slices.Clone(by)
+	out.Rows = []LoanRow{}
+	for _, row := range gs.sorted() {
+		out.Rows = append(out.Rows, *row)
+	}
+	return &out, nil
 }
 
 func (l *loans) Report() Report {

@@ -256,10 +256,10 @@ func peakRSS() int {
 	return 0
 }
 
-// enter on a timeliness row opens the cases that completed its step in
-// its group: as many as the row counts (the report keeps no cases, so they
-// are read again), for every row under two groupings.
-func TestTUIReportTimelinessRowCases(t *testing.T) {
+// enter on a timeliness or loans row opens the cases that make it: as
+// many as the row counts (these reports keep no cases, so they are read
+// again), for every row, the total too, under two groupings.
+func TestTUIReportFineRowCases(t *testing.T) {
 	dir := demoStore(t, "200")
 	s, err := store.Open(dir, store.Options{})
 	if err != nil {
@@ -273,27 +273,29 @@ func TestTUIReportTimelinessRowCases(t *testing.T) {
 		t.Fatal(err)
 	}
 	sr := &storeReports{a: a, s: s, d: d}
-	for _, by := range [][]string{nil, {"programme", "month"}} {
-		p := tui.ReportParams{By: by}
-		v, err := sr.Report("timeliness", p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(sr.cases) != 0 {
-			t.Fatalf("%d cases kept", len(sr.cases))
-		}
-		tb := v.Tables[0]
-		col := slices.IndexFunc(tb.Columns, func(c tui.ReportColumn) bool { return c.Name == "cases" })
-		if len(tb.Rows) < 5 || col < 0 {
-			t.Fatalf("by %v: %d rows, cases column %d", by, len(tb.Rows), col)
-		}
-		for i, row := range tb.Rows {
-			got, err := sr.RowCases("timeliness", p, 0, i)
+	for _, name := range []string{"timeliness", "loans"} {
+		for _, by := range [][]string{nil, {"programme", "month"}} {
+			p := tui.ReportParams{By: by}
+			v, err := sr.Report(name, p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want, _ := strconv.Atoi(row.Cells[col]); len(got) != want {
-				t.Errorf("by %v row %v: %d cases, the row counts %d", by, row.Cells, len(got), want)
+			if len(sr.cases) != 0 {
+				t.Fatalf("%s: %d cases kept", name, len(sr.cases))
+			}
+			tb := v.Tables[0]
+			col := slices.IndexFunc(tb.Columns, func(c tui.ReportColumn) bool { return c.Name == "cases" })
+			if len(tb.Rows) < 3 || col < 0 {
+				t.Fatalf("%s by %v: %d rows, cases column %d", name, by, len(tb.Rows), col)
+			}
+			for i, row := range tb.Rows {
+				got, err := sr.RowCases(name, p, 0, i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want, _ := strconv.Atoi(row.Cells[col]); len(got) != want {
+					t.Errorf("%s by %v row %v: %d cases, the row counts %d", name, by, row.Cells, len(got), want)
+				}
 			}
 		}
 	}
