@@ -220,7 +220,7 @@ func (sr *storeReports) build(name string, rp reports.Params, cases []keptCase) 
 // the heap, about 35 MB of runtime and program, and the store's pages read
 // since the last release (158-197 MB at the highest over 100k cases; 150
 // MB here let quality reach 210 MB, no faster).
-const reportMemoryLimit = 1 << 40
+const reportMemoryLimit = 136 << 20
 
 // roomForReport raises the soft heap limit to reportMemoryLimit, if it is
 // lower, until a moment after the function it returns is called: lowering
