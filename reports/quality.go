@@ -58,8 +58,17 @@ type person struct {
 	ci, m int32
 }
 
-// caseFacts are what a finding repeats about its case.
-type caseFacts struct{ no, office, programme, assignee, status string }
+// caseFacts are what a finding repeats about its case: its number, and
+// its office, programme, assignee and status, which many cases share, as
+// an index into quality.metas (one string instead of five for each of
+// 100k cases).
+type caseFacts struct {
+	no   string
+	meta int32
+}
+
+// caseMeta is the office, programme, assignee and status of cases.
+type caseMeta struct{ office, programme, assignee, status string }
 
 type quality struct {
 	p Params
@@ -69,9 +78,27 @@ type quality struct {
 	// a quarter of the report).
 	people chunks[keyedPerson]
 	cases  chunks[caseFacts]
+	metas  []caseMeta
+	metaOf map[caseMeta]int32
 	intern map[string]string
 	// findings are the report's, gathered before Report sorts them.
 	findings chunks[Finding]
+}
+
+// meta returns the index of m in q.metas, adding it (its strings
+// interned) if it is new.
+func (q *quality) meta(m caseMeta) int32 {
+	if i, ok := q.metaOf[m]; ok {
+		return i
+	}
+	if q.metaOf == nil {
+		q.metaOf = map[caseMeta]int32{}
+	}
+	m = caseMeta{q.in(m.office), q.in(m.programme), q.in(m.assignee), q.in(m.status)}
+	i := int32(len(q.metas))
+	q.metas = append(q.metas, m)
+	q.metaOf[m] = i
+	return i
 }
 
 func (q *quality) in(s string) string {
@@ -132,8 +159,9 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 		if f != nil {
 			items = q.p.Gate(f)
 		}
+		departs := "departs " + dep.String() + ": "
 		for _, it := range items {
-			add("gate-open", it.Traveller, "departs "+dep.String()+": "+it.Message)
+			add("gate-open", it.Traveller, departs+it.Message)
 		}
 	}
 	ci := int32(-1)
@@ -143,7 +171,7 @@ func (q *quality) add(x *CaseFacts, f *booking.CaseFile) bool {
 		}
 		if ci < 0 {
 			ci = int32(q.cases.n)
-			q.cases.add(caseFacts{x.Number, q.in(x.Office), q.in(x.Programme), q.in(x.Assignee), q.in(string(x.Status))})
+			q.cases.add(caseFacts{x.Number, q.meta(caseMeta{x.Office, x.Programme, x.Assignee, string(x.Status)})})
 		}
 		q.people.add(keyedPerson{pf.Dup, person{ci, int32(pf.Member)}})
 	}
@@ -313,8 +341,9 @@ func (q *quality) duplicateFindings() []Finding {
 			slices.Sort(others)
 			others = slices.Compact(others)
 			fc := q.cases.at(int(me.ci))
-			out = append(out, Finding{Check: "duplicate-traveller", Case: fc.no, Office: fc.office,
-				Programme: fc.programme, Assignee: fc.assignee, Status: fc.status, Traveller: int(me.m),
+			m := q.metas[fc.meta]
+			out = append(out, Finding{Check: "duplicate-traveller", Case: fc.no, Office: m.office,
+				Programme: m.programme, Assignee: m.assignee, Status: m.status, Traveller: int(me.m),
 				Detail: "same names and birth date as " + strings.Join(others, ", ")})
 		}
 	}
