@@ -141,6 +141,8 @@ const (
 	// the quality report names no one else, and 400k names are most of
 	// what a read of 100k rows allocates.
 	NeedNames
+	// NeedFares: the fares of each booking (with NeedBookings).
+	NeedFares
 	// NeedAll is every part.
 	NeedAll Need = 1<<iota - 1
 )
@@ -148,16 +150,18 @@ const (
 // NeedOf returns what report name reads of a case: the parts For keeps.
 func NeedOf(name string) Need {
 	switch name {
-	case "costs", "workload":
+	case "costs":
+		return NeedBookings | NeedFares
+	case "workload":
 		return NeedBookings
 	case "loans":
-		return NeedBookings | NeedPeople | NeedNames
+		return NeedBookings | NeedFares | NeedPeople | NeedNames
 	case "timeliness":
 		return 0
 	case "permits":
 		return NeedPermits
 	case "quality":
-		return NeedAll &^ NeedNames
+		return NeedAll &^ (NeedNames | NeedFares | NeedPermits)
 	}
 	return NeedAll
 }
@@ -265,7 +269,19 @@ func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need, 
 			bk.Members[j] = int(d.int())
 		}
 		bk.Departure, bk.Carriers, bk.Route, bk.TotalUSD, bk.Source = d.date(), d.code(), d.code(), d.int(), d.code()
-		bk.Fares = list(bk.Fares, d.keep, d.count())
+		if need&NeedFares == 0 {
+			bk.Fares = list(bk.Fares, d.keep, 0)
+			for n := d.count(); n > 0 && d.err == nil; n-- {
+				d.uint()
+				d.uint()
+				d.bytes()
+				d.uint()
+				d.bytes()
+				d.uint()
+			}
+		} else {
+			bk.Fares = list(bk.Fares, d.keep, d.count())
+		}
 		for j := range bk.Fares {
 			f := &bk.Fares[j]
 			f.Traveller, f.Escort = int(d.int()), int(d.int())
