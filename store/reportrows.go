@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -202,9 +201,12 @@ func migratePackReportRows(btx *bolt.Tx, _ string, _ Codec) error {
 		if b == nil {
 			continue
 		}
+		// The keys and rows stay where they are in the file until the
+		// transaction ends (the old pages are freed only then, and bbolt
+		// copies what its nodes point to before it remaps the file).
 		var keys, vals [][]byte
 		if err := b.ForEach(func(k, v []byte) error {
-			keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
+			keys, vals = append(keys, k), append(vals, v)
 			return nil
 		}); err != nil {
 			return err
