@@ -354,3 +354,27 @@ func TestRegroupAlone(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecodeRow: one report row decoded as each report reads it (the
+// fixture's cases in turn, one decoder as the store uses it).
+func BenchmarkDecodeRow(b *testing.B) {
+	var rows [][]byte
+	for _, f := range fixtureFiles(b) {
+		x := reports.Facts(f)
+		bin, _ := x.AppendBinary(nil)
+		rows = append(rows, bin)
+	}
+	for _, name := range reports.Names {
+		b.Run(name, func(b *testing.B) {
+			dc := reports.Decoder{Skip: reports.NeedAll &^ reports.NeedOf(name)}
+			var x reports.CaseFacts
+			i := 0
+			for b.Loop() {
+				if err := dc.Decode(&x, rows[i%len(rows)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}

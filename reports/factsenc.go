@@ -116,7 +116,7 @@ func (x *CaseFacts) UnmarshalBinary(data []byte) error { return x.unmarshal(data
 // codes) instead of one per row: a read of 100k rows then allocates
 // little more than the names, numbers and details. Not for concurrent use.
 type Decoder struct {
-	in map[string]string
+	in *interner
 	// Skip names the parts of each row to read past and leave empty
 	// (NeedAll &^ NeedOf(report)): a report over 100k rows then copies no
 	// name or detail it does not read.
@@ -170,21 +170,22 @@ func NeedOf(name string) Need {
 // the lists x holds (an empty list may then be empty rather than nil).
 func (dc *Decoder) Decode(x *CaseFacts, data []byte) error {
 	if dc.in == nil {
-		dc.in = map[string]string{}
+		dc.in = &interner{m: map[string]string{}}
 	}
-	if len(dc.in) > 1<<16 { // not a few distinct values after all
-		clear(dc.in)
+	if len(dc.in.m) > 1<<16 { // not a few distinct values after all
+		clear(dc.in.m)
+		clear(dc.in.recent[:])
 	}
 	return x.unmarshalOnly(data, dc.in, NeedAll&^dc.Skip, true, &dc.names)
 }
 
-func (x *CaseFacts) unmarshal(data []byte, in map[string]string) error {
+func (x *CaseFacts) unmarshal(data []byte, in *interner) error {
 	return x.unmarshalOnly(data, in, NeedAll, false, nil)
 }
 
 // unmarshalOnly decodes the parts of data that need names; the others are
 // read past without copying anything and left empty.
-func (x *CaseFacts) unmarshalOnly(data []byte, in map[string]string, need Need, keep bool, sc *[][]byte) error {
+func (x *CaseFacts) unmarshalOnly(data []byte, in *interner, need Need, keep bool, sc *[][]byte) error {
 	d := dec{s: data, in: in, keep: keep}
 	if v := d.uint(); d.err == nil && v != FactsVersion {
 		return fmt.Errorf("%w (%d, want %d)", ErrFactsVersion, v, FactsVersion)
@@ -453,7 +454,7 @@ type dec struct {
 	err error
 	// in, if set, holds one copy of each text the rows repeat (see
 	// Decoder); other text is copied out of the row.
-	in map[string]string
+	in *interner
 	// keep: lists reuse the arrays of the value decoded before (list).
 	keep bool
 }
@@ -466,6 +467,18 @@ func (d *dec) fail(what string) {
 }
 
 func (d *dec) uint() uint64 {
+	// Most numbers take one to three bytes (a date, 21 bits, three).
+	switch s := d.s; {
+	case len(s) > 0 && s[0] < 0x80:
+		d.s = s[1:]
+		return uint64(s[0])
+	case len(s) > 1 && s[1] < 0x80:
+		d.s = s[2:]
+		return uint64(s[0]&0x7f) | uint64(s[1])<<7
+	case len(s) > 2 && s[2] < 0x80:
+		d.s = s[3:]
+		return uint64(s[0]&0x7f) | uint64(s[1]&0x7f)<<7 | uint64(s[2])<<14
+	}
 	var v uint64
 	for i := 0; i < len(d.s) && i < binary.MaxVarintLen64; i++ {
 		c := d.s[i]
@@ -523,11 +536,28 @@ func (d *dec) code() string {
 	if d.in == nil {
 		return string(b)
 	}
-	if v, ok := d.in[string(b)]; ok {
-		return v
+	return d.in.get(b)
+}
+
+// interner keeps one copy of each text; recent, the last seen of each
+// slot, answers most lookups without hashing the text (a row holds a dozen
+// codes, and most are among a few values).
+type interner struct {
+	m      map[string]string
+	recent [256]string
+}
+
+func (in *interner) get(b []byte) string {
+	slot := (uint(len(b))*131 + uint(b[0])*31 + uint(b[len(b)-1])) & 255
+	if r := in.recent[slot]; r == string(b) {
+		return r
 	}
-	v := string(b)
-	d.in[v] = v
+	v, ok := in.m[string(b)]
+	if !ok {
+		v = string(b)
+		in.m[v] = v
+	}
+	in.recent[slot] = v
 	return v
 }
 

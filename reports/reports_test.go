@@ -15,7 +15,7 @@ import (
 
 // fixtureFiles restores the hand-made cases into a real temp store and
 // reads them back as case files.
-func fixtureFiles(t *testing.T) []*booking.CaseFile {
+func fixtureFiles(t testing.TB) []*booking.CaseFile {
 	t.Helper()
 	s, err := store.Open(t.TempDir(), store.Options{Desk: "test"})
 	if err != nil {
