@@ -69,6 +69,14 @@ func New(s *store.Store, cfg Config) *Service {
 	return d
 }
 
+// JudgeReportRows has the report rows s writes from now on keep the
+// ready-to-depart gate judged as a Service with cfg judges it (what New
+// does, without the rest of a Service): the hub's rows, written as desks'
+// pushes merge, then spare its quality reports the case files.
+func JudgeReportRows(s *store.Store, cfg Config) {
+	s.SetReportGate((&gateJudge{cfg: cfg}).reportGate)
+}
+
 // Store returns the store the Service writes (for reads).
 func (d *Service) Store() *store.Store { return d.s }
 

@@ -64,6 +64,8 @@ gracefully: syncs in flight finish, and every acknowledged change is committed.`
 			defer s.Close()
 			// The hub judges desks' ops with the office's rules.
 			s.SetWriteRules(booking.WriteRules{DepartureToleranceDays: a.cfg.Rules.DepartureToleranceDays})
+			// Its report rows keep the gate as `hub report` judges it.
+			desk.JudgeReportRows(s, a.deskConfig())
 			h := central.New(s, a.cfg.Data)
 			h.Limits = central.Limits(a.cfg.Serve)
 			if cmd.Flags().Changed("log-max") {

@@ -1,10 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -299,4 +306,113 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// The hub's report rows, written as a desk's push merges, keep the gate as
+// `hub report` judges it (the stamp of the hub's configuration, the items
+// GateWith gives): its quality report reads no case file for them.
+func TestHubRowsKeepTheGate(t *testing.T) {
+	root := t.TempDir()
+	hubDir, deskDir := filepath.Join(root, "hub"), filepath.Join(root, "desk")
+	cfgFile := filepath.Join(root, "hub.yaml")
+	if err := os.WriteFile(cfgFile, []byte("data: "+hubDir+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tok := addDesk(t, hubDir, "RBA", "rba-1")
+	if code, _, e := cli(t, "demo", "--no-users", "--data", deskDir, "--cases", "120", "--office", "RBA"); code != 0 {
+		t.Fatalf("demo: %s", e)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var sout, serr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{"serve", "--config", cfgFile, "--addr", addr}, strings.NewReader(""), &sout, &serr)
+	}()
+	for i := 0; ; i++ {
+		if r, err := http.Get("http://" + addr + "/v1/health"); err == nil {
+			r.Body.Close()
+			break
+		}
+		if i > 100 {
+			t.Fatal("hub never answered")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code, out, e := cli(t, "sync", "--data", deskDir, "--hub", "http://"+addr, "--token", tok, "-q"); code != 0 {
+		t.Fatalf("sync: %d %q %q", code, out, e)
+	}
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve: %d %q", code, serr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+
+	cfg, err := config.Load(cfgFile, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(hubDir, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	d, err := (&app{cfg: cfg}).newDesk(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamp := s.ReportGateStamp()
+	judged := 0
+	if err := s.View(func(tx *store.Tx) error {
+		return tx.ReportFacts(func(x *reports.CaseFacts) error {
+			if !reports.GateJudged(x) {
+				return nil
+			}
+			judged++
+			f, err := tx.CaseFile(x.Number)
+			if err != nil {
+				return err
+			}
+			if err := tx.LoadReportGate(x); err != nil {
+				return err
+			}
+			if x.Gate.Stamp != stamp || stamp == 0 {
+				t.Errorf("%s: stamp %x, hub report's %x", x.Number, x.Gate.Stamp, stamp)
+			}
+			if want := f.GateWith(d.GateInput(f)); !sameGate(x.Gate.Items, want) {
+				t.Errorf("%s: row gate\n%v\nwant\n%v", x.Number, x.Gate.Items, want)
+			}
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if judged < 10 {
+		t.Fatalf("only %d cases at the hub have a gate to judge", judged)
+	}
+	p := reports.Params{Today: booking.DateOf(time.Now()), Config: reports.DefaultConfig(), GateStamp: stamp,
+		Gate: func(cf *booking.CaseFile) []booking.GateItem { return cf.GateWith(d.GateInput(cf)) }}
+	b, err := reports.New("quality", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := 0
+	if err := addCases(s, b, reports.NeedOf("quality"), func(_ *reports.CaseFacts, f *booking.CaseFile) {
+		if f != nil {
+			files++
+		}
+	}, cliReleaseRows); err != nil {
+		t.Fatal(err)
+	}
+	if files != 0 {
+		t.Fatalf("the hub's quality report read %d case files", files)
+	}
 }
