@@ -185,15 +185,20 @@ type keyedPerson struct {
 }
 
 // duplicates returns the travellers of every key seen in more than one
-// case: the first seen, then each later one of another case than the
-// first, in the order seen.
-func duplicates(people *chunks[keyedPerson]) [][]person {
+// case: the first by order (case number, then member), then each of
+// another case than the first's, in that order. The order the travellers
+// were added in does not matter (gate cases are added as workers read
+// them).
+func duplicates(people *chunks[keyedPerson], order func(a, b person) int) [][]person {
 	sorted := sortByKey(people)
 	var out [][]person
 	for i := 0; i < len(sorted); {
 		j := i + 1
 		for j < len(sorted) && sorted[j].key == sorted[i].key {
 			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(sorted[i:j], func(a, b keyedPerson) int { return order(a.person, b.person) })
 		}
 		first := sorted[i].person
 		var ps []person
@@ -330,7 +335,10 @@ func (q *quality) Report() Report {
 // one case with the same names and birth date.
 func (q *quality) duplicateFindings() []Finding {
 	var out []Finding
-	for _, ps := range duplicates(&q.people) {
+	byCase := func(a, b person) int {
+		return cmp.Or(strings.Compare(q.cases.at(int(a.ci)).no, q.cases.at(int(b.ci)).no), cmp.Compare(a.m, b.m))
+	}
+	for _, ps := range duplicates(&q.people, byCase) {
 		for _, me := range ps {
 			var others []string
 			for _, o := range ps {
