@@ -195,22 +195,11 @@ func (l *loans) add(x *CaseFacts, _ *booking.CaseFile) bool {
 // reading again. by must be among the fields r is grouped by; the lists
 // and the total do not change with the grouping.
 func (r *LoansReport) GroupBy(by []string) (*LoansReport, error) {
+	by, at, err := regrouping("loans", r.By, by)
+	if err != nil {
+		return nil, err
+	}
 	fs := fields["loans"]
-	if len(by) == 0 {
-		by = slices.Clone(fs.def)
-	}
-	for _, b := range by {
-		if !slices.Contains(fs.valid, b) {
-			return nil, booking.Errorf(booking.EINVALID, "by", "the loans report cannot be grouped by %q (valid: %s)", b, strings.Join(fs.valid, ", "))
-		}
-		if !slices.Contains(r.By, b) {
-			return nil, booking.Errorf(booking.EINVALID, "by", "a loans report grouped by %s cannot be regrouped by %q", strings.Join(r.By, ", "), b)
-		}
-	}
-	at := make([]int, len(r.By))
-	for i, b := range r.By {
-		at[i] = slices.Index(fs.valid, b)
-	}
 	gs := newGroups(fs.valid, by, func(g group) *LoanRow { return &LoanRow{Group: g} })
 	vals := make([]string, len(fs.valid))
 	for _, row := range r.Rows {

@@ -378,14 +378,9 @@ func qualityRows(by []string, findings []Finding) []QualityRow {
 // fields by (the report's default if empty) instead: the findings do not
 // change with the grouping, so a screen regroups without reading again.
 func (r *QualityReport) GroupBy(by []string) (*QualityReport, error) {
-	fs := fields["quality"]
-	if len(by) == 0 {
-		by = slices.Clone(fs.def)
-	}
-	for _, b := range by {
-		if !slices.Contains(fs.valid, b) {
-			return nil, booking.Errorf(booking.EINVALID, "by", "the quality report cannot be grouped by %q (valid: %s)", b, strings.Join(fs.valid, ", "))
-		}
+	by, _, err := regrouping("quality", nil, by)
+	if err != nil {
+		return nil, err
 	}
 	out := *r
 	out.By = slices.Clone(by)

@@ -300,6 +300,31 @@ type groups[T any] struct {
 
 // newGroups groups by the fields by, out of the values named valid that
 // get is given.
+// regrouping checks the grouping by (the report's default if empty) that
+// a report name grouped by have is regrouped by: every field valid for
+// the report and, where have is given, one have holds. It returns by and,
+// for have's fields, their places among the report's valid fields (for
+// groups.get).
+func regrouping(name string, have, by []string) ([]string, []int, error) {
+	fs := fields[name]
+	if len(by) == 0 {
+		by = slices.Clone(fs.def)
+	}
+	for _, b := range by {
+		if !slices.Contains(fs.valid, b) {
+			return nil, nil, booking.Errorf(booking.EINVALID, "by", "the %s report cannot be grouped by %q (valid: %s)", name, b, strings.Join(fs.valid, ", "))
+		}
+		if have != nil && !slices.Contains(have, b) {
+			return nil, nil, booking.Errorf(booking.EINVALID, "by", "a %s report grouped by %s cannot be regrouped by %q", name, strings.Join(have, ", "), b)
+		}
+	}
+	at := make([]int, len(have))
+	for i, h := range have {
+		at[i] = slices.Index(fs.valid, h)
+	}
+	return by, at, nil
+}
+
 func newGroups[T any](valid, by []string, init func(group) *T) *groups[T] {
 	idx := make([]int, len(by))
 	for i, b := range by {

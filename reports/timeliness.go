@@ -235,22 +235,11 @@ func (t *timeliness) Report() Report {
 // without reading again. by must be among the fields r is grouped by; the
 // cases over target do not change with the grouping.
 func (r *TimelinessReport) GroupBy(by []string) (*TimelinessReport, error) {
+	by, at, err := regrouping("timeliness", r.By, by) // r.By[i] is valid[at[i]]
+	if err != nil {
+		return nil, err
+	}
 	fs := fields["timeliness"]
-	if len(by) == 0 {
-		by = slices.Clone(fs.def)
-	}
-	for _, b := range by {
-		if !slices.Contains(fs.valid, b) {
-			return nil, booking.Errorf(booking.EINVALID, "by", "the timeliness report cannot be grouped by %q (valid: %s)", b, strings.Join(fs.valid, ", "))
-		}
-		if !slices.Contains(r.By, b) {
-			return nil, booking.Errorf(booking.EINVALID, "by", "a timeliness report grouped by %s cannot be regrouped by %q", strings.Join(r.By, ", "), b)
-		}
-	}
-	at := make([]int, len(r.By)) // r.By[i] is valid[at[i]]
-	for i, b := range r.By {
-		at[i] = slices.Index(fs.valid, b)
-	}
 	gs := newGroups(fs.valid, by, func(g group) *[]StepRow {
 		rs := make([]StepRow, len(Steps))
 		for i, s := range Steps {

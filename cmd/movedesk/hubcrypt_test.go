@@ -42,38 +42,12 @@ func TestHubStoreEncryptedWithKey(t *testing.T) {
 	}
 	_, name, _ := strings.Cut(rows[0].Principal, ", ") // the given names, as stored
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	var sout, serr bytes.Buffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run([]string{"serve", "--config", cfg, "--addr", addr}, strings.NewReader(""), &sout, &serr)
-	}()
-	for i := 0; ; i++ {
-		if r, err := http.Get("http://" + addr + "/v1/health"); err == nil {
-			r.Body.Close()
-			break
-		}
-		if i > 100 {
-			t.Fatal("hub never answered")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if code, out, e := cli(t, "sync", "--data", deskDir, "--hub", "http://"+addr, "--token", tok, "-q"); code != 0 {
+	hub := serveHub(t, "--config", cfg)
+	if code, out, e := cli(t, "sync", "--data", deskDir, "--hub", "http://"+hub.addr, "--token", tok, "-q"); code != 0 {
 		t.Fatalf("sync: %d %q %q", code, out, e)
 	}
-	syscall.Kill(os.Getpid(), syscall.SIGTERM)
-	select {
-	case code := <-done:
-		if code != 0 || strings.Contains(serr.String(), "in clear") {
-			t.Fatalf("serve: %d %q", code, serr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
+	if code := hub.stop(t); code != 0 || strings.Contains(hub.serr.String(), "in clear") {
+		t.Fatalf("serve: %d %q", code, hub.serr.String())
 	}
 	hubFile, _ := os.ReadFile(filepath.Join(hubDir, store.FileName))
 	deskFile, _ := os.ReadFile(filepath.Join(deskDir, store.FileName))
@@ -82,5 +56,52 @@ func TestHubStoreEncryptedWithKey(t *testing.T) {
 	}
 	if bytes.Contains(hubFile, []byte(name)) {
 		t.Fatalf("the hub's store holds %q in clear although it has a key", name)
+	}
+}
+
+// servedHub is `movedesk serve` running in this process on a free loopback
+// port, plain HTTP: a real hub for a desk to sync with.
+type servedHub struct {
+	addr       string
+	done       chan int
+	sout, serr bytes.Buffer
+}
+
+// serveHub starts serve with args (its data directory or config) and waits
+// until it answers.
+func serveHub(t *testing.T, args ...string) *servedHub {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &servedHub{addr: ln.Addr().String(), done: make(chan int, 1)}
+	ln.Close()
+	go func() {
+		h.done <- run(append([]string{"serve", "--addr", h.addr}, args...), strings.NewReader(""), &h.sout, &h.serr)
+	}()
+	for i := 0; ; i++ {
+		if r, err := http.Get("http://" + h.addr + "/v1/health"); err == nil {
+			r.Body.Close()
+			return h
+		}
+		if i > 100 {
+			t.Fatal("hub never answered")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// stop stops the hub as a service manager would (SIGTERM) and returns its
+// exit code; its output is in h.sout and h.serr.
+func (h *servedHub) stop(t *testing.T) int {
+	t.Helper()
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	select {
+	case code := <-h.done:
+		return code
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+		return -1
 	}
 }

@@ -1,17 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"math/rand/v2"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -322,38 +317,12 @@ func TestHubRowsKeepTheGate(t *testing.T) {
 	if code, _, e := cli(t, "demo", "--no-users", "--data", deskDir, "--cases", "120", "--office", "RBA"); code != 0 {
 		t.Fatalf("demo: %s", e)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	var sout, serr bytes.Buffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run([]string{"serve", "--config", cfgFile, "--addr", addr}, strings.NewReader(""), &sout, &serr)
-	}()
-	for i := 0; ; i++ {
-		if r, err := http.Get("http://" + addr + "/v1/health"); err == nil {
-			r.Body.Close()
-			break
-		}
-		if i > 100 {
-			t.Fatal("hub never answered")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if code, out, e := cli(t, "sync", "--data", deskDir, "--hub", "http://"+addr, "--token", tok, "-q"); code != 0 {
+	hub := serveHub(t, "--config", cfgFile)
+	if code, out, e := cli(t, "sync", "--data", deskDir, "--hub", "http://"+hub.addr, "--token", tok, "-q"); code != 0 {
 		t.Fatalf("sync: %d %q %q", code, out, e)
 	}
-	syscall.Kill(os.Getpid(), syscall.SIGTERM)
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("serve: %d %q", code, serr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
+	if code := hub.stop(t); code != 0 {
+		t.Fatalf("serve: %d %q", code, hub.serr.String())
 	}
 
 	cfg, err := config.Load(cfgFile, nil)

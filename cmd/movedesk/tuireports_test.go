@@ -189,19 +189,7 @@ func BenchmarkTUIReportRegroup100k(b *testing.B) {
 // the cases kept and keeps the lists drawn: the view is the one a fresh
 // read with that grouping makes, for every report and grouping field.
 func TestTUIReportRegroupMatchesFreshRead(t *testing.T) {
-	dir := demoStore(t, "200")
-	s, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	a := &app{cfg: &config.Config{User: "tester", Rules: tariffs.DefaultRules()}, now: func() time.Time { return now }}
-	d, err := a.newDesk(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kept := &storeReports{a: a, s: s, d: d}
+	kept, fresh := demoReports(t)
 	for _, name := range reports.Names {
 		if _, err := kept.Report(name, tui.ReportParams{}); err != nil {
 			t.Fatal(err)
@@ -216,7 +204,7 @@ func TestTUIReportRegroupMatchesFreshRead(t *testing.T) {
 			if reflect.ValueOf(kept.lists).Pointer() != read {
 				t.Fatalf("%s by %v read the store again", name, by)
 			}
-			want, err := (&storeReports{a: a, s: s, d: d}).Report(name, tui.ReportParams{By: by})
+			want, err := fresh().Report(name, tui.ReportParams{By: by})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -260,19 +248,7 @@ func peakRSS() int {
 // many as the row counts (these reports keep no cases, so they are read
 // again), for every row, the total too, under two groupings.
 func TestTUIReportFineRowCases(t *testing.T) {
-	dir := demoStore(t, "200")
-	s, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	a := &app{cfg: &config.Config{User: "tester", Rules: tariffs.DefaultRules()}, now: func() time.Time { return now }}
-	d, err := a.newDesk(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sr := &storeReports{a: a, s: s, d: d}
+	sr, _ := demoReports(t)
 	for _, name := range []string{"timeliness", "loans"} {
 		for _, by := range [][]string{nil, {"programme", "month"}} {
 			p := tui.ReportParams{By: by}
@@ -299,4 +275,23 @@ func TestTUIReportFineRowCases(t *testing.T) {
 			}
 		}
 	}
+}
+
+// demoReports returns the Reports screen's source over a 200-case demo
+// store (on 2026-11-22), and a maker of fresh ones over the same store.
+func demoReports(t *testing.T) (*storeReports, func() *storeReports) {
+	t.Helper()
+	s, err := store.Open(demoStore(t, "200"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	a := &app{cfg: &config.Config{User: "tester", Rules: tariffs.DefaultRules()}, now: func() time.Time { return now }}
+	d, err := a.newDesk(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := func() *storeReports { return &storeReports{a: a, s: s, d: d} }
+	return fresh(), fresh
 }
