@@ -71,6 +71,20 @@ func (c *AESCodec) Open(sealed []byte) ([]byte, error) {
 	return p, nil
 }
 
+// OpenAppend appends the plain form of sealed to dst, allocating nothing
+// when dst has room: a read of 100k report rows decrypts them into one
+// reused buffer instead of 100k new ones.
+func (c *AESCodec) OpenAppend(dst, sealed []byte) ([]byte, error) {
+	if len(sealed) < 12+c.aead.Overhead() {
+		return dst, ErrWrongKey
+	}
+	out, err := c.aead.Open(dst, sealed[:12], sealed[12:], nil)
+	if err != nil {
+		return dst, ErrWrongKey
+	}
+	return out, nil
+}
+
 // NewDataKey returns a random data key for a store encrypted by passphrase.
 func NewDataKey() []byte {
 	k := make([]byte, KeySize)

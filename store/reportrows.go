@@ -346,12 +346,29 @@ func (tx *Tx) ReportFactsPiped(need reports.Need, fn func(x *reports.CaseFacts) 
 	}()
 	bt := <-free
 	bt.buf, bt.ends, bt.facts = bt.buf[:0], bt.ends[:0], nil
+	// An encrypted store's rows are decrypted straight into the batch.
+	opener, _ := tx.s.codec.(interface {
+		OpenAppend(dst, sealed []byte) ([]byte, error)
+	})
 	err := b.ForEach(func(k, v []byte) error {
-		p, err := tx.s.codec.Open(v)
-		if err != nil {
-			return fmt.Errorf("report row %s: %w", k, err)
+		row := len(bt.ends) / 2
+		bt.buf = append(bt.buf, k...)
+		bt.ends = append(bt.ends, len(bt.buf))
+		start := len(bt.buf)
+		if opener != nil {
+			out, err := opener.OpenAppend(bt.buf, v)
+			if err != nil {
+				return fmt.Errorf("report row %s: %w", k, err)
+			}
+			bt.buf = out
+		} else {
+			p, err := tx.s.codec.Open(v)
+			if err != nil {
+				return fmt.Errorf("report row %s: %w", k, err)
+			}
+			bt.buf = append(bt.buf, p...)
 		}
-		if reports.FactsVersionOf(p) != reports.FactsVersion {
+		if reports.FactsVersionOf(bt.buf[start:]) != reports.FactsVersion {
 			f, err := tx.CaseFile(string(k))
 			if err != nil {
 				return err
@@ -360,12 +377,9 @@ func (tx *Tx) ReportFactsPiped(need reports.Need, fn func(x *reports.CaseFacts) 
 			if bt.facts == nil {
 				bt.facts = map[int]*reports.CaseFacts{}
 			}
-			bt.facts[len(bt.ends)/2] = &x
-			p = nil
+			bt.facts[row] = &x
+			bt.buf = bt.buf[:start]
 		}
-		bt.buf = append(bt.buf, k...)
-		bt.ends = append(bt.ends, len(bt.buf))
-		bt.buf = append(bt.buf, p...)
 		bt.ends = append(bt.ends, len(bt.buf))
 		if len(bt.ends) < 2*pipedBatch {
 			return nil
