@@ -61,12 +61,9 @@ var ErrWrongKey = errors.New("value does not decrypt with this key (wrong key or
 
 // Open implements Codec.
 func (c *AESCodec) Open(sealed []byte) ([]byte, error) {
-	if len(sealed) < 12+c.aead.Overhead() {
-		return nil, ErrWrongKey
-	}
-	p, err := c.aead.Open(nil, sealed[:12], sealed[12:], nil)
+	p, err := c.OpenAppend(nil, sealed)
 	if err != nil {
-		return nil, ErrWrongKey
+		return nil, err
 	}
 	return p, nil
 }
