@@ -11,13 +11,32 @@ const DateLayout = "2006-01-02"
 
 // Date is a calendar date without time of day or zone. The zero Date means
 // "not set" and encodes as an empty string.
-type Date struct{ t time.Time }
+//
+// It is a count of days (0 is 0001-01-01, as time.Time's zero), not a
+// time.Time: four bytes without a pointer, which a report over every case
+// of a store decodes, keeps and compares by the million.
+type Date struct{ n int32 }
 
-// NewDate returns the date y-m-d.
-func NewDate(y int, m time.Month, d int) Date { return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
+// unixDay is 1970-01-01 counted from 0001-01-01.
+const unixDay = 719162
+
+// NewDate returns the date y-m-d, normalized as time.Date does (month 13 is
+// January of the next year, day 0 the last day of the month before).
+func NewDate(y int, m time.Month, d int) Date {
+	m0 := int(m) - 1
+	y += floorDiv(m0, 12)
+	m0 -= floorDiv(m0, 12) * 12
+	return Date{int32(daysFromCivil(y, m0+1, 1) + int64(d) - 1 + unixDay)}
+}
 
 // DateOf returns the calendar date of t in t's own location.
 func DateOf(t time.Time) Date { return NewDate(t.Date()) }
+
+// DateOfUnixDays returns the date n days after 1970-01-01.
+func DateOfUnixDays(n int64) Date { return Date{int32(n + unixDay)} }
+
+// UnixDays returns the days from 1970-01-01 to d.
+func (d Date) UnixDays() int64 { return int64(d.n) - unixDay }
 
 // ParseDate parses YYYY-MM-DD; the empty string is the zero Date.
 func ParseDate(s string) (Date, error) {
@@ -38,7 +57,7 @@ func ParseDate(s string) (Date, error) {
 		}
 		return Date{}, fmt.Errorf("%q is not a date (want YYYY-MM-DD)", s)
 	}
-	return Date{t}, nil
+	return DateOf(t), nil
 }
 
 // whyBadDate says what is out of range in a date of the right shape
@@ -69,33 +88,48 @@ func MustDate(s string) Date {
 }
 
 // IsZero reports whether d is unset.
-func (d Date) IsZero() bool { return d.t.IsZero() }
+func (d Date) IsZero() bool { return d.n == 0 }
 
 // Time returns midnight UTC of d.
-func (d Date) Time() time.Time { return d.t }
+func (d Date) Time() time.Time { return time.Unix(d.UnixDays()*86400, 0).UTC() }
+
+// YMD returns d's year, month and day.
+func (d Date) YMD() (int, time.Month, int) {
+	y, m, dd := civilFromDays(d.UnixDays())
+	return y, time.Month(m), dd
+}
 
 // String returns YYYY-MM-DD, or "" for the zero Date.
 func (d Date) String() string {
-	if d.t.IsZero() {
+	if d.n == 0 {
 		return ""
 	}
-	return d.t.Format(DateLayout)
+	y, m, dd := civilFromDays(d.UnixDays())
+	if y < 0 || y > 9999 {
+		return d.Time().Format(DateLayout)
+	}
+	b := [10]byte{
+		byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-',
+		byte('0' + dd/10), byte('0' + dd%10),
+	}
+	return string(b[:])
 }
 
 // Before reports whether d is strictly before o.
-func (d Date) Before(o Date) bool { return d.t.Before(o.t) }
+func (d Date) Before(o Date) bool { return d.n < o.n }
 
 // After reports whether d is strictly after o.
-func (d Date) After(o Date) bool { return d.t.After(o.t) }
+func (d Date) After(o Date) bool { return d.n > o.n }
 
 // Equal reports whether d and o are the same day.
-func (d Date) Equal(o Date) bool { return d.t.Equal(o.t) }
+func (d Date) Equal(o Date) bool { return d.n == o.n }
 
 // AddDays returns d plus n days.
-func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
+func (d Date) AddDays(n int) Date { return Date{d.n + int32(n)} }
 
 // DaysUntil returns the number of days from d to o (negative if o is earlier).
-func (d Date) DaysUntil(o Date) int { return int(o.t.Sub(d.t).Hours() / 24) }
+func (d Date) DaysUntil(o Date) int { return int(o.n) - int(d.n) }
 
 // Age returns the completed years of someone born on d, on day on. A person
 // born on 29 February completes a year on 1 March in common years.
@@ -103,8 +137,8 @@ func (d Date) Age(on Date) int {
 	if d.IsZero() || on.IsZero() {
 		return 0
 	}
-	y1, m1, d1 := d.t.Date()
-	y2, m2, d2 := on.t.Date()
+	y1, m1, d1 := civilFromDays(d.UnixDays())
+	y2, m2, d2 := civilFromDays(on.UnixDays())
 	age := y2 - y1
 	if m2 < m1 || (m2 == m1 && d2 < d1) {
 		age--
@@ -163,5 +197,66 @@ func digits(s string) int {
 }
 
 func daysIn(m time.Month, y int) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// daysFromCivil returns the days from 1970-01-01 to y-m-d of the proleptic
+// Gregorian calendar, m in 1..12 (H. Hinnant's algorithm).
+func daysFromCivil(y, m, d int) int64 {
+	yy := int64(y)
+	if m <= 2 {
+		yy--
+	}
+	era := yy / 400
+	if yy < 0 && yy%400 != 0 {
+		era--
+	}
+	yoe := yy - era*400
+	mp := int64(m) + 9
+	if m > 2 {
+		mp = int64(m) - 3
+	}
+	doy := (153*mp+2)/5 + int64(d) - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// civilFromDays is the inverse of daysFromCivil.
+func civilFromDays(z int64) (int, int, int) {
+	z += 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if mp >= 10 {
+		m = mp - 9
+	}
+	if m <= 2 {
+		y++
+	}
+	return int(y), int(m), int(d)
 }

@@ -94,7 +94,7 @@ func (l *LocalTime) UnmarshalJSON(b []byte) error {
 		if d, err := ParseDate(string(b[1:11])); err == nil {
 			h, m := digits(string(b[12:14])), digits(string(b[15:17]))
 			if h >= 0 && h < 24 && m >= 0 && m < 60 {
-				l.t = d.t.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+				l.t = d.Time().Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
 				return nil
 			}
 		}

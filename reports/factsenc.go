@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"sync"
-	"time"
 
 	"movedesk/booking"
 )
@@ -446,7 +444,7 @@ func (e *enc) date(d booking.Date) {
 		e.uint(0)
 		return
 	}
-	e.uint(uint64(d.Time().Unix()/86400 + dayBase))
+	e.uint(uint64(d.UnixDays() + dayBase))
 }
 
 type dec struct {
@@ -589,32 +587,5 @@ func (d *dec) date() booking.Date {
 	if v == 0 {
 		return booking.Date{}
 	}
-	day := int64(v) - dayBase
-	if i := day - cacheFrom; i >= 0 && i < cacheDays {
-		dayCacheOnce.Do(fillDayCache)
-		return dayCache[i]
-	}
-	return dayDate(day)
-}
-
-func dayDate(day int64) booking.Date { return booking.DateOf(time.Unix(day*86400, 0).UTC()) }
-
-// dayCache holds the dates of 1900 to 2100, made once (a few ms): a
-// report decodes millions of dates.
-var (
-	dayCache     []booking.Date
-	dayCacheOnce sync.Once
-)
-
-const (
-	// cacheFrom is 1900-01-01 in days since 1970-01-01.
-	cacheFrom = -25567
-	cacheDays = 73415
-)
-
-func fillDayCache() {
-	dayCache = make([]booking.Date, cacheDays)
-	for i := range dayCache {
-		dayCache[i] = dayDate(int64(i) + cacheFrom)
-	}
+	return booking.DateOfUnixDays(int64(v) - dayBase)
 }

@@ -235,7 +235,7 @@ func Month(d booking.Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	y, m, _ := d.Time().Date()
+	y, m, _ := d.YMD()
 	if i := (y-monthsFrom)*12 + int(m) - 1; i >= 0 && i < len(monthNames) {
 		monthsOnce.Do(fillMonths)
 		return monthNames[i]
