@@ -224,7 +224,7 @@ func (tx *Tx) Identities(fn func(id *Identity) error) error {
 			return tx.identitiesFromFile(string(k), &id, fn)
 		})
 	}
-	return b.ForEach(func(k, v []byte) error {
+	return tx.forEach(b, bIdentities, func(k, v []byte) error {
 		no := string(k)
 		p, err := tx.s.codec.Open(v)
 		if err != nil {

@@ -73,7 +73,7 @@ func (tx *Tx) List(f Filter) ([]booking.Summary, error) {
 
 // Rows calls fn with every case summary in case-number order.
 func (tx *Tx) Rows(fn func(booking.Summary) error) error {
-	return tx.btx.Bucket(bRows).ForEach(func(k, v []byte) error {
+	return tx.forEach(tx.btx.Bucket(bRows), bRows, func(k, v []byte) error {
 		r, err := tx.row(v)
 		if err != nil {
 			return fmt.Errorf("row %s: %w", k, err)

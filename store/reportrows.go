@@ -180,7 +180,11 @@ func (tx *Tx) reportGate() *gateJudge {
 func (tx *Tx) LoadReportGate(x *reports.CaseFacts) error {
 	var data []byte
 	if b := tx.btx.Bucket(bReportGates); b != nil {
-		if v := b.Get([]byte(x.Number)); v != nil {
+		v, err := tx.get(b, bReportGates, []byte(x.Number))
+		if err != nil {
+			return fmt.Errorf("report gate %s: %w", x.Number, err)
+		}
+		if v != nil {
 			p, err := tx.s.codec.Open(v)
 			if err != nil {
 				return fmt.Errorf("report gate %s: %w", x.Number, err)
@@ -350,7 +354,7 @@ func (tx *Tx) ReportFactsPiped(need reports.Need, fn func(x *reports.CaseFacts) 
 	opener, _ := tx.s.codec.(interface {
 		OpenAppend(dst, sealed []byte) ([]byte, error)
 	})
-	err := b.ForEach(func(k, v []byte) error {
+	err := tx.forEach(b, bReportRows, func(k, v []byte) error {
 		row := len(bt.ends) / 2
 		bt.buf = append(bt.buf, k...)
 		bt.ends = append(bt.ends, len(bt.buf))

@@ -72,6 +72,7 @@ type Options struct {
 // Store is one desk's bbolt store.
 type Store struct {
 	db    *bolt.DB
+	file  *os.File // the same file, for pread (pageread.go); nil where not used
 	dir   string
 	desk  string
 	codec Codec
@@ -122,19 +123,19 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.Bulk {
 		db.AllocSize = 256 << 20
 	}
-	s := &Store{db: db, dir: dir, codec: opts.Codec, rules: opts.Rules, instance: newInstance()}
+	s := &Store{db: db, file: openPageFile(path), dir: dir, codec: opts.Codec, rules: opts.Rules, instance: newInstance()}
 	if opts.ReportGate != nil {
 		s.gate.Store(&opts.ReportGate)
 	}
 	if !opts.ReadOnly && needsMigration(db) {
 		if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, opts.Desk, opts.Codec) }); err != nil {
-			db.Close()
+			s.Close()
 			return nil, fmt.Errorf("store %s: %w", dir, err)
 		}
 	}
 	if !opts.ReadOnly && reportRowsStale(db) {
 		if err := db.Update(func(tx *bolt.Tx) error { return rebuildReportRows(tx, s) }); err != nil {
-			db.Close()
+			s.Close()
 			return nil, fmt.Errorf("store %s: report rows: %w", dir, err)
 		}
 	}
@@ -147,12 +148,12 @@ func Open(dir string, opts Options) (*Store, error) {
 		}
 		return nil
 	}); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	s.clock = change.NewClock(last, opts.Now)
 	if err := s.View(func(tx *Tx) error { s.clock.SetOffset(tx.clockOffset()); return nil }); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -229,7 +230,12 @@ func openError(dir string, err error) error {
 }
 
 // Close closes the store.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.file != nil {
+		s.file.Close()
+	}
+	return s.db.Close()
+}
 
 // Dir returns the data directory.
 func (s *Store) Dir() string { return s.dir }

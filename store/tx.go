@@ -17,6 +17,7 @@ import (
 // Tx is one store transaction. Values it returns are copies, safe after the
 // transaction ends.
 type Tx struct {
+	trees map[string]*fileTree // buckets read from the file (pageread.go)
 	s     *Store
 	btx   *bolt.Tx
 	actor string

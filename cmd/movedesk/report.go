@@ -227,7 +227,7 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	// what the whole process may use.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(120 << 20))
-	if err := addCases(s, b, reports.NeedOf(name), nil, cliReleaseRows); err != nil {
+	if err := addCases(s, b, reports.NeedOf(name), nil); err != nil {
 		return err
 	}
 	r := b.Report()
@@ -265,14 +265,6 @@ func (a *app) runReport(s *store.Store, name string, p reports.Params, f *report
 	return nil
 }
 
-// The store's pages read are released every so many rows (they stay in
-// the page cache): a command rereads fewer of them, the app keeps its
-// resident size lower (about 2 MB of rows at a time).
-const (
-	cliReleaseRows = 16384
-	appReleaseRows = 4096
-)
-
 // addCases adds every case of the store to b by its report row (the
 // facts the store keeps per case, with the gate items kept beside it where
 // b asks for them), and by its whole case file where b still asks for it;
@@ -281,7 +273,7 @@ const (
 // transaction, walked on this goroutine and decoded on another; the few
 // case files on two workers, each in its own. Only the parts of the rows
 // named by parts are decoded (reports.NeedOf of b's report).
-func addCases(s *store.Store, b reports.Builder, parts reports.Need, keep func(x *reports.CaseFacts, f *booking.CaseFile), releaseRows int) error {
+func addCases(s *store.Store, b reports.Builder, parts reports.Need, keep func(x *reports.CaseFacts, f *booking.CaseFile)) error {
 	var mu sync.Mutex // b and keep
 	// need carries the cases b asks more of: the gate items kept beside
 	// the row (x set: its facts), else the whole file.
@@ -343,13 +335,11 @@ func addCases(s *store.Store, b reports.Builder, parts reports.Need, keep func(x
 			})
 		}()
 	}
-	n := 0
+	// The rows are read from the file, not mapped (store/pageread.go):
+	// they add nothing to the resident size.
 	err := s.View(func(tx *store.Tx) error {
 		defer close(need)
 		return tx.ReportFactsPiped(parts, func(x *reports.CaseFacts) error {
-			if n++; n%releaseRows == 0 {
-				_ = s.ReleaseMemory()
-			}
 			mu.Lock()
 			took := b.AddFacts(x)
 			if took && keep != nil {

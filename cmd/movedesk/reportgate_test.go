@@ -282,7 +282,7 @@ func TestQualityRowsUnderAnotherStamp(t *testing.T) {
 		if f != nil {
 			files0++
 		}
-	}, cliReleaseRows); err != nil {
+	}); err != nil {
 		t.Fatal(err)
 	}
 	got := b.Report()
@@ -365,7 +365,7 @@ func TestHubRowsKeepTheGate(t *testing.T) {
 		if f != nil {
 			files++
 		}
-	}, cliReleaseRows); err != nil {
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if files != 0 {

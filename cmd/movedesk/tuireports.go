@@ -137,7 +137,7 @@ func (sr *storeReports) loaded(name string, rp reports.Params, reload bool) (cas
 				spark.AddFile(x, f)
 			}
 		}
-	}, appReleaseRows)
+	})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -597,7 +597,7 @@ func (sr *storeReports) RowCases(name string, p tui.ReportParams, table, row int
 				if berr == nil && reports.Counts(name, rp, x) {
 					consider(keptCase{x, f})
 				}
-			}, appReleaseRows); err != nil {
+			}); err != nil {
 				return nil, err
 			}
 		}
