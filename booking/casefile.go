@@ -41,58 +41,74 @@ type CaseFile struct {
 // Add decodes one stored record into the file, by the kind its key names.
 func (f *CaseFile) Add(key string, data []byte) error {
 	_, kind := SplitKey(key)
-	var err error
-	switch kind {
-	case KindCase:
-		err = json.Unmarshal(data, &f.Case)
-	case KindTraveller:
-		var t Traveller
-		if err = json.Unmarshal(data, &t); err == nil {
-			f.Travellers = append(f.Travellers, t)
+	if r := NewRecord(kind); r != nil && holdsTyped(r) {
+		if err := json.Unmarshal(data, r); err != nil {
+			return fmt.Errorf("record %s: %w", key, err)
 		}
-	case KindDocument:
-		var d Document
-		if err = json.Unmarshal(data, &d); err == nil {
-			f.Documents = append(f.Documents, d)
-		}
-	case KindBooking:
-		var b Booking
-		if err = json.Unmarshal(data, &b); err == nil {
-			f.Bookings = append(f.Bookings, b)
-			f.settleBooking(len(f.Bookings) - 1)
-		}
-	case KindABN:
-		var a ABN
-		if err = json.Unmarshal(data, &a); err == nil {
-			f.ABNs = append(f.ABNs, a)
-		}
-	case KindReview:
-		var r Review
-		if err = json.Unmarshal(data, &r); err == nil {
-			f.Review = &r
-		}
-	case KindEscortTrip, KindVerification, KindCustody, KindPermit, KindCounselling, KindTravelBag, KindAction:
-		err = f.addDuty(kind, data)
-	case KindContact:
-		var c Contact
-		if err = json.Unmarshal(data, &c); err == nil {
-			f.Contacts = append(f.Contacts, c)
-		}
-	case KindComm:
-		var e CommEntry
-		if err = json.Unmarshal(data, &e); err == nil {
-			f.Comms = append(f.Comms, e)
-		}
-	default:
-		if f.Other == nil {
-			f.Other = map[string][]json.RawMessage{}
-		}
-		f.Other[kind] = append(f.Other[kind], append(json.RawMessage(nil), data...))
+		f.AddRecord(r)
+		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("record %s: %w", key, err)
+	if f.Other == nil {
+		f.Other = map[string][]json.RawMessage{}
 	}
+	f.Other[kind] = append(f.Other[kind], append(json.RawMessage(nil), data...))
 	return nil
+}
+
+// holdsTyped reports whether a case file keeps records like r in a field
+// of their own (AddRecord takes them).
+func holdsTyped(r Record) bool {
+	switch r.(type) {
+	case *Case, *Traveller, *Document, *Booking, *ABN, *Review, *EscortTrip, *Verification,
+		*Custody, *ExitPermit, *Counselling, *TravelBag, *Action, *Contact, *CommEntry:
+		return true
+	}
+	return false
+}
+
+// AddRecord adds a record already decoded, as Add does from its JSON (a
+// writer that holds the very record it stored need not decode it again).
+// It reports false, adding nothing, for a kind the file does not hold typed.
+func (f *CaseFile) AddRecord(r Record) bool {
+	switch r := r.(type) {
+	case *Case:
+		f.Case = *r
+	case *Traveller:
+		f.Travellers = append(f.Travellers, *r)
+	case *Document:
+		f.Documents = append(f.Documents, *r)
+	case *Booking:
+		f.Bookings = append(f.Bookings, *r)
+		f.settleBooking(len(f.Bookings) - 1)
+	case *ABN:
+		f.ABNs = append(f.ABNs, *r)
+	case *Review:
+		v := *r
+		f.Review = &v
+	case *EscortTrip:
+		f.EscortTrips = append(f.EscortTrips, *r)
+	case *Verification:
+		f.Verifications = append(f.Verifications, *r)
+	case *Custody:
+		f.Custody = append(f.Custody, *r)
+	case *ExitPermit:
+		f.Permits = append(f.Permits, *r)
+	case *Counselling:
+		v := *r
+		f.Counselling = &v
+	case *TravelBag:
+		v := *r
+		f.TravelBag = &v
+	case *Action:
+		f.Actions = append(f.Actions, *r)
+	case *Contact:
+		f.Contacts = append(f.Contacts, *r)
+	case *CommEntry:
+		f.Comms = append(f.Comms, *r)
+	default:
+		return false
+	}
+	return true
 }
 
 // Traveller returns member m, or nil.

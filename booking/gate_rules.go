@@ -1,7 +1,6 @@
 package booking
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -65,50 +64,6 @@ func GateRuleNames() []string {
 		out[i] = r.Name
 	}
 	return out
-}
-
-// addDuty decodes one duty record (escort trip, verification, custody,
-// permit, counselling, travel bag) into the file.
-func (f *CaseFile) addDuty(kind string, data []byte) error {
-	switch kind {
-	case KindEscortTrip:
-		var t EscortTrip
-		if err := json.Unmarshal(data, &t); err != nil {
-			return err
-		}
-		f.EscortTrips = append(f.EscortTrips, t)
-	case KindVerification:
-		var v Verification
-		if err := json.Unmarshal(data, &v); err != nil {
-			return err
-		}
-		f.Verifications = append(f.Verifications, v)
-	case KindCustody:
-		var c Custody
-		if err := json.Unmarshal(data, &c); err != nil {
-			return err
-		}
-		f.Custody = append(f.Custody, c)
-	case KindPermit:
-		var p ExitPermit
-		if err := json.Unmarshal(data, &p); err != nil {
-			return err
-		}
-		f.Permits = append(f.Permits, p)
-	case KindCounselling:
-		f.Counselling = &Counselling{}
-		return json.Unmarshal(data, f.Counselling)
-	case KindTravelBag:
-		f.TravelBag = &TravelBag{}
-		return json.Unmarshal(data, f.TravelBag)
-	case KindAction:
-		var a Action
-		if err := json.Unmarshal(data, &a); err != nil {
-			return err
-		}
-		f.Actions = append(f.Actions, a)
-	}
-	return nil
 }
 
 // gateVerification: every traveller on the booking has biodata, photo and
