@@ -13,9 +13,19 @@ import (
 // fillDemo writes n demo cases to s in batches, as `movedesk demo` does.
 func fillDemo(tb testing.TB, s *Store, n int) {
 	tb.Helper()
+	fillGenerated(tb, s, demo.Options{Cases: n, Seed: 1, Today: booking.MustDate("2026-11-22")}, 1000, false)
+}
+
+// fillGenerated writes the demo cases of o, per cases a transaction,
+// marked the generator's (tx.Generated) if generated.
+func fillGenerated(tb testing.TB, s *Store, o demo.Options, per int, generated bool) {
+	tb.Helper()
 	var batch []booking.Record
 	flush := func() {
 		if err := s.Update("demo", func(tx *Tx) error {
+			if generated {
+				tx.Generated()
+			}
 			for _, r := range batch {
 				if err := tx.Put(r); err != nil {
 					return err
@@ -28,9 +38,9 @@ func fillDemo(tb testing.TB, s *Store, n int) {
 		batch = batch[:0]
 	}
 	i := 0
-	err := demo.Generate(demo.Options{Cases: n, Seed: 1, Today: booking.MustDate("2026-11-22")}, func(recs []booking.Record) error {
+	err := demo.Generate(o, func(recs []booking.Record) error {
 		batch = append(batch, recs...)
-		if i++; i%1000 == 0 {
+		if i++; i%per == 0 {
 			flush()
 		}
 		return nil

@@ -24,33 +24,7 @@ func TestTypedRefreshMatchesDecoding(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		var batch []booking.Record
-		flush := func() {
-			if err := s.Update("demo", func(tx *Tx) error {
-				tx.Generated()
-				for _, r := range batch {
-					if err := tx.Put(r); err != nil {
-						return err
-					}
-				}
-				return nil
-			}); err != nil {
-				t.Fatal(err)
-			}
-			batch = batch[:0]
-		}
-		i := 0
-		err = demo.Generate(demo.Options{Cases: 600, Seed: 7, Today: booking.DateOf(time.Now())}, func(recs []booking.Record) error {
-			batch = append(batch, recs...)
-			if i++; i%150 == 0 {
-				flush()
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		flush()
+		fillGenerated(t, s, demo.Options{Cases: 600, Seed: 7, Today: booking.DateOf(time.Now())}, 150, true)
 		return s
 	}
 	before := typedHits.Load()
