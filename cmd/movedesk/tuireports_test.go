@@ -102,9 +102,14 @@ func TestTUIReportCostsMatchesCLI(t *testing.T) {
 // demo store) with ":report name" typed, judged on the demo's day
 // (MOVEDESK_BENCH_TODAY, default 2026-11-22); nil when the variable is not
 // set.
-func reportApp(b *testing.B, s *store.Store, name string) tea.Model {
+func reportApp(b testing.TB, s *store.Store, name string) tea.Model {
 	b.Helper()
-	day := booking.MustDate(cmp.Or(os.Getenv("MOVEDESK_BENCH_TODAY"), "2026-11-22"))
+	return reportAppOn(b, s, name, booking.MustDate(cmp.Or(os.Getenv("MOVEDESK_BENCH_TODAY"), "2026-11-22")))
+}
+
+// reportAppOn is reportApp judged on day.
+func reportAppOn(b testing.TB, s *store.Store, name string, day booking.Date) tea.Model {
+	b.Helper()
 	now := day.Time().Add(10 * time.Hour)
 	// The programmes of the default configuration, as the app loads it:
 	// the gate kept in the report rows was judged under them.
