@@ -33,6 +33,17 @@ func demoStore(t testing.TB, n string) string {
 	return dir
 }
 
+// openReadOnly opens the store in dir for reading, closed when the test ends.
+func openReadOnly(t testing.TB, dir string) *store.Store {
+	t.Helper()
+	s, err := store.Open(dir, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 func TestExitCodes(t *testing.T) {
 	dir := demoStore(t, "40")
 	for _, c := range []struct {

@@ -77,11 +77,7 @@ func sameGate(a, b []booking.GateItem) bool {
 // findings), under the stamp the desk judges with now.
 func TestReportRowsKeepTheGate(t *testing.T) {
 	dir := demoStore(t, "400")
-	s, err := store.Open(dir, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openReadOnly(t, dir)
 	d, err := (&app{cfg: &config.Config{Rules: tariffs.DefaultRules(), Programmes: booking.Programmes}}).newDesk(s)
 	if err != nil {
 		t.Fatal(err)
@@ -102,11 +98,7 @@ func TestReportRowsKeepTheGate(t *testing.T) {
 // change of configuration changes the stamp.
 func TestReportGateJudgeVariedFiles(t *testing.T) {
 	dir := demoStore(t, "200")
-	s, err := store.Open(dir, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openReadOnly(t, dir)
 	a := &app{cfg: &config.Config{Rules: tariffs.DefaultRules(), Programmes: booking.Programmes}}
 	d, err := a.newDesk(s)
 	if err != nil {
@@ -246,11 +238,7 @@ func cloneFile(t *testing.T, f *booking.CaseFile) *booking.CaseFile {
 // it equals the report made from whole files under that configuration.
 func TestQualityRowsUnderAnotherStamp(t *testing.T) {
 	dir := demoStore(t, "300")
-	s, err := store.Open(dir, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openReadOnly(t, dir)
 	a := &app{cfg: &config.Config{Rules: tariffs.DefaultRules(), Programmes: booking.Programmes}}
 	a.cfg.Rules.OvernightMinLayover += time.Hour
 	a.cfg.Templates = map[string]any{"USRAP": map[string]any{"exit_permit_required": true}}

@@ -11,7 +11,6 @@ import (
 
 	"movedesk/booking"
 	"movedesk/reports"
-	"movedesk/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -24,11 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // ones.
 func TestReportScreenGoldens(t *testing.T) {
 	dir := demoStore(t, "300")
-	s, err := store.Open(dir, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openReadOnly(t, dir)
 	for _, name := range reports.Names {
 		t.Run(name, func(t *testing.T) {
 			m := reportAppOn(t, s, name, booking.MustDate("2026-11-22"))
